@@ -1,0 +1,3 @@
+from openses.cli import main
+
+main()

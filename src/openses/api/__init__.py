@@ -1,0 +1,1 @@
+"""SES operations, one thin function each, registered by their AWS names."""

@@ -1,0 +1,32 @@
+"""What every operation handler receives besides its input members."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from openses.config import Settings
+from openses.store.unit_of_work import UnitOfWork
+
+
+def utc_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RequestContext:
+    account_id: str
+    region: str
+    request_id: str
+    settings: Settings
+    engine: Engine
+    clock: Callable[[], datetime.datetime] = utc_now
+
+    def reading(self) -> UnitOfWork:
+        return UnitOfWork(self.engine, self.account_id, self.region, write=False)
+
+    def writing(self) -> UnitOfWork:
+        return UnitOfWork(self.engine, self.account_id, self.region, write=True)

@@ -1,0 +1,1 @@
+"""SES v1 (Query) operations."""

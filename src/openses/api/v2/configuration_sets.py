@@ -1,0 +1,233 @@
+"""SES v2 configuration-set operations (``/v2/email/configuration-sets``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openses.api.context import RequestContext
+from openses.api.registry import operation
+from openses.api.v2 import shapes
+from openses.domain.configuration_set import ConfigurationSet, check_name
+from openses.domain.errors import InvalidInput
+from openses.domain.options import (
+    DeliveryOptions,
+    HttpsPolicy,
+    SuppressionOptions,
+    SuppressionReason,
+    TlsPolicy,
+    TrackingOptions,
+)
+from openses.protocol.models import V2
+from openses.services import configuration_sets as service
+
+Output = dict[str, Any]
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+
+
+@operation(V2, "CreateConfigurationSet")
+def create_configuration_set(context: RequestContext, **params: Any) -> Output:
+    check_name(params["configuration_set_name"])
+    configuration_set = shapes.new_configuration_set(params, context.clock())
+    service.create(
+        context.writing(), configuration_set, limit=context.settings.max_configuration_sets
+    )
+    return {}
+
+
+@operation(V2, "GetConfigurationSet")
+def get_configuration_set(context: RequestContext, *, configuration_set_name: str) -> Output:
+    return shapes.configuration_set_wire(service.get(context.reading(), configuration_set_name))
+
+
+@operation(V2, "ListConfigurationSets")
+def list_configuration_sets(
+    context: RequestContext,
+    *,
+    next_token: str | None = None,
+    page_size: int | None = None,
+    filter: dict[str, str] | None = None,
+) -> Output:
+    size = DEFAULT_PAGE_SIZE if page_size is None else page_size
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"The page size must be between 1 and {MAX_PAGE_SIZE}")
+    page = service.list_page(context.reading(), next_token=next_token, page_size=size)
+    return {"ConfigurationSets": page.names, "NextToken": page.next_token}
+
+
+@operation(V2, "DeleteConfigurationSet")
+def delete_configuration_set(context: RequestContext, *, configuration_set_name: str) -> Output:
+    service.delete(context.writing(), configuration_set_name)
+    return {}
+
+
+@operation(V2, "PutConfigurationSetSendingOptions")
+def put_configuration_set_sending_options(
+    context: RequestContext, *, configuration_set_name: str, sending_enabled: bool = False
+) -> Output:
+    now = context.clock()
+    service.update(
+        context.writing(),
+        configuration_set_name,
+        lambda cs: cs.set_sending_enabled(sending_enabled, now),
+    )
+    return {}
+
+
+@operation(V2, "PutConfigurationSetReputationOptions")
+def put_configuration_set_reputation_options(
+    context: RequestContext,
+    *,
+    configuration_set_name: str,
+    reputation_metrics_enabled: bool = False,
+) -> Output:
+    now = context.clock()
+    service.update(
+        context.writing(),
+        configuration_set_name,
+        lambda cs: cs.set_reputation_metrics_enabled(reputation_metrics_enabled, now),
+    )
+    return {}
+
+
+@operation(V2, "PutConfigurationSetDeliveryOptions")
+def put_configuration_set_delivery_options(
+    context: RequestContext,
+    *,
+    configuration_set_name: str,
+    tls_policy: str | None = None,
+    sending_pool_name: str | None = None,
+    max_delivery_seconds: int | None = None,
+    shared_pool_delivery_mode: str | None = None,
+) -> Output:
+    delivery = DeliveryOptions(
+        tls_policy=TlsPolicy(tls_policy or TlsPolicy.OPTIONAL),
+        sending_pool_name=sending_pool_name,
+        max_delivery_seconds=max_delivery_seconds,
+        shared_pool_delivery_mode=shared_pool_delivery_mode,
+    )
+    _replace(context, configuration_set_name, delivery_options=delivery)
+    return {}
+
+
+@operation(V2, "PutConfigurationSetTrackingOptions")
+def put_configuration_set_tracking_options(
+    context: RequestContext,
+    *,
+    configuration_set_name: str,
+    custom_redirect_domain: str | None = None,
+    https_policy: str | None = None,
+) -> Output:
+    tracking = None
+    if custom_redirect_domain or https_policy:
+        tracking = TrackingOptions(
+            custom_redirect_domain=custom_redirect_domain or "",
+            https_policy=HttpsPolicy(https_policy) if https_policy else None,
+        )
+    _replace(context, configuration_set_name, tracking_options=tracking)
+    return {}
+
+
+@operation(V2, "PutConfigurationSetSuppressionOptions")
+def put_configuration_set_suppression_options(
+    context: RequestContext,
+    *,
+    configuration_set_name: str,
+    suppressed_reasons: list[str] | None = None,
+    suppression_scope: str | None = None,
+    validation_options: dict[str, Any] | None = None,
+) -> Output:
+    suppression = None
+    if suppressed_reasons is not None:
+        suppression = SuppressionOptions(
+            suppressed_reasons=tuple(
+                dict.fromkeys(SuppressionReason(r) for r in suppressed_reasons)
+            ),
+            suppression_scope=suppression_scope,
+        )
+    _replace(context, configuration_set_name, suppression_options=suppression)
+    return {}
+
+
+@operation(V2, "PutConfigurationSetVdmOptions")
+def put_configuration_set_vdm_options(
+    context: RequestContext, *, configuration_set_name: str, vdm_options: Any = None
+) -> Output:
+    vdm = shapes.vdm_options(vdm_options) if vdm_options is not None else None
+    _replace(context, configuration_set_name, vdm_options=vdm)
+    return {}
+
+
+@operation(V2, "PutConfigurationSetArchivingOptions")
+def put_configuration_set_archiving_options(
+    context: RequestContext, *, configuration_set_name: str, archive_arn: str | None = None
+) -> Output:
+    archiving = shapes.archiving_options({"ArchiveArn": archive_arn}) if archive_arn else None
+    _replace(context, configuration_set_name, archiving_options=archiving)
+    return {}
+
+
+@operation(V2, "CreateConfigurationSetEventDestination")
+def create_configuration_set_event_destination(
+    context: RequestContext,
+    *,
+    configuration_set_name: str,
+    event_destination_name: str,
+    event_destination: dict[str, Any],
+) -> Output:
+    destination = shapes.event_destination(event_destination_name, event_destination)
+    service.update(
+        context.writing(),
+        configuration_set_name,
+        lambda cs: cs.add_event_destination(destination),
+    )
+    return {}
+
+
+@operation(V2, "GetConfigurationSetEventDestinations")
+def get_configuration_set_event_destinations(
+    context: RequestContext, *, configuration_set_name: str
+) -> Output:
+    configuration_set = service.get(context.reading(), configuration_set_name)
+    return {
+        "EventDestinations": [
+            shapes.event_destination_wire(d) for d in configuration_set.event_destinations
+        ]
+    }
+
+
+@operation(V2, "UpdateConfigurationSetEventDestination")
+def update_configuration_set_event_destination(
+    context: RequestContext,
+    *,
+    configuration_set_name: str,
+    event_destination_name: str,
+    event_destination: dict[str, Any],
+) -> Output:
+    destination = shapes.event_destination(event_destination_name, event_destination)
+    service.update(
+        context.writing(),
+        configuration_set_name,
+        lambda cs: cs.replace_event_destination(destination),
+    )
+    return {}
+
+
+@operation(V2, "DeleteConfigurationSetEventDestination")
+def delete_configuration_set_event_destination(
+    context: RequestContext, *, configuration_set_name: str, event_destination_name: str
+) -> Output:
+    service.update(
+        context.writing(),
+        configuration_set_name,
+        lambda cs: cs.remove_event_destination(event_destination_name),
+    )
+    return {}
+
+
+def _replace(context: RequestContext, name: str, **changes: Any) -> None:
+    def apply(configuration_set: ConfigurationSet) -> None:
+        for field, value in changes.items():
+            setattr(configuration_set, field, value)
+
+    service.update(context.writing(), name, apply)

@@ -1,0 +1,251 @@
+"""v2 wire dicts <-> domain objects. v2 spells enums as the domain does (``SEND``, ``REQUIRE``)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from openses.domain.configuration_set import ConfigurationSet
+from openses.domain.event_destination import (
+    CloudWatchDestination,
+    DimensionConfiguration,
+    DimensionValueSource,
+    EventBridgeDestination,
+    EventDestination,
+    EventType,
+    KinesisFirehoseDestination,
+    PinpointDestination,
+    SnsDestination,
+    Target,
+)
+from openses.domain.options import (
+    ArchivingOptions,
+    DeliveryOptions,
+    FeatureStatus,
+    HttpsPolicy,
+    ReputationOptions,
+    SuppressionOptions,
+    SuppressionReason,
+    Tag,
+    TlsPolicy,
+    TrackingOptions,
+    VdmOptions,
+)
+
+Wire = dict[str, Any]
+
+
+def _drop_none(values: Wire) -> Wire:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def tracking_options(wire: Wire) -> TrackingOptions:
+    policy = wire.get("HttpsPolicy")
+    return TrackingOptions(
+        custom_redirect_domain=wire.get("CustomRedirectDomain", ""),
+        https_policy=HttpsPolicy(policy) if policy else None,
+    )
+
+
+def tracking_wire(options: TrackingOptions) -> Wire:
+    return _drop_none(
+        {
+            "CustomRedirectDomain": options.custom_redirect_domain,
+            "HttpsPolicy": options.https_policy,
+        }
+    )
+
+
+def delivery_options(wire: Wire) -> DeliveryOptions:
+    return DeliveryOptions(
+        tls_policy=TlsPolicy(wire.get("TlsPolicy", TlsPolicy.OPTIONAL)),
+        sending_pool_name=wire.get("SendingPoolName"),
+        max_delivery_seconds=wire.get("MaxDeliverySeconds"),
+        shared_pool_delivery_mode=wire.get("SharedPoolDeliveryMode"),
+    )
+
+
+def delivery_wire(options: DeliveryOptions) -> Wire:
+    return _drop_none(
+        {
+            "TlsPolicy": options.tls_policy,
+            "SendingPoolName": options.sending_pool_name,
+            "MaxDeliverySeconds": options.max_delivery_seconds,
+            "SharedPoolDeliveryMode": options.shared_pool_delivery_mode,
+        }
+    )
+
+
+def reputation_wire(options: ReputationOptions) -> Wire:
+    return _drop_none(
+        {
+            "ReputationMetricsEnabled": options.reputation_metrics_enabled,
+            "LastFreshStart": options.last_fresh_start,
+        }
+    )
+
+
+def suppression_options(wire: Wire) -> SuppressionOptions:
+    return SuppressionOptions(
+        suppressed_reasons=tuple(
+            dict.fromkeys(SuppressionReason(r) for r in wire.get("SuppressedReasons", []))
+        ),
+        suppression_scope=wire.get("SuppressionScope"),
+    )
+
+
+def suppression_wire(options: SuppressionOptions) -> Wire:
+    return _drop_none(
+        {
+            "SuppressedReasons": list(options.suppressed_reasons),
+            "SuppressionScope": options.suppression_scope,
+        }
+    )
+
+
+def vdm_options(wire: Wire) -> VdmOptions:
+    engagement = wire.get("DashboardOptions", {}).get("EngagementMetrics")
+    shared = wire.get("GuardianOptions", {}).get("OptimizedSharedDelivery")
+    return VdmOptions(
+        engagement_metrics=FeatureStatus(engagement) if engagement else None,
+        optimized_shared_delivery=FeatureStatus(shared) if shared else None,
+    )
+
+
+def vdm_wire(options: VdmOptions) -> Wire:
+    wire: Wire = {}
+    if options.engagement_metrics:
+        wire["DashboardOptions"] = {"EngagementMetrics": options.engagement_metrics}
+    if options.optimized_shared_delivery:
+        wire["GuardianOptions"] = {"OptimizedSharedDelivery": options.optimized_shared_delivery}
+    return wire
+
+
+def archiving_options(wire: Wire) -> ArchivingOptions:
+    return ArchivingOptions(archive_arn=wire.get("ArchiveArn"))
+
+
+def archiving_wire(options: ArchivingOptions) -> Wire:
+    return _drop_none({"ArchiveArn": options.archive_arn})
+
+
+def tags(wire: list[Wire]) -> list[Tag]:
+    return [Tag(tag["Key"], tag["Value"]) for tag in wire]
+
+
+def tags_wire(tags: list[Tag]) -> list[Wire]:
+    return [{"Key": tag.key, "Value": tag.value} for tag in tags]
+
+
+def configuration_set_wire(configuration_set: ConfigurationSet) -> Wire:
+    cs = configuration_set
+    wire: Wire = {
+        "ConfigurationSetName": cs.name,
+        "DeliveryOptions": delivery_wire(cs.delivery_options),
+        "ReputationOptions": reputation_wire(cs.reputation_options),
+        "SendingOptions": {"SendingEnabled": cs.sending_enabled},
+        "Tags": tags_wire(cs.tags),
+    }
+    if cs.tracking_options:
+        wire["TrackingOptions"] = tracking_wire(cs.tracking_options)
+    if cs.suppression_options:
+        wire["SuppressionOptions"] = suppression_wire(cs.suppression_options)
+    if cs.vdm_options:
+        wire["VdmOptions"] = vdm_wire(cs.vdm_options)
+    if cs.archiving_options:
+        wire["ArchivingOptions"] = archiving_wire(cs.archiving_options)
+    return wire
+
+
+def new_configuration_set(
+    params: dict[str, Any], created_at: datetime.datetime
+) -> ConfigurationSet:
+    reputation = params.get("reputation_options", {})
+    return ConfigurationSet(
+        name=params["configuration_set_name"],
+        created_at=created_at,
+        sending_enabled=params.get("sending_options", {}).get("SendingEnabled", True),
+        tracking_options=_optional(tracking_options, params.get("tracking_options")),
+        delivery_options=delivery_options(params.get("delivery_options", {})),
+        reputation_options=ReputationOptions(
+            reputation_metrics_enabled=reputation.get("ReputationMetricsEnabled", False)
+        ),
+        suppression_options=_optional(suppression_options, params.get("suppression_options")),
+        vdm_options=_optional(vdm_options, params.get("vdm_options")),
+        archiving_options=_optional(archiving_options, params.get("archiving_options")),
+        tags=tags(params.get("tags", [])),
+    )
+
+
+def _optional(convert: Any, wire: Wire | None) -> Any:
+    return None if wire is None else convert(wire)
+
+
+def event_destination(name: str, wire: Wire) -> EventDestination:
+    targets: list[Target] = []
+    if "CloudWatchDestination" in wire:
+        targets.append(
+            CloudWatchDestination(
+                dimension_configurations=tuple(
+                    DimensionConfiguration(
+                        dimension_name=d["DimensionName"],
+                        dimension_value_source=DimensionValueSource(d["DimensionValueSource"]),
+                        default_dimension_value=d["DefaultDimensionValue"],
+                    )
+                    for d in wire["CloudWatchDestination"]["DimensionConfigurations"]
+                )
+            )
+        )
+    if "KinesisFirehoseDestination" in wire:
+        firehose = wire["KinesisFirehoseDestination"]
+        targets.append(
+            KinesisFirehoseDestination(
+                iam_role_arn=firehose["IamRoleArn"],
+                delivery_stream_arn=firehose["DeliveryStreamArn"],
+            )
+        )
+    if "SnsDestination" in wire:
+        targets.append(SnsDestination(topic_arn=wire["SnsDestination"]["TopicArn"]))
+    if "EventBridgeDestination" in wire:
+        targets.append(
+            EventBridgeDestination(event_bus_arn=wire["EventBridgeDestination"]["EventBusArn"])
+        )
+    if "PinpointDestination" in wire:
+        targets.append(
+            PinpointDestination(application_arn=wire["PinpointDestination"].get("ApplicationArn"))
+        )
+    return EventDestination.define(
+        name=name,
+        enabled=wire.get("Enabled", False),
+        matching_event_types=tuple(EventType(t) for t in wire.get("MatchingEventTypes", [])),
+        targets=targets,
+    )
+
+
+def event_destination_wire(destination: EventDestination) -> Wire:
+    wire: Wire = {
+        "Name": destination.name,
+        "Enabled": destination.enabled,
+        "MatchingEventTypes": list(destination.matching_event_types),
+    }
+    match destination.target:
+        case CloudWatchDestination(dimension_configurations=dimensions):
+            wire["CloudWatchDestination"] = {
+                "DimensionConfigurations": [
+                    {
+                        "DimensionName": d.dimension_name,
+                        "DimensionValueSource": d.dimension_value_source,
+                        "DefaultDimensionValue": d.default_dimension_value,
+                    }
+                    for d in dimensions
+                ]
+            }
+        case KinesisFirehoseDestination(iam_role_arn=role, delivery_stream_arn=stream):
+            wire["KinesisFirehoseDestination"] = {"IamRoleArn": role, "DeliveryStreamArn": stream}
+        case SnsDestination(topic_arn=topic):
+            wire["SnsDestination"] = {"TopicArn": topic}
+        case EventBridgeDestination(event_bus_arn=bus):
+            wire["EventBridgeDestination"] = {"EventBusArn": bus}
+        case PinpointDestination(application_arn=application):
+            wire["PinpointDestination"] = _drop_none({"ApplicationArn": application})
+    return wire

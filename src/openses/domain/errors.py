@@ -1,0 +1,145 @@
+"""Domain errors. The API layer maps each class to its v1 and v2 wire error in one table.
+
+OpensesError
+├── NotFound
+│   ├── ConfigurationSetNotFound
+│   ├── EventDestinationNotFound
+│   ├── TrackingOptionsNotFound
+│   └── ResourceNotFound
+├── AlreadyExists
+│   ├── ConfigurationSetAlreadyExists
+│   ├── EventDestinationAlreadyExists
+│   └── TrackingOptionsAlreadyExist
+├── InvalidInput
+│   ├── InvalidConfigurationSetName
+│   ├── InvalidEventDestination
+│   │   ├── InvalidCloudWatchDestination
+│   │   ├── InvalidFirehoseDestination
+│   │   └── InvalidSnsDestination
+│   ├── InvalidTrackingOptions
+│   ├── InvalidDeliveryOptions
+│   ├── InvalidTags
+│   └── InvalidNextToken
+└── LimitExceeded
+    ├── ConfigurationSetLimitExceeded
+    └── EventDestinationLimitExceeded
+"""
+
+from __future__ import annotations
+
+
+class OpensesError(Exception):
+    def __init__(self, message: str, *, v2_message: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        # Where v2 words the same error differently from v1.
+        self.v2_message = v2_message or message
+
+
+class NotFound(OpensesError):
+    pass
+
+
+class ConfigurationSetNotFound(NotFound):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Configuration set <{name}> does not exist.")
+
+
+class EventDestinationNotFound(NotFound):
+    def __init__(self, configuration_set: str, name: str) -> None:
+        super().__init__(
+            f"No EventDestination found for {configuration_set}",
+            v2_message=f"An event destination with name <{name}> does not exist for "
+            f"configuration set <{configuration_set}>.",
+        )
+
+
+class TrackingOptionsNotFound(NotFound):
+    def __init__(self, configuration_set: str) -> None:
+        super().__init__(
+            f"There are no tracking options for configuration set <{configuration_set}>"
+        )
+
+
+class ResourceNotFound(NotFound):
+    pass
+
+
+class AlreadyExists(OpensesError):
+    pass
+
+
+class ConfigurationSetAlreadyExists(AlreadyExists):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Configuration set <{name}> already exists.")
+
+
+class EventDestinationAlreadyExists(AlreadyExists):
+    def __init__(self, configuration_set: str, name: str) -> None:
+        super().__init__(
+            f"An event destination with name <{name}> already exists for configuration set "
+            f"<{configuration_set}>."
+        )
+
+
+class TrackingOptionsAlreadyExist(AlreadyExists):
+    def __init__(self, configuration_set: str) -> None:
+        super().__init__(f"Configuration set <{configuration_set}> already has tracking options.")
+
+
+class InvalidInput(OpensesError):
+    pass
+
+
+class InvalidConfigurationSetName(InvalidInput):
+    pass
+
+
+class InvalidEventDestination(InvalidInput):
+    pass
+
+
+class InvalidCloudWatchDestination(InvalidEventDestination):
+    pass
+
+
+class InvalidFirehoseDestination(InvalidEventDestination):
+    pass
+
+
+class InvalidSnsDestination(InvalidEventDestination):
+    pass
+
+
+class InvalidTrackingOptions(InvalidInput):
+    pass
+
+
+class InvalidDeliveryOptions(InvalidInput):
+    pass
+
+
+class InvalidTags(InvalidInput):
+    pass
+
+
+class InvalidNextToken(InvalidInput):
+    def __init__(self, token: str) -> None:
+        super().__init__(f"invalid nextToken {token}")
+
+
+class LimitExceeded(OpensesError):
+    pass
+
+
+class ConfigurationSetLimitExceeded(LimitExceeded):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"Maximum number of configuration sets ({limit}) reached.")
+
+
+class EventDestinationLimitExceeded(LimitExceeded):
+    def __init__(self, configuration_set: str, limit: int) -> None:
+        super().__init__(
+            f"Configuration set <{configuration_set}> already has the maximum number of event "
+            f"destinations ({limit})."
+        )

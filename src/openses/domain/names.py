@@ -1,0 +1,26 @@
+"""Name and value rules that AWS enforces but its service models do not state."""
+
+from __future__ import annotations
+
+import re
+
+MAX_NAME_LENGTH = 64
+
+# Configuration-set and event-destination names: ASCII letters, digits, '_' and '-', 1-64 long.
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# CloudWatch dimension names: letters, digits, '_', '-', ':' (AWS allows colons here), <= 256.
+_DIMENSION_NAME = re.compile(r"[A-Za-z0-9_:-]{1,256}")
+# CloudWatch default dimension values also allow '@' and '.'.
+_DIMENSION_VALUE = re.compile(r"[A-Za-z0-9_:@.-]{1,256}")
+
+
+def is_valid_name(name: str) -> bool:
+    return _NAME.fullmatch(name) is not None
+
+
+def is_valid_dimension_name(name: str) -> bool:
+    return _DIMENSION_NAME.fullmatch(name) is not None
+
+
+def is_valid_dimension_value(value: str) -> bool:
+    return _DIMENSION_VALUE.fullmatch(value) is not None

@@ -1,0 +1,35 @@
+"""Account and region from the SigV4 ``Authorization`` header's credential scope."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from openses.config import DEFAULT_REGION
+
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/")
+_TWELVE_DIGITS = re.compile(r"\d{12}")
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    account_id: str
+    region: str
+
+
+def caller_from_headers(
+    authorization: str | None, access_keys: Mapping[str, str], default_account_id: str
+) -> Caller:
+    """A configured key maps to its account; a 12-digit key id is the account; else the default."""
+    match = _CREDENTIAL.search(authorization or "")
+    if match is None:
+        return Caller(default_account_id, DEFAULT_REGION)
+    access_key, region = match.groups()
+    if access_key in access_keys:
+        account = access_keys[access_key]
+    elif _TWELVE_DIGITS.fullmatch(access_key):
+        account = access_key
+    else:
+        account = default_account_id
+    return Caller(account, region)

@@ -1,0 +1,183 @@
+"""The v1 Query protocol: form-encoded requests in, XML responses and errors out.
+
+Requests flatten nested shapes into dotted keys (``Dest.ToAddresses.member.1``); responses nest
+``<OpResponse><OpResult>...</OpResult><ResponseMetadata/></OpResponse>``. Both directions walk
+the operation's shapes, so no operation has code of its own here.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+from collections.abc import Mapping
+from typing import Any
+from xml.sax.saxutils import escape
+
+from openses.protocol import timestamps
+
+XMLNS = "http://ses.amazonaws.com/doc/2010-12-01/"
+
+
+def parse_request(shape: Any, form: Mapping[str, str]) -> dict[str, Any]:
+    if shape is None:
+        return {}
+    keys = sorted(form)
+    parsed = _parse_structure(shape, form, keys, "")
+    return parsed or {}
+
+
+def _parse(shape: Any, form: Mapping[str, str], keys: list[str], key: str) -> Any:
+    kind = shape.type_name
+    if kind == "structure":
+        return _parse_structure(shape, form, keys, key + ".")
+    if kind == "list":
+        return _parse_list(shape, form, keys, key)
+    if kind == "map":
+        return _parse_map(shape, form, keys, key)
+    if key not in form:
+        return None
+    return _scalar(kind, form[key])
+
+
+def _parse_structure(
+    shape: Any, form: Mapping[str, str], keys: list[str], prefix: str
+) -> dict[str, Any] | None:
+    if prefix and not _has_prefix(keys, prefix):
+        return None
+    result: dict[str, Any] = {}
+    for name, member in shape.members.items():
+        value = _parse(member, form, keys, prefix + member.serialization.get("name", name))
+        if value is not None:
+            result[name] = value
+    return result
+
+
+def _parse_list(shape: Any, form: Mapping[str, str], keys: list[str], key: str) -> list[Any] | None:
+    if form.get(key) == "":
+        return []
+    item_prefix = key + "." if shape.serialization.get("flattened") else key + ".member."
+    indices = _indices(keys, item_prefix)
+    if not indices:
+        return None
+    return [_parse(shape.member, form, keys, f"{item_prefix}{i}") for i in indices]
+
+
+def _parse_map(
+    shape: Any, form: Mapping[str, str], keys: list[str], key: str
+) -> dict[str, Any] | None:
+    entry_prefix = key + "." if shape.serialization.get("flattened") else key + ".entry."
+    indices = _indices(keys, entry_prefix)
+    if not indices:
+        return None
+    result: dict[str, Any] = {}
+    for i in indices:
+        name = form.get(f"{entry_prefix}{i}.key")
+        if name is not None:
+            result[name] = _parse(shape.value, form, keys, f"{entry_prefix}{i}.value")
+    return result
+
+
+def _has_prefix(keys: list[str], prefix: str) -> bool:
+    return any(key.startswith(prefix) for key in keys)
+
+
+def _indices(keys: list[str], prefix: str) -> list[int]:
+    found: set[int] = set()
+    for key in keys:
+        if key.startswith(prefix):
+            head = key[len(prefix) :].split(".", 1)[0]
+            if head.isdigit():
+                found.add(int(head))
+    return sorted(found)
+
+
+def _scalar(kind: str, raw: str) -> Any:
+    """Convert a form value; an unconvertible one stays a string for validation to report."""
+    if kind in ("integer", "long"):
+        try:
+            return int(raw)
+        except ValueError:
+            return raw
+    if kind in ("float", "double"):
+        try:
+            return float(raw)
+        except ValueError:
+            return raw
+    if kind == "boolean":
+        lowered = raw.lower()
+        return {"true": True, "false": False}.get(lowered, raw)
+    if kind == "timestamp":
+        return timestamps.parse(raw) or raw
+    if kind == "blob":
+        try:
+            return base64.b64decode(raw, validate=True)
+        except (binascii.Error, ValueError):
+            return raw
+    return raw
+
+
+def serialize_response(operation: Any, result: Mapping[str, Any], request_id: str) -> bytes:
+    name = operation.name
+    output = operation.output_shape
+    parts = [f'<{name}Response xmlns="{XMLNS}">']
+    if output is not None:
+        wrapper = output.serialization.get("resultWrapper", f"{name}Result")
+        parts.append(f"<{wrapper}>")
+        _write_members(output, result, parts)
+        parts.append(f"</{wrapper}>")
+    parts.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>")
+    parts.append(f"</{name}Response>")
+    return "".join(parts).encode()
+
+
+def serialize_error(code: str, message: str, request_id: str, sender_fault: bool = True) -> bytes:
+    fault = "Sender" if sender_fault else "Receiver"
+    return (
+        f'<ErrorResponse xmlns="{XMLNS}"><Error><Type>{fault}</Type><Code>{escape(code)}</Code>'
+        f"<Message>{escape(message)}</Message></Error><RequestId>{request_id}</RequestId>"
+        "</ErrorResponse>"
+    ).encode()
+
+
+def _write_members(shape: Any, value: Mapping[str, Any], parts: list[str]) -> None:
+    for name, member in shape.members.items():
+        item = value.get(name)
+        if item is None:
+            continue
+        tag = member.serialization.get("name", name)
+        if member.type_name == "list" and member.serialization.get("flattened"):
+            for element in item:
+                _write(member.member, element, tag, parts)
+        else:
+            _write(member, item, tag, parts)
+
+
+def _write(shape: Any, value: Any, tag: str, parts: list[str]) -> None:
+    parts.append(f"<{tag}>")
+    kind = shape.type_name
+    if kind == "structure":
+        _write_members(shape, value, parts)
+    elif kind == "list":
+        item_tag = shape.member.serialization.get("name", "member")
+        for element in value:
+            _write(shape.member, element, item_tag, parts)
+    elif kind == "map":
+        for key, element in value.items():
+            parts.append("<entry>")
+            _write(shape.key, key, "key", parts)
+            _write(shape.value, element, "value", parts)
+            parts.append("</entry>")
+    else:
+        parts.append(_scalar_text(kind, value))
+    parts.append(f"</{tag}>")
+
+
+def _scalar_text(kind: str, value: Any) -> str:
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "timestamp" and isinstance(value, datetime.datetime):
+        return timestamps.to_iso8601(value)
+    if kind == "blob" and isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    return escape(str(value))

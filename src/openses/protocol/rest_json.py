@@ -1,0 +1,156 @@
+"""The v2 REST-JSON protocol: URI, query-string, header and JSON-body members in; JSON out.
+
+Members are placed by their ``location`` in the model; everything without one travels in the
+JSON body. Timestamps are epoch seconds and blobs base64, as botocore sends and expects them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from openses.protocol import timestamps
+from openses.protocol.errors import SerializationError
+
+
+def parse_request(
+    operation: Any,
+    uri_params: Mapping[str, str],
+    query: Mapping[str, list[str]],
+    headers: Mapping[str, str],
+    body: bytes,
+    query_members: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """``query_members`` moves members to the query string, for legacy routes."""
+    shape = operation.input_shape
+    if shape is None:
+        return {}
+    moved = query_members or {}
+    document = _decode_body(body) if _has_body_members(shape) else {}
+    params: dict[str, Any] = {}
+    for name, member in shape.members.items():
+        location = "querystring" if name in moved else member.serialization.get("location")
+        wire_name = moved.get(name) or member.serialization.get("name", name)
+        if location == "uri":
+            if wire_name in uri_params:
+                params[name] = _from_text(member, uri_params[wire_name])
+        elif location == "querystring":
+            values = query.get(wire_name)
+            if values:
+                params[name] = (
+                    [_from_text(member.member, v) for v in values]
+                    if member.type_name == "list"
+                    else _from_text(member, values[-1])
+                )
+        elif location == "header":
+            if wire_name.lower() in headers:
+                params[name] = _from_text(member, headers[wire_name.lower()])
+        elif name in document and document[name] is not None:
+            params[name] = _from_json(member, document[name])
+    return params
+
+
+def _has_body_members(shape: Any) -> bool:
+    return any("location" not in m.serialization for m in shape.members.values())
+
+
+def _decode_body(body: bytes) -> dict[str, Any]:
+    if not body.strip():
+        return {}
+    try:
+        document = json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise SerializationError(f"Could not parse request body into json: {exc.msg}") from None
+    except UnicodeDecodeError:
+        raise SerializationError("Could not parse request body into json: not UTF-8") from None
+    if not isinstance(document, dict):
+        raise SerializationError("Could not parse request body into json: expected an object")
+    return document
+
+
+def _from_text(shape: Any, raw: str) -> Any:
+    kind = shape.type_name
+    if kind in ("integer", "long"):
+        try:
+            return int(raw)
+        except ValueError:
+            return raw
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(raw.lower(), raw)
+    if kind == "timestamp":
+        return timestamps.parse(raw) or raw
+    return raw
+
+
+def _from_json(shape: Any, value: Any) -> Any:
+    """Convert JSON values to Python ones; values of the wrong type pass through for validation."""
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        return {
+            name: _from_json(shape.members[name], item)
+            for name, item in value.items()
+            if name in shape.members and item is not None
+        }
+    if kind == "list" and isinstance(value, list):
+        return [None if item is None else _from_json(shape.member, item) for item in value]
+    if kind == "map" and isinstance(value, dict):
+        return {key: _from_json(shape.value, item) for key, item in value.items()}
+    if kind == "timestamp" and isinstance(value, int | float | str):
+        return timestamps.parse(value) or value
+    if kind == "blob" and isinstance(value, str):
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            return value
+    if kind in ("float", "double") and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def serialize_response(
+    operation: Any, result: Mapping[str, Any]
+) -> tuple[int, dict[str, str], bytes]:
+    shape = operation.output_shape
+    status = 200
+    headers: dict[str, str] = {}
+    document: dict[str, Any] = {}
+    if shape is not None:
+        for name, member in shape.members.items():
+            value = result.get(name)
+            if value is None:
+                continue
+            location = member.serialization.get("location")
+            if location == "header":
+                headers[member.serialization.get("name", name)] = str(value)
+            elif location == "statusCode":
+                status = int(value)
+            else:
+                document[member.serialization.get("name", name)] = _to_json(member, value)
+    return status, headers, json.dumps(document, separators=(",", ":")).encode()
+
+
+def serialize_error(message: str) -> bytes:
+    return json.dumps({"message": message}).encode()
+
+
+def _to_json(shape: Any, value: Any) -> Any:
+    kind = shape.type_name
+    if kind == "structure":
+        return {
+            member.serialization.get("name", name): _to_json(member, value[name])
+            for name, member in shape.members.items()
+            if value.get(name) is not None
+        }
+    if kind == "list":
+        return [_to_json(shape.member, item) for item in value]
+    if kind == "map":
+        return {key: _to_json(shape.value, item) for key, item in value.items()}
+    if kind == "timestamp" and isinstance(value, datetime.datetime):
+        return timestamps.to_epoch(value)
+    if kind == "blob" and isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    return value

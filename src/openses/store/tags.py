@@ -1,0 +1,31 @@
+"""The tag repository: tags of any resource, keyed by its ARN."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, delete, insert, select
+
+from openses.domain.options import Tag
+from openses.store.tables import resource_tags
+
+
+class TagRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def get(self, arn: str) -> list[Tag]:
+        rows = self._connection.execute(
+            select(resource_tags.c.key, resource_tags.c.value)
+            .where(resource_tags.c.resource_arn == arn)
+            .order_by(resource_tags.c.id)
+        )
+        return [Tag(row.key, row.value) for row in rows]
+
+    def replace(self, arn: str, tags: list[Tag]) -> None:
+        if self.get(arn) == tags:
+            return
+        self._connection.execute(delete(resource_tags).where(resource_tags.c.resource_arn == arn))
+        if tags:
+            self._connection.execute(
+                insert(resource_tags),
+                [{"resource_arn": arn, "key": tag.key, "value": tag.value} for tag in tags],
+            )

@@ -1,0 +1,49 @@
+"""The unit of work: one transaction, scoped to one account and region, rolled back unless
+committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from openses.store.configuration_sets import ConfigurationSetRepository
+
+
+class UnitOfWork:
+    configuration_sets: ConfigurationSetRepository
+
+    def __init__(self, engine: Engine, account_id: str, region: str, *, write: bool) -> None:
+        self._engine = engine
+        self.account_id = account_id
+        self.region = region
+        self._write = write
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> UnitOfWork:
+        connection = self._engine.connect().execution_options(openses_write=self._write)
+        connection.begin()
+        self._connection = connection
+        self.configuration_sets = ConfigurationSetRepository(
+            connection, self.account_id, self.region
+        )
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        connection = self._connection
+        assert connection is not None
+        try:
+            if connection.in_transaction():
+                connection.rollback()
+        finally:
+            connection.close()
+            self._connection = None
+
+    def commit(self) -> None:
+        assert self._connection is not None
+        self._connection.commit()

@@ -1,0 +1,113 @@
+"""Test helpers: a live openses server on a free loopback port, and databases to run it on."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+import uvicorn
+from botocore.config import Config
+from sqlalchemy import create_engine, text
+
+from openses.app import create_app
+from openses.config import Settings
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "OPENSES_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+CLIENT_CONFIG = Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def unique(prefix: str = "t") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+@contextlib.contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database, dropped afterwards. Under CI a missing server fails."""
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"openses_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        admin.dispose()
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"PostgreSQL is not available: {exc}")
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def database_url(backend: str, tmp_dir: str) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_dir}/openses-{uuid.uuid4().hex[:8]}.db"
+    else:
+        with postgres_database() as url:
+            yield url
+
+
+@dataclass
+class LiveServer:
+    url: str
+    settings: Settings
+
+    def client(
+        self,
+        service: str,
+        *,
+        access_key: str = "test",
+        region: str = "us-east-1",
+        validate: bool = True,
+    ) -> Any:
+        """A boto3 client; ``validate=False`` lets bad input reach the server unchecked."""
+        config = CLIENT_CONFIG.merge(Config(parameter_validation=validate))
+        return boto3.client(
+            service,
+            endpoint_url=self.url,
+            region_name=region,
+            aws_access_key_id=access_key,
+            aws_secret_access_key="test",
+            config=config,
+        )
+
+
+@contextlib.contextmanager
+def serve_in_thread(settings: Settings) -> Iterator[LiveServer]:
+    app = create_app(settings)
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("openses did not start")
+        time.sleep(0.02)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", settings)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        app.state.engine.dispose()
