@@ -12,6 +12,7 @@ from openses.domain.errors import InvalidInput
 from openses.domain.options import (
     DeliveryOptions,
     HttpsPolicy,
+    ReputationOptions,
     SuppressionOptions,
     SuppressionReason,
     TlsPolicy,
@@ -21,14 +22,48 @@ from openses.protocol.models import V2
 from openses.services import configuration_sets as service
 
 Output = dict[str, Any]
+Wire = dict[str, Any]
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 
 
 @operation(V2, "CreateConfigurationSet")
-def create_configuration_set(context: RequestContext, **params: Any) -> Output:
-    check_name(params["configuration_set_name"])
-    configuration_set = shapes.new_configuration_set(params, context.clock())
+def create_configuration_set(
+    context: RequestContext,
+    *,
+    configuration_set_name: str,
+    tracking_options: Wire | None = None,
+    delivery_options: Wire | None = None,
+    reputation_options: Wire | None = None,
+    sending_options: Wire | None = None,
+    tags: list[Wire] | None = None,
+    suppression_options: Wire | None = None,
+    vdm_options: Wire | None = None,
+    archiving_options: Wire | None = None,
+    message_security_options: Wire | None = None,
+) -> Output:
+    # TODO(#3): MessageSecurityOptions (S/MIME signing) is accepted but not stored yet.
+    check_name(configuration_set_name)
+    configuration_set = ConfigurationSet(
+        name=configuration_set_name,
+        created_at=context.clock(),
+        sending_enabled=(sending_options or {}).get("SendingEnabled", True),
+        tracking_options=shapes.tracking_options(tracking_options) if tracking_options else None,
+        delivery_options=shapes.delivery_options(delivery_options or {}),
+        reputation_options=ReputationOptions(
+            reputation_metrics_enabled=(reputation_options or {}).get(
+                "ReputationMetricsEnabled", False
+            )
+        ),
+        suppression_options=(
+            shapes.suppression_options(suppression_options) if suppression_options else None
+        ),
+        vdm_options=shapes.vdm_options(vdm_options) if vdm_options else None,
+        archiving_options=shapes.archiving_options(archiving_options)
+        if archiving_options
+        else None,
+        tags=shapes.tags(tags or []),
+    )
     service.create(
         context.writing(), configuration_set, limit=context.settings.max_configuration_sets
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from openses.domain.configuration_set import ConfigurationSet
@@ -155,30 +154,6 @@ def configuration_set_wire(configuration_set: ConfigurationSet) -> Wire:
     if cs.archiving_options:
         wire["ArchivingOptions"] = archiving_wire(cs.archiving_options)
     return wire
-
-
-def new_configuration_set(
-    params: dict[str, Any], created_at: datetime.datetime
-) -> ConfigurationSet:
-    reputation = params.get("reputation_options", {})
-    return ConfigurationSet(
-        name=params["configuration_set_name"],
-        created_at=created_at,
-        sending_enabled=params.get("sending_options", {}).get("SendingEnabled", True),
-        tracking_options=_optional(tracking_options, params.get("tracking_options")),
-        delivery_options=delivery_options(params.get("delivery_options", {})),
-        reputation_options=ReputationOptions(
-            reputation_metrics_enabled=reputation.get("ReputationMetricsEnabled", False)
-        ),
-        suppression_options=_optional(suppression_options, params.get("suppression_options")),
-        vdm_options=_optional(vdm_options, params.get("vdm_options")),
-        archiving_options=_optional(archiving_options, params.get("archiving_options")),
-        tags=tags(params.get("tags", [])),
-    )
-
-
-def _optional(convert: Any, wire: Wire | None) -> Any:
-    return None if wire is None else convert(wire)
 
 
 def event_destination(name: str, wire: Wire) -> EventDestination:
