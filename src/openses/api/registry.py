@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from botocore import xform_name
@@ -35,11 +38,14 @@ def registered() -> dict[tuple[str, str], Handler]:
     return dict(_handlers)
 
 
+@cache
 def _load_handlers() -> None:
-    # Importing the modules registers their handlers.
-    from openses.api.v1 import configuration_sets as _v1_sets  # noqa: F401
-    from openses.api.v2 import configuration_sets as _v2_sets  # noqa: F401
-    from openses.api.v2 import tags as _v2_tags  # noqa: F401
+    """Importing every module of api/v1 and api/v2 registers its handlers."""
+    from openses.api import v1, v2
+
+    for package in (v1, v2):
+        for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            importlib.import_module(module.name)
 
 
 def call(handler: Handler, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
