@@ -8,7 +8,9 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -62,4 +64,88 @@ resource_tags = Table(
     Column("key", String(128), nullable=False),
     Column("value", Text, nullable=False),
     UniqueConstraint("resource_arn", "key", name="uq_resource_tags_arn_key"),
+)
+
+identities = Table(
+    "identities",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("name", String(320), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("verification_status", String(32), nullable=False),
+    Column("configuration_set_name", String(64), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("account_id", "region", "name", name="uq_identities_scope_name"),
+)
+
+templates = Table(
+    "templates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("subject", Text, nullable=True),
+    Column("text", Text, nullable=True),
+    Column("html", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("account_id", "region", "name", name="uq_templates_scope_name"),
+)
+
+account_settings = Table(
+    "account_settings",
+    metadata,
+    Column("account_id", String(12), primary_key=True),
+    Column("region", String(32), primary_key=True),
+    Column("sending_enabled", Boolean, nullable=False),
+    Column("suppressed_reasons", JSON, nullable=False),
+)
+
+suppressed_destinations = Table(
+    "suppressed_destinations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("email_address", String(320), nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("message_id", String(64), nullable=True),
+    Column("feedback_id", String(128), nullable=True),
+    Column("last_update_time", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("account_id", "region", "email_address", name="uq_suppressed_scope_address"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", String(80), nullable=False, unique=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("configuration_set", String(64), nullable=True),
+    Column("source", Text, nullable=False),
+    Column("destination", JSON, nullable=False),
+    Column("subject", Text, nullable=True),
+    Column("tags", JSON, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("raw", LargeBinary, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_messages_scope_id", "account_id", "region", "id"),
+)
+
+# The outbox: every SES event, written in the transaction that caused it.
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("message_id", String(80), nullable=False),
+    Column("configuration_set", String(64), nullable=True),
+    Column("event_type", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_events_message_id", "message_id"),
 )
