@@ -19,6 +19,8 @@ class Settings:
     # access key id -> account id; keys not listed fall back to the rules in protocol/auth.py
     access_keys: Mapping[str, str] = field(default_factory=dict)
     max_configuration_sets: int = 10_000
+    # New identities verify at once; False keeps them Pending until verified via /_openses.
+    auto_verify_identities: bool = True
 
     @classmethod
     def from_environ(
@@ -38,6 +40,8 @@ class Settings:
             values["access_keys"] = parse_access_keys(env["OPENSES_ACCESS_KEYS"])
         if "OPENSES_MAX_CONFIGURATION_SETS" in env:
             values["max_configuration_sets"] = int(env["OPENSES_MAX_CONFIGURATION_SETS"])
+        if "OPENSES_AUTO_VERIFY_IDENTITIES" in env:
+            values["auto_verify_identities"] = _flag(env["OPENSES_AUTO_VERIFY_IDENTITIES"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
@@ -46,3 +50,7 @@ def parse_access_keys(text: str) -> dict[str, str]:
     """Parse ``KEY1=ACCOUNT1,KEY2=ACCOUNT2`` into a mapping."""
     pairs = (item.split("=", 1) for item in text.split(",") if item.strip())
     return {key.strip(): account.strip() for key, account in pairs}
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() in ("1", "true", "yes", "on")
