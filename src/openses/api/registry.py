@@ -33,6 +33,11 @@ def handler_for(service: str, name: str) -> Handler | None:
     return _handlers.get((service, name))
 
 
+def load() -> None:
+    """Import every handler module now, so that a broken one stops start-up, not requests."""
+    _load_handlers()
+
+
 def registered() -> dict[tuple[str, str], Handler]:
     _load_handlers()
     return dict(_handlers)

@@ -9,6 +9,9 @@ from openses.domain import names
 from openses.domain.errors import InvalidCloudWatchDestination, InvalidEventDestination
 
 
+MAX_DIMENSIONS = 10
+
+
 class EventType(StrEnum):
     SEND = "SEND"
     REJECT = "REJECT"
@@ -56,6 +59,11 @@ class CloudWatchDestination:
         if not self.dimension_configurations:
             raise InvalidCloudWatchDestination(
                 "A CloudWatch destination needs at least one dimension configuration."
+            )
+        if len(self.dimension_configurations) > MAX_DIMENSIONS:
+            raise InvalidCloudWatchDestination(
+                f"A CloudWatch destination can have at most {MAX_DIMENSIONS} dimension "
+                "configurations."
             )
 
 

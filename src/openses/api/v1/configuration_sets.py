@@ -111,15 +111,16 @@ def create_configuration_set_tracking_options(
 def update_configuration_set_tracking_options(
     context: RequestContext, *, configuration_set_name: str, tracking_options: dict[str, str]
 ) -> Output:
-    domain = tracking_options.get("CustomRedirectDomain", "")
+    # Built before the set is loaded, so a bad domain is refused first, as Create does.
+    options = TrackingOptions(
+        custom_redirect_domain=tracking_options.get("CustomRedirectDomain", "")
+    )
 
     def apply(cs: ConfigurationSet) -> None:
         current = cs.tracking_options
         # v1 has no HttpsPolicy: keep the one v2 may have set.
         policy = current.https_policy if current else None
-        cs.update_tracking_options(
-            TrackingOptions(custom_redirect_domain=domain, https_policy=policy)
-        )
+        cs.update_tracking_options(dataclasses.replace(options, https_policy=policy))
 
     service.update(context.writing(), configuration_set_name, apply)
     return {}
