@@ -23,6 +23,8 @@ class RequestContext:
     request_id: str
     settings: Settings
     engine: Engine
+    source_ip: str = "127.0.0.1"
+    access_key: str = ""
     clock: Callable[[], datetime.datetime] = utc_now
 
     def reading(self) -> UnitOfWork:

@@ -36,6 +36,7 @@ class Gateway:
         self._settings = settings
         self._engine = engine
         self._router = Router(service_model(V2))
+        registry.load()
 
     def _context(self, request: Request, request_id: str) -> RequestContext:
         caller = caller_from_headers(
@@ -49,13 +50,15 @@ class Gateway:
             request_id=request_id,
             settings=self._settings,
             engine=self._engine,
+            source_ip=request.client.host if request.client else "127.0.0.1",
+            access_key=caller.access_key,
         )
 
     async def v1(self, request: Request) -> Response:
         request_id = str(uuid.uuid4())
         try:
             form = dict(parse_qsl(request.url.query, keep_blank_values=True))
-            form.update(parse_qsl((await request.body()).decode(), keep_blank_values=True))
+            form.update(parse_qsl(_form_text(await request.body()), keep_blank_values=True))
             operation = _v1_operation(form)
             params = query.parse_request(operation.input_shape, form)
             result = await self._run(V1, operation, params, request, request_id)
@@ -109,6 +112,16 @@ class Gateway:
             )
         context = self._context(request, request_id)
         return await run_in_threadpool(registry.call, handler, context, params)
+
+
+def _form_text(body: bytes) -> str:
+    try:
+        return body.decode()
+    except UnicodeDecodeError:
+        # AWS's common error for an unreadable query (its documented status is 404).
+        raise ProtocolError(
+            "MalformedQueryString", "The query string contains a syntax error.", 404
+        ) from None
 
 
 def _v1_operation(form: dict[str, str]) -> Any:

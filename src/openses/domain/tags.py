@@ -11,7 +11,9 @@ from openses.domain.options import Tag
 MAX_TAGS = 50
 MAX_KEY_LENGTH = 128
 MAX_VALUE_LENGTH = 256
-_ARN = re.compile(r"arn:aws[a-z-]*:ses:([a-z0-9-]+):(\d{12}):([a-z-]+)/(.+)")
+# arn:PARTITION:SERVICE:REGION:ACCOUNT:TYPE/NAME. AWS reads only the region, account, type and
+# name; any non-empty partition and service pass. A ':' in the name is a format error.
+_ARN = re.compile(r"arn:[^:]+:[^:]+:([^:]+):([^:]+):([a-z-]+)/([^:]+)")
 
 
 @dataclass(frozen=True, slots=True)

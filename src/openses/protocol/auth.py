@@ -16,6 +16,7 @@ _TWELVE_DIGITS = re.compile(r"\d{12}")
 class Caller:
     account_id: str
     region: str
+    access_key: str = ""
 
 
 def caller_from_headers(
@@ -32,4 +33,4 @@ def caller_from_headers(
         account = access_key
     else:
         account = default_account_id
-    return Caller(account, region)
+    return Caller(account, region, access_key)

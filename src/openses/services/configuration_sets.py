@@ -26,6 +26,8 @@ class Page:
 def create(uow: UnitOfWork, configuration_set: ConfigurationSet, *, limit: int) -> None:
     check_tags(configuration_set.tags)
     with uow:
+        # Without the lock, concurrent creates could each count below the limit and all insert.
+        uow.configuration_sets.lock_scope()
         if uow.configuration_sets.count() >= limit:
             raise ConfigurationSetLimitExceeded(limit)
         uow.configuration_sets.add(configuration_set)

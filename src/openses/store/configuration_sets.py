@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from openses.domain.configuration_set import ConfigurationSet
@@ -34,6 +34,15 @@ class ConfigurationSetRepository:
 
     def _arn(self, name: str) -> str:
         return str(configuration_set_arn(self._region, self._account_id, name))
+
+    def lock_scope(self) -> None:
+        """Hold this account and region's sets still until the transaction ends, so a count
+        taken now stays true. SQLite writers already run one at a time (BEGIN IMMEDIATE)."""
+        if self._connection.dialect.name == "postgresql":
+            self._connection.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:scope))"),
+                {"scope": f"openses:configuration-sets:{self._account_id}:{self._region}"},
+            )
 
     def count(self) -> int:
         query = select(func.count()).select_from(configuration_sets).where(self._scope())
