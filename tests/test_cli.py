@@ -95,8 +95,58 @@ def test_aws_cli_against_serve_survives_restart(db_url: str, tmp_path: Path) -> 
         missing = _aws(port, "sesv2", "get-configuration-set", "--configuration-set-name", "nope")
         assert missing.returncode != 0
         assert "NotFoundException" in missing.stderr
+        verified = _aws(port, "ses", "verify-email-identity", "--email-address", "me@example.com")
+        assert verified.returncode == 0, verified.stderr
+        sent = _aws(
+            port,
+            "ses",
+            "send-email",
+            "--from",
+            "me@example.com",
+            "--to",
+            "you@example.net",
+            "--subject",
+            "from the CLI",
+            "--text",
+            "hello",
+            "--configuration-set-name",
+            name,
+        )
+        assert sent.returncode == 0, sent.stderr
+        message_id = json.loads(sent.stdout)["MessageId"]
     finally:
         _stop(process, log)
+
+    listed = subprocess.run(
+        [*OPENSES, "messages", "--database", db_url, "--to", "you@example.net"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert listed.returncode == 0, listed.stderr
+    header, row = listed.stdout.splitlines()
+    assert header.split() == [
+        "TIMESTAMP",
+        "MESSAGE",
+        "ID",
+        "FROM",
+        "TO",
+        "SUBJECT",
+        "CONFIGURATION",
+        "SET",
+        "STATUS",
+    ]
+    assert row.split()[1:] == [
+        message_id,
+        "me@example.com",
+        "you@example.net",
+        "from",
+        "the",
+        "CLI",
+        name,
+        "delivered",
+    ]
 
 
 def test_migrate_command(db_url: str) -> None:

@@ -1,4 +1,4 @@
-"""The ``openses`` command line: serve, migrate."""
+"""The ``openses`` command line: serve, migrate, messages."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import uvicorn
 
 from openses.app import create_app
 from openses.config import Settings
+from openses.events.records import timestamp
+from openses.store import inbox
 from openses.store.database import make_engine, migrate
 
 
@@ -48,3 +50,50 @@ def migrate_command(database_url: str | None) -> None:
     settings = Settings.from_environ(database_url=database_url)
     migrate(make_engine(settings.database_url))
     click.echo("database is up to date")
+
+
+@main.command()
+@click.option("--database", "database_url", default=None, help="SQLAlchemy URL.")
+@click.option("--to", default=None, help="Only messages to this recipient.")
+@click.option("--from", "from_address", default=None, help="Only messages from this sender.")
+@click.option("--configuration-set", default=None, help="Only messages sent with this set.")
+@click.option("--limit", type=int, default=20, show_default=True)
+def messages(
+    database_url: str | None,
+    to: str | None,
+    from_address: str | None,
+    configuration_set: str | None,
+    limit: int,
+) -> None:
+    """List captured messages, newest first."""
+    settings = Settings.from_environ(database_url=database_url)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    with engine.connect() as connection:
+        rows = inbox.list_messages(
+            connection,
+            to=to,
+            from_address=from_address,
+            configuration_set=configuration_set,
+            limit=limit,
+        )
+    table = [
+        (
+            timestamp(row.created_at),
+            row.message_id,
+            row.source,
+            ", ".join(a for values in row.destination.values() for a in values),
+            row.subject or "",
+            row.configuration_set or "",
+            row.status,
+        )
+        for row in rows
+    ]
+    header = ("TIMESTAMP", "MESSAGE ID", "FROM", "TO", "SUBJECT", "CONFIGURATION SET", "STATUS")
+    widths = [max(len(str(r[i])) for r in [header, *table]) for i in range(len(header))]
+    for line in [header, *table]:
+        click.echo(
+            "  ".join(
+                str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)
+            ).rstrip()
+        )

@@ -125,11 +125,6 @@ def test_v2_wrong_json_type_changes_nothing(
     assert name + "-new" not in names
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="openses answers BadRequestException; AWS's JSON layer answers SerializationException "
-    "for a member of the wrong JSON type (docs/aws-behaviour.md row 10f). protocol/ owns this.",
-)
 @pytest.mark.parametrize("case", ["number-for-name", "string-for-boolean"])
 def test_v2_wrong_json_type_is_a_serialization_error(
     unchecked_sesv2: Any, make_set: Callable[..., str], case: str
@@ -145,9 +140,12 @@ def test_v2_wrong_json_type_message(unchecked_sesv2: Any, make_set: Callable[...
         lambda: unchecked_sesv2.put_configuration_set_sending_options(
             ConfigurationSetName=name, SendingEnabled="false"
         )
-    ) == bad_request(
-        "1 validation error detected: Value 'false' at 'sendingEnabled' failed to satisfy "
-        "constraint: Member must be of type boolean"
+    ) == (
+        {
+            "Code": "SerializationException",
+            "Message": "VALUE_STRING can not be converted to a Boolean",
+        },
+        400,
     )
 
 

@@ -23,6 +23,9 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
     domain.ConfigurationSetNotFound: ("ConfigurationSetDoesNotExistException", "NotFoundException"),
     domain.EventDestinationNotFound: ("EventDestinationDoesNotExistException", "NotFoundException"),
     domain.TrackingOptionsNotFound: ("TrackingOptionsDoesNotExistException", "NotFoundException"),
+    domain.IdentityNotFound: ("InvalidParameterValue", "NotFoundException"),
+    domain.SuppressedDestinationNotFound: ("InvalidParameterValue", "NotFoundException"),
+    domain.TemplateNotFound: ("TemplateDoesNotExistException", "NotFoundException"),
     domain.NotFound: ("InvalidParameterValue", "NotFoundException"),
     domain.ConfigurationSetAlreadyExists: (
         "ConfigurationSetAlreadyExistsException",
@@ -36,6 +39,8 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
         "TrackingOptionsAlreadyExistsException",
         "AlreadyExistsException",
     ),
+    domain.IdentityAlreadyExists: ("InvalidParameterValue", "AlreadyExistsException"),
+    domain.TemplateAlreadyExists: ("AlreadyExistsException", "AlreadyExistsException"),
     domain.AlreadyExists: ("AlreadyExistsException", "AlreadyExistsException"),
     domain.InvalidConfigurationSetName: (
         "InvalidConfigurationSetException",
@@ -52,8 +57,25 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
     domain.InvalidSnsDestination: ("InvalidSNSDestinationException", "BadRequestException"),
     domain.InvalidTrackingOptions: ("InvalidTrackingOptionsException", "BadRequestException"),
     domain.InvalidDeliveryOptions: ("InvalidDeliveryOptionsException", "BadRequestException"),
+    domain.InvalidEmailAddress: ("InvalidParameterValue", "BadRequestException"),
+    domain.InvalidDomain: ("InvalidParameterValue", "BadRequestException"),
+    domain.InvalidTemplate: ("InvalidTemplateException", "BadRequestException"),
+    domain.MissingRenderingAttribute: (
+        "MissingRenderingAttributeException",
+        "BadRequestException",
+    ),
+    domain.InvalidRenderingParameter: (
+        "InvalidRenderingParameterException",
+        "BadRequestException",
+    ),
     domain.InvalidInput: ("InvalidParameterValue", "BadRequestException"),
     domain.LimitExceeded: ("LimitExceededException", "LimitExceededException"),
+    domain.MessageRejected: ("MessageRejected", "MessageRejected"),
+    domain.AccountSendingPaused: ("AccountSendingPausedException", "SendingPausedException"),
+    domain.ConfigurationSetSendingPaused: (
+        "ConfigurationSetSendingPausedException",
+        "SendingPausedException",
+    ),
 }
 
 

@@ -5,11 +5,17 @@ OpensesError
 │   ├── ConfigurationSetNotFound
 │   ├── EventDestinationNotFound
 │   ├── TrackingOptionsNotFound
-│   └── ResourceNotFound
+│   ├── ResourceNotFound
+│   ├── IdentityNotFound
+│   ├── SuppressedDestinationNotFound
+│   ├── TenantNotFound
+│   └── TemplateNotFound
 ├── AlreadyExists
 │   ├── ConfigurationSetAlreadyExists
 │   ├── EventDestinationAlreadyExists
-│   └── TrackingOptionsAlreadyExist
+│   ├── TrackingOptionsAlreadyExist
+│   ├── IdentityAlreadyExists
+│   └── TemplateAlreadyExists
 ├── InvalidInput
 │   ├── InvalidConfigurationSetName
 │   ├── InvalidEventDestination
@@ -19,7 +25,12 @@ OpensesError
 │   ├── InvalidTrackingOptions
 │   ├── InvalidDeliveryOptions
 │   ├── InvalidTags
-│   └── InvalidNextToken
+│   ├── InvalidNextToken
+│   ├── InvalidEmailAddress
+│   ├── InvalidDomain
+│   ├── InvalidTemplate
+│   ├── MissingRenderingAttribute
+│   └── InvalidRenderingParameter
 └── LimitExceeded
     ├── ConfigurationSetLimitExceeded
     └── EventDestinationLimitExceeded
@@ -65,6 +76,27 @@ class ResourceNotFound(NotFound):
     pass
 
 
+class IdentityNotFound(NotFound):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Email identity {name} does not exist.")
+
+
+class SuppressedDestinationNotFound(NotFound):
+    def __init__(self, address: str) -> None:
+        super().__init__(f"Email address {address} does not exist on your suppression list.")
+
+
+class TenantNotFound(NotFound):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Tenant {name} does not exist.")
+
+
+class TemplateNotFound(NotFound):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Template {name} does not exist.")
+        self.template_name = name
+
+
 class AlreadyExists(OpensesError):
     pass
 
@@ -85,6 +117,18 @@ class EventDestinationAlreadyExists(AlreadyExists):
 class TrackingOptionsAlreadyExist(AlreadyExists):
     def __init__(self, configuration_set: str) -> None:
         super().__init__(f"Configuration set <{configuration_set}> already has tracking options.")
+
+
+class IdentityAlreadyExists(AlreadyExists):
+    def __init__(self, name: str) -> None:
+        # sic: AWS says "already exist" (anomalyco/sst#4556).
+        super().__init__(f"Email identity {name} already exist.")
+
+
+class TemplateAlreadyExists(AlreadyExists):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Template {name} already exists.")
+        self.template_name = name
 
 
 class InvalidInput(OpensesError):
@@ -128,6 +172,31 @@ class InvalidNextToken(InvalidInput):
         super().__init__(f"invalid nextToken {token}")
 
 
+class InvalidEmailAddress(InvalidInput):
+    pass
+
+
+class InvalidDomain(InvalidInput):
+    pass
+
+
+class InvalidTemplate(InvalidInput):
+    def __init__(self, message: str, *, template_name: str | None = None) -> None:
+        super().__init__(message)
+        self.template_name = template_name
+
+
+class MissingRenderingAttribute(InvalidInput):
+    def __init__(self, template_name: str, attribute: str) -> None:
+        super().__init__(f"Attribute '{attribute}' is not present in the rendering data.")
+        self.template_name = template_name
+        self.attribute = attribute
+
+
+class InvalidRenderingParameter(InvalidInput):
+    pass
+
+
 class LimitExceeded(OpensesError):
     pass
 
@@ -143,3 +212,22 @@ class EventDestinationLimitExceeded(LimitExceeded):
             f"Configuration set <{configuration_set}> already has the maximum number of event "
             f"destinations ({limit})."
         )
+
+
+class MessageRejected(OpensesError):
+    pass
+
+
+class SendingPaused(OpensesError):
+    pass
+
+
+class AccountSendingPaused(SendingPaused):
+    def __init__(self) -> None:
+        super().__init__("Sending is paused for this account.")
+
+
+class ConfigurationSetSendingPaused(SendingPaused):
+    def __init__(self, name: str) -> None:
+        super().__init__("Sending is paused for this configuration set.")
+        self.configuration_set = name

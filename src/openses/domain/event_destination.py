@@ -8,7 +8,6 @@ from enum import StrEnum
 from openses.domain import names
 from openses.domain.errors import InvalidCloudWatchDestination, InvalidEventDestination
 
-
 MAX_DIMENSIONS = 10
 
 
@@ -23,6 +22,21 @@ class EventType(StrEnum):
     RENDERING_FAILURE = "RENDERING_FAILURE"
     DELIVERY_DELAY = "DELIVERY_DELAY"
     SUBSCRIPTION = "SUBSCRIPTION"
+
+
+# The eventType spelling of each event type in published records.
+RECORD_EVENT_TYPES: dict[str, EventType] = {
+    "Send": EventType.SEND,
+    "Reject": EventType.REJECT,
+    "Bounce": EventType.BOUNCE,
+    "Complaint": EventType.COMPLAINT,
+    "Delivery": EventType.DELIVERY,
+    "Open": EventType.OPEN,
+    "Click": EventType.CLICK,
+    "Rendering Failure": EventType.RENDERING_FAILURE,
+    "DeliveryDelay": EventType.DELIVERY_DELAY,
+    "Subscription": EventType.SUBSCRIPTION,
+}
 
 
 class DimensionValueSource(StrEnum):
@@ -103,6 +117,9 @@ class EventDestination:
     enabled: bool
     matching_event_types: tuple[EventType, ...]
     target: Target
+
+    def receives(self, event_type: EventType) -> bool:
+        return self.enabled and event_type in self.matching_event_types
 
     @classmethod
     def define(

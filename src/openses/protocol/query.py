@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import math
 from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape
@@ -17,6 +18,8 @@ from xml.sax.saxutils import escape
 from openses.protocol import timestamps
 
 XMLNS = "http://ses.amazonaws.com/doc/2010-12-01/"
+# Non-finite numbers are spelled as botocore and the AWS SDKs write and read them.
+_NON_FINITE = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
 
 
 def parse_request(shape: Any, form: Mapping[str, str]) -> dict[str, Any]:
@@ -56,7 +59,15 @@ def _parse_structure(
 def _parse_list(shape: Any, form: Mapping[str, str], keys: list[str], key: str) -> list[Any] | None:
     if form.get(key) == "":
         return []
-    item_prefix = key + "." if shape.serialization.get("flattened") else key + ".member."
+    item_name = shape.member.serialization.get("name")
+    if shape.serialization.get("flattened"):
+        # botocore puts a flattened list's items under the member's own name, if it has one.
+        parent = key.rpartition(".")[0]
+        if item_name:
+            key = f"{parent}.{item_name}" if parent else item_name
+        item_prefix = key + "."
+    else:
+        item_prefix = f"{key}.{item_name or 'member'}."
     indices = _indices(keys, item_prefix)
     if not indices:
         return None
@@ -70,11 +81,13 @@ def _parse_map(
     indices = _indices(keys, entry_prefix)
     if not indices:
         return None
+    key_name = shape.key.serialization.get("name", "key")
+    value_name = shape.value.serialization.get("name", "value")
     result: dict[str, Any] = {}
     for i in indices:
-        name = form.get(f"{entry_prefix}{i}.key")
+        name = form.get(f"{entry_prefix}{i}.{key_name}")
         if name is not None:
-            result[name] = _parse(shape.value, form, keys, f"{entry_prefix}{i}.value")
+            result[name] = _parse(shape.value, form, keys, f"{entry_prefix}{i}.{value_name}")
     return result
 
 
@@ -126,7 +139,9 @@ def serialize_response(operation: Any, result: Mapping[str, Any], request_id: st
         parts.append(f"<{wrapper}>")
         _write_members(output, result, parts)
         parts.append(f"</{wrapper}>")
-    parts.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>")
+    parts.append(
+        f"<ResponseMetadata><RequestId>{_escape(request_id)}</RequestId></ResponseMetadata>"
+    )
     parts.append(f"</{name}Response>")
     return "".join(parts).encode()
 
@@ -134,8 +149,8 @@ def serialize_response(operation: Any, result: Mapping[str, Any], request_id: st
 def serialize_error(code: str, message: str, request_id: str, sender_fault: bool = True) -> bytes:
     fault = "Sender" if sender_fault else "Receiver"
     return (
-        f'<ErrorResponse xmlns="{XMLNS}"><Error><Type>{fault}</Type><Code>{escape(code)}</Code>'
-        f"<Message>{escape(message)}</Message></Error><RequestId>{request_id}</RequestId>"
+        f'<ErrorResponse xmlns="{XMLNS}"><Error><Type>{fault}</Type><Code>{_escape(code)}</Code>'
+        f"<Message>{_escape(message)}</Message></Error><RequestId>{_escape(request_id)}</RequestId>"
         "</ErrorResponse>"
     ).encode()
 
@@ -165,8 +180,8 @@ def _write(shape: Any, value: Any, tag: str, parts: list[str]) -> None:
     elif kind == "map":
         for key, element in value.items():
             parts.append("<entry>")
-            _write(shape.key, key, "key", parts)
-            _write(shape.value, element, "value", parts)
+            _write(shape.key, key, shape.key.serialization.get("name", "key"), parts)
+            _write(shape.value, element, shape.value.serialization.get("name", "value"), parts)
             parts.append("</entry>")
     else:
         parts.append(_scalar_text(kind, value))
@@ -176,8 +191,15 @@ def _write(shape: Any, value: Any, tag: str, parts: list[str]) -> None:
 def _scalar_text(kind: str, value: Any) -> str:
     if kind == "boolean":
         return "true" if value else "false"
+    if kind in ("float", "double") and isinstance(value, float) and not math.isfinite(value):
+        return _NON_FINITE[str(value)]
     if kind == "timestamp" and isinstance(value, datetime.datetime):
         return timestamps.to_iso8601(value)
     if kind == "blob" and isinstance(value, bytes):
         return base64.b64encode(value).decode()
-    return escape(str(value))
+    return _escape(str(value))
+
+
+def _escape(text: str) -> str:
+    """XML-escape ``text``; a bare carriage return would reach the client as a line feed."""
+    return escape(text, {"\r": "&#13;"})

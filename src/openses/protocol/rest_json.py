@@ -9,12 +9,18 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import email.utils
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from openses.protocol import timestamps
 from openses.protocol.errors import SerializationError
+
+# JSON has no non-finite numbers; botocore and the AWS SDKs spell them as strings.
+_NON_FINITE_TEXT = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
+_NON_FINITE = set(_NON_FINITE_TEXT.values())
 
 
 def parse_request(
@@ -79,6 +85,11 @@ def _from_text(shape: Any, raw: str) -> Any:
             return int(raw)
         except ValueError:
             return raw
+    if kind in ("float", "double"):
+        try:
+            return float(raw)
+        except ValueError:
+            return raw
     if kind == "boolean":
         return {"true": True, "false": False}.get(raw.lower(), raw)
     if kind == "timestamp":
@@ -86,9 +97,54 @@ def _from_text(shape: Any, raw: str) -> Any:
     return raw
 
 
+# JSON types each shape type accepts, and how AWS's JSON layer names the target type.
+_ACCEPTS: dict[str, tuple[type[Any], ...]] = {
+    "string": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "long": (int,),
+    "float": (int, float, str),
+    "double": (int, float, str),
+    "timestamp": (int, float, str),
+    "blob": (str,),
+    "structure": (dict,),
+    "list": (list,),
+    "map": (dict,),
+}
+_TARGETS = {
+    "string": "a String",
+    "boolean": "a Boolean",
+    "integer": "an Integer",
+    "long": "a Long",
+    "float": "a Float",
+    "double": "a Double",
+    "timestamp": "a Timestamp",
+    "blob": "a Blob",
+    "structure": "a Structure",
+    "list": "a List",
+    "map": "a Map",
+}
+
+
+def _json_token(value: Any) -> str:
+    if isinstance(value, bool):
+        return "VALUE_TRUE" if value else "VALUE_FALSE"
+    if isinstance(value, int | float):
+        return "VALUE_NUMBER_INT" if isinstance(value, int) else "VALUE_NUMBER_FLOAT"
+    if isinstance(value, str):
+        return "VALUE_STRING"
+    return "START_OBJECT" if isinstance(value, dict) else "START_ARRAY"
+
+
 def _from_json(shape: Any, value: Any) -> Any:
-    """Convert JSON values to Python ones; values of the wrong type pass through for validation."""
+    """Convert JSON values to Python ones. A value of the wrong JSON type is a serialization
+    error, as AWS's JSON layer reports it before any validation."""
     kind = shape.type_name
+    accepted = _ACCEPTS.get(kind, (object,))
+    if not isinstance(value, accepted) or (isinstance(value, bool) and kind != "boolean"):
+        raise SerializationError(
+            f"{_json_token(value)} can not be converted to {_TARGETS.get(kind, kind)}"
+        )
     if kind == "structure" and isinstance(value, dict):
         return {
             name: _from_json(shape.members[name], item)
@@ -106,7 +162,14 @@ def _from_json(shape: Any, value: Any) -> Any:
             return base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
             return value
-    if kind in ("float", "double") and isinstance(value, int) and not isinstance(value, bool):
+    if kind in ("float", "double") and isinstance(value, int | float | str):
+        return _float(value)
+    return value
+
+
+def _float(value: Any) -> Any:
+    """A JSON number, or ``"Infinity"``/``"-Infinity"``/``"NaN"`` as botocore sends those."""
+    if (isinstance(value, int | float) and not isinstance(value, bool)) or value in _NON_FINITE:
         return float(value)
     return value
 
@@ -125,12 +188,23 @@ def serialize_response(
                 continue
             location = member.serialization.get("location")
             if location == "header":
-                headers[member.serialization.get("name", name)] = str(value)
+                headers[member.serialization.get("name", name)] = _header_text(member, value)
             elif location == "statusCode":
                 status = int(value)
             else:
                 document[member.serialization.get("name", name)] = _to_json(member, value)
     return status, headers, json.dumps(document, separators=(",", ":")).encode()
+
+
+def _header_text(shape: Any, value: Any) -> str:
+    kind = shape.type_name
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "timestamp" and isinstance(value, datetime.datetime):
+        return email.utils.format_datetime(value.astimezone(datetime.UTC), usegmt=True)
+    if kind in ("float", "double"):
+        return str(_to_json(shape, value))
+    return str(value)
 
 
 def serialize_error(message: str) -> bytes:
@@ -153,4 +227,6 @@ def _to_json(shape: Any, value: Any) -> Any:
         return timestamps.to_epoch(value)
     if kind == "blob" and isinstance(value, bytes):
         return base64.b64encode(value).decode()
+    if kind in ("float", "double") and isinstance(value, float) and not math.isfinite(value):
+        return _NON_FINITE_TEXT[str(value)]
     return value

@@ -10,13 +10,15 @@ from typing import Any
 from urllib.parse import unquote
 
 _PATCHES = Path(__file__).with_name("patches.json")
+_LITERAL, _LABEL, _GREEDY = 0, 1, 2
 
 
 @dataclass(frozen=True, slots=True)
 class Route:
     operation: Any
     pattern: re.Pattern[str]
-    literal_segments: int
+    # one rank per path segment; sorting on it tries literal segments before labels
+    specificity: tuple[int, ...]
     # member name -> query-string name, for legacy routes whose members the model puts elsewhere
     query_members: dict[str, str] = field(default_factory=dict)
 
@@ -41,7 +43,7 @@ class Router:
             route = _route(operation, legacy["requestUri"], legacy["querystring"])
             by_method.setdefault(legacy["method"], []).append(route)
         for routes in by_method.values():
-            routes.sort(key=lambda route: -route.literal_segments)
+            routes.sort(key=lambda route: route.specificity)
         self._routes = by_method
 
     def match(self, method: str, raw_path: str) -> Match | None:
@@ -54,17 +56,25 @@ class Router:
 
 
 def _route(operation: Any, request_uri: str, query_members: dict[str, str] | None = None) -> Route:
+    """A path pattern for ``request_uri``; a trailing slash is optional, whichever the model has.
+
+    botocore sends the model's path as written (``/v2/email/insights/{MessageId}/``), and older
+    SDKs and hand-written clients may leave the slash off.
+    """
     path = request_uri.split("?", 1)[0]
     regex = []
-    literal = 0
+    specificity = []
     for segment in path.strip("/").split("/"):
         if segment.startswith("{") and segment.endswith("}"):
             name = segment[1:-1]
             if name.endswith("+"):
                 regex.append(f"(?P<{name[:-1]}>.+)")
+                specificity.append(_GREEDY)
             else:
                 regex.append(f"(?P<{name}>[^/]+)")
+                specificity.append(_LABEL)
         else:
             regex.append(re.escape(segment))
-            literal += 1
-    return Route(operation, re.compile("/" + "/".join(regex)), literal, query_members or {})
+            specificity.append(_LITERAL)
+    pattern = re.compile("/" + "/".join(regex) + "/?")
+    return Route(operation, pattern, tuple(specificity), query_members or {})

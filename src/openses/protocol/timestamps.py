@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 
 
@@ -12,21 +13,32 @@ def to_iso8601(value: datetime.datetime) -> str:
 
 
 def to_epoch(value: datetime.datetime) -> float:
-    return round(value.timestamp(), 3)
+    """REST-JSON style: epoch seconds, truncated to milliseconds like ``to_iso8601``."""
+    utc = value.astimezone(datetime.UTC)
+    return calendar.timegm(utc.timetuple()) + (utc.microsecond // 1000) / 1000
 
 
 def parse(value: str | float | int) -> datetime.datetime | None:
     """Accept epoch seconds or ISO 8601, as botocore may send either; None if unreadable."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.datetime.fromtimestamp(value, datetime.UTC)
+        return _from_epoch(value)
     if not isinstance(value, str):
         return None
     try:
-        return datetime.datetime.fromtimestamp(float(value), datetime.UTC)
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return _from_epoch(seconds)
     try:
         parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
+
+
+def _from_epoch(seconds: float) -> datetime.datetime | None:
+    try:
+        return datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+    except (OverflowError, OSError, ValueError):  # out of range, NaN or infinite
+        return None

@@ -31,7 +31,8 @@ _PYTHON_TYPES: dict[str, tuple[type[Any], ...]] = {
 @cache
 def _compiled(pattern: str) -> re.Pattern[str] | None:
     try:
-        return re.compile(pattern)
+        # ASCII: in the Java patterns AWS evaluates, \w, \d and \s match ASCII only.
+        return re.compile(pattern, re.ASCII)
     except re.error:  # a Java-only construct: the server-side check stays with AWS semantics
         return None
 
@@ -51,17 +52,26 @@ def _path(prefix: str, name: str) -> str:
 
 
 def _describe(value: Any) -> str:
+    """A value as AWS's (Java) validator prints it: ``true``, ``[a, b]``, ``{k=v}``."""
     if value is None:
         return "null"
-    if isinstance(value, dict | list):
-        return "[...]" if isinstance(value, list) else "{...}"
-    return f"'{value}'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_describe(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={_describe(v)}" for k, v in value.items()) + "}"
+    return str(value)
 
 
-def _fail(problems: list[str], value: Any, path: str, constraint: str) -> None:
-    problems.append(
-        f"Value {_describe(value)} at '{path}' failed to satisfy constraint: {constraint}"
-    )
+def _fail(problems: list[str], value: Any, path: str, constraint: str, shape: Any = None) -> None:
+    if value is None:
+        subject = "Value null"
+    elif shape is not None and shape.metadata.get("sensitive"):
+        subject = "Value"  # AWS leaves sensitive values out of its messages
+    else:
+        subject = f"Value '{_describe(value)}'"
+    problems.append(f"{subject} at '{path}' failed to satisfy constraint: {constraint}")
 
 
 def _check_structure(shape: Any, value: dict[str, Any], path: str, problems: list[str]) -> None:
@@ -76,48 +86,53 @@ def _check_structure(shape: Any, value: dict[str, Any], path: str, problems: lis
 
 
 def _check(shape: Any, value: Any, path: str, problems: list[str]) -> None:
-    expected = _PYTHON_TYPES.get(shape.type_name, (object,))
-    if not isinstance(value, expected) or (isinstance(value, bool) and shape.type_name != "boolean"):
-        _fail(problems, value, path, f"Member must be of type {shape.type_name}")
+    kind = shape.type_name
+    expected = _PYTHON_TYPES.get(kind, (object,))
+    if not isinstance(value, expected) or (isinstance(value, bool) and kind != "boolean"):
+        _fail(problems, value, path, f"Member must be of type {kind}", shape)
         return
-    meta = shape.metadata
-    if shape.type_name == "structure":
+    if kind == "structure":
         _check_structure(shape, value, path, problems)
-    elif shape.type_name == "list":
-        _check_size(meta, len(value), value, path, problems, "length")
+    elif kind == "list":
+        _check_size(shape, len(value), value, path, problems, "length")
         for index, item in enumerate(value, start=1):
             if item is None:
                 _fail(problems, None, f"{path}.{index}.member", "Member must not be null")
             else:
                 _check(shape.member, item, f"{path}.{index}.member", problems)
-    elif shape.type_name == "map":
-        _check_size(meta, len(value), value, path, problems, "length")
+    elif kind == "map":
+        _check_size(shape, len(value), value, path, problems, "length")
         for key, item in value.items():
             _check(shape.key, key, f"{path}.key", problems)
             _check(shape.value, item, f"{path}.{key}", problems)
-    elif shape.type_name == "string":
-        _check_size(meta, len(value), value, path, problems, "length")
-        enum = meta.get("enum")
-        if enum and value not in enum:
-            _fail(problems, value, path, f"Member must satisfy enum value set: [{', '.join(enum)}]")
-        pattern = meta.get("pattern")
-        compiled = _compiled(pattern) if pattern else None
-        if compiled is not None and compiled.fullmatch(value) is None:
-            _fail(
-                problems, value, path, f"Member must satisfy regular expression pattern: {pattern}"
-            )
-    elif shape.type_name in ("integer", "long", "float", "double"):
-        _check_size(meta, value, value, path, problems, "value")
-    elif shape.type_name == "blob":
-        _check_size(meta, len(value), value, path, problems, "length")
+    elif kind == "string":
+        _check_string(shape, value, path, problems)
+    elif kind in ("integer", "long", "float", "double"):
+        _check_size(shape, value, value, path, problems, "value")
+    elif kind == "blob":
+        _check_size(shape, len(value), value, path, problems, "length")
+
+
+def _check_string(shape: Any, value: str, path: str, problems: list[str]) -> None:
+    _check_size(shape, len(value), value, path, problems, "length")
+    enum = shape.metadata.get("enum")
+    if enum and value not in enum:
+        constraint = f"Member must satisfy enum value set: [{', '.join(enum)}]"
+        _fail(problems, value, path, constraint, shape)
+    pattern = shape.metadata.get("pattern")
+    compiled = _compiled(pattern) if pattern else None
+    if compiled is not None and compiled.fullmatch(value) is None:
+        constraint = f"Member must satisfy regular expression pattern: {pattern}"
+        _fail(problems, value, path, constraint, shape)
 
 
 def _check_size(
-    meta: dict[str, Any], size: float, value: Any, path: str, problems: list[str], what: str
+    shape: Any, size: float, value: Any, path: str, problems: list[str], what: str
 ) -> None:
+    meta = shape.metadata
     if "min" in meta and size < meta["min"]:
-        _fail(
-            problems, value, path, f"Member must have {what} greater than or equal to {meta['min']}"
-        )
+        constraint = f"Member must have {what} greater than or equal to {meta['min']}"
+        _fail(problems, value, path, constraint, shape)
     if "max" in meta and size > meta["max"]:
-        _fail(problems, value, path, f"Member must have {what} less than or equal to {meta['max']}")
+        constraint = f"Member must have {what} less than or equal to {meta['max']}"
+        _fail(problems, value, path, constraint, shape)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 metadata = MetaData()
@@ -77,6 +78,10 @@ identities = Table(
     Column("verification_status", String(32), nullable=False),
     Column("configuration_set_name", String(64), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # identity notifications: {"Bounce": topic arn, ...}, forwarding, headers-in-notifications
+    Column("notification_topics", JSON, nullable=False, server_default="{}"),
+    Column("feedback_forwarding_enabled", Boolean, nullable=False, server_default=true()),
+    Column("headers_in_notifications", JSON, nullable=False, server_default="[]"),
     UniqueConstraint("account_id", "region", "name", name="uq_identities_scope_name"),
 )
 
@@ -126,11 +131,16 @@ messages = Table(
     Column("region", String(32), nullable=False),
     Column("configuration_set", String(64), nullable=True),
     Column("source", Text, nullable=False),
+    # lower-cased bare address, and ",a@x,b@y," for filtering by recipient
+    Column("from_address", String(320), nullable=False),
+    Column("recipients", Text, nullable=False),
     Column("destination", JSON, nullable=False),
     Column("subject", Text, nullable=True),
     Column("tags", JSON, nullable=False),
     Column("status", String(32), nullable=False),
     Column("raw", LargeBinary, nullable=True),
+    # the events' "mail" object, for events recorded after the send (Open, Click, ...)
+    Column("mail", JSON, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_messages_scope_id", "account_id", "region", "id"),
 )
@@ -148,4 +158,37 @@ events = Table(
     Column("payload", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_events_message_id", "message_id"),
+)
+
+# One row per (event, destination): what the dispatcher must publish, and how far it got.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("message_id", String(80), nullable=True),
+    Column("configuration_set", String(64), nullable=True),
+    Column("destination_name", String(64), nullable=True),
+    Column("kind", String(32), nullable=False),
+    Column("target", JSON, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", DateTime(timezone=True), nullable=True),
+    Index("ix_deliveries_due", "status", "next_attempt_at"),
+)
+
+# Keys that sign tracking links; the newest active one signs, any unretired one verifies.
+tracking_keys = Table(
+    "tracking_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("secret", String(128), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("retired_at", DateTime(timezone=True), nullable=True),
 )

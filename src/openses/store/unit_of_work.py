@@ -7,11 +7,21 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from openses.store.account import AccountRepository
 from openses.store.configuration_sets import ConfigurationSetRepository
+from openses.store.identities import IdentityRepository
+from openses.store.messages import MessageRepository
+from openses.store.outbox import OutboxRepository
+from openses.store.templates import TemplateRepository
 
 
 class UnitOfWork:
     configuration_sets: ConfigurationSetRepository
+    identities: IdentityRepository
+    account: AccountRepository
+    messages: MessageRepository
+    outbox: OutboxRepository
+    templates: TemplateRepository
 
     def __init__(self, engine: Engine, account_id: str, region: str, *, write: bool) -> None:
         self._engine = engine
@@ -27,6 +37,11 @@ class UnitOfWork:
         self.configuration_sets = ConfigurationSetRepository(
             connection, self.account_id, self.region
         )
+        self.identities = IdentityRepository(connection, self.account_id, self.region)
+        self.account = AccountRepository(connection, self.account_id, self.region)
+        self.messages = MessageRepository(connection, self.account_id, self.region)
+        self.outbox = OutboxRepository(connection, self.account_id, self.region)
+        self.templates = TemplateRepository(connection, self.account_id, self.region)
         return self
 
     def __exit__(

@@ -26,6 +26,11 @@ def upgrade() -> None:
         sa.Column("verification_status", sa.String(32), nullable=False),
         sa.Column("configuration_set_name", sa.String(64), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("notification_topics", sa.JSON, nullable=False, server_default="{}"),
+        sa.Column(
+            "feedback_forwarding_enabled", sa.Boolean, nullable=False, server_default=sa.true()
+        ),
+        sa.Column("headers_in_notifications", sa.JSON, nullable=False, server_default="[]"),
         sa.UniqueConstraint("account_id", "region", "name", name="uq_identities_scope_name"),
     )
     op.create_table(
@@ -69,11 +74,14 @@ def upgrade() -> None:
         sa.Column("region", sa.String(32), nullable=False),
         sa.Column("configuration_set", sa.String(64), nullable=True),
         sa.Column("source", sa.Text, nullable=False),
+        sa.Column("from_address", sa.String(320), nullable=False),
+        sa.Column("recipients", sa.Text, nullable=False),
         sa.Column("destination", sa.JSON, nullable=False),
         sa.Column("subject", sa.Text, nullable=True),
         sa.Column("tags", sa.JSON, nullable=False),
         sa.Column("status", sa.String(32), nullable=False),
         sa.Column("raw", sa.LargeBinary, nullable=True),
+        sa.Column("mail", sa.JSON, nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_messages_scope_id", "messages", ["account_id", "region", "id"])

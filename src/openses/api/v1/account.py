@@ -1,0 +1,50 @@
+"""SES v1 account operations: sending quota and statistics, and the account sending switch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openses.api.context import RequestContext
+from openses.api.registry import operation
+from openses.protocol.models import V1
+from openses.services import account as service
+
+Output = dict[str, Any]
+
+
+@operation(V1, "GetSendQuota")
+def get_send_quota(context: RequestContext) -> Output:
+    quota = service.send_quota(context.reading(), context.clock())
+    return {
+        "Max24HourSend": quota.max_24_hour_send,
+        "MaxSendRate": quota.max_send_rate,
+        "SentLast24Hours": quota.sent_last_24_hours,
+    }
+
+
+@operation(V1, "GetSendStatistics")
+def get_send_statistics(context: RequestContext) -> Output:
+    points = service.send_statistics(context.reading(), context.clock())
+    return {
+        "SendDataPoints": [
+            {
+                "Timestamp": point.timestamp,
+                "DeliveryAttempts": point.delivery_attempts,
+                "Bounces": point.bounces,
+                "Complaints": point.complaints,
+                "Rejects": point.rejects,
+            }
+            for point in points
+        ]
+    }
+
+
+@operation(V1, "GetAccountSendingEnabled")
+def get_account_sending_enabled(context: RequestContext) -> Output:
+    return {"Enabled": service.get_settings(context.reading()).sending_enabled}
+
+
+@operation(V1, "UpdateAccountSendingEnabled")
+def update_account_sending_enabled(context: RequestContext, *, enabled: bool = False) -> Output:
+    service.set_sending_enabled(context.writing(), enabled)
+    return {}

@@ -1,0 +1,153 @@
+"""SES v1 sending operations: SendEmail, SendRawEmail, SendTemplatedEmail,
+SendBulkTemplatedEmail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openses.api import message_shapes
+from openses.api.context import RequestContext
+from openses.api.registry import operation
+from openses.delivery import mime
+from openses.protocol.models import V1
+from openses.services import sending
+
+Wire = dict[str, Any]
+
+
+@operation(V1, "SendEmail")
+def send_email(
+    context: RequestContext,
+    *,
+    source: str,
+    destination: Wire,
+    message: Wire,
+    reply_to_addresses: list[str] | None = None,
+    return_path: str | None = None,
+    source_arn: str | None = None,
+    return_path_arn: str | None = None,
+    tags: list[Wire] | None = None,
+    configuration_set_name: str | None = None,
+) -> Wire:
+    body = message.get("Body", {})
+    email = sending.OutgoingEmail(
+        from_address=source,
+        envelope=message_shapes.envelope(source, destination, reply_to_addresses),
+        content=mime.Content(
+            subject=message.get("Subject", {}).get("Data"),
+            text=body.get("Text", {}).get("Data"),
+            html=body.get("Html", {}).get("Data"),
+        ),
+        configuration_set_name=configuration_set_name,
+        tags=message_shapes.tags(tags),
+    )
+    message_id = sending.send(
+        context.writing(), email, message_shapes.caller(context, "SendEmail"), context.clock
+    )
+    return {"MessageId": message_id}
+
+
+@operation(V1, "SendRawEmail")
+def send_raw_email(
+    context: RequestContext,
+    *,
+    raw_message: Wire,
+    source: str | None = None,
+    destinations: list[str] | None = None,
+    from_arn: str | None = None,
+    source_arn: str | None = None,
+    return_path_arn: str | None = None,
+    tags: list[Wire] | None = None,
+    configuration_set_name: str | None = None,
+) -> Wire:
+    email = sending.OutgoingEmail(
+        from_address=source,
+        envelope=mime.Envelope(source=source or "", recipients=destinations or []),
+        raw_message=raw_message["Data"],
+        configuration_set_name=configuration_set_name,
+        tags=message_shapes.tags(tags),
+    )
+    message_id = sending.send(
+        context.writing(), email, message_shapes.caller(context, "SendRawEmail"), context.clock
+    )
+    return {"MessageId": message_id}
+
+
+@operation(V1, "SendTemplatedEmail")
+def send_templated_email(
+    context: RequestContext,
+    *,
+    source: str,
+    destination: Wire,
+    template: str,
+    template_data: str,
+    reply_to_addresses: list[str] | None = None,
+    return_path: str | None = None,
+    source_arn: str | None = None,
+    return_path_arn: str | None = None,
+    tags: list[Wire] | None = None,
+    configuration_set_name: str | None = None,
+    template_arn: str | None = None,
+) -> Wire:
+    email = sending.OutgoingEmail(
+        from_address=source,
+        envelope=message_shapes.envelope(source, destination, reply_to_addresses),
+        template=sending.TemplateRequest(name=template, data=template_data),
+        configuration_set_name=configuration_set_name,
+        tags=message_shapes.tags(tags),
+    )
+    message_id = sending.send(
+        context.writing(),
+        email,
+        message_shapes.caller(context, "SendTemplatedEmail"),
+        context.clock,
+    )
+    return {"MessageId": message_id}
+
+
+@operation(V1, "SendBulkTemplatedEmail")
+def send_bulk_templated_email(
+    context: RequestContext,
+    *,
+    source: str,
+    template: str,
+    default_template_data: str,
+    destinations: list[Wire],
+    source_arn: str | None = None,
+    reply_to_addresses: list[str] | None = None,
+    return_path: str | None = None,
+    return_path_arn: str | None = None,
+    configuration_set_name: str | None = None,
+    default_tags: list[Wire] | None = None,
+    template_arn: str | None = None,
+) -> Wire:
+    emails = [
+        sending.OutgoingEmail(
+            from_address=source,
+            envelope=message_shapes.envelope(source, entry["Destination"], reply_to_addresses),
+            template=sending.TemplateRequest(
+                name=template,
+                data=sending.merge_template_data(
+                    default_template_data, entry.get("ReplacementTemplateData")
+                ),
+            ),
+            configuration_set_name=configuration_set_name,
+            tags=message_shapes.tags(default_tags)
+            + message_shapes.tags(entry.get("ReplacementTags")),
+        )
+        for entry in destinations
+    ]
+    results = sending.send_bulk(
+        context.writing(),
+        emails,
+        message_shapes.caller(context, "SendBulkTemplatedEmail"),
+        context.clock,
+    )
+    return {
+        "Status": [
+            {"Status": "Success", "MessageId": r.message_id}
+            if r.message_id
+            else {"Status": r.status_v1, "Error": r.error}
+            for r in results
+        ]
+    }

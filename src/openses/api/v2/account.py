@@ -1,0 +1,136 @@
+"""SES v2 account operations (``/v2/email/account``) and the account suppression list
+(``/v2/email/suppression/addresses``)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from openses.api.context import RequestContext
+from openses.api.registry import operation
+from openses.domain.errors import InvalidInput, TenantNotFound
+from openses.domain.options import SuppressionReason
+from openses.domain.suppression import SuppressedDestination
+from openses.protocol.models import V2
+from openses.services import account as service
+
+Output = dict[str, Any]
+Wire = dict[str, Any]
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+def _no_tenants(tenant_name: str | None) -> None:
+    # openses has no tenants yet, so any named tenant is unknown.
+    if tenant_name is not None:
+        raise TenantNotFound(tenant_name)
+
+
+@operation(V2, "GetAccount")
+def get_account(context: RequestContext) -> Output:
+    settings, quota = service.overview(context.reading(), context.clock())
+    return {
+        "DedicatedIpAutoWarmupEnabled": False,
+        "EnforcementStatus": "HEALTHY",
+        "ProductionAccessEnabled": False,
+        "SendQuota": {
+            "Max24HourSend": quota.max_24_hour_send,
+            "MaxSendRate": quota.max_send_rate,
+            "SentLast24Hours": quota.sent_last_24_hours,
+        },
+        "SendingEnabled": settings.sending_enabled,
+        "SuppressionAttributes": {"SuppressedReasons": list(settings.suppressed_reasons)},
+    }
+
+
+@operation(V2, "PutAccountSendingAttributes")
+def put_account_sending_attributes(
+    context: RequestContext, *, sending_enabled: bool = False
+) -> Output:
+    service.set_sending_enabled(context.writing(), sending_enabled)
+    return {}
+
+
+@operation(V2, "PutAccountSuppressionAttributes")
+def put_account_suppression_attributes(
+    context: RequestContext,
+    *,
+    suppressed_reasons: list[str] | None = None,
+    validation_attributes: Wire | None = None,
+) -> Output:
+    # ValidationAttributes (Auto Validation thresholds) are accepted but not stored.
+    reasons = [SuppressionReason(r) for r in suppressed_reasons or []]
+    service.set_suppressed_reasons(context.writing(), reasons)
+    return {}
+
+
+@operation(V2, "PutSuppressedDestination")
+def put_suppressed_destination(
+    context: RequestContext, *, email_address: str, reason: str, tenant_name: str | None = None
+) -> Output:
+    _no_tenants(tenant_name)
+    service.put_suppressed_destination(
+        context.writing(), email_address, SuppressionReason(reason), context.clock()
+    )
+    return {}
+
+
+@operation(V2, "GetSuppressedDestination")
+def get_suppressed_destination(
+    context: RequestContext, *, email_address: str, tenant_name: str | None = None
+) -> Output:
+    _no_tenants(tenant_name)
+    entry = service.get_suppressed_destination(context.reading(), email_address)
+    attributes = {"MessageId": entry.message_id, "FeedbackId": entry.feedback_id}
+    return {
+        "SuppressedDestination": {
+            **_summary(entry),
+            "Attributes": attributes if entry.message_id or entry.feedback_id else None,
+        }
+    }
+
+
+@operation(V2, "DeleteSuppressedDestination")
+def delete_suppressed_destination(
+    context: RequestContext, *, email_address: str, tenant_name: str | None = None
+) -> Output:
+    _no_tenants(tenant_name)
+    service.delete_suppressed_destination(context.writing(), email_address)
+    return {}
+
+
+@operation(V2, "ListSuppressedDestinations")
+def list_suppressed_destinations(
+    context: RequestContext,
+    *,
+    tenant_name: str | None = None,
+    reasons: list[str] | None = None,
+    start_date: datetime.datetime | None = None,
+    end_date: datetime.datetime | None = None,
+    next_token: str | None = None,
+    page_size: int | None = None,
+) -> Output:
+    _no_tenants(tenant_name)
+    size = DEFAULT_PAGE_SIZE if page_size is None else page_size
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"The page size must be between 1 and {MAX_PAGE_SIZE}")
+    page = service.list_suppressed_destinations(
+        context.reading(),
+        reasons=[SuppressionReason(r) for r in reasons or []],
+        start=start_date,
+        end=end_date,
+        next_token=next_token,
+        page_size=size,
+    )
+    return {
+        "SuppressedDestinationSummaries": [_summary(entry) for entry in page.destinations],
+        "NextToken": page.next_token,
+    }
+
+
+def _summary(entry: SuppressedDestination) -> Wire:
+    return {
+        "EmailAddress": entry.email_address,
+        "Reason": entry.reason,
+        "LastUpdateTime": entry.last_update_time,
+    }

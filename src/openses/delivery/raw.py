@@ -1,0 +1,33 @@
+"""Reading a caller's raw MIME message, and preparing it to be delivered as SES would."""
+
+from __future__ import annotations
+
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import getaddresses
+
+CONFIGURATION_SET_HEADER = "X-SES-CONFIGURATION-SET"
+MESSAGE_TAGS_HEADER = "X-SES-MESSAGE-TAGS"
+
+
+def parse(data: bytes) -> EmailMessage:
+    message = message_from_bytes(data, _class=EmailMessage, policy=SMTP)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def header_addresses(message: EmailMessage, *names: str) -> list[str]:
+    values = [str(v) for name in names for v in message.get_all(name, [])]
+    return [address for _, address in getaddresses(values) if address]
+
+
+def strip_ses_headers(message: EmailMessage) -> None:
+    """SES reads its own headers and Bcc, and removes them before delivery."""
+    for name in (CONFIGURATION_SET_HEADER, MESSAGE_TAGS_HEADER, "Bcc"):
+        del message[name]
+
+
+def set_message_id(message: EmailMessage, message_id_header: str) -> None:
+    del message["Message-ID"]
+    message["Message-ID"] = message_id_header

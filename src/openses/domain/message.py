@@ -1,0 +1,105 @@
+"""Rules about an outgoing message that hold whichever API sent it."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from openses.domain.errors import InvalidInput
+
+MAX_RECIPIENTS = 50
+MAX_RAW_MESSAGE_BYTES = 10 * 1024 * 1024
+MAX_TAG_LENGTH = 255
+_TAG_NAME = re.compile(r"[A-Za-z0-9_-]+")
+_TAG_VALUE = re.compile(r"[A-Za-z0-9_.@-]+")
+SIMULATOR_DOMAIN = "simulator.amazonses.com"
+# The EICAR anti-virus test string: a message that carries it is rejected as "Bad content".
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+class InvalidMessage(InvalidInput):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class MessageTag:
+    name: str
+    value: str
+
+    def __post_init__(self) -> None:
+        """Checks and wording as AWS answers them (note AWS's two spaces before '-')."""
+        if not self.name:
+            raise InvalidMessage("The tag name must be specified.")
+        if not self.value:
+            raise InvalidMessage("The tag value must be specified.")
+        if len(self.name) > MAX_TAG_LENGTH:
+            raise InvalidMessage("Tag name cannot exceed 255 characters.")
+        if len(self.value) > MAX_TAG_LENGTH:
+            raise InvalidMessage("Tag value cannot exceed 255 characters.")
+        if _TAG_NAME.fullmatch(self.name) is None:
+            raise InvalidMessage(
+                f"Invalid tag name <{self.name}>: only alphanumeric ASCII characters, '_',  "
+                "'-' are allowed."
+            )
+        if _TAG_VALUE.fullmatch(self.value) is None:
+            raise InvalidMessage(
+                f"Invalid tag value <{self.value}>: only alphanumeric ASCII characters, '_',  "
+                "'-' , '.', '@' are allowed."
+            )
+
+
+def parse_tags_header(value: str) -> list[MessageTag]:
+    """``X-SES-MESSAGE-TAGS: name1=value1, name2=value2``."""
+    tags = []
+    for item in value.split(","):
+        if item.strip():
+            name, _, tag_value = item.partition("=")
+            tags.append(MessageTag(name.strip(), tag_value.strip()))
+    return tags
+
+
+def check_recipient_count(count: int) -> None:
+    if count > MAX_RECIPIENTS:
+        raise InvalidMessage(f"Recipient count exceeds {MAX_RECIPIENTS}.")
+    if count == 0:
+        raise InvalidMessage("Missing final '@domain'")
+
+
+def check_raw_size(size: int) -> None:
+    if size > MAX_RAW_MESSAGE_BYTES:
+        raise InvalidMessage(
+            f"Message length is more than {MAX_RAW_MESSAGE_BYTES} bytes long: '{size}'."
+        )
+
+
+def new_message_id(now: datetime.datetime) -> str:
+    """Shaped like AWS's: a millisecond clock, a UUID and a sequence suffix."""
+    millis = int(now.timestamp() * 1000)
+    return f"{0x0100000000000000 + millis:016x}-{uuid.uuid4()}-000000"
+
+
+def new_feedback_id(now: datetime.datetime) -> str:
+    return new_message_id(now)
+
+
+class SimulatorOutcome(StrEnum):
+    SUCCESS = "success"
+    BOUNCE = "bounce"
+    OOTO = "ooto"
+    COMPLAINT = "complaint"
+    SUPPRESSION_LIST = "suppressionlist"
+
+
+def simulator_outcome(address: str) -> SimulatorOutcome | None:
+    """What AWS's mailbox simulator does with an address; None for ordinary mail."""
+    local, _, domain = address.rpartition("@")
+    if domain.lower() != SIMULATOR_DOMAIN:
+        return None
+    base = local.split("+", 1)[0].lower()
+    try:
+        return SimulatorOutcome(base)
+    except ValueError:
+        return SimulatorOutcome.SUCCESS

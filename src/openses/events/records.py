@@ -1,0 +1,183 @@
+"""Builders for the event-publishing records, in the JSON AWS publishes (see the SES developer
+guide, "Contents of event data that Amazon SES publishes"). Keys and spellings are AWS's."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from email.message import Message
+from email.utils import getaddresses
+from typing import Any
+
+Record = dict[str, Any]
+
+# The MTA name openses reports, where AWS reports one of its own hosts.
+REPORTING_MTA = "smtp-out.openses.local"
+SMTP_OK = "250 2.6.0 Message received"
+
+
+def timestamp(moment: datetime.datetime) -> str:
+    utc = moment.astimezone(datetime.UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MailFacts:
+    """What every record's ``mail`` object says about the original message."""
+
+    accepted_at: datetime.datetime
+    source: str
+    source_arn: str | None
+    account_id: str
+    message_id: str
+    destination: Sequence[str]
+    headers: Sequence[tuple[str, str]]
+    tags: Mapping[str, Sequence[str]]
+
+
+def mail_object(facts: MailFacts, *, extra_tags: Mapping[str, str] | None = None) -> Record:
+    tags = {name: list(values) for name, values in facts.tags.items()}
+    for name, value in (extra_tags or {}).items():
+        tags[name] = [value]
+    mail: Record = {
+        "timestamp": timestamp(facts.accepted_at),
+        "source": facts.source,
+    }
+    if facts.source_arn:
+        mail["sourceArn"] = facts.source_arn
+    mail.update(
+        {
+            "sendingAccountId": facts.account_id,
+            "messageId": facts.message_id,
+            "destination": list(facts.destination),
+            "headersTruncated": False,
+            "headers": [{"name": name, "value": value} for name, value in facts.headers],
+            "commonHeaders": common_headers(facts.headers, facts.message_id),
+            "tags": tags,
+        }
+    )
+    return mail
+
+
+def common_headers(headers: Sequence[tuple[str, str]], message_id: str) -> Record:
+    """The parsed common headers; keys with no value are left out, as AWS does."""
+    parsed = Message()
+    for name, value in headers:
+        parsed[name] = value
+    common: Record = {}
+    for key, header in (("from", "From"), ("replyTo", "Reply-To"), ("to", "To"), ("cc", "Cc")):
+        values = parsed.get_all(header)
+        if values:
+            common[key] = [_format_address(n, a) for n, a in getaddresses([str(v) for v in values])]
+    if parsed.get("Return-Path"):
+        common["returnPath"] = str(parsed["Return-Path"])
+    if parsed.get("Date"):
+        common["date"] = str(parsed["Date"])
+    common["messageId"] = message_id
+    if parsed.get("Subject") is not None:
+        common["subject"] = str(parsed["Subject"])
+    return common
+
+
+def _format_address(name: str, address: str) -> str:
+    return f"{name} <{address}>" if name else address
+
+
+def send(mail: Record) -> Record:
+    return {"eventType": "Send", "mail": mail, "send": {}}
+
+
+def reject(mail: Record) -> Record:
+    return {"eventType": "Reject", "mail": mail, "reject": {"reason": "Bad content"}}
+
+
+def delivery(
+    mail: Record, *, recipients: Sequence[str], at: datetime.datetime, processing_millis: int
+) -> Record:
+    return {
+        "eventType": "Delivery",
+        "mail": mail,
+        "delivery": {
+            "timestamp": timestamp(at),
+            "processingTimeMillis": processing_millis,
+            "recipients": list(recipients),
+            "smtpResponse": SMTP_OK,
+            "reportingMTA": REPORTING_MTA,
+        },
+    }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BouncedRecipient:
+    email_address: str
+    action: str | None = None
+    status: str | None = None
+    diagnostic_code: str | None = None
+
+    def as_json(self) -> Record:
+        entry: Record = {"emailAddress": self.email_address}
+        if self.action:
+            entry["action"] = self.action
+        if self.status:
+            entry["status"] = self.status
+        if self.diagnostic_code:
+            entry["diagnosticCode"] = self.diagnostic_code
+        return entry
+
+
+def bounce(
+    mail: Record,
+    *,
+    bounce_type: str,
+    bounce_sub_type: str,
+    recipients: Sequence[BouncedRecipient],
+    at: datetime.datetime,
+    feedback_id: str,
+    with_dsn: bool,
+) -> Record:
+    body: Record = {
+        "bounceType": bounce_type,
+        "bounceSubType": bounce_sub_type,
+        "bouncedRecipients": [r.as_json() for r in recipients],
+        "timestamp": timestamp(at),
+        "feedbackId": feedback_id,
+    }
+    if with_dsn:
+        body["reportingMTA"] = f"dsn; {REPORTING_MTA}"
+    return {"eventType": "Bounce", "mail": mail, "bounce": body}
+
+
+def complaint(
+    mail: Record,
+    *,
+    recipients: Sequence[str],
+    at: datetime.datetime,
+    feedback_id: str,
+    feedback_type: str = "abuse",
+    user_agent: str = "openses mailbox simulator",
+) -> Record:
+    return {
+        "eventType": "Complaint",
+        "mail": mail,
+        "complaint": {
+            "complainedRecipients": [{"emailAddress": r} for r in recipients],
+            "timestamp": timestamp(at),
+            "feedbackId": feedback_id,
+            "userAgent": user_agent,
+            "complaintFeedbackType": feedback_type,
+            "arrivalDate": timestamp(at),
+        },
+    }
+
+
+def rendering_failure(mail: Record, *, template_name: str, error_message: str) -> Record:
+    return {
+        "eventType": "Rendering Failure",
+        "mail": mail,
+        "failure": {"templateName": template_name, "errorMessage": error_message},
+    }
+
+
+def headers_of(message: Message) -> list[tuple[str, str]]:
+    return [(name, str(value)) for name, value in message.items()]

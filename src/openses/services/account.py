@@ -1,0 +1,211 @@
+"""Account-level use cases: sending switch, quota and statistics, and the suppression list.
+
+``settings``, ``is_suppressed`` and ``suppress`` are for the sending pipeline and run inside a
+unit of work the caller has already entered; every other function opens and commits its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import datetime
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from openses.domain.errors import InvalidEmailAddress, InvalidNextToken
+from openses.domain.options import SuppressionReason
+from openses.domain.suppression import (
+    MAX_24_HOUR_SEND,
+    MAX_SEND_RATE,
+    AccountSettings,
+    SendDataPoint,
+    SuppressedDestination,
+    normalize_address,
+)
+from openses.store.unit_of_work import UnitOfWork
+
+# Message statuses that used up sending quota: SES accepted the message and tried to deliver it.
+# Sending to an address on the account suppression list counts too (SES developer guide,
+# "Using the account-level suppression list").
+SENT_STATUSES = ("delivered", "bounced", "complained", "suppressed")
+STATISTICS_PERIOD = datetime.timedelta(days=14)
+STATISTICS_INTERVAL = datetime.timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class SendQuota:
+    max_24_hour_send: float
+    max_send_rate: float
+    sent_last_24_hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class SuppressionPage:
+    destinations: list[SuppressedDestination]
+    next_token: str | None
+
+
+# -- for the sending pipeline, inside the caller's unit of work --------------------------------
+
+
+def settings(uow: UnitOfWork) -> AccountSettings:
+    return uow.account.settings()
+
+
+def is_suppressed(uow: UnitOfWork, address: str) -> SuppressedDestination | None:
+    """The address's entry on the account suppression list, whatever its reason; the caller
+    decides whether that reason applies (a configuration set may override the account's)."""
+    try:
+        normalized = normalize_address(address)
+    except InvalidEmailAddress:
+        return None
+    return uow.account.find_suppressed(normalized)
+
+
+def suppress(
+    uow: UnitOfWork,
+    address: str,
+    reason: SuppressionReason,
+    message_id: str | None,
+    feedback_id: str | None,
+    now: datetime.datetime,
+) -> None:
+    """Put the address on the list (or refresh its entry) unconditionally; the caller checks
+    the effective suppressed reasons first. Does not commit."""
+    uow.account.put_suppressed(
+        SuppressedDestination(
+            email_address=normalize_address(address),
+            reason=reason,
+            last_update_time=now,
+            message_id=message_id,
+            feedback_id=feedback_id,
+        )
+    )
+
+
+# -- use cases ---------------------------------------------------------------------------------
+
+
+def get_settings(uow: UnitOfWork) -> AccountSettings:
+    with uow:
+        return uow.account.settings()
+
+
+def set_sending_enabled(uow: UnitOfWork, enabled: bool) -> None:
+    with uow:
+        current = uow.account.settings()
+        uow.account.save_settings(dataclasses.replace(current, sending_enabled=enabled))
+        uow.commit()
+
+
+def set_suppressed_reasons(uow: UnitOfWork, reasons: Collection[SuppressionReason]) -> None:
+    with uow:
+        current = uow.account.settings()
+        unique = tuple(dict.fromkeys(reasons))
+        uow.account.save_settings(dataclasses.replace(current, suppressed_reasons=unique))
+        uow.commit()
+
+
+def overview(uow: UnitOfWork, now: datetime.datetime) -> tuple[AccountSettings, SendQuota]:
+    """GetAccount's settings and quota, read in one transaction."""
+    with uow:
+        return uow.account.settings(), _quota(uow, now)
+
+
+def send_quota(uow: UnitOfWork, now: datetime.datetime) -> SendQuota:
+    with uow:
+        return _quota(uow, now)
+
+
+def _quota(uow: UnitOfWork, now: datetime.datetime) -> SendQuota:
+    sent = uow.account.count_messages(
+        since=now - datetime.timedelta(hours=24), statuses=SENT_STATUSES
+    )
+    return SendQuota(MAX_24_HOUR_SEND, MAX_SEND_RATE, float(sent))
+
+
+def send_statistics(uow: UnitOfWork, now: datetime.datetime) -> list[SendDataPoint]:
+    """The last two weeks in 15-minute intervals, oldest first, intervals without activity
+    left out. A message suppressed by the account list counts as a bounce, as SES reports it."""
+    with uow:
+        outcomes = uow.account.message_outcomes(since=now - STATISTICS_PERIOD)
+    counts: dict[datetime.datetime, dict[str, int]] = {}
+    for created_at, status in outcomes:
+        fields = _STATISTIC_FIELDS.get(status, ())
+        if not fields:
+            continue
+        bucket = counts.setdefault(_interval_start(created_at), {})
+        for name in fields:
+            bucket[name] = bucket.get(name, 0) + 1
+    return [SendDataPoint(timestamp=start, **fields) for start, fields in sorted(counts.items())]
+
+
+_STATISTIC_FIELDS: dict[str, tuple[str, ...]] = {
+    "delivered": ("delivery_attempts",),
+    "bounced": ("delivery_attempts", "bounces"),
+    "suppressed": ("delivery_attempts", "bounces"),
+    "complained": ("delivery_attempts", "complaints"),
+    "rejected": ("rejects",),
+}
+
+
+def _interval_start(moment: datetime.datetime) -> datetime.datetime:
+    utc = moment.astimezone(datetime.UTC)
+    return utc.replace(minute=utc.minute - utc.minute % 15, second=0, microsecond=0)
+
+
+def put_suppressed_destination(
+    uow: UnitOfWork, address: str, reason: SuppressionReason, now: datetime.datetime
+) -> None:
+    """PutSuppressedDestination: a manual entry, so no message or feedback id."""
+    with uow:
+        suppress(uow, address, reason, None, None, now)
+        uow.commit()
+
+
+def get_suppressed_destination(uow: UnitOfWork, address: str) -> SuppressedDestination:
+    normalized = normalize_address(address)
+    with uow:
+        return uow.account.get_suppressed(normalized)
+
+
+def delete_suppressed_destination(uow: UnitOfWork, address: str) -> None:
+    normalized = normalize_address(address)
+    with uow:
+        uow.account.remove_suppressed(normalized)
+        uow.commit()
+
+
+def list_suppressed_destinations(
+    uow: UnitOfWork,
+    *,
+    reasons: Collection[SuppressionReason],
+    start: datetime.datetime | None,
+    end: datetime.datetime | None,
+    next_token: str | None,
+    page_size: int,
+) -> SuppressionPage:
+    after = _decode_token(next_token) if next_token else None
+    with uow:
+        found = uow.account.list_suppressed(
+            reasons=reasons, start=start, end=end, after=after, limit=page_size + 1
+        )
+    if len(found) > page_size:
+        last = found[page_size - 1].email_address
+        return SuppressionPage(found[:page_size], _encode_token(last))
+    return SuppressionPage(found, None)
+
+
+def _encode_token(address: str) -> str:
+    return base64.urlsafe_b64encode(address.encode()).decode()
+
+
+def _decode_token(token: str) -> str:
+    try:
+        address = base64.urlsafe_b64decode(token.encode()).decode()
+        if normalize_address(address) != address:
+            raise ValueError(address)
+    except (binascii.Error, ValueError, InvalidEmailAddress):
+        raise InvalidNextToken(token) from None
+    return address

@@ -1,0 +1,159 @@
+"""Email-identity use cases, and the sender check of the sending pipeline.
+
+Functions taking ``uow`` open and commit it themselves, except ``sending_identity``, which runs
+inside a unit of work the caller has already entered.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from openses.domain import identity as identity_rules
+from openses.domain.errors import (
+    ConfigurationSetNotFound,
+    IdentityNotFound,
+    InvalidInput,
+    InvalidNextToken,
+)
+from openses.domain.identity import EmailIdentity, IdentityKind, VerificationStatus
+from openses.domain.tags import check as check_tags
+from openses.store.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    identities: list[EmailIdentity]
+    next_token: str | None
+
+
+def create(uow: UnitOfWork, identity: EmailIdentity) -> None:
+    """v2 CreateEmailIdentity: a name already held is an error."""
+    check_tags(identity.tags)
+    with uow:
+        if identity.configuration_set_name is not None:
+            _check_configuration_set(uow, identity.configuration_set_name)
+        uow.identities.add(identity)
+        uow.commit()
+
+
+def ensure(uow: UnitOfWork, identity: EmailIdentity) -> EmailIdentity:
+    """v1 Verify*Identity: adding a name already held is no error and restarts verification,
+    which under auto-verification completes at once. Returns the stored identity."""
+    with uow:
+        current = uow.identities.find(identity.name, for_update=True)
+        if current is None:
+            uow.identities.add(identity)
+            current = identity
+        elif identity.verified and not current.verified:
+            current.verify()
+            uow.identities.save(current)
+        uow.commit()
+        return current
+
+
+def get(uow: UnitOfWork, name: str) -> EmailIdentity:
+    with uow:
+        return uow.identities.get(name)
+
+
+def find_many(uow: UnitOfWork, names: Iterable[str]) -> dict[str, EmailIdentity]:
+    with uow:
+        return uow.identities.find_many(names)
+
+
+def list_page(
+    uow: UnitOfWork,
+    *,
+    next_token: str | None,
+    page_size: int,
+    kind: IdentityKind | None = None,
+    status: VerificationStatus | None = None,
+    name_contains: str | None = None,
+) -> Page:
+    after = _decode_token(next_token) if next_token else None
+    with uow:
+        found = uow.identities.list(
+            after=after,
+            limit=page_size + 1,
+            kind=kind,
+            status=status,
+            name_contains=name_contains,
+        )
+    if len(found) > page_size:
+        return Page(found[:page_size], _encode_token(found[page_size - 1].name))
+    return Page(found, None)
+
+
+def delete(uow: UnitOfWork, name: str) -> None:
+    with uow:
+        uow.identities.remove(name)
+        uow.commit()
+
+
+def discard(uow: UnitOfWork, name: str) -> None:
+    """v1 DeleteIdentity: deleting an identity that is not there succeeds."""
+    with contextlib.suppress(IdentityNotFound):
+        delete(uow, name)
+
+
+def set_configuration_set(uow: UnitOfWork, name: str, configuration_set_name: str | None) -> None:
+    with uow:
+        identity = uow.identities.get(name, for_update=True)
+        if configuration_set_name is not None:
+            _check_configuration_set(uow, configuration_set_name)
+        identity.configuration_set_name = configuration_set_name
+        uow.identities.save(identity)
+        uow.commit()
+
+
+def mark_verified(uow: UnitOfWork, name: str) -> EmailIdentity:
+    """The operator's stand-in for the verification email link or DNS record."""
+    with uow:
+        identity = uow.identities.get(name, for_update=True)
+        identity.verify()
+        uow.identities.save(identity)
+        uow.commit()
+        return identity
+
+
+def sending_identity(uow: UnitOfWork, address: str) -> EmailIdentity | None:
+    """The verified identity that lets this account send from ``address``: the address's own
+    identity, else the nearest verified domain (a domain covers its subdomains); None if none.
+    The local part must match exactly, domains match in any case. Runs in the caller's entered
+    unit of work."""
+    if "@" not in address:
+        return None
+    exact, domains = identity_rules.sending_candidates(address)
+    verified = [i for i in uow.identities.find_ignoring_case([exact, *domains]) if i.verified]
+    for identity in verified:
+        if identity.kind is IdentityKind.EMAIL_ADDRESS and identity_rules.same_address(
+            identity.name, address
+        ):
+            return identity
+    by_domain = {i.name.lower(): i for i in verified if i.kind is IdentityKind.DOMAIN}
+    for domain in domains:
+        if domain in by_domain:
+            return by_domain[domain]
+    return None
+
+
+def _check_configuration_set(uow: UnitOfWork, name: str) -> None:
+    if not uow.configuration_sets.exists(name):
+        raise ConfigurationSetNotFound(name)
+
+
+def _encode_token(name: str) -> str:
+    return base64.urlsafe_b64encode(name.encode()).decode()
+
+
+def _decode_token(token: str) -> str:
+    try:
+        name = base64.urlsafe_b64decode(token.encode()).decode()
+        identity_rules.check_name(name)
+    except (binascii.Error, ValueError, InvalidInput):
+        raise InvalidNextToken(token) from None
+    return name

@@ -1,0 +1,160 @@
+"""What happens to each recipient of an accepted message, and the events that say so.
+
+In capture mode every ordinary recipient is delivered to the local inbox. The mailbox
+simulator's addresses and the account suppression list produce AWS's other outcomes.
+Simulator addresses are never added to the suppression list, as in AWS.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from openses.domain.configuration_set import ConfigurationSet
+from openses.domain.message import SimulatorOutcome, new_feedback_id, simulator_outcome
+from openses.domain.options import SuppressionReason
+from openses.events import records
+from openses.services import account as account_service
+from openses.store.unit_of_work import UnitOfWork
+
+ON_SUPPRESSION_LIST = (
+    "Amazon SES did not send the message to this address because it is on the suppression "
+    "list for your account. For more information about removing addresses from the suppression "
+    "list, see the Amazon SES Developer Guide at "
+    "https://docs.aws.amazon.com/ses/latest/DeveloperGuide/sending-email-suppression-list.html"
+)
+ON_GLOBAL_SUPPRESSION_LIST = (
+    "Amazon SES has suppressed sending to this address because it has a recent history of "
+    "bouncing as an invalid address."
+)
+UNKNOWN_USER = "smtp; 550 5.1.1 user unknown"
+OUTGOING_IP = "127.0.0.1"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str
+    delivered: bool
+    records: list[records.Record]
+
+
+@dataclass(frozen=True, slots=True)
+class _BounceKind:
+    bounce_type: str
+    sub_type: str
+    with_dsn: bool
+
+
+_SIMULATED_BOUNCE = _BounceKind("Permanent", "General", True)
+_GLOBAL_SUPPRESSION = _BounceKind("Permanent", "Suppressed", False)
+_ACCOUNT_SUPPRESSION = _BounceKind("Permanent", "OnAccountSuppressionList", False)
+
+
+def effective_reasons(
+    configuration_set: ConfigurationSet | None, account_reasons: Sequence[str]
+) -> set[str]:
+    """A set's SuppressionOptions override the account's suppression reasons."""
+    if configuration_set is not None and configuration_set.suppression_options is not None:
+        return {str(r) for r in configuration_set.suppression_options.suppressed_reasons}
+    return {str(r) for r in account_reasons}
+
+
+def decide(
+    uow: UnitOfWork,
+    facts: records.MailFacts,
+    recipients: Sequence[str],
+    configuration_set: ConfigurationSet | None,
+    account_reasons: Sequence[SuppressionReason | str],
+    *,
+    rejected: bool,
+    rendering_error: tuple[str, str] | None,
+    clock: Callable[[], datetime.datetime],
+) -> Outcome:
+    mail = records.mail_object(facts)
+    sent = records.send(mail)
+    if rendering_error is not None:
+        template_name, error = rendering_error
+        failure = records.rendering_failure(mail, template_name=template_name, error_message=error)
+        return Outcome("rendering_failed", False, [sent, failure])
+    if rejected:
+        return Outcome("rejected", False, [sent, records.reject(mail)])
+
+    reasons = effective_reasons(configuration_set, [str(r) for r in account_reasons])
+    bounces: dict[_BounceKind, list[records.BouncedRecipient]] = {}
+    delivered: list[str] = []
+    complained: list[str] = []
+    for recipient in recipients:
+        simulated = simulator_outcome(recipient)
+        entry = account_service.is_suppressed(uow, recipient)
+        if entry is not None and str(entry.reason) in reasons:
+            bounces.setdefault(_ACCOUNT_SUPPRESSION, []).append(
+                records.BouncedRecipient(
+                    email_address=recipient,
+                    action="failed",
+                    status="5.1.1",
+                    diagnostic_code=ON_SUPPRESSION_LIST,
+                )
+            )
+        elif simulated is SimulatorOutcome.BOUNCE:
+            bounces.setdefault(_SIMULATED_BOUNCE, []).append(
+                records.BouncedRecipient(
+                    email_address=recipient,
+                    action="failed",
+                    status="5.1.1",
+                    diagnostic_code=UNKNOWN_USER,
+                )
+            )
+        elif simulated is SimulatorOutcome.SUPPRESSION_LIST:
+            bounces.setdefault(_GLOBAL_SUPPRESSION, []).append(
+                records.BouncedRecipient(
+                    email_address=recipient,
+                    action="failed",
+                    status="5.1.1",
+                    diagnostic_code=ON_GLOBAL_SUPPRESSION_LIST,
+                )
+            )
+        else:
+            delivered.append(recipient)
+            if simulated is SimulatorOutcome.COMPLAINT:
+                complained.append(recipient)
+
+    now = clock()
+    events = [sent]
+    if delivered:
+        delivery_mail = records.mail_object(facts, extra_tags={"ses:outgoing-ip": OUTGOING_IP})
+        millis = max(0, int((now - facts.accepted_at).total_seconds() * 1000))
+        events.append(
+            records.delivery(delivery_mail, recipients=delivered, at=now, processing_millis=millis)
+        )
+    for kind, bounced in bounces.items():
+        events.append(
+            records.bounce(
+                mail,
+                bounce_type=kind.bounce_type,
+                bounce_sub_type=kind.sub_type,
+                recipients=bounced,
+                at=now,
+                feedback_id=new_feedback_id(now),
+                with_dsn=kind.with_dsn,
+            )
+        )
+    if complained:
+        events.append(
+            records.complaint(mail, recipients=complained, at=now, feedback_id=new_feedback_id(now))
+        )
+    return Outcome(_status(bounces, delivered, complained), bool(delivered), events)
+
+
+def _status(
+    bounces: dict[_BounceKind, list[records.BouncedRecipient]],
+    delivered: list[str],
+    complained: list[str],
+) -> str:
+    if complained:
+        return "complained"
+    if any(kind is not _ACCOUNT_SUPPRESSION for kind in bounces):
+        return "bounced"
+    if bounces and not delivered:
+        return "suppressed"
+    return "delivered"

@@ -1,0 +1,127 @@
+"""Email-template use cases, shared by v1 and v2, and template rendering for the send path."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from openses.delivery import mime
+from openses.domain.errors import (
+    InvalidNextToken,
+    InvalidRenderingParameter,
+    InvalidTemplate,
+    MissingRenderingAttribute,
+)
+from openses.domain.tags import check as check_tags
+from openses.domain.template import (
+    EmailTemplate,
+    RenderedContent,
+    check_name,
+    parse_template_data,
+)
+from openses.store.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    templates: list[EmailTemplate]
+    next_token: str | None
+
+
+def create(uow: UnitOfWork, template: EmailTemplate) -> None:
+    template.compile()
+    check_tags(template.tags)
+    with uow:
+        uow.templates.add(template)
+        uow.commit()
+
+
+def get(uow: UnitOfWork, name: str) -> EmailTemplate:
+    with uow:
+        return uow.templates.get(name)
+
+
+def get_template(uow: UnitOfWork, name: str) -> EmailTemplate:
+    """The stored template, inside a unit of work the caller has already entered.
+
+    Raises TemplateNotFound."""
+    return uow.templates.get(name)
+
+
+def update(
+    uow: UnitOfWork, name: str, *, subject: str | None, text: str | None, html: str | None
+) -> None:
+    """Replace all three parts; the name, creation time and tags stay."""
+    with uow:
+        template = uow.templates.get(name)
+        template.subject, template.text, template.html = subject, text, html
+        template.compile()
+        uow.templates.save(template)
+        uow.commit()
+
+
+def delete(uow: UnitOfWork, name: str) -> None:
+    with uow:
+        uow.templates.remove(name)
+        uow.commit()
+
+
+def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
+    after = _decode_token(next_token) if next_token else None
+    with uow:
+        found = uow.templates.list(after=after, limit=page_size + 1)
+    if len(found) > page_size:
+        return Page(found[:page_size], _encode_token(found[page_size - 1].name))
+    return Page(found, None)
+
+
+def render(uow: UnitOfWork, name: str, template_data: str) -> RenderedContent:
+    """Render a stored template. Raises TemplateNotFound, InvalidRenderingParameter (data that is
+    not a JSON object), MissingRenderingAttribute and InvalidTemplate."""
+    data = parse_template_data(template_data)
+    with uow:
+        template = uow.templates.get(name)
+    return template.render(data)
+
+
+def render_for_send(uow: UnitOfWork, name: str, template_data: str) -> RenderedContent | str:
+    """Inside the caller's unit of work: the rendered parts, or the message of the rendering
+    failure that SES reports as a Rendering Failure event instead of refusing the call.
+
+    Raises TemplateNotFound, which SES does refuse the call for."""
+    template = uow.templates.get(name)
+    try:
+        return template.render(parse_template_data(template_data))
+    except (InvalidRenderingParameter, MissingRenderingAttribute, InvalidTemplate) as error:
+        return error.message
+
+
+def preview(uow: UnitOfWork, name: str, template_data: str, *, now: datetime.datetime) -> str:
+    """TestRender(Email)Template: the whole MIME message the template renders to.
+
+    SES renders a preview with no sender or recipients, so the message has no From or To."""
+    rendered = render(uow, name, template_data)
+    content = mime.Content(subject=rendered.subject, text=rendered.text, html=rendered.html)
+    message_id = mime.ses_message_id_header(_preview_id(now), uow.region)
+    message = mime.build(mime.Envelope(source=""), content, message_id_header=message_id, date=now)
+    del message["From"]
+    return message.as_string()
+
+
+def _preview_id(now: datetime.datetime) -> str:
+    return f"{int(now.timestamp() * 1000):016x}-{uuid.uuid4()}-000000"
+
+
+def _encode_token(name: str) -> str:
+    return base64.urlsafe_b64encode(name.encode()).decode()
+
+
+def _decode_token(token: str) -> str:
+    try:
+        name = base64.urlsafe_b64decode(token.encode()).decode()
+        check_name(name)
+    except (ValueError, InvalidTemplate):
+        raise InvalidNextToken(token) from None
+    return name

@@ -1,0 +1,187 @@
+"""The account repository: sending settings, the suppression list, and sending counts read
+from the messages table. The only code that reads or writes ``account_settings`` and
+``suppressed_destinations``."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from openses.domain.errors import SuppressedDestinationNotFound
+from openses.domain.options import SuppressionReason
+from openses.domain.suppression import AccountSettings, SuppressedDestination
+from openses.store.tables import account_settings, messages, suppressed_destinations
+
+
+def _utc(value: datetime.datetime) -> datetime.datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=datetime.UTC)
+    return value.astimezone(datetime.UTC)
+
+
+class AccountRepository:
+    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
+        self._connection = connection
+        self._account_id = account_id
+        self._region = region
+
+    # -- settings ------------------------------------------------------------------------------
+
+    def settings(self) -> AccountSettings:
+        row = self._connection.execute(
+            select(account_settings).where(
+                account_settings.c.account_id == self._account_id,
+                account_settings.c.region == self._region,
+            )
+        ).first()
+        if row is None:
+            return AccountSettings()
+        return AccountSettings(
+            sending_enabled=row.sending_enabled,
+            suppressed_reasons=tuple(SuppressionReason(r) for r in row.suppressed_reasons),
+        )
+
+    def save_settings(self, settings: AccountSettings) -> None:
+        values = {
+            "sending_enabled": settings.sending_enabled,
+            "suppressed_reasons": [str(r) for r in settings.suppressed_reasons],
+        }
+        scope = (account_settings.c.account_id == self._account_id) & (
+            account_settings.c.region == self._region
+        )
+        if self._connection.execute(
+            update(account_settings).where(scope).values(**values)
+        ).rowcount:
+            return
+        try:
+            with self._connection.begin_nested():
+                self._connection.execute(
+                    insert(account_settings).values(
+                        account_id=self._account_id, region=self._region, **values
+                    )
+                )
+        except IntegrityError:  # a concurrent first write won the insert
+            self._connection.execute(update(account_settings).where(scope).values(**values))
+
+    # -- suppression list ----------------------------------------------------------------------
+
+    def _suppression_scope(self) -> Any:
+        return (suppressed_destinations.c.account_id == self._account_id) & (
+            suppressed_destinations.c.region == self._region
+        )
+
+    def find_suppressed(self, email_address: str) -> SuppressedDestination | None:
+        row = self._connection.execute(
+            select(suppressed_destinations).where(
+                self._suppression_scope(), suppressed_destinations.c.email_address == email_address
+            )
+        ).first()
+        return None if row is None else _suppressed(row)
+
+    def get_suppressed(self, email_address: str) -> SuppressedDestination:
+        entry = self.find_suppressed(email_address)
+        if entry is None:
+            raise SuppressedDestinationNotFound(email_address)
+        return entry
+
+    def put_suppressed(self, entry: SuppressedDestination) -> None:
+        """Add the address, or replace its reason, time and attributes if it is listed."""
+        values = {
+            "reason": str(entry.reason),
+            "message_id": entry.message_id,
+            "feedback_id": entry.feedback_id,
+            "last_update_time": _utc(entry.last_update_time),
+        }
+        where = self._suppression_scope() & (
+            suppressed_destinations.c.email_address == entry.email_address
+        )
+        if self._connection.execute(
+            update(suppressed_destinations).where(where).values(**values)
+        ).rowcount:
+            return
+        try:
+            with self._connection.begin_nested():
+                self._connection.execute(
+                    insert(suppressed_destinations).values(
+                        account_id=self._account_id,
+                        region=self._region,
+                        email_address=entry.email_address,
+                        **values,
+                    )
+                )
+        except IntegrityError:  # a concurrent first write won the insert
+            self._connection.execute(update(suppressed_destinations).where(where).values(**values))
+
+    def remove_suppressed(self, email_address: str) -> None:
+        result = self._connection.execute(
+            delete(suppressed_destinations).where(
+                self._suppression_scope(), suppressed_destinations.c.email_address == email_address
+            )
+        )
+        if result.rowcount == 0:
+            raise SuppressedDestinationNotFound(email_address)
+
+    def list_suppressed(
+        self,
+        *,
+        reasons: Collection[SuppressionReason] = (),
+        start: datetime.datetime | None = None,
+        end: datetime.datetime | None = None,
+        after: str | None = None,
+        limit: int,
+    ) -> list[SuppressedDestination]:
+        """One page in address order (keyset paging on the address), filtered by reason and by
+        last update time, ``start`` <= time <= ``end``."""
+        table = suppressed_destinations
+        query = select(table).where(self._suppression_scope())
+        if reasons:
+            query = query.where(table.c.reason.in_([str(r) for r in reasons]))
+        if start is not None:
+            query = query.where(table.c.last_update_time >= _utc(start))
+        if end is not None:
+            query = query.where(table.c.last_update_time <= _utc(end))
+        if after is not None:
+            query = query.where(table.c.email_address > after)
+        query = query.order_by(table.c.email_address).limit(limit)
+        return [_suppressed(row) for row in self._connection.execute(query)]
+
+    # -- sending counts --------------------------------------------------------------------------
+
+    def _message_scope(self) -> Any:
+        return (messages.c.account_id == self._account_id) & (messages.c.region == self._region)
+
+    def count_messages(self, *, since: datetime.datetime, statuses: Collection[str]) -> int:
+        query = (
+            select(func.count())
+            .select_from(messages)
+            .where(
+                self._message_scope(),
+                messages.c.created_at >= _utc(since),
+                messages.c.status.in_(list(statuses)),
+            )
+        )
+        return int(self._connection.execute(query).scalar_one())
+
+    def message_outcomes(self, *, since: datetime.datetime) -> list[tuple[datetime.datetime, str]]:
+        """(accepted time, status) of each message since ``since``, oldest first."""
+        query = (
+            select(messages.c.created_at, messages.c.status)
+            .where(self._message_scope(), messages.c.created_at >= _utc(since))
+            .order_by(messages.c.created_at)
+        )
+        return [(_utc(row.created_at), row.status) for row in self._connection.execute(query)]
+
+
+def _suppressed(row: Row[Any]) -> SuppressedDestination:
+    return SuppressedDestination(
+        email_address=row.email_address,
+        reason=SuppressionReason(row.reason),
+        last_update_time=_utc(row.last_update_time),
+        message_id=row.message_id,
+        feedback_id=row.feedback_id,
+    )

@@ -1,0 +1,136 @@
+"""The email-identity repository: the only code that reads or writes the identities table."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from openses.domain.errors import IdentityAlreadyExists, IdentityNotFound
+from openses.domain.identity import EmailIdentity, IdentityKind, VerificationStatus
+from openses.domain.tags import ResourceArn
+from openses.store.tables import identities
+from openses.store.tags import TagRepository
+
+
+class IdentityRepository:
+    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
+        self._connection = connection
+        self._account_id = account_id
+        self._region = region
+        self._tags = TagRepository(connection)
+
+    def _scope(self) -> Any:
+        return (identities.c.account_id == self._account_id) & (identities.c.region == self._region)
+
+    def _arn(self, name: str) -> str:
+        return str(ResourceArn(self._region, self._account_id, "identity", name))
+
+    def add(self, identity: EmailIdentity) -> None:
+        try:
+            with self._connection.begin_nested():
+                self._connection.execute(
+                    insert(identities).values(
+                        account_id=self._account_id,
+                        region=self._region,
+                        name=identity.name,
+                        kind=identity.kind,
+                        created_at=identity.created_at,
+                        **_row_values(identity),
+                    )
+                )
+        except IntegrityError:
+            raise IdentityAlreadyExists(identity.name) from None
+        self._tags.replace(self._arn(identity.name), identity.tags)
+
+    def find(self, name: str, *, for_update: bool = False) -> EmailIdentity | None:
+        query = select(identities).where(self._scope(), identities.c.name == name)
+        if for_update:
+            query = query.with_for_update()
+        row = self._connection.execute(query).first()
+        return None if row is None else _identity(row, self._tags.get(self._arn(name)))
+
+    def get(self, name: str, *, for_update: bool = False) -> EmailIdentity:
+        identity = self.find(name, for_update=for_update)
+        if identity is None:
+            raise IdentityNotFound(name)
+        return identity
+
+    def find_many(self, names: Iterable[str]) -> dict[str, EmailIdentity]:
+        """The identities with exactly these names, without their tags."""
+        wanted = list(dict.fromkeys(names))
+        if not wanted:
+            return {}
+        query = select(identities).where(self._scope(), identities.c.name.in_(wanted))
+        return {row.name: _identity(row, []) for row in self._connection.execute(query)}
+
+    def find_ignoring_case(self, names: Iterable[str]) -> list[EmailIdentity]:
+        """Identities whose names equal any of ``names`` in any letter case, without tags."""
+        lowered = list(dict.fromkeys(name.lower() for name in names))
+        if not lowered:
+            return []
+        query = select(identities).where(self._scope(), func.lower(identities.c.name).in_(lowered))
+        return [_identity(row, []) for row in self._connection.execute(query)]
+
+    def list(
+        self,
+        *,
+        after: str | None,
+        limit: int,
+        kind: IdentityKind | None = None,
+        status: VerificationStatus | None = None,
+        name_contains: str | None = None,
+    ) -> list[EmailIdentity]:
+        """One page in name order, without tags: keyset paging on the name."""
+        query = select(identities).where(self._scope())
+        if after is not None:
+            query = query.where(identities.c.name > after)
+        if kind is not None:
+            query = query.where(identities.c.kind == kind)
+        if status is not None:
+            query = query.where(identities.c.verification_status == status)
+        if name_contains:
+            query = query.where(identities.c.name.contains(name_contains, autoescape=True))
+        query = query.order_by(identities.c.name).limit(limit)
+        return [_identity(row, []) for row in self._connection.execute(query)]
+
+    def save(self, identity: EmailIdentity) -> None:
+        result = self._connection.execute(
+            update(identities)
+            .where(self._scope(), identities.c.name == identity.name)
+            .values(**_row_values(identity))
+        )
+        if result.rowcount == 0:
+            raise IdentityNotFound(identity.name)
+        self._tags.replace(self._arn(identity.name), identity.tags)
+
+    def remove(self, name: str) -> None:
+        result = self._connection.execute(
+            delete(identities).where(self._scope(), identities.c.name == name)
+        )
+        if result.rowcount == 0:
+            raise IdentityNotFound(name)
+        self._tags.replace(self._arn(name), [])
+
+
+def _row_values(identity: EmailIdentity) -> dict[str, Any]:
+    return {
+        "verification_status": identity.verification_status,
+        "configuration_set_name": identity.configuration_set_name,
+    }
+
+
+def _identity(row: Row[Any], tags: list[Any]) -> EmailIdentity:
+    return EmailIdentity(
+        name=row.name,
+        # SQLite hands back naive datetimes; every stored time is UTC.
+        created_at=row.created_at.replace(tzinfo=datetime.UTC)
+        if row.created_at.tzinfo is None
+        else row.created_at,
+        verification_status=VerificationStatus(row.verification_status),
+        configuration_set_name=row.configuration_set_name,
+        tags=tags,
+    )

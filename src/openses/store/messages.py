@@ -1,0 +1,61 @@
+"""Sent messages, as delivered, for the inspection API and the send statistics."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from email.utils import parseaddr
+from typing import Any
+
+from sqlalchemy import Connection, insert
+
+from openses.store.tables import messages
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredMessage:
+    message_id: str
+    account_id: str
+    region: str
+    configuration_set: str | None
+    source: str
+    destination: Mapping[str, Sequence[str]]
+    subject: str | None
+    tags: Mapping[str, Sequence[str]]
+    status: str
+    raw: bytes | None
+    created_at: datetime.datetime
+    mail: dict[str, Any] | None = None
+
+
+class MessageRepository:
+    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
+        self._connection = connection
+        self._account_id = account_id
+        self._region = region
+
+    def add(self, message: StoredMessage) -> None:
+        self._connection.execute(
+            insert(messages).values(
+                message_id=message.message_id,
+                account_id=message.account_id,
+                region=message.region,
+                configuration_set=message.configuration_set,
+                source=message.source,
+                from_address=parseaddr(message.source)[1].lower(),
+                recipients=_recipients_key(message.destination),
+                destination={k: list(v) for k, v in message.destination.items()},
+                subject=message.subject,
+                tags={k: list(v) for k, v in message.tags.items()},
+                status=message.status,
+                raw=message.raw,
+                mail=message.mail,
+                created_at=message.created_at,
+            )
+        )
+
+
+def _recipients_key(destination: Mapping[str, Sequence[str]]) -> str:
+    addresses = [parseaddr(a)[1].lower() for values in destination.values() for a in values]
+    return "," + ",".join(addresses) + ","

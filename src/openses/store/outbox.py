@@ -1,0 +1,117 @@
+"""The outbox: event records and, for each, one delivery row per destination that wants it.
+
+Rows are written in the caller's transaction, next to the state change that caused them, so an
+event exists exactly when its cause does. The destinations are resolved now, at record time: a
+destination changed or deleted later affects only events recorded after the change.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, insert
+
+from openses.domain.configuration_set import ConfigurationSet
+from openses.domain.event_destination import RECORD_EVENT_TYPES
+from openses.store import mapping
+from openses.store.tables import deliveries, events
+
+PENDING = "pending"
+DELIVERED = "delivered"
+DEAD = "dead"
+
+
+class OutboxRepository:
+    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
+        self._connection = connection
+        self._account_id = account_id
+        self._region = region
+
+    def add_events(
+        self,
+        message_id: str,
+        configuration_set: ConfigurationSet,
+        records: Sequence[dict[str, Any]],
+        now: datetime.datetime,
+    ) -> None:
+        """Record a configuration set's events and fan them out to its destinations."""
+        if not records:
+            return
+        self._connection.execute(
+            insert(events),
+            [
+                {
+                    "account_id": self._account_id,
+                    "region": self._region,
+                    "message_id": message_id,
+                    "configuration_set": configuration_set.name,
+                    "event_type": record["eventType"],
+                    "payload": record,
+                    "created_at": now,
+                }
+                for record in records
+            ],
+        )
+        rows = []
+        for record in records:
+            event_type = RECORD_EVENT_TYPES[record["eventType"]]
+            for destination in configuration_set.event_destinations:
+                if destination.receives(event_type):
+                    kind, target = mapping.target_to_json(destination.target)
+                    rows.append(
+                        self._delivery(
+                            kind,
+                            target,
+                            record,
+                            now,
+                            message_id=message_id,
+                            configuration_set=configuration_set.name,
+                            destination_name=destination.name,
+                        )
+                    )
+        if rows:
+            self._connection.execute(insert(deliveries), rows)
+
+    def add_delivery(
+        self,
+        kind: str,
+        target: dict[str, Any],
+        payload: dict[str, Any],
+        now: datetime.datetime,
+        *,
+        message_id: str | None = None,
+    ) -> None:
+        """A publication outside event publishing (identity notifications, SNS validation)."""
+        self._connection.execute(
+            insert(deliveries).values(
+                **self._delivery(kind, target, payload, now, message_id=message_id)
+            )
+        )
+
+    def _delivery(
+        self,
+        kind: str,
+        target: dict[str, Any],
+        payload: dict[str, Any],
+        now: datetime.datetime,
+        *,
+        message_id: str | None,
+        configuration_set: str | None = None,
+        destination_name: str | None = None,
+    ) -> dict[str, Any]:
+        return {
+            "account_id": self._account_id,
+            "region": self._region,
+            "message_id": message_id,
+            "configuration_set": configuration_set,
+            "destination_name": destination_name,
+            "kind": kind,
+            "target": target,
+            "payload": payload,
+            "status": PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }

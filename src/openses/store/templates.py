@@ -1,0 +1,102 @@
+"""The email-template repository: the only code that reads or writes the templates table."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from openses.domain.errors import TemplateAlreadyExists, TemplateNotFound
+from openses.domain.tags import ResourceArn
+from openses.domain.template import EmailTemplate
+from openses.store.tables import templates
+from openses.store.tags import TagRepository
+
+
+class TemplateRepository:
+    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
+        self._connection = connection
+        self._account_id = account_id
+        self._region = region
+        self._tags = TagRepository(connection)
+
+    def _scope(self) -> Any:
+        return (templates.c.account_id == self._account_id) & (templates.c.region == self._region)
+
+    def _arn(self, name: str) -> str:
+        return str(ResourceArn(self._region, self._account_id, "template", name))
+
+    def add(self, template: EmailTemplate) -> None:
+        try:
+            with self._connection.begin_nested():
+                self._connection.execute(
+                    insert(templates).values(
+                        account_id=self._account_id,
+                        region=self._region,
+                        name=template.name,
+                        created_at=template.created_at,
+                        **_content(template),
+                    )
+                )
+        except IntegrityError:
+            raise TemplateAlreadyExists(template.name) from None
+        self._tags.replace(self._arn(template.name), template.tags)
+
+    def get(self, name: str) -> EmailTemplate:
+        row = self._connection.execute(
+            select(templates).where(self._scope(), templates.c.name == name)
+        ).first()
+        if row is None:
+            raise TemplateNotFound(name)
+        return _template(row, self._tags.get(self._arn(name)))
+
+    def save(self, template: EmailTemplate) -> None:
+        """Replace the stored subject, text and HTML (all three: a part left out is removed)."""
+        result = self._connection.execute(
+            update(templates)
+            .where(self._scope(), templates.c.name == template.name)
+            .values(**_content(template))
+        )
+        if result.rowcount == 0:
+            raise TemplateNotFound(template.name)
+        self._tags.replace(self._arn(template.name), template.tags)
+
+    def remove(self, name: str) -> None:
+        result = self._connection.execute(
+            delete(templates).where(self._scope(), templates.c.name == name)
+        )
+        if result.rowcount == 0:
+            raise TemplateNotFound(name)
+        self._tags.replace(self._arn(name), [])
+
+    def list(self, *, after: str | None, limit: int) -> list[EmailTemplate]:
+        """Templates in name order, without their tags."""
+        query = select(templates).where(self._scope())
+        if after is not None:
+            query = query.where(templates.c.name > after)
+        rows = self._connection.execute(query.order_by(templates.c.name).limit(limit))
+        return [_template(row, []) for row in rows]
+
+
+def _content(template: EmailTemplate) -> dict[str, str | None]:
+    return {"subject": template.subject, "text": template.text, "html": template.html}
+
+
+def _template(row: Row[Any], tags: list[Any]) -> EmailTemplate:
+    return EmailTemplate(
+        name=row.name,
+        created_at=_utc(row.created_at),
+        subject=row.subject,
+        text=row.text,
+        html=row.html,
+        tags=tags,
+    )
+
+
+def _utc(value: datetime.datetime) -> datetime.datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=datetime.UTC)
+    return value.astimezone(datetime.UTC)

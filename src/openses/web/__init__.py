@@ -1,0 +1,1 @@
+"""openses' own HTTP endpoints, outside the AWS paths (``/_openses/...``)."""

@@ -1,0 +1,96 @@
+"""The inspection API over captured mail: ``/_openses/messages``. Read-only."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from openses.delivery import inspection
+from openses.events.records import timestamp
+from openses.store import inbox
+
+MAX_LIMIT = 500
+
+
+class MessagesEndpoints:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    async def index(self, request: Request) -> Response:
+        params = request.query_params
+        try:
+            limit = min(int(params.get("limit", "50")), MAX_LIMIT)
+            before = int(params["cursor"]) if params.get("cursor") else None
+        except ValueError:
+            return JSONResponse({"message": "limit and cursor must be integers"}, 400)
+        rows = await run_in_threadpool(
+            self._query,
+            to=params.get("to"),
+            from_address=params.get("from"),
+            configuration_set=params.get("configurationSet"),
+            account_id=params.get("account"),
+            before=before,
+            limit=limit,
+        )
+        body: dict[str, Any] = {"messages": [summary(row) for row in rows]}
+        if len(rows) == limit:
+            body["nextCursor"] = str(rows[-1].id)
+        return JSONResponse(body)
+
+    def _query(self, **filters: Any) -> list[inbox.MessageRow]:
+        with self._engine.connect() as connection:
+            return inbox.list_messages(connection, **filters)
+
+    async def get(self, request: Request) -> Response:
+        found = await run_in_threadpool(self._get, request.path_params["message_id"])
+        if found is None:
+            return _not_found(request.path_params["message_id"])
+        row, events = found
+        return JSONResponse(detail(row, events))
+
+    def _get(self, message_id: str) -> tuple[inbox.MessageRow, list[dict[str, Any]]] | None:
+        with self._engine.connect() as connection:
+            row = inbox.get_message(connection, message_id)
+            if row is None:
+                return None
+            return row, inbox.message_events(connection, message_id)
+
+    async def raw(self, request: Request) -> Response:
+        found = await run_in_threadpool(self._get, request.path_params["message_id"])
+        if found is None or found[0].raw is None:
+            return _not_found(request.path_params["message_id"])
+        return Response(found[0].raw, media_type="message/rfc822")
+
+
+def _not_found(message_id: str) -> Response:
+    return JSONResponse({"message": f"No delivered message with id {message_id}"}, 404)
+
+
+def summary(row: inbox.MessageRow) -> dict[str, Any]:
+    return {
+        "messageId": row.message_id,
+        "timestamp": timestamp(row.created_at),
+        "from": row.source,
+        "destination": row.destination,
+        "subject": row.subject,
+        "configurationSet": row.configuration_set,
+        "status": row.status,
+    }
+
+
+def detail(row: inbox.MessageRow, events: list[dict[str, Any]]) -> dict[str, Any]:
+    parts = inspection.read(row.raw) if row.raw is not None else inspection.Parts()
+    return {
+        **summary(row),
+        "headers": [{"name": name, "value": value} for name, value in parts.headers],
+        "text": parts.text,
+        "html": parts.html,
+        "attachments": [dataclasses.asdict(a) for a in parts.attachments],
+        "tags": row.tags,
+        "events": events,
+    }

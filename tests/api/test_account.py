@@ -1,0 +1,210 @@
+"""Account-level settings, sending quota and statistics, v1 and v2, against the running app."""
+
+from __future__ import annotations
+
+import datetime
+import random
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import JSON, insert
+
+from openses.store.database import make_engine
+from openses.store.tables import messages
+from tests.support import LiveServer
+
+FRESH_ACCOUNT = {
+    "DedicatedIpAutoWarmupEnabled": False,
+    "EnforcementStatus": "HEALTHY",
+    "ProductionAccessEnabled": False,
+    "SendQuota": {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 0.0},
+    "SendingEnabled": True,
+    "SuppressionAttributes": {"SuppressedReasons": ["BOUNCE", "COMPLAINT"]},
+}
+
+
+def _strip(response: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+@pytest.fixture
+def account() -> str:
+    """A fresh account (its 12-digit access key id), so account settings start at defaults."""
+    return str(random.randrange(10**11, 10**12))
+
+
+@pytest.fixture
+def sesv2(server: LiveServer, account: str) -> Any:
+    return server.client("sesv2", access_key=account)
+
+
+@pytest.fixture
+def ses(server: LiveServer, account: str) -> Any:
+    return server.client("ses", access_key=account)
+
+
+@pytest.fixture
+def add_message(
+    server: LiveServer, account: str
+) -> Iterator[Callable[[datetime.datetime, str], None]]:
+    """Store a message as the sending pipeline would: only its time and status matter here."""
+    engine = make_engine(server.settings.database_url)
+
+    def add(created_at: datetime.datetime, status: str) -> None:
+        values: dict[str, Any] = {
+            "message_id": f"{uuid.uuid4().hex}-000000",
+            "account_id": account,
+            "region": "us-east-1",
+            "source": "sender@example.com",
+            "destination": {"to": ["r@example.net"]},
+            "tags": {},
+            "status": status,
+            "created_at": created_at,
+        }
+        for column in messages.columns:
+            if column.name not in values and not column.nullable and not column.primary_key:
+                values[column.name] = {} if isinstance(column.type, JSON) else ""
+        with engine.begin() as connection:
+            connection.execute(insert(messages).values(**values))
+
+    yield add
+    engine.dispose()
+
+
+def test_fresh_account(sesv2: Any, ses: Any) -> None:
+    assert _strip(sesv2.get_account()) == FRESH_ACCOUNT
+    assert _strip(ses.get_account_sending_enabled()) == {"Enabled": True}
+    assert _strip(ses.get_send_quota()) == {
+        "Max24HourSend": 200.0,
+        "MaxSendRate": 1.0,
+        "SentLast24Hours": 0.0,
+    }
+    assert _strip(ses.get_send_statistics()) == {"SendDataPoints": []}
+
+
+def test_sending_switch_v2_and_v1(sesv2: Any, ses: Any) -> None:
+    assert _strip(sesv2.put_account_sending_attributes(SendingEnabled=False)) == {}
+    assert sesv2.get_account()["SendingEnabled"] is False
+    assert ses.get_account_sending_enabled()["Enabled"] is False
+
+    assert _strip(ses.update_account_sending_enabled(Enabled=True)) == {}
+    assert sesv2.get_account()["SendingEnabled"] is True
+    ses.update_account_sending_enabled(Enabled=False)
+    assert ses.get_account_sending_enabled()["Enabled"] is False
+    sesv2.put_account_sending_attributes(SendingEnabled=True)
+    assert ses.get_account_sending_enabled()["Enabled"] is True
+
+
+def test_suppression_attributes(sesv2: Any) -> None:
+    sesv2.put_account_sending_attributes(SendingEnabled=False)
+    assert _strip(sesv2.put_account_suppression_attributes(SuppressedReasons=["COMPLAINT"])) == {}
+    assert _strip(sesv2.get_account()) == {
+        **FRESH_ACCOUNT,
+        "SendingEnabled": False,
+        "SuppressionAttributes": {"SuppressedReasons": ["COMPLAINT"]},
+    }
+    sesv2.put_account_suppression_attributes(SuppressedReasons=["BOUNCE", "COMPLAINT", "BOUNCE"])
+    assert sesv2.get_account()["SuppressionAttributes"] == {
+        "SuppressedReasons": ["BOUNCE", "COMPLAINT"]
+    }
+    # No reasons at all turns automatic suppression off and leaves the sending switch alone.
+    sesv2.put_account_suppression_attributes()
+    assert _strip(sesv2.get_account()) == {
+        **FRESH_ACCOUNT,
+        "SendingEnabled": False,
+        "SuppressionAttributes": {"SuppressedReasons": []},
+    }
+
+
+def test_bad_suppression_reason(sesv2: Any, unchecked_sesv2: Any) -> None:
+    with pytest.raises(sesv2.exceptions.BadRequestException) as raised:
+        unchecked_sesv2.put_account_suppression_attributes(SuppressedReasons=["SPAM"])
+    assert raised.value.response["Error"]["Message"] == (
+        "1 validation error detected: Value 'SPAM' at 'suppressedReasons.1.member' failed to "
+        "satisfy constraint: Member must satisfy enum value set: [BOUNCE, COMPLAINT]"
+    )
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_settings_are_per_account_and_region(server: LiveServer, sesv2: Any, account: str) -> None:
+    sesv2.put_account_sending_attributes(SendingEnabled=False)
+    sesv2.put_account_suppression_attributes(SuppressedReasons=["BOUNCE"])
+    other_account = server.client("sesv2", access_key=str(random.randrange(10**11, 10**12)))
+    other_region = server.client("sesv2", access_key=account, region="eu-west-1")
+    assert _strip(other_account.get_account()) == FRESH_ACCOUNT
+    assert _strip(other_region.get_account()) == FRESH_ACCOUNT
+
+
+def test_quota_counts_the_last_24_hours(
+    sesv2: Any, ses: Any, add_message: Callable[[datetime.datetime, str], None]
+) -> None:
+    now = datetime.datetime.now(datetime.UTC)
+    for hours, status in [
+        (1, "delivered"),
+        (2, "bounced"),
+        (3, "complained"),
+        (4, "suppressed"),
+        (5, "rejected"),
+        (6, "rendering_failed"),
+        (25, "delivered"),
+    ]:
+        add_message(now - datetime.timedelta(hours=hours), status)
+    assert ses.get_send_quota()["SentLast24Hours"] == 4.0
+    assert sesv2.get_account()["SendQuota"] == {
+        "Max24HourSend": 200.0,
+        "MaxSendRate": 1.0,
+        "SentLast24Hours": 4.0,
+    }
+
+
+def test_send_statistics_in_15_minute_intervals(
+    ses: Any, add_message: Callable[[datetime.datetime, str], None]
+) -> None:
+    earlier = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=3)
+    start = earlier.replace(minute=earlier.minute - earlier.minute % 15, second=0, microsecond=0)
+    minutes = datetime.timedelta(minutes=1)
+    add_message(start + 1 * minutes, "delivered")
+    add_message(start + 2 * minutes, "bounced")
+    add_message(start + 14 * minutes, "complained")
+    add_message(start + 16 * minutes, "rejected")
+    add_message(start + 20 * minutes, "rendering_failed")
+    add_message(start - 29 * minutes, "suppressed")
+    add_message(start + 75 * minutes, "rendering_failed")
+    add_message(start - datetime.timedelta(days=15), "delivered")
+
+    points = ses.get_send_statistics()["SendDataPoints"]
+    assert points == [
+        {
+            "Timestamp": start - 30 * minutes,
+            "DeliveryAttempts": 1,
+            "Bounces": 1,
+            "Complaints": 0,
+            "Rejects": 0,
+        },
+        {
+            "Timestamp": start,
+            "DeliveryAttempts": 3,
+            "Bounces": 1,
+            "Complaints": 1,
+            "Rejects": 0,
+        },
+        {
+            "Timestamp": start + 15 * minutes,
+            "DeliveryAttempts": 0,
+            "Bounces": 0,
+            "Complaints": 0,
+            "Rejects": 1,
+        },
+    ]
+
+
+def test_counts_are_per_account(
+    server: LiveServer, ses: Any, add_message: Callable[[datetime.datetime, str], None]
+) -> None:
+    add_message(datetime.datetime.now(datetime.UTC), "delivered")
+    assert ses.get_send_quota()["SentLast24Hours"] == 1.0
+    other = server.client("ses", access_key=str(random.randrange(10**11, 10**12)))
+    assert other.get_send_quota()["SentLast24Hours"] == 0.0
+    assert other.get_send_statistics()["SendDataPoints"] == []
