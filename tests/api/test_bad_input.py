@@ -180,18 +180,19 @@ def test_v2_unknown_enum_values(
             EventDestination={**SNS_DESTINATION, "MatchingEventTypes": ["SEND", "NOPE"]},
         )
     ) == bad_request(
-        "1 validation error detected: Value 'NOPE' at "
-        "'eventDestination.matchingEventTypes.2.member' failed to satisfy constraint: Member "
-        "must satisfy enum value set: [SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, OPEN, CLICK, "
-        "RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION]"
+        "1 validation error detected: Value '[SEND, NOPE]' at "
+        "'eventDestination.matchingEventTypes' failed to satisfy constraint: Member must satisfy "
+        "constraint: [Member must satisfy enum value set: [SEND, REJECT, BOUNCE, COMPLAINT, "
+        "DELIVERY, OPEN, CLICK, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION]]"
     )
     assert rejected(
         lambda: unchecked_sesv2.put_configuration_set_suppression_options(
             ConfigurationSetName=name, SuppressedReasons=["BOUNCE", "SPAM"]
         )
     ) == bad_request(
-        "1 validation error detected: Value 'SPAM' at 'suppressedReasons.2.member' failed to "
-        "satisfy constraint: Member must satisfy enum value set: [BOUNCE, COMPLAINT]"
+        "1 validation error detected: Value '[BOUNCE, SPAM]' at 'suppressedReasons' failed to "
+        "satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value "
+        "set: [BOUNCE, COMPLAINT]]"
     )
     assert stored(sesv2, name) == {"ConfigurationSetName": name, **FRESH}
     assert destinations(sesv2, name) == []
@@ -459,10 +460,10 @@ def test_v1_malformed_form(
             b"Action=CreateConfigurationSetEventDestination&ConfigurationSetName=NAME"
             b"&EventDestination.Name=d1&EventDestination.MatchingEventTypes.member.1=SEND"
             b"&EventDestination.SNSDestination.TopicARN=arn:aws:sns:us-east-1:1:t",
-            "1 validation error detected: Value 'SEND' at "
-            "'eventDestination.matchingEventTypes.1.member' failed to satisfy constraint: "
-            "Member must satisfy enum value set: [send, reject, bounce, complaint, delivery, "
-            "open, click, renderingFailure]",
+            "1 validation error detected: Value '[SEND]' at "
+            "'eventDestination.matchingEventTypes' failed to satisfy constraint: Member must "
+            "satisfy constraint: [Member must satisfy enum value set: [send, reject, bounce, "
+            "complaint, delivery, open, click, renderingFailure]]",
         ),
     ],
     ids=["bad-boolean", "empty-boolean", "v2-spelling-of-enum", "bad-integer", "v2-event-type"],

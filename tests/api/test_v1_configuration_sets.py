@@ -1029,11 +1029,6 @@ def test_unknown_matching_event_type(
     assert _describe(ses, name) == _fresh(name)
 
 
-@pytest.mark.xfail(
-    reason="protocol/validation.py reports a bad list member at '<list>.N.member' with the "
-    "scalar wording; AWS names the list and nests the constraint (marckohlbrugge/sessy#190)",
-    strict=True,
-)
 def test_unknown_matching_event_type_message(
     server: LiveServer, make_set: Callable[[], str]
 ) -> None:

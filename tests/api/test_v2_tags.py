@@ -271,3 +271,36 @@ def test_recreated_set_has_no_old_tags(sesv2: Any, make_set: Callable[..., str])
     sesv2.create_configuration_set(ConfigurationSetName=name)
     assert listed(sesv2, name) == []
     assert sesv2.get_configuration_set(ConfigurationSetName=name)["Tags"] == []
+
+
+def test_identity_and_template_arns_are_taggable(sesv2: Any) -> None:
+    domain = f"{unique('tagged')}.example.com"
+    template = unique("tagged-template")
+    sesv2.create_email_identity(EmailIdentity=domain, Tags=[{"Key": "owner", "Value": "ops"}])
+    sesv2.create_email_template(
+        TemplateName=template, TemplateContent={"Subject": "s", "Text": "t"}
+    )
+    try:
+        identity_arn = f"arn:aws:ses:us-east-1:123456789012:identity/{domain}"
+        template_arn = f"arn:aws:ses:us-east-1:123456789012:template/{template}"
+        sesv2.tag_resource(ResourceArn=identity_arn, Tags=[{"Key": "team", "Value": "mail"}])
+        sesv2.tag_resource(ResourceArn=template_arn, Tags=[{"Key": "team", "Value": "copy"}])
+        assert sesv2.list_tags_for_resource(ResourceArn=identity_arn)["Tags"] == [
+            {"Key": "owner", "Value": "ops"},
+            {"Key": "team", "Value": "mail"},
+        ]
+        assert sesv2.list_tags_for_resource(ResourceArn=template_arn)["Tags"] == [
+            {"Key": "team", "Value": "copy"}
+        ]
+        sesv2.untag_resource(ResourceArn=identity_arn, TagKeys=["owner"])
+        assert sesv2.get_email_identity(EmailIdentity=domain)["Tags"] == [
+            {"Key": "team", "Value": "mail"}
+        ]
+    finally:
+        sesv2.delete_email_identity(EmailIdentity=domain)
+        sesv2.delete_email_template(TemplateName=template)
+    with pytest.raises(sesv2.exceptions.NotFoundException) as raised:
+        sesv2.list_tags_for_resource(ResourceArn=identity_arn)
+    assert (
+        raised.value.response["Error"]["Message"] == f"No EmailIdentity present with name: {domain}"
+    )

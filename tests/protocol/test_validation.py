@@ -81,8 +81,9 @@ def _message(service: str, operation: str, params: dict[str, Any]) -> str:
             "Member must satisfy enum value set: [REQUIRE, OPTIONAL]; "
             "Value '10' at 'deliveryOptions.maxDeliverySeconds' failed to satisfy constraint: "
             "Member must have value greater than or equal to 300; "
-            "Value 'SPAM' at 'suppressionOptions.suppressedReasons.2.member' failed to satisfy "
-            "constraint: Member must satisfy enum value set: [BOUNCE, COMPLAINT]",
+            "Value '[BOUNCE, SPAM]' at 'suppressionOptions.suppressedReasons' failed to satisfy "
+            "constraint: Member must satisfy constraint: [Member must satisfy enum value set: "
+            "[BOUNCE, COMPLAINT]]",
         ),
         (
             "CreateConfigurationSet",
@@ -197,10 +198,10 @@ def test_v2_messages(operation: str, params: dict[str, Any], message: str) -> No
                 "ConfigurationSetName": "cs",
                 "ConfigurationSetAttributeNames": ["eventDestinations", "nope"],
             },
-            "1 validation error detected: Value 'nope' at "
-            "'configurationSetAttributeNames.2.member' failed to satisfy constraint: Member must "
-            "satisfy enum value set: [eventDestinations, trackingOptions, deliveryOptions, "
-            "reputationOptions]",
+            "1 validation error detected: Value '[eventDestinations, nope]' at "
+            "'configurationSetAttributeNames' failed to satisfy constraint: Member must satisfy "
+            "constraint: [Member must satisfy enum value set: [eventDestinations, "
+            "trackingOptions, deliveryOptions, reputationOptions]]",
         ),
         (
             "ListConfigurationSets",

@@ -95,6 +95,9 @@ def _check(shape: Any, value: Any, path: str, problems: list[str]) -> None:
         _check_structure(shape, value, path, problems)
     elif kind == "list":
         _check_size(shape, len(value), value, path, problems, "length")
+        if shape.member.type_name == "string":
+            _check_string_list(shape, value, path, problems)
+            return
         for index, item in enumerate(value, start=1):
             if item is None:
                 _fail(problems, None, f"{path}.{index}.member", "Member must not be null")
@@ -111,6 +114,21 @@ def _check(shape: Any, value: Any, path: str, problems: list[str]) -> None:
         _check_size(shape, value, value, path, problems, "value")
     elif kind == "blob":
         _check_size(shape, len(value), value, path, problems, "length")
+
+
+def _check_string_list(shape: Any, value: list[Any], path: str, problems: list[str]) -> None:
+    """AWS reports a list of strings once, at the list, nesting each member constraint."""
+    member_problems: list[str] = []
+    for item in value:
+        if isinstance(item, str):
+            _check_string(shape.member, item, path, member_problems)
+        else:
+            _check(shape.member, item, path, member_problems)
+    constraints = dict.fromkeys(
+        p.split("failed to satisfy constraint: ", 1)[1] for p in member_problems
+    )
+    for constraint in constraints:
+        _fail(problems, value, path, f"Member must satisfy constraint: [{constraint}]", shape)
 
 
 def _check_string(shape: Any, value: str, path: str, problems: list[str]) -> None:

@@ -12,7 +12,6 @@ from openses.domain.errors import (
     InvalidConfigurationSetName,
     InvalidNextToken,
 )
-from openses.domain.options import Tag
 from openses.domain.tags import check as check_tags
 from openses.store.unit_of_work import UnitOfWork
 
@@ -61,13 +60,6 @@ def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Pag
     if len(names) > page_size:
         return Page(names[:page_size], _encode_token(names[page_size - 1]))
     return Page(names, None)
-
-
-def replace_tags(uow: UnitOfWork, name: str, change: Callable[[list[Tag]], list[Tag]]) -> None:
-    def apply(configuration_set: ConfigurationSet) -> None:
-        configuration_set.tags = change(configuration_set.tags)
-
-    update(uow, name, apply)
 
 
 def _encode_token(name: str) -> str:

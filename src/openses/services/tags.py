@@ -1,13 +1,16 @@
-"""Tagging use cases, for any SES resource named by its ARN."""
+"""Tagging use cases, for any SES resource named by its ARN.
+
+Every taggable resource keeps its tags in one table keyed by its ARN; this module checks that
+the resource exists (locking it for the change) and then reads or replaces the tags.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from openses.domain import tags
-from openses.domain.errors import ConfigurationSetNotFound, InvalidTags, ResourceNotFound
+from openses.domain.errors import InvalidTags, NotFound, ResourceNotFound
 from openses.domain.options import Tag
-from openses.services import configuration_sets
 from openses.store.unit_of_work import UnitOfWork
 
 # ARN resource type -> the noun AWS uses when it is missing.
@@ -20,24 +23,43 @@ _RESOURCE_NOUNS = {
 }
 
 
+def _lock_resource(uow: UnitOfWork, arn: tags.ResourceArn) -> None:
+    """Raise NotFound unless the resource exists; hold its row until the transaction ends."""
+    if arn.resource_type == "configuration-set":
+        uow.configuration_sets.get(arn.name, for_update=True)
+    elif arn.resource_type == "identity":
+        uow.identities.get(arn.name, for_update=True)
+    elif arn.resource_type == "template":
+        uow.templates.get(arn.name)
+    else:
+        raise ResourceNotFound(arn.name)
+
+
 def _resolve(uow: UnitOfWork, arn_text: str) -> tags.ResourceArn:
     arn = tags.ResourceArn.parse(arn_text)
     if arn.account_id != uow.account_id:
         raise InvalidTags("Operations on a resource created in a different account is not allowed")
-    noun = _RESOURCE_NOUNS.get(arn.resource_type)
-    if noun is None:
+    if arn.resource_type not in _RESOURCE_NOUNS:
         raise InvalidTags("Provided resource identifier is not an SES resource")
-    if arn.region != uow.region or arn.resource_type != "configuration-set":
-        raise ResourceNotFound(f"No {noun} present with name: {arn.name}")
     return arn
+
+
+def _missing(arn: tags.ResourceArn) -> ResourceNotFound:
+    return ResourceNotFound(
+        f"No {_RESOURCE_NOUNS[arn.resource_type]} present with name: {arn.name}"
+    )
 
 
 def list_tags(uow: UnitOfWork, arn_text: str) -> list[Tag]:
     arn = _resolve(uow, arn_text)
-    try:
-        return configuration_sets.get(uow, arn.name).tags
-    except ConfigurationSetNotFound:
-        raise ResourceNotFound(f"No ConfigurationSet present with name: {arn.name}") from None
+    with uow:
+        try:
+            if arn.region != uow.region:
+                raise _missing(arn)
+            _lock_resource(uow, arn)
+        except NotFound:
+            raise _missing(arn) from None
+        return uow.tags.get(str(arn))
 
 
 def tag_resource(uow: UnitOfWork, arn_text: str, added: list[Tag]) -> None:
@@ -50,7 +72,12 @@ def untag_resource(uow: UnitOfWork, arn_text: str, keys: list[str]) -> None:
 
 def _change(uow: UnitOfWork, arn_text: str, change: Callable[[list[Tag]], list[Tag]]) -> None:
     arn = _resolve(uow, arn_text)
-    try:
-        configuration_sets.replace_tags(uow, arn.name, change)
-    except ConfigurationSetNotFound:
-        raise ResourceNotFound(f"No ConfigurationSet present with name: {arn.name}") from None
+    with uow:
+        try:
+            if arn.region != uow.region:
+                raise _missing(arn)
+            _lock_resource(uow, arn)
+        except NotFound:
+            raise _missing(arn) from None
+        uow.tags.replace(str(arn), change(uow.tags.get(str(arn))))
+        uow.commit()

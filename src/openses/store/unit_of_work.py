@@ -12,6 +12,7 @@ from openses.store.configuration_sets import ConfigurationSetRepository
 from openses.store.identities import IdentityRepository
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
+from openses.store.tags import TagRepository
 from openses.store.templates import TemplateRepository
 
 
@@ -22,6 +23,7 @@ class UnitOfWork:
     messages: MessageRepository
     outbox: OutboxRepository
     templates: TemplateRepository
+    tags: TagRepository
 
     def __init__(self, engine: Engine, account_id: str, region: str, *, write: bool) -> None:
         self._engine = engine
@@ -42,6 +44,7 @@ class UnitOfWork:
         self.messages = MessageRepository(connection, self.account_id, self.region)
         self.outbox = OutboxRepository(connection, self.account_id, self.region)
         self.templates = TemplateRepository(connection, self.account_id, self.region)
+        self.tags = TagRepository(connection)
         return self
 
     def __exit__(
