@@ -50,15 +50,20 @@ def _missing(arn: tags.ResourceArn) -> ResourceNotFound:
     )
 
 
+def _find(uow: UnitOfWork, arn: tags.ResourceArn) -> None:
+    """Inside the unit of work: the resource must exist in the caller's region."""
+    try:
+        if arn.region != uow.region:
+            raise _missing(arn)
+        _lock_resource(uow, arn)
+    except NotFound:
+        raise _missing(arn) from None
+
+
 def list_tags(uow: UnitOfWork, arn_text: str) -> list[Tag]:
     arn = _resolve(uow, arn_text)
     with uow:
-        try:
-            if arn.region != uow.region:
-                raise _missing(arn)
-            _lock_resource(uow, arn)
-        except NotFound:
-            raise _missing(arn) from None
+        _find(uow, arn)
         return uow.tags.get(str(arn))
 
 
@@ -73,11 +78,6 @@ def untag_resource(uow: UnitOfWork, arn_text: str, keys: list[str]) -> None:
 def _change(uow: UnitOfWork, arn_text: str, change: Callable[[list[Tag]], list[Tag]]) -> None:
     arn = _resolve(uow, arn_text)
     with uow:
-        try:
-            if arn.region != uow.region:
-                raise _missing(arn)
-            _lock_resource(uow, arn)
-        except NotFound:
-            raise _missing(arn) from None
+        _find(uow, arn)
         uow.tags.replace(str(arn), change(uow.tags.get(str(arn))))
         uow.commit()
