@@ -41,10 +41,7 @@ def send_email(
         configuration_set_name=configuration_set_name,
         tags=message_shapes.tags(tags),
     )
-    message_id = sending.send(
-        context.writing(), email, message_shapes.caller(context, "SendEmail"), context.clock
-    )
-    return {"MessageId": message_id}
+    return message_shapes.send(context, "SendEmail", email)
 
 
 @operation(V1, "SendRawEmail")
@@ -67,10 +64,7 @@ def send_raw_email(
         configuration_set_name=configuration_set_name,
         tags=message_shapes.tags(tags),
     )
-    message_id = sending.send(
-        context.writing(), email, message_shapes.caller(context, "SendRawEmail"), context.clock
-    )
-    return {"MessageId": message_id}
+    return message_shapes.send(context, "SendRawEmail", email)
 
 
 @operation(V1, "SendTemplatedEmail")
@@ -96,13 +90,7 @@ def send_templated_email(
         configuration_set_name=configuration_set_name,
         tags=message_shapes.tags(tags),
     )
-    message_id = sending.send(
-        context.writing(),
-        email,
-        message_shapes.caller(context, "SendTemplatedEmail"),
-        context.clock,
-    )
-    return {"MessageId": message_id}
+    return message_shapes.send(context, "SendTemplatedEmail", email)
 
 
 @operation(V1, "SendBulkTemplatedEmail")

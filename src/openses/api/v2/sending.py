@@ -58,10 +58,7 @@ def send_email(
         tags=message_shapes.tags(email_tags),
         **_content(content),
     )
-    message_id = sending.send(
-        context.writing(), email, message_shapes.caller(context, "SendEmail"), context.clock
-    )
-    return {"MessageId": message_id}
+    return message_shapes.send(context, "SendEmail", email)
 
 
 def _content(content: Wire) -> dict[str, Any]:
