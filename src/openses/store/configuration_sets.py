@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from openses.domain.configuration_set import ConfigurationSet
@@ -19,18 +19,42 @@ from openses.store import mapping
 from openses.store.tables import configuration_sets, event_destinations
 from openses.store.tags import TagRepository
 
+# Statements are built once: building SQLAlchemy expressions per request costs more than
+# running them.
+_IN_SCOPE = (configuration_sets.c.account_id == bindparam("account_id")) & (
+    configuration_sets.c.region == bindparam("region")
+)
+_NAMED = _IN_SCOPE & (configuration_sets.c.name == bindparam("name"))
+_SELECT_SET = select(configuration_sets).where(_NAMED)
+_SELECT_SET_FOR_UPDATE = _SELECT_SET.with_for_update()
+_SELECT_ID = select(configuration_sets.c.id).where(_NAMED)
+_COUNT = select(func.count()).select_from(configuration_sets).where(_IN_SCOPE)
+_LIST_NAMES = (
+    select(configuration_sets.c.name)
+    .where(_IN_SCOPE)
+    .order_by(configuration_sets.c.name)
+    .limit(bindparam("limit"))
+)
+_LIST_NAMES_AFTER = (
+    select(configuration_sets.c.name)
+    .where(_IN_SCOPE, configuration_sets.c.name > bindparam("after"))
+    .order_by(configuration_sets.c.name)
+    .limit(bindparam("limit"))
+)
+_SELECT_DESTINATIONS = (
+    select(event_destinations)
+    .where(event_destinations.c.configuration_set_id == bindparam("set_id"))
+    .order_by(event_destinations.c.id)
+)
+
 
 class ConfigurationSetRepository:
     def __init__(self, connection: Connection, account_id: str, region: str) -> None:
         self._connection = connection
         self._account_id = account_id
         self._region = region
+        self._scope = {"account_id": account_id, "region": region}
         self._tags = TagRepository(connection)
-
-    def _scope(self) -> Any:
-        return (configuration_sets.c.account_id == self._account_id) & (
-            configuration_sets.c.region == self._region
-        )
 
     def _arn(self, name: str) -> str:
         return str(configuration_set_arn(self._region, self._account_id, name))
@@ -45,8 +69,7 @@ class ConfigurationSetRepository:
             )
 
     def count(self) -> int:
-        query = select(func.count()).select_from(configuration_sets).where(self._scope())
-        return int(self._connection.execute(query).scalar_one())
+        return int(self._connection.execute(_COUNT, self._scope).scalar_one())
 
     def add(self, configuration_set: ConfigurationSet) -> None:
         values = _row_values(configuration_set)
@@ -68,23 +91,16 @@ class ConfigurationSetRepository:
         self._tags.replace(self._arn(configuration_set.name), configuration_set.tags)
 
     def exists(self, name: str) -> bool:
-        query = select(configuration_sets.c.id).where(
-            self._scope(), configuration_sets.c.name == name
+        return (
+            self._connection.execute(_SELECT_ID, {**self._scope, "name": name}).first() is not None
         )
-        return self._connection.execute(query).first() is not None
 
     def get(self, name: str, *, for_update: bool = False) -> ConfigurationSet:
-        query = select(configuration_sets).where(self._scope(), configuration_sets.c.name == name)
-        if for_update:
-            query = query.with_for_update()
-        row = self._connection.execute(query).first()
+        query = _SELECT_SET_FOR_UPDATE if for_update else _SELECT_SET
+        row = self._connection.execute(query, {**self._scope, "name": name}).first()
         if row is None:
             raise ConfigurationSetNotFound(name)
-        destination_rows = self._connection.execute(
-            select(event_destinations)
-            .where(event_destinations.c.configuration_set_id == row.id)
-            .order_by(event_destinations.c.id)
-        ).all()
+        destination_rows = self._connection.execute(_SELECT_DESTINATIONS, {"set_id": row.id}).all()
         return _configuration_set(
             row,
             [_event_destination(r) for r in destination_rows],
@@ -92,11 +108,12 @@ class ConfigurationSetRepository:
         )
 
     def list_names(self, *, after: str | None, limit: int) -> list[str]:
-        query = select(configuration_sets.c.name).where(self._scope())
-        if after is not None:
-            query = query.where(configuration_sets.c.name > after)
-        query = query.order_by(configuration_sets.c.name).limit(limit)
-        return list(self._connection.execute(query).scalars())
+        if after is None:
+            rows = self._connection.execute(_LIST_NAMES, {**self._scope, "limit": limit})
+        else:
+            params = {**self._scope, "after": after, "limit": limit}
+            rows = self._connection.execute(_LIST_NAMES_AFTER, params)
+        return list(rows.scalars())
 
     def save(self, configuration_set: ConfigurationSet) -> None:
         """Write the set's options and reconcile its event destinations and tags."""
@@ -108,11 +125,7 @@ class ConfigurationSetRepository:
         )
         stored = {
             row.name: row
-            for row in self._connection.execute(
-                select(event_destinations).where(
-                    event_destinations.c.configuration_set_id == set_id
-                )
-            )
+            for row in self._connection.execute(_SELECT_DESTINATIONS, {"set_id": set_id})
         }
         wanted = {d.name: d for d in configuration_set.event_destinations}
         gone = [name for name in stored if name not in wanted]
@@ -145,10 +158,7 @@ class ConfigurationSetRepository:
         self._tags.replace(self._arn(name), [])
 
     def _id(self, name: str) -> int:
-        query = select(configuration_sets.c.id).where(
-            self._scope(), configuration_sets.c.name == name
-        )
-        set_id = self._connection.execute(query).scalar()
+        set_id = self._connection.execute(_SELECT_ID, {**self._scope, "name": name}).scalar()
         if set_id is None:
             raise ConfigurationSetNotFound(name)
         return int(set_id)

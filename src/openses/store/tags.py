@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from openses.domain.options import Tag
 from openses.store.tables import resource_tags
+
+_SELECT = (
+    select(resource_tags.c.key, resource_tags.c.value)
+    .where(resource_tags.c.resource_arn == bindparam("arn"))
+    .order_by(resource_tags.c.id)
+)
+_DELETE = delete(resource_tags).where(resource_tags.c.resource_arn == bindparam("arn"))
 
 
 class TagRepository:
@@ -13,17 +20,12 @@ class TagRepository:
         self._connection = connection
 
     def get(self, arn: str) -> list[Tag]:
-        rows = self._connection.execute(
-            select(resource_tags.c.key, resource_tags.c.value)
-            .where(resource_tags.c.resource_arn == arn)
-            .order_by(resource_tags.c.id)
-        )
-        return [Tag(row.key, row.value) for row in rows]
+        return [Tag(row.key, row.value) for row in self._connection.execute(_SELECT, {"arn": arn})]
 
     def replace(self, arn: str, tags: list[Tag]) -> None:
         if self.get(arn) == tags:
             return
-        self._connection.execute(delete(resource_tags).where(resource_tags.c.resource_arn == arn))
+        self._connection.execute(_DELETE, {"arn": arn})
         if tags:
             self._connection.execute(
                 insert(resource_tags),
