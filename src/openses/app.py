@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from openses.api.context import utc_now
 from openses.api.gateway import Gateway
 from openses.config import Settings
+from openses.events import dispatcher as event_dispatcher
+from openses.events.metrics import DeliveryMetrics, OutboxCollector
 from openses.store.database import make_engine, migrate
+from openses.tracking import links as tracking_links
 from openses.web.admin import Admin
+from openses.web.deliveries import DeadLetters
 from openses.web.messages import MessagesEndpoints
+from openses.web.metrics import MetricsEndpoint
+from openses.web.tracking import TrackingEndpoints
 
 _ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"]
 
@@ -27,15 +35,33 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     gateway = Gateway(settings, engine)
     admin = Admin(settings, engine)
     inbox = MessagesEndpoints(engine)
+    registry = CollectorRegistry()
+    delivery_metrics = DeliveryMetrics(registry)
+    registry.register(OutboxCollector(engine))
+    dead_letters = DeadLetters(engine)
+    tracker = tracking_links.install(engine, settings, utc_now)
+    tracking = TrackingEndpoints(engine, tracker.keyring, settings.trusted_proxies, utc_now)
     routes = [
         Route("/health", health, methods=["GET"]),
         Route("/_openses/identities/{name}/verify", admin.verify_identity, methods=["POST"]),
         Route("/_openses/messages", inbox.index, methods=["GET"]),
         Route("/_openses/messages/{message_id}", inbox.get, methods=["GET"]),
         Route("/_openses/messages/{message_id}/raw", inbox.raw, methods=["GET"]),
+        Route("/_openses/dead-letters", dead_letters.index, methods=["GET"]),
+        Route("/_openses/dead-letters/retry", dead_letters.retry_all, methods=["POST"]),
+        Route("/_openses/dead-letters/{id}/retry", dead_letters.retry_one, methods=["POST"]),
+        Route("/metrics", MetricsEndpoint(registry).render, methods=["GET"]),
+        # open and click tracking, under any Host (a CustomRedirectDomain points here)
+        Route(tracking_links.OPEN_PATH + "{token}", tracking.open, methods=["GET"]),
+        Route(tracking_links.CLICK_PATH + "{token}", tracking.click, methods=["GET"]),
         Route("/", gateway.v1, methods=["GET", "POST"]),
         Route("/v2/{path:path}", gateway.v2, methods=_ALL_METHODS),
     ]
-    app = Starlette(routes=routes)
+    dispatcher = (
+        event_dispatcher.build(engine, settings, delivery_metrics)
+        if settings.dispatch_events
+        else None
+    )
+    app = Starlette(routes=routes, lifespan=event_dispatcher.lifespan(dispatcher))
     app.state.engine = engine
     return app

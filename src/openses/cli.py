@@ -9,9 +9,11 @@ import uvicorn
 
 from openses.app import create_app
 from openses.config import Settings
+from openses.events.commands import dead_letters, worker
 from openses.events.records import timestamp
 from openses.store import inbox
-from openses.store.database import make_engine, migrate
+from openses.store.database import make_engine, migrate, reading
+from openses.tracking.commands import tracking
 
 
 @click.group()
@@ -40,6 +42,8 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
         port=settings.port,
         log_level="info",
         timeout_graceful_shutdown=30,
+        # X-Forwarded-For is believed only from OPENSES_TRUSTED_PROXIES (none by default).
+        forwarded_allow_ips=list(settings.trusted_proxies),
     )
 
 
@@ -69,7 +73,7 @@ def messages(
     settings = Settings.from_environ(database_url=database_url)
     engine = make_engine(settings.database_url)
     migrate(engine)
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = inbox.list_messages(
             connection,
             to=to,
@@ -97,3 +101,8 @@ def messages(
                 str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)
             ).rstrip()
         )
+
+
+main.add_command(tracking)
+main.add_command(worker)
+main.add_command(dead_letters)

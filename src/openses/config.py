@@ -11,6 +11,20 @@ DEFAULT_REGION = "us-east-1"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DeliverySettings:
+    """How the dispatcher retries: exponential backoff with jitter, then a dead letter."""
+
+    max_attempts: int = 10
+    max_age_seconds: float = 86_400.0
+    backoff_base_seconds: float = 1.0
+    backoff_max_seconds: float = 300.0
+    lease_seconds: float = 60.0
+    poll_seconds: float = 0.5
+    batch_size: int = 500
+    timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     host: str = "127.0.0.1"
     port: int = 8585
@@ -21,6 +35,22 @@ class Settings:
     max_configuration_sets: int = 10_000
     # New identities verify at once; False keeps them Pending until verified via /_openses.
     auto_verify_identities: bool = True
+    # Base of open/click tracking links without a CustomRedirectDomain; None: http://host:port.
+    public_url: str | None = None
+    # Peers (IPs or CIDR networks) whose X-Forwarded-For is believed on tracking requests.
+    trusted_proxies: tuple[str, ...] = ()
+    # Event destinations (events/): checks on create/update, the dispatcher, the AWS endpoints.
+    validate_destinations: bool = True
+    dispatch_events: bool = True
+    # None leaves boto3 to its own AWS_ENDPOINT_URL(_<SERVICE>) variables, then real AWS.
+    aws_endpoint_url: str | None = None
+    # per service: sns, firehose, cloudwatch, eventbridge, pinpoint, sts
+    aws_endpoint_urls: Mapping[str, str] = field(default_factory=dict)
+    assume_roles: bool = False
+    # AWS keeps the AWS/ namespaces and aws.* sources for itself: change these for real AWS.
+    cloudwatch_namespace: str = "AWS/SES"
+    eventbridge_source: str = "aws.ses"
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
 
     @classmethod
     def from_environ(
@@ -42,6 +72,12 @@ class Settings:
             values["max_configuration_sets"] = int(env["OPENSES_MAX_CONFIGURATION_SETS"])
         if "OPENSES_AUTO_VERIFY_IDENTITIES" in env:
             values["auto_verify_identities"] = _flag(env["OPENSES_AUTO_VERIFY_IDENTITIES"])
+        if env.get("OPENSES_PUBLIC_URL"):
+            values["public_url"] = env["OPENSES_PUBLIC_URL"]
+        if "OPENSES_TRUSTED_PROXIES" in env:
+            proxies = env["OPENSES_TRUSTED_PROXIES"].split(",")
+            values["trusted_proxies"] = tuple(p.strip() for p in proxies if p.strip())
+        values.update(_destination_values(env))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
@@ -50,6 +86,52 @@ def parse_access_keys(text: str) -> dict[str, str]:
     """Parse ``KEY1=ACCOUNT1,KEY2=ACCOUNT2`` into a mapping."""
     pairs = (item.split("=", 1) for item in text.split(",") if item.strip())
     return {key.strip(): account.strip() for key, account in pairs}
+
+
+_ENDPOINT_SERVICES = ("sns", "firehose", "cloudwatch", "eventbridge", "pinpoint", "sts")
+_DELIVERY_FIELDS = {
+    "OPENSES_DELIVERY_MAX_ATTEMPTS": ("max_attempts", int),
+    "OPENSES_DELIVERY_MAX_AGE_SECONDS": ("max_age_seconds", float),
+    "OPENSES_DELIVERY_BACKOFF_BASE_SECONDS": ("backoff_base_seconds", float),
+    "OPENSES_DELIVERY_BACKOFF_MAX_SECONDS": ("backoff_max_seconds", float),
+    "OPENSES_DELIVERY_LEASE_SECONDS": ("lease_seconds", float),
+    "OPENSES_DELIVERY_POLL_SECONDS": ("poll_seconds", float),
+    "OPENSES_DELIVERY_BATCH_SIZE": ("batch_size", int),
+    "OPENSES_DELIVERY_TIMEOUT_SECONDS": ("timeout_seconds", float),
+}
+
+
+def _destination_values(env: Mapping[str, str]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    if "OPENSES_VALIDATE_DESTINATIONS" in env:
+        values["validate_destinations"] = _flag(env["OPENSES_VALIDATE_DESTINATIONS"])
+    if "OPENSES_DISPATCH_EVENTS" in env:
+        values["dispatch_events"] = _flag(env["OPENSES_DISPATCH_EVENTS"])
+    if "OPENSES_ASSUME_ROLES" in env:
+        values["assume_roles"] = _flag(env["OPENSES_ASSUME_ROLES"])
+    for variable, name in (
+        ("OPENSES_CLOUDWATCH_NAMESPACE", "cloudwatch_namespace"),
+        ("OPENSES_EVENTBRIDGE_SOURCE", "eventbridge_source"),
+    ):
+        if env.get(variable):
+            values[name] = env[variable]
+    if env.get("OPENSES_AWS_ENDPOINT_URL"):
+        values["aws_endpoint_url"] = env["OPENSES_AWS_ENDPOINT_URL"]
+    urls = {
+        service: env[f"OPENSES_AWS_ENDPOINT_URL_{service.upper()}"]
+        for service in _ENDPOINT_SERVICES
+        if env.get(f"OPENSES_AWS_ENDPOINT_URL_{service.upper()}")
+    }
+    if urls:
+        values["aws_endpoint_urls"] = urls
+    delivery: dict[str, object] = {
+        name: kind(env[variable])
+        for variable, (name, kind) in _DELIVERY_FIELDS.items()
+        if variable in env
+    }
+    if delivery:
+        values["delivery"] = DeliverySettings(**delivery)  # type: ignore[arg-type]
+    return values
 
 
 def _flag(text: str) -> bool:

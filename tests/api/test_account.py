@@ -122,8 +122,9 @@ def test_bad_suppression_reason(sesv2: Any, unchecked_sesv2: Any) -> None:
     with pytest.raises(sesv2.exceptions.BadRequestException) as raised:
         unchecked_sesv2.put_account_suppression_attributes(SuppressedReasons=["SPAM"])
     assert raised.value.response["Error"]["Message"] == (
-        "1 validation error detected: Value 'SPAM' at 'suppressedReasons.1.member' failed to "
-        "satisfy constraint: Member must satisfy enum value set: [BOUNCE, COMPLAINT]"
+        "1 validation error detected: Value '[SPAM]' at 'suppressedReasons' failed to satisfy "
+        "constraint: Member must satisfy constraint: [Member must satisfy enum value set: "
+        "[BOUNCE, COMPLAINT]]"
     )
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
 

@@ -584,3 +584,19 @@ def test_bulk_send_with_one_bad_destination(
     assert [entry["Status"] for entry in v2] == ["SUCCESS", "SUCCESS"]
     assert event_types(inspect(server, v2[0]["MessageId"])) == ["Send", "Delivery"]
     assert event_types(inspect(server, v2[1]["MessageId"])) == ["Send", "Rendering Failure"]
+
+
+def test_ooto_answers_the_sender_with_an_auto_reply(
+    server: LiveServer, sesv2: Any, sender: str, config_set: str
+) -> None:
+    message_id = send_v2(sesv2, sender, [f"ooto@{SIM}"], config_set)
+    replies = httpx.get(f"{server.url}/_openses/messages", params={"to": sender}).json()
+    assert [m["from"] for m in replies["messages"]] == [f"ooto@{SIM}"]
+    reply = inspect(server, replies["messages"][0]["messageId"])
+    headers = {h["name"]: h["value"] for h in reply["headers"]}
+    assert reply["subject"] == "Out of the office: Hello"
+    assert reply["status"] == "auto-reply"
+    assert reply["destination"] == {"to": [sender], "cc": [], "bcc": []}
+    assert headers["Auto-Submitted"] == "auto-replied"
+    assert headers["In-Reply-To"].startswith(f"<{message_id}@")
+    assert reply["events"] == []

@@ -55,6 +55,7 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
         "BadRequestException",
     ),
     domain.InvalidSnsDestination: ("InvalidSNSDestinationException", "BadRequestException"),
+    domain.InvalidEventBridgeDestination: ("InvalidParameterValue", "BadRequestException"),
     domain.InvalidTrackingOptions: ("InvalidTrackingOptionsException", "BadRequestException"),
     domain.InvalidDeliveryOptions: ("InvalidDeliveryOptionsException", "BadRequestException"),
     domain.InvalidEmailAddress: ("InvalidParameterValue", "BadRequestException"),

@@ -21,7 +21,8 @@ OpensesError
 │   ├── InvalidEventDestination
 │   │   ├── InvalidCloudWatchDestination
 │   │   ├── InvalidFirehoseDestination
-│   │   └── InvalidSnsDestination
+│   │   ├── InvalidSnsDestination
+│   │   └── InvalidEventBridgeDestination
 │   ├── InvalidTrackingOptions
 │   ├── InvalidDeliveryOptions
 │   ├── InvalidTags
@@ -30,7 +31,9 @@ OpensesError
 │   ├── InvalidDomain
 │   ├── InvalidTemplate
 │   ├── MissingRenderingAttribute
-│   └── InvalidRenderingParameter
+│   ├── InvalidRenderingParameter
+│   ├── InvalidIdentity
+│   └── FeedbackForwardingRequired
 └── LimitExceeded
     ├── ConfigurationSetLimitExceeded
     └── EventDestinationLimitExceeded
@@ -155,6 +158,10 @@ class InvalidSnsDestination(InvalidEventDestination):
     pass
 
 
+class InvalidEventBridgeDestination(InvalidEventDestination):
+    pass
+
+
 class InvalidTrackingOptions(InvalidInput):
     pass
 
@@ -195,6 +202,23 @@ class MissingRenderingAttribute(InvalidInput):
 
 class InvalidRenderingParameter(InvalidInput):
     pass
+
+
+class InvalidIdentity(InvalidInput):
+    """An identity-notification call naming an identity this account does not have."""
+
+    def __init__(self, name: str) -> None:
+        # REC: boto/boto3#2645 (SetIdentityNotificationTopic).
+        super().__init__(f"Identity {name} is invalid. Must be a verified email address or domain.")
+
+
+class FeedbackForwardingRequired(InvalidInput):
+    def __init__(self) -> None:
+        # GUESS: AWS's wording is unrecorded; this is the API reference's sentence.
+        super().__init__(
+            "Feedback forwarding can only be disabled when Amazon SNS topics are specified for "
+            "both bounces and complaints."
+        )
 
 
 class LimitExceeded(OpensesError):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from openses.domain.errors import InvalidDomain, InvalidEmailAddress
+from openses.domain.feedback import FeedbackSettings
 from openses.domain.options import Tag
 
 # A domain name: dot-separated labels of letters, digits and inner hyphens, 253 chars at most.
@@ -92,6 +93,7 @@ class EmailIdentity:
     verification_status: VerificationStatus = VerificationStatus.PENDING
     configuration_set_name: str | None = None
     tags: list[Tag] = field(default_factory=list)
+    feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
 
     def __post_init__(self) -> None:
         check_name(self.name)

@@ -179,5 +179,35 @@ def rendering_failure(mail: Record, *, template_name: str, error_message: str) -
     }
 
 
+def open_(mail: Record, *, ip_address: str, user_agent: str, at: datetime.datetime) -> Record:
+    return {
+        "eventType": "Open",
+        "mail": mail,
+        "open": {"ipAddress": ip_address, "timestamp": timestamp(at), "userAgent": user_agent},
+    }
+
+
+def click(
+    mail: Record,
+    *,
+    ip_address: str,
+    user_agent: str,
+    at: datetime.datetime,
+    link: str,
+    link_tags: Mapping[str, Sequence[str]],
+) -> Record:
+    return {
+        "eventType": "Click",
+        "mail": mail,
+        "click": {
+            "ipAddress": ip_address,
+            "timestamp": timestamp(at),
+            "userAgent": user_agent,
+            "link": link,
+            "linkTags": {name: list(values) for name, values in link_tags.items()},
+        },
+    }
+
+
 def headers_of(message: Message) -> list[tuple[str, str]]:
     return [(name, str(value)) for name, value in message.items()]

@@ -6,14 +6,12 @@ unit of work the caller has already entered; every other function opens and comm
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import datetime
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from openses.domain.errors import InvalidEmailAddress, InvalidNextToken
+from openses.domain.errors import InvalidEmailAddress
 from openses.domain.options import SuppressionReason
 from openses.domain.suppression import (
     MAX_24_HOUR_SEND,
@@ -23,6 +21,7 @@ from openses.domain.suppression import (
     SuppressedDestination,
     normalize_address,
 )
+from openses.services import paging
 from openses.store.unit_of_work import UnitOfWork
 
 # Message statuses that used up sending quota: SES accepted the message and tried to deliver it.
@@ -186,26 +185,14 @@ def list_suppressed_destinations(
     next_token: str | None,
     page_size: int,
 ) -> SuppressionPage:
-    after = _decode_token(next_token) if next_token else None
+    after = paging.decode_token(next_token, _check_address) if next_token else None
     with uow:
         found = uow.account.list_suppressed(
             reasons=reasons, start=start, end=end, after=after, limit=page_size + 1
         )
-    if len(found) > page_size:
-        last = found[page_size - 1].email_address
-        return SuppressionPage(found[:page_size], _encode_token(last))
-    return SuppressionPage(found, None)
+    return SuppressionPage(*paging.split(found, page_size, lambda entry: entry.email_address))
 
 
-def _encode_token(address: str) -> str:
-    return base64.urlsafe_b64encode(address.encode()).decode()
-
-
-def _decode_token(token: str) -> str:
-    try:
-        address = base64.urlsafe_b64decode(token.encode()).decode()
-        if normalize_address(address) != address:
-            raise ValueError(address)
-    except (binascii.Error, ValueError, InvalidEmailAddress):
-        raise InvalidNextToken(token) from None
-    return address
+def _check_address(address: str) -> None:
+    if normalize_address(address) != address:
+        raise InvalidEmailAddress(address)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import base64
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
+from openses.config import Settings
 from openses.domain.configuration_set import ConfigurationSet, check_name
 from openses.domain.errors import (
     ConfigurationSetLimitExceeded,
-    InvalidConfigurationSetName,
-    InvalidNextToken,
 )
+from openses.domain.event_destination import EventDestination, SnsDestination, Target
 from openses.domain.tags import check as check_tags
+from openses.events import checks
+from openses.services import paging
 from openses.store.unit_of_work import UnitOfWork
 
 
@@ -54,22 +57,45 @@ def delete(uow: UnitOfWork, name: str) -> None:
 
 
 def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
-    after = _decode_token(next_token) if next_token else None
+    after = paging.decode_token(next_token, check_name) if next_token else None
     with uow:
-        names = uow.configuration_sets.list_names(after=after, limit=page_size + 1)
-    if len(names) > page_size:
-        return Page(names[:page_size], _encode_token(names[page_size - 1]))
-    return Page(names, None)
+        found = uow.configuration_sets.list_names(after=after, limit=page_size + 1)
+    return Page(*paging.split(found, page_size, str))
 
 
-def _encode_token(name: str) -> str:
-    return base64.urlsafe_b64encode(name.encode()).decode()
+# Recorded from AWS (../shared/ses-reference/destinations.md): sent with no Subject.
+SNS_VALIDATION_MESSAGE = "Successfully validated SNS topic for Amazon SES event publishing."
 
 
-def _decode_token(token: str) -> str:
-    try:
-        name = base64.urlsafe_b64decode(token.encode()).decode()
-        check_name(name)
-    except (ValueError, InvalidConfigurationSetName):
-        raise InvalidNextToken(token) from None
-    return name
+class DestinationCheck(Protocol):
+    def check(self, target: Target) -> None:
+        """Raise the Invalid*Destination error AWS gives when the target does not exist."""
+        ...
+
+
+def put_event_destination(
+    uow: UnitOfWork,
+    name: str,
+    destination: EventDestination,
+    change: Callable[[ConfigurationSet], None],
+    *,
+    settings: Settings,
+    now: datetime.datetime,
+) -> None:
+    """Create or update a destination as AWS does: the target must exist, and an SNS topic
+    gets the one-off validation message, enqueued with the change itself."""
+    check: DestinationCheck | None = checks.for_settings(settings)
+    if check is not None:
+        get(uow, name)  # a missing set is reported before a missing target
+        # Outside the transaction: a slow peer must not hold the set's row lock.
+        check.check(destination.target)
+    with uow:
+        configuration_set = uow.configuration_sets.get(name, for_update=True)
+        change(configuration_set)
+        uow.configuration_sets.save(configuration_set)
+        target = destination.target
+        if check is not None and isinstance(target, SnsDestination):
+            uow.outbox.add_delivery(
+                "sns", {"topic_arn": target.topic_arn}, SNS_VALIDATION_MESSAGE, now
+            )
+        uow.commit()

@@ -6,8 +6,6 @@ inside a unit of work the caller has already entered.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,11 +14,10 @@ from openses.domain import identity as identity_rules
 from openses.domain.errors import (
     ConfigurationSetNotFound,
     IdentityNotFound,
-    InvalidInput,
-    InvalidNextToken,
 )
 from openses.domain.identity import EmailIdentity, IdentityKind, VerificationStatus
 from openses.domain.tags import check as check_tags
+from openses.services import paging
 from openses.store.unit_of_work import UnitOfWork
 
 
@@ -74,7 +71,7 @@ def list_page(
     status: VerificationStatus | None = None,
     name_contains: str | None = None,
 ) -> Page:
-    after = _decode_token(next_token) if next_token else None
+    after = paging.decode_token(next_token, identity_rules.check_name) if next_token else None
     with uow:
         found = uow.identities.list(
             after=after,
@@ -83,9 +80,7 @@ def list_page(
             status=status,
             name_contains=name_contains,
         )
-    if len(found) > page_size:
-        return Page(found[:page_size], _encode_token(found[page_size - 1].name))
-    return Page(found, None)
+    return Page(*paging.split(found, page_size, lambda identity: identity.name))
 
 
 def delete(uow: UnitOfWork, name: str) -> None:
@@ -144,16 +139,3 @@ def sending_identity(uow: UnitOfWork, address: str) -> EmailIdentity | None:
 def _check_configuration_set(uow: UnitOfWork, name: str) -> None:
     if not uow.configuration_sets.exists(name):
         raise ConfigurationSetNotFound(name)
-
-
-def _encode_token(name: str) -> str:
-    return base64.urlsafe_b64encode(name.encode()).decode()
-
-
-def _decode_token(token: str) -> str:
-    try:
-        name = base64.urlsafe_b64decode(token.encode()).decode()
-        identity_rules.check_name(name)
-    except (binascii.Error, ValueError, InvalidInput):
-        raise InvalidNextToken(token) from None
-    return name

@@ -37,6 +37,8 @@ class Outcome:
     status: str
     delivered: bool
     records: list[records.Record]
+    # simulator recipients that answer with an out-of-office reply
+    auto_repliers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,7 @@ def decide(
     bounces: dict[_BounceKind, list[records.BouncedRecipient]] = {}
     delivered: list[str] = []
     complained: list[str] = []
+    auto_repliers: list[str] = []
     for recipient in recipients:
         simulated = simulator_outcome(recipient)
         entry = account_service.is_suppressed(uow, recipient)
@@ -118,6 +121,8 @@ def decide(
             delivered.append(recipient)
             if simulated is SimulatorOutcome.COMPLAINT:
                 complained.append(recipient)
+            elif simulated is SimulatorOutcome.OOTO:
+                auto_repliers.append(recipient)
 
     now = clock()
     events = [sent]
@@ -143,7 +148,8 @@ def decide(
         events.append(
             records.complaint(mail, recipients=complained, at=now, feedback_id=new_feedback_id(now))
         )
-    return Outcome(_status(bounces, delivered, complained), bool(delivered), events)
+    status = _status(bounces, delivered, complained)
+    return Outcome(status, bool(delivered), events, tuple(auto_repliers))
 
 
 def _status(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import parseaddr
 
-from openses.delivery import mime, raw
+from openses.delivery import autoreply, mime, raw
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.errors import (
     AccountSendingPaused,
@@ -31,11 +31,14 @@ from openses.domain.message import (
 )
 from openses.events import records
 from openses.services import account as account_service
-from openses.services import identities, outcomes, templates
+from openses.services import identities, identity_notifications, inbox, outcomes, templates
 from openses.store.messages import StoredMessage
 from openses.store.unit_of_work import UnitOfWork
+from openses.tracking import links as tracking
 
 Clock = Callable[[], datetime.datetime]
+# Inbox status of a simulator auto-reply: mail to the sender, not a send of the account's.
+AUTO_REPLY = "auto-reply"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -142,6 +145,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
             for name, value in records.headers_of(message)
             if name.lower() not in ("message-id", "date")
         ]
+    tracking.track_message(uow, configuration_set, message_id, message)
 
     facts = records.MailFacts(
         accepted_at=accepted_at,
@@ -183,7 +187,35 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
     )
     if configuration_set is not None:
         uow.outbox.add_events(message_id, configuration_set, outcome.records, accepted_at)
+    identity_notifications.record_for_send(uow, identity, facts, outcome.records, accepted_at)
+    for replier in outcome.auto_repliers:
+        _capture_auto_reply(uow, replier, source, message, clock())
     return message_id
+
+
+def _capture_auto_reply(
+    uow: UnitOfWork, replier: str, source: str, original: EmailMessage, now: datetime.datetime
+) -> None:
+    """The simulator's ooto@ answers the sender; in capture mode the reply lands in the inbox."""
+    message_id, id_header = inbox.new_id_header(uow, now)
+    reply = autoreply.out_of_office(
+        replier=replier,
+        to=source,
+        original_subject=_subject(original),
+        original_message_id_header=str(original["Message-ID"]),
+        message_id_header=id_header,
+        at=now,
+    )
+    inbox.capture(
+        uow,
+        message_id=message_id,
+        raw=reply.as_bytes(),
+        source=replier,
+        to=parseaddr(source)[1],
+        subject=str(reply["Subject"]),
+        status=AUTO_REPLY,
+        now=now,
+    )
 
 
 def merge_template_data(default: str, replacement: str | None) -> str:

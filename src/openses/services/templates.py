@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import datetime
 import uuid
 from dataclasses import dataclass
 
 from openses.delivery import mime
 from openses.domain.errors import (
-    InvalidNextToken,
     InvalidRenderingParameter,
     InvalidTemplate,
     MissingRenderingAttribute,
@@ -21,6 +19,7 @@ from openses.domain.template import (
     check_name,
     parse_template_data,
 )
+from openses.services import paging
 from openses.store.unit_of_work import UnitOfWork
 
 
@@ -69,12 +68,10 @@ def delete(uow: UnitOfWork, name: str) -> None:
 
 
 def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
-    after = _decode_token(next_token) if next_token else None
+    after = paging.decode_token(next_token, check_name) if next_token else None
     with uow:
         found = uow.templates.list(after=after, limit=page_size + 1)
-    if len(found) > page_size:
-        return Page(found[:page_size], _encode_token(found[page_size - 1].name))
-    return Page(found, None)
+    return Page(*paging.split(found, page_size, lambda template: template.name))
 
 
 def render(uow: UnitOfWork, name: str, template_data: str) -> RenderedContent:
@@ -112,16 +109,3 @@ def preview(uow: UnitOfWork, name: str, template_data: str, *, now: datetime.dat
 
 def _preview_id(now: datetime.datetime) -> str:
     return f"{int(now.timestamp() * 1000):016x}-{uuid.uuid4()}-000000"
-
-
-def _encode_token(name: str) -> str:
-    return base64.urlsafe_b64encode(name.encode()).decode()
-
-
-def _decode_token(token: str) -> str:
-    try:
-        name = base64.urlsafe_b64decode(token.encode()).decode()
-        check_name(name)
-    except (ValueError, InvalidTemplate):
-        raise InvalidNextToken(token) from None
-    return name

@@ -13,6 +13,10 @@ from sqlalchemy.engine import make_url
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any constant works: it only has to be the same for every openses process sharing a database.
 _MIGRATION_LOCK_ID = 0x0E5E5
+# SQLite connections cost no server: keep enough for the request threads (anyio allows 40) so
+# that a busy moment reuses pooled connections instead of opening one per request (each open
+# runs the PRAGMAs below); LIFO keeps the warm ones in use.
+_SQLITE_POOL: dict[str, Any] = {"pool_size": 20, "max_overflow": 20, "pool_use_lifo": True}
 
 
 def normalize_url(url: str) -> str:
@@ -26,11 +30,18 @@ def normalize_url(url: str) -> str:
 def make_engine(url: str) -> Engine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        in_memory = make_url(url).database in (None, "", ":memory:")
+        pool = {} if in_memory else _SQLITE_POOL
+        engine = create_engine(url, connect_args={"timeout": 30}, **pool)
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def reading(engine: Engine) -> Connection:
+    """A connection for reads only: on SQLite it does not queue behind the write lock."""
+    return engine.connect().execution_options(openses_write=False)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

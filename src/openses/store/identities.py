@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Row, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from openses.domain.errors import IdentityAlreadyExists, IdentityNotFound
+from openses.domain.feedback import FeedbackSettings, NotificationType
 from openses.domain.identity import EmailIdentity, IdentityKind, VerificationStatus
 from openses.domain.tags import ResourceArn
 from openses.store.tables import identities
@@ -120,7 +121,18 @@ def _row_values(identity: EmailIdentity) -> dict[str, Any]:
     return {
         "verification_status": identity.verification_status,
         "configuration_set_name": identity.configuration_set_name,
+        "notification_topics": {str(k): v for k, v in identity.feedback.topics.items()},
+        "feedback_forwarding_enabled": identity.feedback.forwarding_enabled,
+        "headers_in_notifications": sorted(str(k) for k in identity.feedback.headers_included),
     }
+
+
+def _feedback(row: Row[Any]) -> FeedbackSettings:
+    return FeedbackSettings(
+        topics={NotificationType(k): v for k, v in (row.notification_topics or {}).items()},
+        forwarding_enabled=bool(row.feedback_forwarding_enabled),
+        headers_included=frozenset(NotificationType(k) for k in row.headers_in_notifications or []),
+    )
 
 
 def _identity(row: Row[Any], tags: list[Any]) -> EmailIdentity:
@@ -133,4 +145,5 @@ def _identity(row: Row[Any], tags: list[Any]) -> EmailIdentity:
         verification_status=VerificationStatus(row.verification_status),
         configuration_set_name=row.configuration_set_name,
         tags=tags,
+        feedback=_feedback(row),
     )

@@ -32,6 +32,10 @@ class UnitOfWork:
         self._write = write
         self._connection: Connection | None = None
 
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
     def __enter__(self) -> UnitOfWork:
         connection = self._engine.connect().execution_options(openses_write=self._write)
         connection.begin()

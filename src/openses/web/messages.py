@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from openses.delivery import inspection
 from openses.events.records import timestamp
 from openses.store import inbox
+from openses.store.database import reading
 
 MAX_LIMIT = 500
 
@@ -43,7 +44,7 @@ class MessagesEndpoints:
         return JSONResponse(body)
 
     def _query(self, **filters: Any) -> list[inbox.MessageRow]:
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return inbox.list_messages(connection, **filters)
 
     async def get(self, request: Request) -> Response:
@@ -54,7 +55,7 @@ class MessagesEndpoints:
         return JSONResponse(detail(row, events))
 
     def _get(self, message_id: str) -> tuple[inbox.MessageRow, list[dict[str, Any]]] | None:
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             row = inbox.get_message(connection, message_id)
             if row is None:
                 return None

@@ -63,8 +63,13 @@ def create_configuration_set_event_destination(
     context: RequestContext, *, configuration_set_name: str, event_destination: dict[str, Any]
 ) -> Output:
     destination = shapes.event_destination(event_destination)
-    service.update(
-        context.writing(), configuration_set_name, lambda cs: cs.add_event_destination(destination)
+    service.put_event_destination(
+        context.writing(),
+        configuration_set_name,
+        destination,
+        lambda cs: cs.add_event_destination(destination),
+        settings=context.settings,
+        now=context.clock(),
     )
     return {}
 
@@ -74,10 +79,13 @@ def update_configuration_set_event_destination(
     context: RequestContext, *, configuration_set_name: str, event_destination: dict[str, Any]
 ) -> Output:
     destination = shapes.event_destination(event_destination)
-    service.update(
+    service.put_event_destination(
         context.writing(),
         configuration_set_name,
+        destination,
         lambda cs: cs.replace_event_destination(destination),
+        settings=context.settings,
+        now=context.clock(),
     )
     return {}
 

@@ -221,10 +221,13 @@ def create_configuration_set_event_destination(
 ) -> Output:
     check_name(configuration_set_name)
     destination = shapes.event_destination(event_destination_name, event_destination)
-    service.update(
+    service.put_event_destination(
         context.writing(),
         configuration_set_name,
+        destination,
         lambda cs: cs.add_event_destination(destination),
+        settings=context.settings,
+        now=context.clock(),
     )
     return {}
 
@@ -252,10 +255,13 @@ def update_configuration_set_event_destination(
 ) -> Output:
     check_name(configuration_set_name)
     destination = shapes.event_destination(event_destination_name, event_destination)
-    service.update(
+    service.put_event_destination(
         context.writing(),
         configuration_set_name,
+        destination,
         lambda cs: cs.replace_event_destination(destination),
+        settings=context.settings,
+        now=context.clock(),
     )
     return {}
 

@@ -83,7 +83,7 @@ def get_email_identity(context: RequestContext, *, email_identity: str) -> Outpu
     identity = service.get(context.reading(), email_identity)
     return {
         "IdentityType": identity.kind,
-        "FeedbackForwardingStatus": True,
+        "FeedbackForwardingStatus": identity.feedback.forwarding_enabled,
         "VerifiedForSendingStatus": identity.verified,
         "DkimAttributes": _dkim_attributes(context, identity),
         "MailFromAttributes": {"BehaviorOnMxFailure": "USE_DEFAULT_VALUE"},

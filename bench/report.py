@@ -1,0 +1,200 @@
+"""The markdown tables printed at the end of a run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bench import api, load
+from bench.scale import Level, Memory
+from bench.send import SendResult
+from bench.stores import LABELS
+
+
+@dataclass
+class StoreRun:
+    store: str
+    api: dict[str, load.Result] = field(default_factory=dict)
+    send: SendResult | None = None
+    levels: list[Level] = field(default_factory=list)
+    memory: Memory | None = None
+    rss_start_mb: float = 0.0
+
+
+@dataclass
+class Run:
+    machine: str
+    mode: str
+    static: load.Result
+    moto_api: dict[str, load.Result]
+    moto_send: SendResult
+    moto_rss_mb: float
+    stores: list[StoreRun]
+    skipped: dict[str, str]
+
+
+def render(run: Run) -> str:
+    parts = [
+        f"Machine: {run.machine}. Mode: {run.mode}.",
+        _generator(run),
+        _api(run),
+        _send(run),
+        _scale(run),
+        _memory(run),
+        _targets(run),
+    ]
+    parts += [f"{LABELS[s]} skipped: {why}" for s, why in run.skipped.items()]
+    return "\n\n".join(parts) + "\n"
+
+
+def _rate(result: load.Result) -> str:
+    text = f"{result.per_second:,.0f}"
+    errors = result.status_errors + result.socket_errors
+    return f"{text} ({errors} errors)" if errors else text
+
+
+def _latency(result: load.Result) -> str:
+    return f"{result.p50_ms:.1f} / {result.p99_ms:.1f}"
+
+
+def _ratio(ours: float, theirs: float) -> str:
+    return f"{ours / theirs:.1f}x" if theirs else "n/a"
+
+
+def _generator(run: Run) -> str:
+    return (
+        "Load generator: wrk 4.1 (C, epoll; Lua script bench/wrk/ses.lua), 16 connections, one "
+        "thread per connection, in its own process. Against a minimal static responder "
+        f"(bench/static_server.py) it drives {run.static.per_second:,.0f} req/s "
+        f"(p50/p99 {_latency(run.static)} ms)."
+    )
+
+
+def _api(run: Run) -> str:
+    header = ["operation", "moto req/s"]
+    for store in run.stores:
+        header += [f"openses {LABELS[store.store]} req/s", "x moto"]
+    header += ["moto p50/p99 ms"] + [f"{LABELS[s.store]} p50/p99 ms" for s in run.stores]
+    rows = [header, ["---"] * len(header)]
+    for scenario in api.SCENARIOS:
+        theirs = run.moto_api[scenario.key]
+        row = [scenario.title, _rate(theirs)]
+        for store in run.stores:
+            ours = store.api[scenario.key]
+            row += [_rate(ours), _ratio(ours.per_second, theirs.per_second)]
+        row += [_latency(theirs)] + [_latency(s.api[scenario.key]) for s in run.stores]
+        rows.append(row)
+    return "### API (16 connections)\n\n" + _table(rows)
+
+
+def _send(run: Run) -> str:
+    header = ["SendEmail (v2)", "moto"] + [f"openses {LABELS[s.store]}" for s in run.stores]
+    results = [run.moto_send] + [s.send for s in run.stores if s.send is not None]
+    rows = [header, ["---"] * len(header)]
+    rows.append(["accepted/s"] + [_rate(r.load) for r in results])
+    rows.append(["request p50/p99 ms"] + [_latency(r.load) for r in results])
+    rows.append(["event latency p50/p99 ms (send → SQS)"] + [_event_latency(r) for r in results])
+    rows.append(["events recorded / received / lost"] + [_events(r) for r in results])
+    notes = [f"- {title}: {r.note}" for title, r in zip(header[1:], results, strict=True) if r.note]
+    return "### Send, with an SNS event destination on the moto peer\n\n" + "\n".join(
+        [_table(rows), *notes]
+    )
+
+
+def _event_latency(result: SendResult) -> str:
+    p50, p99 = result.percentile(50), result.percentile(99)
+    return "n/a" if p50 is None or p99 is None else f"{p50:,.0f} / {p99:,.0f}"
+
+
+def _events(result: SendResult) -> str:
+    if result.expected_events is None:
+        return "n/a"
+    text = f"{result.expected_events} / {result.received_events} / {result.lost}"
+    return text + (f" ({result.duplicates} duplicated)" if result.duplicates else "")
+
+
+def _scale(run: Run) -> str:
+    header = ["configuration sets stored"]
+    for store in run.stores:
+        label = LABELS[store.store]
+        header += [f"{label} Get p50/p99 ms (req/s)", f"{label} List p50/p99 ms (req/s)"]
+    rows = [header, ["---"] * len(header)]
+    counts = [level.sets for level in run.stores[0].levels] if run.stores else []
+    for index, count in enumerate(counts):
+        row = [f"{count:,}"]
+        for store in run.stores:
+            level = store.levels[index]
+            row += [_scaled(level.get), _scaled(level.list)]
+        rows.append(row)
+    return (
+        "### Scale (Get reads a random stored set; sets added through openses' "
+        "ConfigurationSetRepository, not the API)\n\n" + _table(rows)
+    )
+
+
+def _scaled(result: load.Result) -> str:
+    return f"{_latency(result)} ({_rate(result)})"
+
+
+def _memory(run: Run) -> str:
+    rows = [["openses", "RSS at start", "RSS with messages stored", "messages (via API)"]]
+    rows.append(["---"] * 4)
+    for store in run.stores:
+        if store.memory is None:
+            continue
+        rows.append(
+            [
+                LABELS[store.store],
+                f"{store.rss_start_mb:.0f} MB",
+                f"{store.memory.rss_mb:.0f} MB",
+                f"{store.memory.messages:,} ({store.memory.through_api:,})",
+            ]
+        )
+    return (
+        "### Memory (messages beyond those sent through the API are copies of one, added "
+        "through openses' MessageRepository)\n\n"
+        + _table(rows)
+        + f"\n\nmoto's RSS after its runs: {run.moto_rss_mb:.0f} MB."
+    )
+
+
+def _targets(run: Run) -> str:
+    lines = ["### Targets"]
+    for store in run.stores:
+        label = LABELS[store.store]
+        get, moto_get = store.api["get"], run.moto_api["get"]
+        ratio = get.per_second / moto_get.per_second if moto_get.per_second else 0.0
+        lines.append(
+            f"- {label} GetConfigurationSet ≥ 30x moto and > 5,000 req/s: "
+            f"{_verdict(ratio >= 30 and get.per_second > 5000)} "
+            f"({ratio:.1f}x, {get.per_second:,.0f} req/s)"
+        )
+        if store.send is not None:
+            send = store.send
+            p99 = send.percentile(99)
+            met = send.load.per_second >= 1000 and p99 is not None and p99 < 1000 and send.lost == 0
+            lines.append(
+                f"- {label} SendEmail ≥ 1,000/s, event p99 < 1 s, 0 lost: {_verdict(met)} "
+                f"({send.load.per_second:,.0f}/s, p99 {_event_latency(send)} ms, "
+                f"lost {send.lost if send.lost is not None else 'n/a'})"
+            )
+        if store.levels:
+            first, last = store.levels[0], store.levels[-1]
+            growth = last.get.p50_ms / first.get.p50_ms if first.get.p50_ms else 0.0
+            lines.append(
+                f"- {label} flat Get latency {first.sets:,} → {last.sets:,} sets (p50 within "
+                f"1.5x): {_verdict(growth <= 1.5)} ({growth:.2f}x)"
+            )
+        if store.memory is not None:
+            lines.append(
+                f"- {label} RSS < 150 MB with {store.memory.messages:,} messages: "
+                f"{_verdict(store.memory.rss_mb < 150)} ({store.memory.rss_mb:.0f} MB)"
+            )
+    return "\n".join(lines)
+
+
+def _verdict(met: bool) -> str:
+    return "**met**" if met else "**not met**"
+
+
+def _table(rows: list[list[str]]) -> str:
+    return "\n".join("| " + " | ".join(row) + " |" for row in rows)

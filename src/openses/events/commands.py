@@ -1,0 +1,88 @@
+"""``openses worker`` runs the dispatcher alone; ``openses dead-letters list|retry`` for the
+operator. Several workers (and servers) can share one PostgreSQL database."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import signal
+import threading
+from types import FrameType
+
+import click
+from prometheus_client import CollectorRegistry, start_http_server
+from sqlalchemy import Engine
+
+from openses.config import Settings
+from openses.events import dispatcher
+from openses.events.metrics import DeliveryMetrics, OutboxCollector
+from openses.store import deliveries
+from openses.store.database import make_engine, migrate
+from openses.web.deliveries import as_json
+
+_DATABASE_HELP = "SQLAlchemy URL (OPENSES_DATABASE_URL, sqlite:///openses.db)."
+
+
+@click.command()
+@click.option("--database", "database_url", default=None, help=_DATABASE_HELP)
+@click.option("--metrics-port", type=int, default=None, help="Serve Prometheus /metrics here.")
+def worker(database_url: str | None, metrics_port: int | None) -> None:
+    """Publish recorded events to their event destinations until SIGTERM or SIGINT."""
+    settings = Settings.from_environ(database_url=database_url)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    registry = CollectorRegistry()
+    metrics = DeliveryMetrics(registry)
+    if metrics_port is not None:
+        registry.register(OutboxCollector(engine))
+        start_http_server(metrics_port, addr=settings.host, registry=registry)
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    running = dispatcher.build(engine, settings, metrics)
+    logging.getLogger("openses.events").info("dispatching events from %s", engine.url)
+    try:
+        running.run(stop)
+    finally:
+        running.close()
+        engine.dispose()
+
+
+@click.group(name="dead-letters")
+def dead_letters() -> None:
+    """Publications the dispatcher gave up on."""
+
+
+@dead_letters.command(name="list")
+@click.option("--database", "database_url", default=None, help=_DATABASE_HELP)
+def list_command(database_url: str | None) -> None:
+    """Print the dead letters as a JSON list."""
+    engine = _engine(database_url)
+    click.echo(json.dumps([as_json(row) for row in deliveries.list_dead(engine)], indent=2))
+
+
+@dead_letters.command(name="retry")
+@click.option("--database", "database_url", default=None, help=_DATABASE_HELP)
+@click.option("--all", "retry_all", is_flag=True, help="Retry every dead letter.")
+@click.argument("ids", nargs=-1, type=int)
+def retry_command(database_url: str | None, retry_all: bool, ids: tuple[int, ...]) -> None:
+    """Queue dead letters (by id, or --all) for delivery again."""
+    if not ids and not retry_all:
+        raise click.UsageError("name the dead letters' ids, or pass --all")
+    engine = _engine(database_url)
+    now = datetime.datetime.now(datetime.UTC)
+    count = deliveries.retry_dead(engine, now, None if retry_all else list(ids))
+    click.echo(f"{count} dead letter{'s' if count != 1 else ''} queued again")
+
+
+def _engine(database_url: str | None) -> Engine:
+    settings = Settings.from_environ(database_url=database_url)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    return engine

@@ -1,0 +1,191 @@
+"""The dispatcher: drains the ``deliveries`` outbox to the event destinations, at least once.
+
+Each round claims due rows under a lease, groups them per target, publishes the groups in
+parallel threads and settles each group as it finishes: delivered, retried later with
+exponential backoff and jitter, or dead-lettered after too many attempts or too long. A row
+whose worker died is due again when its lease ends. It runs in its own thread, so neither a
+slow peer nor a dead one holds up sending or the API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import json
+import logging
+import random
+import threading
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+from sqlalchemy import Engine
+
+from openses.config import DeliverySettings, Settings
+from openses.events.aws import AwsClients
+from openses.events.metrics import DeliveryMetrics
+from openses.events.publishers import Failures, Item, Publisher
+from openses.events.publishers.cloudwatch import CloudWatchPublisher
+from openses.events.publishers.eventbridge import EventBridgePublisher
+from openses.events.publishers.firehose import FirehosePublisher
+from openses.events.publishers.pinpoint import PinpointPublisher
+from openses.events.publishers.sns import SnsPublisher
+from openses.store import deliveries
+from openses.store.deliveries import Delivery, Failure
+
+log = logging.getLogger("openses.events")
+Clock = Callable[[], datetime.datetime]
+PARALLEL_TARGETS = 8
+
+
+def utc_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def publishers(settings: Settings) -> dict[str, Publisher]:
+    clients = AwsClients(settings)
+    return {
+        "sns": SnsPublisher(clients),
+        "firehose": FirehosePublisher(clients),
+        "cloudwatch": CloudWatchPublisher(clients, namespace=settings.cloudwatch_namespace),
+        "eventbridge": EventBridgePublisher(clients, source=settings.eventbridge_source),
+        "pinpoint": PinpointPublisher(clients),
+    }
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        engine: Engine,
+        policy: DeliverySettings,
+        publishers: Mapping[str, Publisher],
+        metrics: DeliveryMetrics,
+        *,
+        clock: Clock = utc_now,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self._engine = engine
+        self._policy = policy
+        self._publishers = publishers
+        self._metrics = metrics
+        self._clock = clock
+        self._jitter = jitter
+        self._pool = ThreadPoolExecutor(PARALLEL_TARGETS, thread_name_prefix="openses-publish")
+
+    def run_once(self) -> int:
+        """One round; returns how many rows it claimed."""
+        lease = datetime.timedelta(seconds=self._policy.lease_seconds)
+        claimed = deliveries.claim(
+            self._engine, self._clock(), lease=lease, limit=self._policy.batch_size
+        )
+        groups: dict[tuple[str, str, str], list[Delivery]] = {}
+        for row in claimed:
+            key = (row.kind, row.region, json.dumps(row.target, sort_keys=True))
+            groups.setdefault(key, []).append(row)
+        futures = {self._pool.submit(self._publish, rows): rows for rows in groups.values()}
+        for future in as_completed(futures):
+            self._settle(futures[future], future.result())
+        return len(claimed)
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                claimed = self.run_once()
+            except Exception:
+                log.exception("event dispatch round failed")
+                claimed = 0
+            if claimed < self._policy.batch_size:
+                stop.wait(self._policy.poll_seconds)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    def _publish(self, rows: Sequence[Delivery]) -> Failures:
+        first = rows[0]
+        publisher = self._publishers.get(first.kind)
+        if publisher is None:
+            return {row.id: f"no publisher for destination kind {first.kind}" for row in rows}
+        items = [Item(row.id, row.payload) for row in rows]
+        try:
+            return publisher.publish(first.target, items, region=first.region)
+        except Exception as error:  # a bad target must not stop the round
+            log.exception("publishing to %s %s failed", first.kind, first.target)
+            reason = f"{type(error).__name__}: {error}"
+            return {row.id: reason for row in rows}
+
+    def _settle(self, rows: Sequence[Delivery], failures: Failures) -> None:
+        now = self._clock()
+        kind = rows[0].kind
+        failed = [self._failure(row, failures[row.id], now) for row in rows if row.id in failures]
+        delivered = [row.id for row in rows if row.id not in failures]
+        deliveries.settle(self._engine, now, delivered=delivered, failed=failed)
+        self._metrics.published.labels(kind).inc(len(delivered))
+        dead = sum(1 for failure in failed if failure.next_attempt_at is None)
+        self._metrics.retried.labels(kind).inc(len(failed) - dead)
+        self._metrics.dead_lettered.labels(kind).inc(dead)
+        if failed:
+            log.warning(
+                "%d of %d %s publications failed (%d dead-lettered): %s",
+                len(failed),
+                len(rows),
+                kind,
+                dead,
+                failed[0].error,
+            )
+
+    def _failure(self, row: Delivery, error: str, now: datetime.datetime) -> Failure:
+        attempts = row.attempts + 1
+        too_old = now - row.created_at >= datetime.timedelta(seconds=self._policy.max_age_seconds)
+        if attempts >= self._policy.max_attempts or too_old:
+            return Failure(id=row.id, error=error, next_attempt_at=None)
+        return Failure(id=row.id, error=error, next_attempt_at=now + self.backoff(attempts))
+
+    def backoff(self, attempts: int) -> datetime.timedelta:
+        """Exponential, capped, with "equal jitter": half fixed, half random."""
+        policy = self._policy
+        ceiling = min(policy.backoff_max_seconds, policy.backoff_base_seconds * 2 ** (attempts - 1))
+        return datetime.timedelta(seconds=ceiling / 2 + ceiling / 2 * self._jitter())
+
+
+class DispatcherThread:
+    """The dispatcher on a daemon thread, stopped and joined on shutdown."""
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self._dispatcher = dispatcher
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=dispatcher.run, args=(self._stop,), name="openses-dispatcher", daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+        self._dispatcher.close()
+
+
+def build(engine: Engine, settings: Settings, metrics: DeliveryMetrics) -> Dispatcher:
+    """The dispatcher wired to the AWS publishers that ``settings`` point at."""
+    return Dispatcher(engine, settings.delivery, publishers(settings), metrics)
+
+
+def lifespan(
+    dispatcher: Dispatcher | None,
+) -> Callable[[object], contextlib.AbstractAsyncContextManager[None]]:
+    """The ASGI lifespan that runs ``dispatcher`` while the app serves (nothing if None)."""
+
+    @contextlib.asynccontextmanager
+    async def running(_app: object) -> AsyncIterator[None]:
+        if dispatcher is None:
+            yield
+            return
+        thread = DispatcherThread(dispatcher)
+        thread.start()
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(thread.stop)
+
+    return running

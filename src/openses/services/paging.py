@@ -1,0 +1,34 @@
+"""Keyset paging shared by the List operations: the token is the last key of the page."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from openses.domain.errors import InvalidNextToken, OpensesError
+
+Item = TypeVar("Item")
+
+
+def encode_token(key: str) -> str:
+    return base64.urlsafe_b64encode(key.encode()).decode()
+
+
+def decode_token(token: str, check: Callable[[str], object]) -> str:
+    """The key a token carries; a token that does not decode to a valid key is refused."""
+    try:
+        key = base64.urlsafe_b64decode(token.encode()).decode()
+        check(key)
+    except (ValueError, OpensesError):
+        raise InvalidNextToken(token) from None
+    return key
+
+
+def split(
+    found: Sequence[Item], size: int, key: Callable[[Item], str]
+) -> tuple[list[Item], str | None]:
+    """``found`` holds up to size + 1 items: one more than fits means there is a next page."""
+    if len(found) > size:
+        return list(found[:size]), encode_token(key(found[size - 1]))
+    return list(found), None

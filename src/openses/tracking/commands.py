@@ -1,0 +1,50 @@
+"""``openses tracking``: the keys that sign open and click links."""
+
+from __future__ import annotations
+
+import datetime
+
+import click
+
+from openses.config import Settings
+from openses.events.records import timestamp
+from openses.store.database import make_engine, migrate
+from openses.tracking import keys
+
+
+@click.group()
+def tracking() -> None:
+    """Open and click tracking."""
+
+
+@tracking.command(name="rotate-key")
+@click.option("--database", "database_url", default=None, help="SQLAlchemy URL.")
+@click.option(
+    "--grace-days",
+    type=click.FloatRange(min=0),
+    default=keys.DEFAULT_GRACE.days,
+    show_default=True,
+    help="Days older keys keep verifying links already sent; 0 retires them now.",
+)
+def rotate_key(database_url: str | None, grace_days: float) -> None:
+    """Start signing with a new key and retire the older ones after a grace period.
+
+    Running servers pick the new key up within 30 seconds."""
+    engine = make_engine(Settings.from_environ(database_url=database_url).database_url)
+    migrate(engine)
+    now = datetime.datetime.now(datetime.UTC)
+    grace = datetime.timedelta(days=grace_days)
+    key_id = keys.rotate(engine, now, grace)
+    click.echo(f"new signing key {key_id}; older keys retire at {timestamp(now + grace)}")
+
+
+@tracking.command(name="keys")
+@click.option("--database", "database_url", default=None, help="SQLAlchemy URL.")
+def list_keys(database_url: str | None) -> None:
+    """List signing keys (never their secrets)."""
+    engine = make_engine(Settings.from_environ(database_url=database_url).database_url)
+    migrate(engine)
+    click.echo("ID  CREATED  RETIRES")
+    for key in keys.list_keys(engine):
+        retires = timestamp(key.retired_at) if key.retired_at else "-"
+        click.echo(f"{key.id}  {timestamp(key.created_at)}  {retires}")

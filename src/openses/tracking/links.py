@@ -1,0 +1,167 @@
+"""Tracking links for a message: when to track, which host and scheme, and rewriting the HTML
+parts of the outgoing MIME message.
+
+Opens are tracked when the configuration set has an enabled event destination for OPEN, clicks
+when it has one for CLICK (SES developer guide, "open tracking" and "click tracking" FAQs). The
+host is the set's CustomRedirectDomain, else the service's public URL.
+"""
+
+from __future__ import annotations
+
+import weakref
+from email.message import EmailMessage
+from urllib.parse import urlsplit
+
+from sqlalchemy import Engine
+
+from openses.config import Settings
+from openses.domain.configuration_set import ConfigurationSet
+from openses.domain.event_destination import EventType
+from openses.domain.options import HttpsPolicy, TrackingOptions
+from openses.store.unit_of_work import UnitOfWork
+from openses.tracking import keys, rewrite
+from openses.tracking.tokens import Claims, Kind, LinkTags, sign
+
+OPEN_PATH = "/_openses/t/o/"
+CLICK_PATH = "/_openses/t/c/"
+_WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}
+
+
+def public_url(settings: Settings) -> str:
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    host = _WILDCARD_HOSTS.get(settings.host, settings.host)
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}"
+
+
+def base_url(
+    options: TrackingOptions | None, public: str, *, kind: Kind, link_scheme: str = "http"
+) -> str:
+    """Where tracking links point. With a custom redirect domain, HttpsPolicy picks the scheme
+    (SES API reference, PutConfigurationSetTrackingOptions): REQUIRE makes both https,
+    REQUIRE_OPEN_ONLY makes opens https and keeps each link's own scheme for clicks, OPTIONAL
+    or none makes opens http and keeps each link's scheme for clicks."""
+    if options is None:
+        return public
+    policy = options.https_policy or HttpsPolicy.OPTIONAL
+    if kind is Kind.OPEN:
+        scheme = "http" if policy is HttpsPolicy.OPTIONAL else "https"
+    else:
+        scheme = "https" if policy is HttpsPolicy.REQUIRE else link_scheme.lower()
+    return f"{scheme}://{options.custom_redirect_domain}"
+
+
+class Tracker:
+    """One service's tracking: its signing keys and its public URL."""
+
+    def __init__(self, keyring: keys.Keyring, public: str) -> None:
+        self.keyring = keyring
+        self.public_url = public
+
+    def track(
+        self,
+        configuration_set: ConfigurationSet,
+        account_id: str,
+        region: str,
+        message_id: str,
+        message: EmailMessage,
+    ) -> None:
+        opens = _wanted(configuration_set, EventType.OPEN)
+        clicks = _wanted(configuration_set, EventType.CLICK)
+        key = self.keyring.signing_key() if opens or clicks else None
+        if key is None:
+            return
+        options = configuration_set.tracking_options
+
+        def token(kind: Kind, link: str = "", tags: LinkTags = ()) -> str:
+            claims = Claims(
+                kind=kind,
+                account_id=account_id,
+                region=region,
+                message_id=message_id,
+                link=link,
+                link_tags=tags,
+            )
+            return sign(claims, key)
+
+        def track_link(link: str, tags: LinkTags) -> str:
+            scheme = urlsplit(link).scheme
+            base = base_url(options, self.public_url, kind=Kind.CLICK, link_scheme=scheme)
+            return base + CLICK_PATH + token(Kind.CLICK, link, tags)
+
+        open_url = (
+            base_url(options, self.public_url, kind=Kind.OPEN) + OPEN_PATH + token(Kind.OPEN)
+            if opens
+            else None
+        )
+        for part in _html_parts(message):
+            _rewrite_part(part, open_url, track_link if clicks else None)
+
+
+def _wanted(configuration_set: ConfigurationSet, event_type: EventType) -> bool:
+    return any(d.receives(event_type) for d in configuration_set.event_destinations)
+
+
+def _html_parts(message: EmailMessage) -> list[EmailMessage]:
+    return [
+        part
+        for part in message.walk()
+        if isinstance(part, EmailMessage)
+        and part.get_content_type() == "text/html"
+        and not part.is_attachment()
+    ]
+
+
+def _rewrite_part(
+    part: EmailMessage, open_url: str | None, track_link: rewrite.TrackLink | None
+) -> None:
+    try:
+        original = part.get_content()
+    except (LookupError, UnicodeError):
+        return  # an unknown charset: deliver the part as it came
+    if not isinstance(original, str):
+        return
+    changed = rewrite.rewrite(original, open_pixel_url=open_url, track_link=track_link)
+    if changed == original:
+        return
+    kept = [
+        (name, value)
+        for name, value in part.items()
+        if name.lower().startswith("content-")
+        and name.lower() not in ("content-type", "content-transfer-encoding")
+    ]
+    part.set_content(changed, subtype="html", charset=part.get_content_charset() or "utf-8")
+    for name, value in kept:
+        del part[name]
+        part[name] = value
+
+
+_TRACKERS: weakref.WeakKeyDictionary[Engine, Tracker] = weakref.WeakKeyDictionary()
+
+
+def install(
+    engine: Engine, settings: Settings, clock: keys.Clock, *, refresh_seconds: float = 30.0
+) -> Tracker:
+    """Make sure a signing key exists and register this engine's tracker for sends."""
+    keys.ensure_key(engine, clock())
+    tracker = Tracker(
+        keys.Keyring(engine, clock, refresh_seconds=refresh_seconds), public_url(settings)
+    )
+    _TRACKERS[engine] = tracker
+    return tracker
+
+
+def track_message(
+    uow: UnitOfWork,
+    configuration_set: ConfigurationSet | None,
+    message_id: str,
+    message: EmailMessage,
+) -> None:
+    """The send pipeline's hook: rewrite the message's HTML for the set's tracking, if any."""
+    if configuration_set is None:
+        return
+    tracker = _TRACKERS.get(uow.engine)
+    if tracker is not None:
+        tracker.track(configuration_set, uow.account_id, uow.region, message_id, message)

@@ -1,0 +1,147 @@
+"""Tracking tokens: compact, URL-safe and signed, so a tracking link can name its message and
+target but cannot be forged or altered.
+
+A token is the unpadded base64url of ``version (1 byte) | key id (4 bytes, big-endian) |
+HMAC-SHA256 truncated to 16 bytes | body``. The MAC covers every other byte. The body is the
+claims as a JSON array, raw-deflated (version 2) or as it is (version 1), whichever is shorter.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import struct
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+LinkTags = tuple[tuple[str, str], ...]
+
+_PLAIN = 1
+_DEFLATED = 2
+_HEADER = struct.Struct(">BI")
+_MAC_BYTES = 16
+_PREFIX = _HEADER.size + _MAC_BYTES
+MAX_BODY_BYTES = 64 * 1024
+
+
+class Kind(StrEnum):
+    OPEN = "o"
+    CLICK = "c"
+
+
+class InvalidToken(Exception):
+    """Not a token this service issued: malformed, truncated or altered."""
+
+
+class UnknownKey(InvalidToken):
+    """Signed with a key this service does not know, or has retired."""
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    id: int
+    secret: bytes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Claims:
+    kind: Kind
+    account_id: str
+    region: str
+    message_id: str
+    link: str = ""
+    link_tags: LinkTags = ()
+
+
+def sign(claims: Claims, key: Key) -> str:
+    fields: list[object] = [str(claims.kind), claims.account_id, claims.region, claims.message_id]
+    if claims.kind is Kind.CLICK:
+        fields += [claims.link, [list(pair) for pair in claims.link_tags]]
+    plain = json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode()
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    deflated = compressor.compress(plain) + compressor.flush()
+    version, body = (_DEFLATED, deflated) if len(deflated) < len(plain) else (_PLAIN, plain)
+    header = _HEADER.pack(version, key.id)
+    mac = _mac(key, header + body)
+    return base64.urlsafe_b64encode(header + mac + body).rstrip(b"=").decode("ascii")
+
+
+def verify(token: str, lookup: Callable[[int], Key | None]) -> Claims:
+    """The token's claims, once its signature checks out against the key it names."""
+    raw = _decode(token)
+    if len(raw) <= _PREFIX:
+        raise InvalidToken("too short")
+    version, key_id = _HEADER.unpack_from(raw)
+    if version not in (_PLAIN, _DEFLATED):
+        raise InvalidToken("unknown version")
+    key = lookup(key_id)
+    if key is None:
+        raise UnknownKey(str(key_id))
+    header, mac, body = raw[: _HEADER.size], raw[_HEADER.size : _PREFIX], raw[_PREFIX:]
+    if not hmac.compare_digest(mac, _mac(key, header + body)):
+        raise InvalidToken("bad signature")
+    return _claims(_inflate(body) if version == _DEFLATED else body)
+
+
+def _mac(key: Key, data: bytes) -> bytes:
+    return hmac.new(key.secret, data, hashlib.sha256).digest()[:_MAC_BYTES]
+
+
+def _decode(token: str) -> bytes:
+    if not token or not token.isascii() or "=" in token:
+        raise InvalidToken("not base64url")
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    except (binascii.Error, ValueError):
+        raise InvalidToken("not base64url") from None
+    # Only one spelling of each token is accepted.
+    if base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii") != token:
+        raise InvalidToken("not canonical base64url")
+    return raw
+
+
+def _inflate(body: bytes) -> bytes:
+    inflater = zlib.decompressobj(-15)
+    try:
+        plain = inflater.decompress(body, MAX_BODY_BYTES)
+    except zlib.error:
+        raise InvalidToken("bad body") from None
+    if inflater.unconsumed_tail or not inflater.eof:
+        raise InvalidToken("bad body")
+    return plain
+
+
+def _claims(body: bytes) -> Claims:
+    try:
+        fields = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidToken("bad body") from None
+    if not isinstance(fields, list) or len(fields) < 4 or not _strings(fields[:4]):
+        raise InvalidToken("bad claims")
+    kind, account_id, region, message_id = fields[:4]
+    if kind == Kind.OPEN and len(fields) == 4:
+        return Claims(kind=Kind.OPEN, account_id=account_id, region=region, message_id=message_id)
+    if kind != Kind.CLICK or len(fields) != 6 or not isinstance(fields[4], str):
+        raise InvalidToken("bad claims")
+    tags = fields[5]
+    if not isinstance(tags, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and _strings(pair) for pair in tags
+    ):
+        raise InvalidToken("bad claims")
+    return Claims(
+        kind=Kind.CLICK,
+        account_id=account_id,
+        region=region,
+        message_id=message_id,
+        link=fields[4],
+        link_tags=tuple((name, value) for name, value in tags),
+    )
+
+
+def _strings(values: list[object]) -> bool:
+    return all(isinstance(value, str) for value in values)
