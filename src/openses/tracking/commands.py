@@ -8,6 +8,7 @@ import click
 
 from openses.config import Settings
 from openses.events.records import timestamp
+from openses.store import tracking_keys as stored_keys
 from openses.store.database import make_engine, migrate
 from openses.tracking import keys
 
@@ -34,7 +35,7 @@ def rotate_key(database_url: str | None, grace_days: float) -> None:
     migrate(engine)
     now = datetime.datetime.now(datetime.UTC)
     grace = datetime.timedelta(days=grace_days)
-    key_id = keys.rotate(engine, now, grace)
+    key_id = stored_keys.rotate(engine, now, grace)
     click.echo(f"new signing key {key_id}; older keys retire at {timestamp(now + grace)}")
 
 
@@ -45,6 +46,6 @@ def list_keys(database_url: str | None) -> None:
     engine = make_engine(Settings.from_environ(database_url=database_url).database_url)
     migrate(engine)
     click.echo("ID  CREATED  RETIRES")
-    for key in keys.list_keys(engine):
+    for key in stored_keys.list_keys(engine):
         retires = timestamp(key.retired_at) if key.retired_at else "-"
         click.echo(f"{key.id}  {timestamp(key.created_at)}  {retires}")

@@ -1,4 +1,4 @@
-"""The keys that sign tracking tokens, kept in the ``tracking_keys`` table.
+"""The keyring of tracking-token keys (stored by ``store/tracking_keys.py``).
 
 A key is active until its ``retired_at`` has passed (null: never). The newest active key signs
 and every active key verifies, so rotating with a grace period keeps links in mail already sent
@@ -8,85 +8,18 @@ working until the old key retires.
 from __future__ import annotations
 
 import datetime
-import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, Engine, insert, or_, select, update
+from sqlalchemy import Engine
 
-from openses.store.database import reading
-from openses.store.tables import tracking_keys
+from openses.store import tracking_keys as stored_keys
 from openses.tracking.tokens import Key
 
 Clock = Callable[[], datetime.datetime]
-SECRET_BYTES = 32
 # AWS collects opens and clicks for 60 days after a send (SES FAQ, "sending metrics").
 DEFAULT_GRACE = datetime.timedelta(days=60)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class KeyInfo:
-    id: int
-    created_at: datetime.datetime
-    retired_at: datetime.datetime | None
-
-
-def _active(now: datetime.datetime) -> ColumnElement[bool]:
-    return or_(tracking_keys.c.retired_at.is_(None), tracking_keys.c.retired_at > now)
-
-
-def _new_key(connection: Connection, now: datetime.datetime) -> int:
-    result = connection.execute(
-        insert(tracking_keys).values(secret=secrets.token_hex(SECRET_BYTES), created_at=now)
-    )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
-
-
-def ensure_key(engine: Engine, now: datetime.datetime) -> None:
-    """Create the first key, or a new one when every key has retired."""
-    with engine.begin() as connection:
-        found = connection.execute(select(tracking_keys.c.id).where(_active(now))).first()
-        if found is None:
-            _new_key(connection, now)
-
-
-def rotate(engine: Engine, now: datetime.datetime, grace: datetime.timedelta) -> int:
-    """A new signing key; older keys retire once ``grace`` has passed (at once for zero)."""
-    retire_at = now + grace
-    with engine.begin() as connection:
-        key_id = _new_key(connection, now)
-        connection.execute(
-            update(tracking_keys)
-            .where(
-                tracking_keys.c.id != key_id,
-                or_(tracking_keys.c.retired_at.is_(None), tracking_keys.c.retired_at > retire_at),
-            )
-            .values(retired_at=retire_at)
-        )
-    return key_id
-
-
-def list_keys(engine: Engine) -> list[KeyInfo]:
-    query = select(tracking_keys.c.id, tracking_keys.c.created_at, tracking_keys.c.retired_at)
-    with reading(engine) as connection:
-        rows = connection.execute(query.order_by(tracking_keys.c.id)).all()
-    return [
-        KeyInfo(
-            id=r.id,
-            created_at=_aware(r.created_at) or r.created_at,
-            retired_at=_aware(r.retired_at),
-        )
-        for r in rows
-    ]
-
-
-def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
-    """SQLite hands timestamps back without their zone; they were written in UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=datetime.UTC)
 
 
 class Keyring:
@@ -103,18 +36,9 @@ class Keyring:
         self._loaded_at = float("-inf")
 
     def _load(self) -> None:
-        now = self._clock()
-        query = (
-            select(tracking_keys)
-            .where(_active(now))
-            .order_by(tracking_keys.c.created_at.desc(), tracking_keys.c.id.desc())
-        )
-        with reading(self._engine) as connection:
-            rows = connection.execute(query).all()
-        self._keys = {
-            row.id: (Key(row.id, bytes.fromhex(row.secret)), _aware(row.retired_at)) for row in rows
-        }
-        self._signing = self._keys[rows[0].id][0] if rows else None
+        active = stored_keys.active_keys(self._engine, self._clock())
+        self._keys = {key.id: (Key(key.id, key.secret), key.retired_at) for key in active}
+        self._signing = self._keys[active[0].id][0] if active else None
         self._loaded_at = time.monotonic()
 
     def signing_key(self) -> Key | None:

@@ -18,6 +18,7 @@ from openses.config import Settings
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.event_destination import EventType
 from openses.domain.options import HttpsPolicy, TrackingOptions
+from openses.store import tracking_keys as stored_keys
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking import keys, rewrite
 from openses.tracking.tokens import Claims, Kind, LinkTags, sign
@@ -145,7 +146,7 @@ def install(
     engine: Engine, settings: Settings, clock: keys.Clock, *, refresh_seconds: float = 30.0
 ) -> Tracker:
     """Make sure a signing key exists and register this engine's tracker for sends."""
-    keys.ensure_key(engine, clock())
+    stored_keys.ensure_key(engine, clock())
     tracker = Tracker(
         keys.Keyring(engine, clock, refresh_seconds=refresh_seconds), public_url(settings)
     )
