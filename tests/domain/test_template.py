@@ -83,3 +83,15 @@ def test_template_data_must_be_a_json_object(raw: str) -> None:
 
 def test_template_data_object() -> None:
     assert parse_template_data('{"a": {"b": [1]}}') == {"a": {"b": [1]}}
+
+
+def test_the_open_tracker_placeholder_survives_rendering() -> None:
+    template = EmailTemplate(
+        name="tracked",
+        created_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        subject="Hi {{name}}",
+        html="<p>{{name}}</p>{{ses:openTracker}}",
+    )
+    rendered = template.render({"name": "Ada"})
+    assert rendered.html == "<p>Ada</p>{{ses:openTracker}}"
+    assert rendered.subject == "Hi Ada"

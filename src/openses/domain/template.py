@@ -42,6 +42,9 @@ def parse_template_data(raw: str) -> dict[str, object]:
     return data
 
 
+OPEN_TRACKER = "ses:openTracker"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RenderedContent:
     subject: str | None
@@ -95,10 +98,12 @@ class CompiledTemplate:
     html: handlebars.Template | None
 
     def render(self, data: dict[str, object]) -> RenderedContent:
+        # The open-tracking placeholder survives rendering, for the tracker to replace.
+        html_data = {OPEN_TRACKER: "{{" + OPEN_TRACKER + "}}", **data}
         return RenderedContent(
             subject=self._render(self.subject, data),
             text=self._render(self.text, data),
-            html=self._render(self.html, data),
+            html=self._render(self.html, html_data),
         )
 
     def _render(self, part: handlebars.Template | None, data: dict[str, object]) -> str | None:
