@@ -89,7 +89,7 @@ class AwsClients:
             cached = self._clients.get(key)
             if cached is None or cached[1] != token:
                 client = self._session.client(
-                    BOTO_NAMES[service],  # type: ignore[call-overload]
+                    BOTO_NAMES[service],
                     region_name=region,
                     endpoint_url=self.endpoint(service),
                     config=self._config,
