@@ -174,8 +174,9 @@ def _targets(run: Run) -> str:
             met = send.load.per_second >= 1000 and p99 is not None and p99 < 1000 and send.lost == 0
             lines.append(
                 f"- {label} SendEmail ≥ 1,000/s, event p99 < 1 s, 0 lost: {_verdict(met)} "
-                f"({send.load.per_second:,.0f}/s, p99 {_event_latency(send)} ms, "
-                f"lost {send.lost if send.lost is not None else 'n/a'})"
+                f"({send.load.per_second:,.0f}/s, event p99 "
+                f"{'n/a' if p99 is None else f'{p99:,.0f} ms'}, "
+                f"lost {'n/a' if send.lost is None else send.lost})"
             )
         if store.levels:
             first, last = store.levels[0], store.levels[-1]
