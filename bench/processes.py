@@ -51,6 +51,7 @@ def openses(database_url: str, aws_endpoint_url: str, log_path: Path) -> Iterato
         "AWS_ACCESS_KEY_ID": "test",
         "AWS_SECRET_ACCESS_KEY": "test",
         "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
     }
     command = [
         str(VENV_BIN / "openses"),

@@ -41,6 +41,8 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
         host=settings.host,
         port=settings.port,
         log_level="info",
+        # One log line per request costs more than the request itself; opt in to it.
+        access_log=settings.access_log,
         timeout_graceful_shutdown=30,
         # X-Forwarded-For is believed only from OPENSES_TRUSTED_PROXIES (none by default).
         forwarded_allow_ips=list(settings.trusted_proxies),

@@ -51,6 +51,8 @@ class Settings:
     cloudwatch_namespace: str = "AWS/SES"
     eventbridge_source: str = "aws.ses"
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    # uvicorn's line per request; off by default because it costs more than a request.
+    access_log: bool = False
 
     @classmethod
     def from_environ(
@@ -70,6 +72,8 @@ class Settings:
             values["access_keys"] = parse_access_keys(env["OPENSES_ACCESS_KEYS"])
         if "OPENSES_MAX_CONFIGURATION_SETS" in env:
             values["max_configuration_sets"] = int(env["OPENSES_MAX_CONFIGURATION_SETS"])
+        if "OPENSES_ACCESS_LOG" in env:
+            values["access_log"] = _flag(env["OPENSES_ACCESS_LOG"])
         if "OPENSES_AUTO_VERIFY_IDENTITIES" in env:
             values["auto_verify_identities"] = _flag(env["OPENSES_AUTO_VERIFY_IDENTITIES"])
         if env.get("OPENSES_PUBLIC_URL"):

@@ -15,17 +15,27 @@ from openses.api.context import RequestContext
 Handler = Callable[..., dict[str, Any]]
 
 _handlers: dict[tuple[str, str], Handler] = {}
+_calling_out: set[tuple[str, str]] = set()
 
 
-def operation(service: str, name: str) -> Callable[[Handler], Handler]:
+def operation(service: str, name: str, *, calls_out: bool = False) -> Callable[[Handler], Handler]:
+    """Register a handler. ``calls_out``: it may wait on another service (an AWS API), so it
+    must never run on the event loop."""
+
     def register(handler: Handler) -> Handler:
         key = (service, name)
         if key in _handlers:
             raise ValueError(f"{service}:{name} is registered twice")
         _handlers[key] = handler
+        if calls_out:
+            _calling_out.add(key)
         return handler
 
     return register
+
+
+def calls_out(service: str, name: str) -> bool:
+    return (service, name) in _calling_out
 
 
 def handler_for(service: str, name: str) -> Handler | None:

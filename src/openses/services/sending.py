@@ -147,6 +147,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
         ]
     tracking.track_message(uow, configuration_set, message_id, message)
 
+    delivered_bytes = message.as_bytes()
     facts = records.MailFacts(
         accepted_at=accepted_at,
         source=source,
@@ -163,7 +164,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
         recipients,
         configuration_set,
         settings.suppressed_reasons,
-        rejected=rendering_error is None and EICAR in message.as_bytes(),
+        rejected=rendering_error is None and EICAR in delivered_bytes,
         rendering_error=(email.template.name, rendering_error)
         if email.template is not None and rendering_error is not None
         else None,
@@ -180,7 +181,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
             subject=None if rendering_error is not None else _subject(message),
             tags={tag.name: [tag.value] for tag in tags},
             status=outcome.status,
-            raw=message.as_bytes() if outcome.delivered else None,
+            raw=delivered_bytes if outcome.delivered else None,
             created_at=accepted_at,
             mail=records.mail_object(facts),
         )

@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from openses.domain.errors import SuppressedDestinationNotFound
@@ -24,21 +24,29 @@ def _utc(value: datetime.datetime) -> datetime.datetime:
     return value.astimezone(datetime.UTC)
 
 
+# Built once: the send path reads these on every message.
+_SETTINGS = select(account_settings).where(
+    account_settings.c.account_id == bindparam("account_id"),
+    account_settings.c.region == bindparam("region"),
+)
+_SUPPRESSED = select(suppressed_destinations).where(
+    suppressed_destinations.c.account_id == bindparam("account_id"),
+    suppressed_destinations.c.region == bindparam("region"),
+    suppressed_destinations.c.email_address == bindparam("email_address"),
+)
+
+
 class AccountRepository:
     def __init__(self, connection: Connection, account_id: str, region: str) -> None:
         self._connection = connection
         self._account_id = account_id
         self._region = region
+        self._scope = {"account_id": account_id, "region": region}
 
     # -- settings ------------------------------------------------------------------------------
 
     def settings(self) -> AccountSettings:
-        row = self._connection.execute(
-            select(account_settings).where(
-                account_settings.c.account_id == self._account_id,
-                account_settings.c.region == self._region,
-            )
-        ).first()
+        row = self._connection.execute(_SETTINGS, self._scope).first()
         if row is None:
             return AccountSettings()
         return AccountSettings(
@@ -76,11 +84,8 @@ class AccountRepository:
         )
 
     def find_suppressed(self, email_address: str) -> SuppressedDestination | None:
-        row = self._connection.execute(
-            select(suppressed_destinations).where(
-                self._suppression_scope(), suppressed_destinations.c.email_address == email_address
-            )
-        ).first()
+        params = {**self._scope, "email_address": email_address}
+        row = self._connection.execute(_SUPPRESSED, params).first()
         return None if row is None else _suppressed(row)
 
     def get_suppressed(self, email_address: str) -> SuppressedDestination:

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from openses.domain.errors import IdentityAlreadyExists, IdentityNotFound
@@ -15,6 +15,13 @@ from openses.domain.identity import EmailIdentity, IdentityKind, VerificationSta
 from openses.domain.tags import ResourceArn
 from openses.store.tables import identities
 from openses.store.tags import TagRepository
+
+# Built once: the send path looks identities up on every message.
+_FIND_IGNORING_CASE = select(identities).where(
+    identities.c.account_id == bindparam("account_id"),
+    identities.c.region == bindparam("region"),
+    func.lower(identities.c.name).in_(bindparam("names", expanding=True)),
+)
 
 
 class IdentityRepository:
@@ -73,8 +80,8 @@ class IdentityRepository:
         lowered = list(dict.fromkeys(name.lower() for name in names))
         if not lowered:
             return []
-        query = select(identities).where(self._scope(), func.lower(identities.c.name).in_(lowered))
-        return [_identity(row, []) for row in self._connection.execute(query)]
+        params = {"account_id": self._account_id, "region": self._region, "names": lowered}
+        return [_identity(row, []) for row in self._connection.execute(_FIND_IGNORING_CASE, params)]
 
     def list(
         self,

@@ -29,6 +29,9 @@ class StoredMessage:
     mail: dict[str, Any] | None = None
 
 
+_INSERT = insert(messages)
+
+
 class MessageRepository:
     def __init__(self, connection: Connection, account_id: str, region: str) -> None:
         self._connection = connection
@@ -37,7 +40,8 @@ class MessageRepository:
 
     def add(self, message: StoredMessage) -> None:
         self._connection.execute(
-            insert(messages).values(
+            _INSERT,
+            dict(
                 message_id=message.message_id,
                 account_id=message.account_id,
                 region=message.region,
@@ -52,7 +56,7 @@ class MessageRepository:
                 raw=message.raw,
                 mail=message.mail,
                 created_at=message.created_at,
-            )
+            ),
         )
 
 

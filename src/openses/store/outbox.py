@@ -23,6 +23,10 @@ DELIVERED = "delivered"
 DEAD = "dead"
 
 
+_INSERT_EVENTS = insert(events)
+_INSERT_DELIVERIES = insert(deliveries)
+
+
 class OutboxRepository:
     def __init__(self, connection: Connection, account_id: str, region: str) -> None:
         self._connection = connection
@@ -40,7 +44,7 @@ class OutboxRepository:
         if not records:
             return
         self._connection.execute(
-            insert(events),
+            _INSERT_EVENTS,
             [
                 {
                     "account_id": self._account_id,
@@ -72,7 +76,7 @@ class OutboxRepository:
                         )
                     )
         if rows:
-            self._connection.execute(insert(deliveries), rows)
+            self._connection.execute(_INSERT_DELIVERIES, rows)
 
     def add_delivery(
         self,

@@ -58,7 +58,7 @@ def delete_configuration_set(context: RequestContext, *, configuration_set_name:
     return {}
 
 
-@operation(V1, "CreateConfigurationSetEventDestination")
+@operation(V1, "CreateConfigurationSetEventDestination", calls_out=True)
 def create_configuration_set_event_destination(
     context: RequestContext, *, configuration_set_name: str, event_destination: dict[str, Any]
 ) -> Output:
@@ -74,7 +74,7 @@ def create_configuration_set_event_destination(
     return {}
 
 
-@operation(V1, "UpdateConfigurationSetEventDestination")
+@operation(V1, "UpdateConfigurationSetEventDestination", calls_out=True)
 def update_configuration_set_event_destination(
     context: RequestContext, *, configuration_set_name: str, event_destination: dict[str, Any]
 ) -> Output:

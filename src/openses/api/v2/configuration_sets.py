@@ -211,7 +211,7 @@ def put_configuration_set_archiving_options(
     return {}
 
 
-@operation(V2, "CreateConfigurationSetEventDestination")
+@operation(V2, "CreateConfigurationSetEventDestination", calls_out=True)
 def create_configuration_set_event_destination(
     context: RequestContext,
     *,
@@ -245,7 +245,7 @@ def get_configuration_set_event_destinations(
     }
 
 
-@operation(V2, "UpdateConfigurationSetEventDestination")
+@operation(V2, "UpdateConfigurationSetEventDestination", calls_out=True)
 def update_configuration_set_event_destination(
     context: RequestContext,
     *,
