@@ -113,8 +113,8 @@ def test_v2_simple_send_is_captured_with_events(
     assert headers["X-Campaign"] == "spring"
     assert headers["Message-ID"].startswith(f"<{message_id}@")
     assert "Bcc" not in headers
-    assert message["text"] == "plain body\n"
-    assert message["html"] == "<p>html body</p>\n"
+    assert message["text"] == "plain body"
+    assert message["html"] == "<p>html body</p>"
     assert message["attachments"] == [{"name": "report.csv", "type": "text/csv", "size": 8}]
     assert message["tags"] == {"campaign": ["spring-2026"]}
     assert message["configurationSet"] == config_set
@@ -160,7 +160,7 @@ def test_v1_send_email_and_no_events_without_a_set(
         Message={"Subject": {"Data": "v1"}, "Body": {"Text": {"Data": "hello"}}},
     )["MessageId"]
     message = inspect(server, message_id)
-    assert message["text"] == "hello\n"
+    assert message["text"] == "hello"
     assert message["html"] is None
     assert message["configurationSet"] is None
     assert message["events"] == []
@@ -490,8 +490,8 @@ def test_templated_send_v1_and_v2(
     for message_id in (v1_id, v2_id):
         message = inspect(server, message_id)
         assert message["subject"] == "Hi Ada"
-        assert message["text"] == "Dear Ada, your plan is pro.\n"
-        assert message["html"] == "<p>Dear Ada</p><b>VIP</b>\n"
+        assert message["text"] == "Dear Ada, your plan is pro."
+        assert message["html"] == "<p>Dear Ada</p><b>VIP</b>"
         assert event_types(message) == ["Send", "Delivery"]
         assert_valid(message)
 
@@ -556,11 +556,11 @@ def test_bulk_send_with_one_bad_destination(
     )["Status"]
     assert [entry["Status"] for entry in v1] == ["Success", "Success", "Success"]
     one, two, three = (inspect(server, entry["MessageId"]) for entry in v1)
-    assert one["text"] == "Dear One, your plan is free.\n"
+    assert one["text"] == "Dear One, your plan is free."
     assert event_types(one) == ["Send", "Delivery"]
     assert event_types(two) == ["Send", "Rendering Failure"]
     assert two["text"] is None
-    assert three["text"] == "Dear Three, your plan is pro.\n"
+    assert three["text"] == "Dear Three, your plan is pro."
     assert three["tags"] == {"who": ["three"]}
     for message in (one, two, three):
         assert_valid(message)

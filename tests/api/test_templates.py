@@ -347,15 +347,15 @@ def test_render_is_a_whole_mime_message(sesv2: Any, make_template: Callable[...,
     assert message["MIME-Version"] == "1.0"
     assert message["From"] is None
     assert message.get_content_type() == "multipart/alternative"
-    assert _body(message, "plain") == "Dear Ana,\n"
-    assert _body(message, "html") == "<h1>Ana</h1>\n"
+    assert _body(message, "plain") == "Dear Ana,"
+    assert _body(message, "html") == "<h1>Ana</h1>"
 
 
 def test_render_text_only(sesv2: Any, make_template: Callable[..., str]) -> None:
     name = make_template(subject="s", text="only text")
     message = _render_v2(sesv2, name, {})
     assert message.get_content_type() == "text/plain"
-    assert _body(message, "plain") == "only text\n"
+    assert _body(message, "plain") == "only text"
 
 
 def test_render_non_ascii_subject(sesv2: Any, make_template: Callable[..., str]) -> None:
@@ -394,21 +394,21 @@ def test_render_handlebars(
     sesv2: Any, make_template: Callable[..., str], text: str, data: object, expected: str
 ) -> None:
     name = make_template(subject="s", text=text)
-    assert _body(_render_v2(sesv2, name, data), "plain") == expected + "\n"
+    assert _body(_render_v2(sesv2, name, data), "plain") == expected
 
 
 def test_render_does_not_escape_html(sesv2: Any, make_template: Callable[..., str]) -> None:
     """AWS: "SES doesn't escape HTML content when rendering the HTML template"."""
     name = make_template(subject="s", html="<p>{{note}} {{{raw}}}</p>")
     message = _render_v2(sesv2, name, {"note": "<b>A&B</b>", "raw": "<i>x</i>"})
-    assert _body(message, "html") == "<p><b>A&B</b> <i>x</i></p>\n"
+    assert _body(message, "html") == "<p><b>A&B</b> <i>x</i></p>"
 
 
 def test_render_missing_value_in_a_block_is_falsy(
     sesv2: Any, make_template: Callable[..., str]
 ) -> None:
     name = make_template(subject="Hi {{name}}", text="{{#if vip}}{{perk}}{{else}}none{{/if}}")
-    assert _body(_render_v2(sesv2, name, {"name": "A"}), "plain") == "none\n"
+    assert _body(_render_v2(sesv2, name, {"name": "A"}), "plain") == "none"
 
 
 def test_v2_render_errors(sesv2: Any, make_template: Callable[..., str]) -> None:
@@ -439,7 +439,7 @@ def test_v1_render(ses: Any, make_template: Callable[..., str]) -> None:
     )
     message = _parse(rendered["RenderedTemplate"])
     assert message["Subject"] == "Hi V1"
-    assert _body(message, "plain") == "12\n"
+    assert _body(message, "plain") == "12"
 
 
 def test_v1_render_errors(ses: Any, make_template: Callable[..., str]) -> None:

@@ -100,7 +100,7 @@ def expected_html(open_base: str, https_base: str, http_base: str) -> str:
         '<a href="mailto:someone@example.com">mail</a>\n'
         '<a href="/relative/path">relative</a> <a href="#section">anchor</a>\n'
         f'<img alt="" src="{open_base}/_openses/t/o/TOKEN" width="1" height="1" '
-        'style="border:0;width:1px;height:1px;" /></body></html>\n'
+        'style="border:0;width:1px;height:1px;" /></body></html>'
     )
 
 
@@ -115,7 +115,7 @@ def test_links_and_pixel_are_tracked_for_every_https_policy(
 
     message = inspect(server, message_id)
     assert masked(message["html"]) == expected_html(open_base, https_base, http_base)
-    assert message["text"] == "text https://example.com/t\n"
+    assert message["text"] == "text https://example.com/t"
     links = [href for href in HREF.findall(message["html"]) if "/_openses/t/c/" in href]
     assert len(links) == 3
 
@@ -180,10 +180,10 @@ def test_opens_only_or_clicks_only(server: LiveServer, sesv2: Any, sender: str) 
     assert masked(inspect(server, opens)["html"]) == (
         '<body><a href="https://example.com/">e</a><img alt="" '
         f'src="{PUBLIC}/_openses/t/o/TOKEN" width="1" height="1" '
-        'style="border:0;width:1px;height:1px;" /></body>\n'
+        'style="border:0;width:1px;height:1px;" /></body>'
     )
     assert masked(inspect(server, clicks)["html"]) == (
-        f'<body><a href="{PUBLIC}/_openses/t/c/TOKEN">e</a></body>\n'
+        f'<body><a href="{PUBLIC}/_openses/t/c/TOKEN">e</a></body>'
     )
 
 
@@ -203,7 +203,7 @@ def test_untracked_sends_are_left_byte_for_byte(
     )
     for config_set in (None, no_engagement, disabled):
         message_id = send_html(sesv2, sender, config_set, DOCUMENT)
-        assert inspect(server, message_id)["html"] == DOCUMENT + "\n"
+        assert inspect(server, message_id)["html"] == DOCUMENT
 
 
 def test_template_and_raw_sends_are_tracked(server: LiveServer, sesv2: Any, sender: str) -> None:
@@ -239,7 +239,7 @@ def test_template_and_raw_sends_are_tracked(server: LiveServer, sesv2: Any, send
     )["MessageId"]
     try:
         assert masked(inspect(server, templated)["html"]) == (
-            f'<p>Hi ana, <a href="{PUBLIC}/_openses/t/c/TOKEN">go</a></p>\n'
+            f'<p>Hi ana, <a href="{PUBLIC}/_openses/t/c/TOKEN">go</a></p>'
         )
         raw_message = inspect(server, raw_id)
         assert (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses
 from typing import Any
@@ -69,15 +70,21 @@ def common_headers(headers: Sequence[tuple[str, str]], message_id: str) -> Recor
     for key, header in (("from", "From"), ("replyTo", "Reply-To"), ("to", "To"), ("cc", "Cc")):
         values = parsed.get_all(header)
         if values:
-            common[key] = [_format_address(n, a) for n, a in getaddresses([str(v) for v in values])]
+            pairs = getaddresses([str(v) for v in values])
+            common[key] = [_format_address(decoded_header(n), a) for n, a in pairs]
     if parsed.get("Return-Path"):
         common["returnPath"] = str(parsed["Return-Path"])
     if parsed.get("Date"):
         common["date"] = str(parsed["Date"])
     common["messageId"] = message_id
     if parsed.get("Subject") is not None:
-        common["subject"] = str(parsed["Subject"])
+        common["subject"] = decoded_header(str(parsed["Subject"]))
     return common
+
+
+def decoded_header(value: str) -> str:
+    """Header text with any RFC 2047 encoded words decoded."""
+    return str(make_header(decode_header(value)))
 
 
 def _format_address(name: str, address: str) -> str:

@@ -6,11 +6,12 @@ together or not at all, so no message is ever left without its events (see event
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.utils import parseaddr
 
 from openses.delivery import autoreply, mime, raw
@@ -114,11 +115,13 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
     message_id = new_message_id(accepted_at)
     id_header = mime.ses_message_id_header(message_id, uow.region)
     rendering_error: str | None = None
+    message: Message
     if submitted is not None:
+        submitted_headers = records.headers_of(submitted)
+        raw.strip_ses_headers(submitted)
+        raw.set_message_id(submitted, id_header)
+        tracking.track_message(uow, configuration_set, message_id, submitted)
         message = submitted
-        submitted_headers = records.headers_of(message)
-        raw.strip_ses_headers(message)
-        raw.set_message_id(message, id_header)
     else:
         content = email.content or mime.Content()
         if email.template is not None:
@@ -139,13 +142,15 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
             cc=email.envelope.cc,
             reply_to=email.envelope.reply_to,
         )
+        if content.html is not None:
+            html = tracking.track_html(uow, configuration_set, message_id, content.html)
+            content = dataclasses.replace(content, html=html)
         message = mime.build(envelope, content, message_id_header=id_header, date=accepted_at)
         submitted_headers = [
             (name, value)
             for name, value in records.headers_of(message)
             if name.lower() not in ("message-id", "date")
         ]
-    tracking.track_message(uow, configuration_set, message_id, message)
 
     delivered_bytes = message.as_bytes()
     facts = records.MailFacts(
@@ -195,7 +200,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
 
 
 def _capture_auto_reply(
-    uow: UnitOfWork, replier: str, source: str, original: EmailMessage, now: datetime.datetime
+    uow: UnitOfWork, replier: str, source: str, original: Message, now: datetime.datetime
 ) -> None:
     """The simulator's ooto@ answers the sender; in capture mode the reply lands in the inbox."""
     message_id, id_header = inbox.new_id_header(uow, now)
@@ -254,9 +259,9 @@ def _destination(
     }
 
 
-def _subject(message: EmailMessage) -> str | None:
+def _subject(message: Message) -> str | None:
     subject = message.get("Subject")
-    return None if subject is None else str(subject)
+    return None if subject is None else records.decoded_header(str(subject))
 
 
 def _tags(

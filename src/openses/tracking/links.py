@@ -9,6 +9,7 @@ host is the set's CustomRedirectDomain, else the service's public URL.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
@@ -61,19 +62,15 @@ class Tracker:
         self.keyring = keyring
         self.public_url = public
 
-    def track(
-        self,
-        configuration_set: ConfigurationSet,
-        account_id: str,
-        region: str,
-        message_id: str,
-        message: EmailMessage,
-    ) -> None:
+    def rewriter(
+        self, configuration_set: ConfigurationSet, account_id: str, region: str, message_id: str
+    ) -> Callable[[str], str] | None:
+        """The HTML rewrite for one message, or None when its set tracks nothing."""
         opens = _wanted(configuration_set, EventType.OPEN)
         clicks = _wanted(configuration_set, EventType.CLICK)
         key = self.keyring.signing_key() if opens or clicks else None
         if key is None:
-            return
+            return None
         options = configuration_set.tracking_options
 
         def token(kind: Kind, link: str = "", tags: LinkTags = ()) -> str:
@@ -97,8 +94,9 @@ class Tracker:
             if opens
             else None
         )
-        for part in _html_parts(message):
-            _rewrite_part(part, open_url, track_link if clicks else None)
+        return lambda html: rewrite.rewrite(
+            html, open_pixel_url=open_url, track_link=track_link if clicks else None
+        )
 
 
 def _wanted(configuration_set: ConfigurationSet, event_type: EventType) -> bool:
@@ -115,16 +113,14 @@ def _html_parts(message: EmailMessage) -> list[EmailMessage]:
     ]
 
 
-def _rewrite_part(
-    part: EmailMessage, open_url: str | None, track_link: rewrite.TrackLink | None
-) -> None:
+def _rewrite_part(part: EmailMessage, rewrite_html: Callable[[str], str]) -> None:
     try:
         original = part.get_content()
     except (LookupError, UnicodeError):
         return  # an unknown charset: deliver the part as it came
     if not isinstance(original, str):
         return
-    changed = rewrite.rewrite(original, open_pixel_url=open_url, track_link=track_link)
+    changed = rewrite_html(original)
     if changed == original:
         return
     kept = [
@@ -154,15 +150,31 @@ def install(
     return tracker
 
 
+def _rewriter(
+    uow: UnitOfWork, configuration_set: ConfigurationSet | None, message_id: str
+) -> Callable[[str], str] | None:
+    tracker = _TRACKERS.get(uow.engine) if configuration_set is not None else None
+    if tracker is None or configuration_set is None:
+        return None
+    return tracker.rewriter(configuration_set, uow.account_id, uow.region, message_id)
+
+
+def track_html(
+    uow: UnitOfWork, configuration_set: ConfigurationSet | None, message_id: str, html: str
+) -> str:
+    """The send pipeline's hook for HTML it builds: the HTML with the set's tracking, if any."""
+    rewrite_html = _rewriter(uow, configuration_set, message_id)
+    return html if rewrite_html is None else rewrite_html(html)
+
+
 def track_message(
     uow: UnitOfWork,
     configuration_set: ConfigurationSet | None,
     message_id: str,
     message: EmailMessage,
 ) -> None:
-    """The send pipeline's hook: rewrite the message's HTML for the set's tracking, if any."""
-    if configuration_set is None:
-        return
-    tracker = _TRACKERS.get(uow.engine)
-    if tracker is not None:
-        tracker.track(configuration_set, uow.account_id, uow.region, message_id, message)
+    """The send pipeline's hook for raw messages: rewrite their HTML parts in place."""
+    rewrite_html = _rewriter(uow, configuration_set, message_id)
+    if rewrite_html is not None:
+        for part in _html_parts(message):
+            _rewrite_part(part, rewrite_html)
