@@ -93,12 +93,16 @@ def build(
 
 
 def _text_part(text: str, subtype: str) -> Message:
-    charset = Charset("utf-8")
-    # ASCII travels as it is (7bit); anything else as quoted-printable.
-    charset.body_encoding = None if text.isascii() else QP
     part = MIMENonMultipart("text", subtype)
     del part["MIME-Version"]
-    part.set_payload(text, charset)
+    if text.isascii():  # travels as it is
+        part.set_payload(text)
+        part.set_param("charset", "utf-8")
+        part["Content-Transfer-Encoding"] = "7bit"
+    else:
+        charset = Charset("utf-8")
+        charset.body_encoding = QP
+        part.set_payload(text, charset)
     return part
 
 
