@@ -36,6 +36,8 @@ OUTGOING_IP = "127.0.0.1"
 class Outcome:
     status: str
     delivered: bool
+    # the events' common "mail" object, and the events themselves
+    mail: records.Record
     records: list[records.Record]
     # simulator recipients that answer with an out-of-office reply
     auto_repliers: tuple[str, ...] = ()
@@ -78,9 +80,9 @@ def decide(
     if rendering_error is not None:
         template_name, error = rendering_error
         failure = records.rendering_failure(mail, template_name=template_name, error_message=error)
-        return Outcome("rendering_failed", False, [sent, failure])
+        return Outcome("rendering_failed", False, mail, [sent, failure])
     if rejected:
-        return Outcome("rejected", False, [sent, records.reject(mail)])
+        return Outcome("rejected", False, mail, [sent, records.reject(mail)])
 
     reasons = effective_reasons(configuration_set, [str(r) for r in account_reasons])
     bounces: dict[_BounceKind, list[records.BouncedRecipient]] = {}
@@ -127,7 +129,8 @@ def decide(
     now = clock()
     events = [sent]
     if delivered:
-        delivery_mail = records.mail_object(facts, extra_tags={"ses:outgoing-ip": OUTGOING_IP})
+        tags = {**mail["tags"], "ses:outgoing-ip": [OUTGOING_IP]}
+        delivery_mail = {**mail, "tags": tags}
         millis = max(0, int((now - facts.accepted_at).total_seconds() * 1000))
         events.append(
             records.delivery(delivery_mail, recipients=delivered, at=now, processing_millis=millis)
@@ -149,7 +152,7 @@ def decide(
             records.complaint(mail, recipients=complained, at=now, feedback_id=new_feedback_id(now))
         )
     status = _status(bounces, delivered, complained)
-    return Outcome(status, bool(delivered), events, tuple(auto_repliers))
+    return Outcome(status, bool(delivered), mail, events, tuple(auto_repliers))
 
 
 def _status(

@@ -188,7 +188,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
             status=outcome.status,
             raw=delivered_bytes if outcome.delivered else None,
             created_at=accepted_at,
-            mail=records.mail_object(facts),
+            mail=outcome.mail,
         )
     )
     if configuration_set is not None:
