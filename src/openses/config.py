@@ -53,6 +53,9 @@ class Settings:
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     # uvicorn's line per request; off by default because it costs more than a request.
     access_log: bool = False
+    # Threads that run API handlers; 0 runs them on the event loop. None: 0 for SQLite, 4 for
+    # PostgreSQL (api/gateway.py says why).
+    database_threads: int | None = None
 
     @classmethod
     def from_environ(
@@ -72,6 +75,8 @@ class Settings:
             values["access_keys"] = parse_access_keys(env["OPENSES_ACCESS_KEYS"])
         if "OPENSES_MAX_CONFIGURATION_SETS" in env:
             values["max_configuration_sets"] = int(env["OPENSES_MAX_CONFIGURATION_SETS"])
+        if "OPENSES_DATABASE_THREADS" in env:
+            values["database_threads"] = int(env["OPENSES_DATABASE_THREADS"])
         if "OPENSES_ACCESS_LOG" in env:
             values["access_log"] = _flag(env["OPENSES_ACCESS_LOG"])
         if "OPENSES_AUTO_VERIFY_IDENTITIES" in env:

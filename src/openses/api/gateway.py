@@ -11,8 +11,9 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl
 
+import anyio
+import anyio.to_thread
 from sqlalchemy import Engine
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -29,6 +30,10 @@ from openses.protocol.validation import validate
 
 log = logging.getLogger("openses.api")
 _V1_VERSION = "2010-12-01"
+# SQLite work takes microseconds, one writer at a time: it runs on the event loop, which beats a
+# thread hop per request. PostgreSQL waits on the network, so a few threads keep it busy; many
+# threads only fight over the interpreter lock.
+DEFAULT_POSTGRESQL_THREADS = 4
 
 
 class Gateway:
@@ -36,9 +41,17 @@ class Gateway:
         self._settings = settings
         self._engine = engine
         self._router = Router(service_model(V2))
-        # SQLite work takes microseconds and one writer at a time: running it on the event loop
-        # beats a thread hop per request. PostgreSQL waits on the network, so it goes to threads.
-        self._inline = engine.dialect.name == "sqlite"
+        threads = settings.database_threads
+        if threads is None:
+            threads = 0 if engine.dialect.name == "sqlite" else DEFAULT_POSTGRESQL_THREADS
+        self._threads = threads
+        self._limiters: list[anyio.CapacityLimiter] = []
+
+    def _limiter(self) -> anyio.CapacityLimiter:
+        # Created on first use, inside the event loop that serves the requests.
+        if not self._limiters:
+            self._limiters.append(anyio.CapacityLimiter(max(self._threads, 1)))
+        return self._limiters[0]
         registry.load()
 
     def _context(self, request: Request, request_id: str) -> RequestContext:
@@ -114,9 +127,11 @@ class Gateway:
                 "NotImplemented", f"openses does not implement {operation.name} yet.", 501
             )
         context = self._context(request, request_id)
-        if self._inline and not registry.calls_out(service, operation.name):
+        if self._threads == 0 and not registry.calls_out(service, operation.name):
             return registry.call(handler, context, params)
-        return await run_in_threadpool(registry.call, handler, context, params)
+        return await anyio.to_thread.run_sync(
+            registry.call, handler, context, params, limiter=self._limiter()
+        )
 
 
 def _form_text(body: bytes) -> str:

@@ -36,7 +36,9 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip per request. A connection that died with the server
+    # fails one request (an InternalFailure the SDKs retry), and SQLAlchemy then drops the pool.
+    return create_engine(url, pool_size=20, max_overflow=10, pool_recycle=1800)
 
 
 def reading(engine: Engine) -> Connection:

@@ -38,6 +38,9 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         connection = self._engine.connect().execution_options(openses_write=self._write)
+        if not self._write and connection.dialect.name == "postgresql":
+            # A read needs no BEGIN and ROLLBACK round trips; each statement sees committed data.
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         connection.begin()
         self._connection = connection
         self.configuration_sets = ConfigurationSetRepository(
