@@ -48,11 +48,18 @@ class _BounceKind:
     bounce_type: str
     sub_type: str
     with_dsn: bool
+    diagnostic_code: str
 
 
-_SIMULATED_BOUNCE = _BounceKind("Permanent", "General", True)
-_GLOBAL_SUPPRESSION = _BounceKind("Permanent", "Suppressed", False)
-_ACCOUNT_SUPPRESSION = _BounceKind("Permanent", "OnAccountSuppressionList", False)
+_ACCOUNT_SUPPRESSION = _BounceKind(
+    "Permanent", "OnAccountSuppressionList", False, ON_SUPPRESSION_LIST
+)
+_SIMULATED_BOUNCES = {
+    SimulatorOutcome.BOUNCE: _BounceKind("Permanent", "General", True, UNKNOWN_USER),
+    SimulatorOutcome.SUPPRESSION_LIST: _BounceKind(
+        "Permanent", "Suppressed", False, ON_GLOBAL_SUPPRESSION_LIST
+    ),
+}
 
 
 def effective_reasons(
@@ -93,30 +100,16 @@ def decide(
         simulated = simulator_outcome(recipient)
         entry = account_service.is_suppressed(uow, recipient)
         if entry is not None and str(entry.reason) in reasons:
-            bounces.setdefault(_ACCOUNT_SUPPRESSION, []).append(
+            kind: _BounceKind | None = _ACCOUNT_SUPPRESSION
+        else:
+            kind = _SIMULATED_BOUNCES.get(simulated) if simulated else None
+        if kind is not None:
+            bounces.setdefault(kind, []).append(
                 records.BouncedRecipient(
                     email_address=recipient,
                     action="failed",
                     status="5.1.1",
-                    diagnostic_code=ON_SUPPRESSION_LIST,
-                )
-            )
-        elif simulated is SimulatorOutcome.BOUNCE:
-            bounces.setdefault(_SIMULATED_BOUNCE, []).append(
-                records.BouncedRecipient(
-                    email_address=recipient,
-                    action="failed",
-                    status="5.1.1",
-                    diagnostic_code=UNKNOWN_USER,
-                )
-            )
-        elif simulated is SimulatorOutcome.SUPPRESSION_LIST:
-            bounces.setdefault(_GLOBAL_SUPPRESSION, []).append(
-                records.BouncedRecipient(
-                    email_address=recipient,
-                    action="failed",
-                    status="5.1.1",
-                    diagnostic_code=ON_GLOBAL_SUPPRESSION_LIST,
+                    diagnostic_code=kind.diagnostic_code,
                 )
             )
         else:
