@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, func, select, update
 
+from openses.store.database import reading
 from openses.store.outbox import DEAD, DELIVERED, PENDING
 from openses.store.tables import deliveries
 
@@ -52,7 +53,7 @@ def claim(
     """Take up to ``limit`` due rows, oldest first, leased until ``now + lease``."""
     due = (deliveries.c.status == PENDING, deliveries.c.next_attempt_at <= now)
     # Look before locking: an idle poll must not take SQLite's write lock.
-    with engine.connect().execution_options(openses_write=False) as connection:
+    with reading(engine) as connection:
         if connection.execute(select(deliveries.c.id).where(*due).limit(1)).first() is None:
             return []
     with engine.begin() as connection:
@@ -109,7 +110,7 @@ def settle(
 
 
 def list_dead(engine: Engine, *, limit: int = 1000) -> list[Delivery]:
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = connection.execute(
             select(deliveries)
             .where(deliveries.c.status == DEAD)
@@ -135,7 +136,7 @@ def retry_dead(engine: Engine, now: datetime.datetime, ids: Sequence[int] | None
 
 def counts(engine: Engine) -> dict[tuple[str, str], int]:
     """Rows per (kind, status), for the operator's gauges."""
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = connection.execute(
             select(deliveries.c.kind, deliveries.c.status, func.count()).group_by(
                 deliveries.c.kind, deliveries.c.status
