@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
@@ -600,3 +601,25 @@ def test_ooto_answers_the_sender_with_an_auto_reply(
     assert headers["Auto-Submitted"] == "auto-replied"
     assert headers["In-Reply-To"].startswith(f"<{message_id}@")
     assert reply["events"] == []
+
+
+def test_message_size_limits(ses: Any, sesv2: Any, sender: str) -> None:
+    big = "x" * (10 * 1024 * 1024 + 1)
+    with pytest.raises(ses.exceptions.ClientError) as raised:
+        ses.send_email(
+            Source=sender,
+            Destination={"ToAddresses": ["big@example.net"]},
+            Message={"Subject": {"Data": "big"}, "Body": {"Text": {"Data": big}}},
+        )
+    error = raised.value.response["Error"]
+    assert error["Code"] == "InvalidParameterValue"
+    assert re.fullmatch(
+        r"Message length is more than 10485760 bytes long: '\d+'\.", error["Message"]
+    )
+    # v2 accepts up to 40 MB.
+    message_id = sesv2.send_email(
+        FromEmailAddress=sender,
+        Destination={"ToAddresses": ["big@example.net"]},
+        Content={"Simple": {"Subject": {"Data": "big"}, "Body": {"Text": {"Data": big}}}},
+    )["MessageId"]
+    assert re.fullmatch(r"[0-9a-f]{16}-[0-9a-f-]{36}-000000", message_id)

@@ -16,6 +16,8 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import compat32
 
+# RFC 5322's limit on a line; longer text is sent quoted-printable.
+MAX_LINE = 998
 # How built messages are written: CRLF as on the wire, and long header lines (Message-ID)
 # kept whole rather than folded at 78 characters, within RFC 5322's 998.
 WIRE_POLICY = compat32.clone(linesep="\r\n", max_line_length=998)
@@ -95,7 +97,8 @@ def build(
 def _text_part(text: str, subtype: str) -> Message:
     part = MIMENonMultipart("text", subtype)
     del part["MIME-Version"]
-    if text.isascii():  # travels as it is
+    if text.isascii() and all(len(line) <= MAX_LINE for line in text.splitlines()):
+        # travels as it is
         part.set_payload(text)
         part.set_param("charset", "utf-8")
         part["Content-Transfer-Encoding"] = "7bit"

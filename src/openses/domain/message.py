@@ -11,7 +11,9 @@ from enum import StrEnum
 from openses.domain.errors import InvalidInput
 
 MAX_RECIPIENTS = 50
-MAX_RAW_MESSAGE_BYTES = 10 * 1024 * 1024
+# The largest message each API accepts, headers and attachments included (SES quotas).
+MAX_V1_MESSAGE_BYTES = 10 * 1024 * 1024
+MAX_V2_MESSAGE_BYTES = 40 * 1024 * 1024
 MAX_TAG_LENGTH = 255
 _TAG_NAME = re.compile(r"[A-Za-z0-9_-]+")
 _TAG_VALUE = re.compile(r"[A-Za-z0-9_.@-]+")
@@ -68,11 +70,9 @@ def check_recipient_count(count: int) -> None:
         raise InvalidMessage("Missing final '@domain'")
 
 
-def check_raw_size(size: int) -> None:
-    if size > MAX_RAW_MESSAGE_BYTES:
-        raise InvalidMessage(
-            f"Message length is more than {MAX_RAW_MESSAGE_BYTES} bytes long: '{size}'."
-        )
+def check_size(size: int, limit: int) -> None:
+    if size > limit:
+        raise InvalidMessage(f"Message length is more than {limit} bytes long: '{size}'.")
 
 
 def new_message_id(now: datetime.datetime) -> str:

@@ -23,10 +23,11 @@ from openses.domain.errors import (
 )
 from openses.domain.message import (
     EICAR,
+    MAX_V1_MESSAGE_BYTES,
     InvalidMessage,
     MessageTag,
-    check_raw_size,
     check_recipient_count,
+    check_size,
     new_message_id,
     parse_tags_header,
 )
@@ -68,6 +69,7 @@ class OutgoingEmail:
     template: TemplateRequest | None = None
     configuration_set_name: str | None = None
     tags: Sequence[MessageTag] = ()
+    max_size: int = MAX_V1_MESSAGE_BYTES
 
 
 def send(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock) -> str:
@@ -82,7 +84,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
     accepted_at = clock()
     submitted = raw.parse(email.raw_message) if email.raw_message is not None else None
     if email.raw_message is not None:
-        check_raw_size(len(email.raw_message))
+        check_size(len(email.raw_message), email.max_size)
     tags = list(email.tags)
     if submitted is not None and submitted.get(raw.MESSAGE_TAGS_HEADER):
         tags.extend(parse_tags_header(str(submitted[raw.MESSAGE_TAGS_HEADER])))
@@ -153,6 +155,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
         ]
 
     delivered_bytes = message.as_bytes()
+    check_size(len(delivered_bytes), email.max_size)
     facts = records.MailFacts(
         accepted_at=accepted_at,
         source=source,

@@ -8,6 +8,7 @@ from openses.api import message_shapes
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.delivery import mime
+from openses.domain.message import MAX_V2_MESSAGE_BYTES
 from openses.protocol.models import V2
 from openses.services import sending
 
@@ -52,6 +53,7 @@ def send_email(
 ) -> Wire:
     envelope = message_shapes.envelope(from_email_address or "", destination, reply_to_addresses)
     email = sending.OutgoingEmail(
+        max_size=MAX_V2_MESSAGE_BYTES,
         from_address=from_email_address,
         envelope=envelope,
         configuration_set_name=configuration_set_name,
@@ -116,6 +118,7 @@ def send_bulk_email(
         )
         emails.append(
             sending.OutgoingEmail(
+                max_size=MAX_V2_MESSAGE_BYTES,
                 from_address=from_email_address,
                 envelope=message_shapes.envelope(
                     from_email_address or "", entry["Destination"], reply_to_addresses
