@@ -16,7 +16,7 @@ ACCOUNT = "123456789012"
 T = TypeVar("T")
 
 
-def eventually(read: Callable[[], T], done: Callable[[T], bool], *, deadline: float = 30) -> T:
+def eventually(read: Callable[[], T], done: Callable[[T], bool], *, deadline: float = 60) -> T:
     """Poll ``read`` until ``done`` says yes, or give up after ``deadline`` seconds."""
     end = time.monotonic() + deadline
     while True:
@@ -68,7 +68,7 @@ def drain(peer: AwsPeer, queue_url: str, into: list[dict[str, Any]]) -> list[dic
         )
 
 
-def collect(peer: AwsPeer, queue_url: str, count: int, deadline: float = 30) -> list[Any]:
+def collect(peer: AwsPeer, queue_url: str, count: int, deadline: float = 60) -> list[Any]:
     """Wait until at least ``count`` messages arrived, then a moment more for extras."""
     seen: list[dict[str, Any]] = []
     eventually(lambda: drain(peer, queue_url, seen), lambda s: len(s) >= count, deadline=deadline)
