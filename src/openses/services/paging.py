@@ -6,7 +6,7 @@ import base64
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from openses.domain.errors import InvalidNextToken, OpensesError
+from openses.domain.errors import InvalidInput, InvalidNextToken, OpensesError
 
 Item = TypeVar("Item")
 
@@ -32,3 +32,11 @@ def split(
     if len(found) > size:
         return list(found[:size]), encode_token(key(found[size - 1]))
     return list(found), None
+
+
+def page_size(requested: int | None, *, default: int, maximum: int) -> int:
+    """A v2 PageSize: the default when absent, else it must lie within 1..maximum."""
+    size = default if requested is None else requested
+    if not 1 <= size <= maximum:
+        raise InvalidInput(f"The page size must be between 1 and {maximum}")
+    return size

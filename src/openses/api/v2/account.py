@@ -8,11 +8,12 @@ from typing import Any
 
 from openses.api.context import RequestContext
 from openses.api.registry import operation
-from openses.domain.errors import InvalidInput, TenantNotFound
+from openses.domain.errors import TenantNotFound
 from openses.domain.options import SuppressionReason
 from openses.domain.suppression import SuppressedDestination
 from openses.protocol.models import V2
 from openses.services import account as service
+from openses.services import paging
 
 Output = dict[str, Any]
 Wire = dict[str, Any]
@@ -111,9 +112,7 @@ def list_suppressed_destinations(
     page_size: int | None = None,
 ) -> Output:
     _no_tenants(tenant_name)
-    size = DEFAULT_PAGE_SIZE if page_size is None else page_size
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"The page size must be between 1 and {MAX_PAGE_SIZE}")
+    size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
     page = service.list_suppressed_destinations(
         context.reading(),
         reasons=[SuppressionReason(r) for r in reasons or []],

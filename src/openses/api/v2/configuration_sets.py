@@ -8,7 +8,6 @@ from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v2 import shapes
 from openses.domain.configuration_set import ConfigurationSet, check_name
-from openses.domain.errors import InvalidInput
 from openses.domain.options import (
     DeliveryOptions,
     HttpsPolicy,
@@ -20,6 +19,7 @@ from openses.domain.options import (
 )
 from openses.protocol.models import V2
 from openses.services import configuration_sets as service
+from openses.services import paging
 
 Output = dict[str, Any]
 Wire = dict[str, Any]
@@ -84,9 +84,7 @@ def list_configuration_sets(
     page_size: int | None = None,
     filter: dict[str, str] | None = None,
 ) -> Output:
-    size = DEFAULT_PAGE_SIZE if page_size is None else page_size
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"The page size must be between 1 and {MAX_PAGE_SIZE}")
+    size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
     page = service.list_page(context.reading(), next_token=next_token, page_size=size)
     return {"ConfigurationSets": page.names, "NextToken": page.next_token}
 

@@ -12,6 +12,7 @@ from openses.domain.errors import InvalidInput
 from openses.domain.identity import EmailIdentity, IdentityKind, VerificationStatus
 from openses.protocol.models import V2
 from openses.services import identities as service
+from openses.services import paging
 
 Output = dict[str, Any]
 Wire = dict[str, Any]
@@ -103,9 +104,7 @@ def list_email_identities(
     next_token: str | None = None,
     page_size: int | None = None,
 ) -> Output:
-    size = DEFAULT_PAGE_SIZE if page_size is None else page_size
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"The page size must be between 1 and {MAX_PAGE_SIZE}")
+    size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
     wanted = filter or {}
     kind = wanted.get("IDENTITY_TYPE")
     status = wanted.get("VERIFICATION_STATUS")

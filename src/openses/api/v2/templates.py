@@ -7,9 +7,9 @@ from typing import Any
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v2 import shapes
-from openses.domain.errors import InvalidInput
 from openses.domain.template import EmailTemplate
 from openses.protocol.models import V2
+from openses.services import paging
 from openses.services import templates as service
 
 Output = dict[str, Any]
@@ -74,9 +74,7 @@ def delete_email_template(context: RequestContext, *, template_name: str) -> Out
 def list_email_templates(
     context: RequestContext, *, next_token: str | None = None, page_size: int | None = None
 ) -> Output:
-    size = DEFAULT_PAGE_SIZE if page_size is None else page_size
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"The page size must be between 1 and {MAX_PAGE_SIZE}")
+    size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
     page = service.list_page(context.reading(), next_token=next_token, page_size=size)
     return {
         "TemplatesMetadata": [
