@@ -110,4 +110,4 @@ def serve_in_thread(settings: Settings) -> Iterator[LiveServer]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-        app.state.engine.dispose()
+        app.engine.dispose()

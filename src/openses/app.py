@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from openses.api.context import utc_now
-from openses.api.gateway import Gateway
+from openses.api.gateway import Gateway, Receive, Scope, Send, is_aws_path
 from openses.config import Settings
 from openses.events import dispatcher as event_dispatcher
 from openses.events.metrics import DeliveryMetrics, OutboxCollector
@@ -22,14 +22,12 @@ from openses.web.messages import MessagesEndpoints
 from openses.web.metrics import MetricsEndpoint
 from openses.web.tracking import TrackingEndpoints
 
-_ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"]
-
 
 async def health(_request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
+def create_app(settings: Settings, engine: Engine | None = None) -> Application:
     engine = engine if engine is not None else make_engine(settings.database_url)
     migrate(engine)
     gateway = Gateway(settings, engine)
@@ -54,14 +52,27 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         # open and click tracking, under any Host (a CustomRedirectDomain points here)
         Route(tracking_links.OPEN_PATH + "{token}", tracking.open, methods=["GET"]),
         Route(tracking_links.CLICK_PATH + "{token}", tracking.click, methods=["GET"]),
-        Route("/", gateway.v1, methods=["GET", "POST"]),
-        Route("/v2/{path:path}", gateway.v2, methods=_ALL_METHODS),
     ]
     dispatcher = (
         event_dispatcher.build(engine, settings, delivery_metrics)
         if settings.dispatch_events
         else None
     )
-    app = Starlette(routes=routes, lifespan=event_dispatcher.lifespan(dispatcher))
-    app.state.engine = engine
-    return app
+    web = Starlette(routes=routes, lifespan=event_dispatcher.lifespan(dispatcher))
+    return Application(gateway, web, engine)
+
+
+class Application:
+    """AWS requests go straight to the gateway; openses' own endpoints and the lifespan go
+    through Starlette."""
+
+    def __init__(self, gateway: Gateway, web: Starlette, engine: Engine) -> None:
+        self.gateway = gateway
+        self.web = web
+        self.engine = engine
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and is_aws_path(scope):
+            await self.gateway(scope, receive, send)
+        else:
+            await self.web(scope, receive, send)

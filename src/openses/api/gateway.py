@@ -1,21 +1,23 @@
-"""The two HTTP entry points: read the wire, validate, run the handler, write the wire.
+"""The AWS entry point: a plain ASGI app for ``/`` (v1, Query/XML) and ``/v2/...`` (REST-JSON).
 
-Every failure leaves here as an AWS error: domain errors through ``api/errors.py``, protocol
-errors as they are, and anything unexpected as InternalFailure with its traceback in the log.
+Read the wire, validate, run the handler, write the wire. It bypasses the web framework, whose
+routing and request objects cost more than the rest of a small request. Every failure leaves
+here as an AWS error: domain errors through ``api/errors.py``, protocol errors as they are, and
+anything unexpected as InternalFailure with its traceback in the log.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl
 
 import anyio
 import anyio.to_thread
 from sqlalchemy import Engine
-from starlette.requests import Request
-from starlette.responses import Response
 
 from openses.api import errors, registry
 from openses.api.context import RequestContext
@@ -28,12 +30,34 @@ from openses.protocol.models import V1, V2, service_model
 from openses.protocol.routing import Router
 from openses.protocol.validation import validate
 
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
 log = logging.getLogger("openses.api")
 _V1_VERSION = "2010-12-01"
+V1_METHODS = frozenset({"GET", "POST"})
 # SQLite work takes microseconds, one writer at a time: it runs on the event loop, which beats a
 # thread hop per request. PostgreSQL waits on the network, so a few threads keep it busy; many
 # threads only fight over the interpreter lock.
 DEFAULT_POSTGRESQL_THREADS = 4
+_XML = b"text/xml; charset=utf-8"
+_JSON = b"application/json"
+
+
+@dataclass(frozen=True, slots=True)
+class WireRequest:
+    method: str
+    raw_path: str
+    query_string: str
+    headers: dict[str, str]
+    body: bytes
+    client_host: str
+
+
+def is_aws_path(scope: Scope) -> bool:
+    path: str = scope["path"]
+    return path.startswith("/v2/") or (path == "/" and scope["method"] in V1_METHODS)
 
 
 class Gateway:
@@ -46,15 +70,29 @@ class Gateway:
             threads = 0 if engine.dialect.name == "sqlite" else DEFAULT_POSTGRESQL_THREADS
         self._threads = threads
         self._limiters: list[anyio.CapacityLimiter] = []
+        registry.load()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = await _read(scope, receive)
+        if request.raw_path.startswith("/v2/"):
+            status, content_type, headers, body = await self.v2(request)
+        else:
+            status, content_type, headers, body = await self.v1(request)
+        wire_headers = [
+            (b"content-type", content_type),
+            (b"content-length", str(len(body)).encode()),
+            *((name.encode(), value.encode()) for name, value in headers.items()),
+        ]
+        await send({"type": "http.response.start", "status": status, "headers": wire_headers})
+        await send({"type": "http.response.body", "body": body})
 
     def _limiter(self) -> anyio.CapacityLimiter:
         # Created on first use, inside the event loop that serves the requests.
         if not self._limiters:
             self._limiters.append(anyio.CapacityLimiter(max(self._threads, 1)))
         return self._limiters[0]
-        registry.load()
 
-    def _context(self, request: Request, request_id: str) -> RequestContext:
+    def _context(self, request: WireRequest, request_id: str) -> RequestContext:
         caller = caller_from_headers(
             request.headers.get("authorization"),
             self._settings.access_keys,
@@ -66,57 +104,54 @@ class Gateway:
             request_id=request_id,
             settings=self._settings,
             engine=self._engine,
-            source_ip=request.client.host if request.client else "127.0.0.1",
+            source_ip=request.client_host,
             access_key=caller.access_key,
         )
 
-    async def v1(self, request: Request) -> Response:
+    async def v1(self, request: WireRequest) -> tuple[int, bytes, dict[str, str], bytes]:
         request_id = str(uuid.uuid4())
+        headers = {"x-amzn-RequestId": request_id}
         try:
-            form = dict(parse_qsl(request.url.query, keep_blank_values=True))
-            form.update(parse_qsl(_form_text(await request.body()), keep_blank_values=True))
+            form = dict(parse_qsl(request.query_string, keep_blank_values=True))
+            form.update(parse_qsl(_form_text(request.body), keep_blank_values=True))
             operation = _v1_operation(form)
             params = query.parse_request(operation.input_shape, form)
             result = await self._run(V1, operation, params, request, request_id)
-            body = query.serialize_response(operation, result, request_id)
-            return _xml(200, body, request_id)
+            return 200, _XML, headers, query.serialize_response(operation, result, request_id)
         except Exception as exc:
             error = _wire_error(V1, exc, request_id)
             body = query.serialize_error(error.code, error.message, request_id, error.sender_fault)
-            return _xml(error.status, body, request_id)
+            return error.status, _XML, headers, body
 
-    async def v2(self, request: Request) -> Response:
+    async def v2(self, request: WireRequest) -> tuple[int, bytes, dict[str, str], bytes]:
         request_id = str(uuid.uuid4())
         try:
-            raw_path = request.scope.get("raw_path", b"").decode().split("?", 1)[0]
-            found = self._router.match(request.method, raw_path or request.url.path)
+            found = self._router.match(request.method, request.raw_path)
             if found is None:
                 raise UnknownOperationError("UnknownOperationException", "", 404)
             operation = found.operation
             params = rest_json.parse_request(
                 operation,
                 found.uri_params,
-                parse_qs(request.url.query, keep_blank_values=True),
+                parse_qs(request.query_string, keep_blank_values=True),
                 request.headers,
-                await request.body(),
+                request.body,
                 found.query_members,
             )
             result = await self._run(V2, operation, params, request, request_id)
             status, headers, body = rest_json.serialize_response(operation, result)
-            return _json(status, body, request_id, headers)
+            return status, _JSON, {"x-amzn-RequestId": request_id, **headers}, body
         except Exception as exc:
             error = _wire_error(V2, exc, request_id)
-            headers = {"x-amzn-ErrorType": error.code}
-            return _json(
-                error.status, rest_json.serialize_error(error.message), request_id, headers
-            )
+            headers = {"x-amzn-RequestId": request_id, "x-amzn-ErrorType": error.code}
+            return error.status, _JSON, headers, rest_json.serialize_error(error.message)
 
     async def _run(
         self,
         service: str,
         operation: Any,
         params: dict[str, Any],
-        request: Request,
+        request: WireRequest,
         request_id: str,
     ) -> dict[str, Any]:
         if operation.input_shape is not None:
@@ -132,6 +167,25 @@ class Gateway:
         return await anyio.to_thread.run_sync(
             registry.call, handler, context, params, limiter=self._limiter()
         )
+
+
+async def _read(scope: Scope, receive: Receive) -> WireRequest:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    client = scope.get("client")
+    raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+    return WireRequest(
+        method=scope["method"],
+        raw_path=raw_path.decode("utf-8", "replace").split("?", 1)[0],
+        query_string=scope["query_string"].decode("latin-1"),
+        headers={k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]},
+        body=b"".join(chunks),
+        client_host=client[0] if client else "127.0.0.1",
+    )
 
 
 def _form_text(body: bytes) -> str:
@@ -163,18 +217,3 @@ def _wire_error(service: str, exc: Exception, request_id: str) -> errors.WireErr
         return errors.from_protocol(service, exc)
     log.exception("request %s failed", request_id)
     return errors.internal_failure()
-
-
-def _xml(status: int, body: bytes, request_id: str) -> Response:
-    return Response(
-        body, status, {"x-amzn-RequestId": request_id}, media_type="text/xml; charset=utf-8"
-    )
-
-
-def _json(status: int, body: bytes, request_id: str, headers: dict[str, str]) -> Response:
-    return Response(
-        body,
-        status,
-        {"x-amzn-RequestId": request_id, **headers},
-        media_type="application/json",
-    )

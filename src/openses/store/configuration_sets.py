@@ -16,6 +16,7 @@ from openses.domain.errors import (
 from openses.domain.event_destination import EventDestination, EventType
 from openses.domain.tags import configuration_set_arn
 from openses.store import mapping
+from openses.store.queries import Query
 from openses.store.tables import configuration_sets, event_destinations
 from openses.store.tags import TagRepository
 
@@ -25,8 +26,8 @@ _IN_SCOPE = (configuration_sets.c.account_id == bindparam("account_id")) & (
     configuration_sets.c.region == bindparam("region")
 )
 _NAMED = _IN_SCOPE & (configuration_sets.c.name == bindparam("name"))
-_SELECT_SET = select(configuration_sets).where(_NAMED)
-_SELECT_SET_FOR_UPDATE = _SELECT_SET.with_for_update()
+_SELECT_SET = Query(select(configuration_sets).where(_NAMED))
+_SELECT_SET_FOR_UPDATE = Query(_SELECT_SET.statement.with_for_update())
 _SELECT_ID = select(configuration_sets.c.id).where(_NAMED)
 _COUNT = select(func.count()).select_from(configuration_sets).where(_IN_SCOPE)
 _LIST_NAMES = (
@@ -41,7 +42,7 @@ _LIST_NAMES_AFTER = (
     .order_by(configuration_sets.c.name)
     .limit(bindparam("limit"))
 )
-_SELECT_DESTINATIONS = (
+_SELECT_DESTINATIONS = Query(
     select(event_destinations)
     .where(event_destinations.c.configuration_set_id == bindparam("set_id"))
     .order_by(event_destinations.c.id)
@@ -97,10 +98,10 @@ class ConfigurationSetRepository:
 
     def get(self, name: str, *, for_update: bool = False) -> ConfigurationSet:
         query = _SELECT_SET_FOR_UPDATE if for_update else _SELECT_SET
-        row = self._connection.execute(query, {**self._scope, "name": name}).first()
+        row = query.first(self._connection, {**self._scope, "name": name})
         if row is None:
             raise ConfigurationSetNotFound(name)
-        destination_rows = self._connection.execute(_SELECT_DESTINATIONS, {"set_id": row.id}).all()
+        destination_rows = _SELECT_DESTINATIONS.all(self._connection, {"set_id": row.id})
         return _configuration_set(
             row,
             [_event_destination(r) for r in destination_rows],
@@ -124,8 +125,7 @@ class ConfigurationSetRepository:
             .values(**_row_values(configuration_set))
         )
         stored = {
-            row.name: row
-            for row in self._connection.execute(_SELECT_DESTINATIONS, {"set_id": set_id})
+            row.name: row for row in _SELECT_DESTINATIONS.all(self._connection, {"set_id": set_id})
         }
         wanted = {d.name: d for d in configuration_set.event_destinations}
         gone = [name for name in stored if name not in wanted]

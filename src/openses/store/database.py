@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -17,6 +18,13 @@ _MIGRATION_LOCK_ID = 0x0E5E5
 # that a busy moment reuses pooled connections instead of opening one per request (each open
 # runs the PRAGMAs below); LIFO keeps the warm ones in use.
 _SQLITE_POOL: dict[str, Any] = {"pool_size": 20, "max_overflow": 20, "pool_use_lifo": True}
+
+# JSON columns hold openses' own option documents: orjson reads and writes them several times
+# faster than the standard library.
+_JSON_CODEC: dict[str, Any] = {
+    "json_serializer": lambda value: orjson.dumps(value).decode(),
+    "json_deserializer": orjson.loads,
+}
 
 
 def normalize_url(url: str) -> str:
@@ -32,13 +40,13 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         in_memory = make_url(url).database in (None, "", ":memory:")
         pool = {} if in_memory else _SQLITE_POOL
-        engine = create_engine(url, connect_args={"timeout": 30}, **pool)
+        engine = create_engine(url, connect_args={"timeout": 30}, **_JSON_CODEC, **pool)
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
     # No pre-ping: it costs a round trip per request. A connection that died with the server
     # fails one request (an InternalFailure the SDKs retry), and SQLAlchemy then drops the pool.
-    return create_engine(url, pool_size=20, max_overflow=10, pool_recycle=1800)
+    return create_engine(url, pool_size=20, max_overflow=10, pool_recycle=1800, **_JSON_CODEC)
 
 
 def reading(engine: Engine) -> Connection:
@@ -60,7 +68,10 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 def _begin_sqlite(connection: Connection) -> None:
     """Writers begin IMMEDIATE: a deferred writer that must upgrade its lock fails at once."""
     write = connection.get_execution_options().get("openses_write", True)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    # Straight to the driver: SQLAlchemy's statement machinery costs ten times the BEGIN itself.
+    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+        "BEGIN IMMEDIATE" if write else "BEGIN"
+    )
 
 
 def migrate(engine: Engine) -> None:

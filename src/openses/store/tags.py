@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from openses.domain.options import Tag
+from openses.store.queries import Query
 from openses.store.tables import resource_tags
 
-_SELECT = (
+_SELECT = Query(
     select(resource_tags.c.key, resource_tags.c.value)
     .where(resource_tags.c.resource_arn == bindparam("arn"))
     .order_by(resource_tags.c.id)
@@ -20,7 +21,7 @@ class TagRepository:
         self._connection = connection
 
     def get(self, arn: str) -> list[Tag]:
-        return [Tag(row.key, row.value) for row in self._connection.execute(_SELECT, {"arn": arn})]
+        return [Tag(row.key, row.value) for row in _SELECT.all(self._connection, {"arn": arn})]
 
     def replace(self, arn: str, tags: list[Tag]) -> None:
         if self.get(arn) == tags:

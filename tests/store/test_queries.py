@@ -1,0 +1,126 @@
+"""store/queries.Query returns what SQLAlchemy's own execution returns, on both stores."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, bindparam, func, insert, select
+
+from openses.store.database import make_engine, migrate
+from openses.store.queries import Query
+from openses.store.tables import configuration_sets, event_destinations, resource_tags
+from tests.support import database_url
+
+CREATED = datetime.datetime(2026, 5, 1, 12, 30, 15, 123000, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    with database_url(request.param, str(tmp_path)) as url:
+        engine = make_engine(url)
+        migrate(engine)
+        with engine.begin() as connection:
+            set_id = connection.execute(
+                insert(configuration_sets).values(
+                    account_id="111122223333",
+                    region="eu-west-1",
+                    name="typed",
+                    created_at=CREATED,
+                    sending_enabled=False,
+                    tracking_options=None,
+                    delivery_options={"TlsPolicy": "REQUIRE", "MaxDeliverySeconds": 300},
+                    reputation_options={"ReputationMetricsEnabled": True},
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+            connection.execute(
+                insert(event_destinations),
+                [
+                    {
+                        "configuration_set_id": set_id,
+                        "name": name,
+                        "enabled": index % 2 == 0,
+                        "matching_event_types": ["SEND", "BOUNCE"],
+                        "kind": "sns",
+                        "target": {"TopicArn": f"arn:aws:sns:eu-west-1:111122223333:{name}"},
+                    }
+                    for index, name in enumerate(["b-second", "a-first"])
+                ],
+            )
+            connection.execute(
+                insert(resource_tags),
+                [{"resource_arn": "arn:x", "key": "k", "value": "ünïcode"}],
+            )
+        yield engine
+        engine.dispose()
+
+
+STATEMENTS = {
+    "set by scope and name": (
+        select(configuration_sets).where(
+            configuration_sets.c.account_id == bindparam("account_id"),
+            configuration_sets.c.region == bindparam("region"),
+            configuration_sets.c.name == bindparam("name"),
+        ),
+        {"account_id": "111122223333", "region": "eu-west-1", "name": "typed"},
+    ),
+    "destinations in insertion order, with a literal and a limit": (
+        select(event_destinations)
+        .where(event_destinations.c.kind == "sns")
+        .order_by(event_destinations.c.id)
+        .limit(bindparam("limit")),
+        {"limit": 5},
+    ),
+    "an aggregate": (select(func.count()).select_from(resource_tags), {}),
+    "tags of an ARN": (
+        select(resource_tags.c.key, resource_tags.c.value).where(
+            resource_tags.c.resource_arn == bindparam("arn")
+        ),
+        {"arn": "arn:x"},
+    ),
+    "no match": (
+        select(configuration_sets).where(configuration_sets.c.name == bindparam("name")),
+        {"name": "absent"},
+    ),
+}
+
+
+@pytest.mark.parametrize("label", STATEMENTS)
+def test_rows_equal_sqlalchemys(engine: Engine, label: str) -> None:
+    statement, params = STATEMENTS[label]
+    with engine.connect() as connection, connection.begin():
+        expected = [tuple(row) for row in connection.execute(statement, params)]
+        got = Query(statement).all(connection, params)
+    assert [tuple(row) for row in got] == expected
+    assert label == "no match" or expected
+
+
+def test_values_keep_their_python_types(engine: Engine) -> None:
+    query = Query(select(configuration_sets).where(configuration_sets.c.name == bindparam("n")))
+    with engine.connect() as connection, connection.begin():
+        row = query.first(connection, {"n": "typed"})
+    assert row is not None
+    assert row.sending_enabled is False
+    assert row.delivery_options == {"TlsPolicy": "REQUIRE", "MaxDeliverySeconds": 300}
+    assert row.tracking_options is None
+    assert row.created_at.replace(tzinfo=datetime.UTC) == CREATED
+
+
+def test_a_driver_error_is_reported_by_sqlalchemy(engine: Engine) -> None:
+    """A failing statement surfaces as SQLAlchemy's wrapped error, as elsewhere in the store."""
+    from sqlalchemy.exc import DBAPIError
+
+    query = Query(select(configuration_sets).where(configuration_sets.c.name == bindparam("n")))
+    with engine.connect() as connection:
+        connection.begin()
+        connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+            "DROP TABLE resource_tags"
+        )
+        broken = Query(select(resource_tags))
+        with pytest.raises(DBAPIError):
+            broken.all(connection, {})
+        connection.rollback()
+        connection.begin()
+        assert query.first(connection, {"n": "typed"}) is not None
