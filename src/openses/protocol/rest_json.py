@@ -15,6 +15,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+
 from openses.protocol import timestamps
 from openses.protocol.errors import SerializationError
 
@@ -193,7 +195,7 @@ def serialize_response(
                 status = int(value)
             else:
                 document[member.serialization.get("name", name)] = _to_json(member, value)
-    return status, headers, json.dumps(document, separators=(",", ":")).encode()
+    return status, headers, orjson.dumps(document)
 
 
 def _header_text(shape: Any, value: Any) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from openses.domain.errors import SuppressedDestinationNotFound
 from openses.domain.options import SuppressionReason
 from openses.domain.suppression import AccountSettings, SuppressedDestination
+from openses.store.queries import Query
 from openses.store.tables import account_settings, messages, suppressed_destinations
 
 
@@ -25,14 +26,18 @@ def _utc(value: datetime.datetime) -> datetime.datetime:
 
 
 # Built once: the send path reads these on every message.
-_SETTINGS = select(account_settings).where(
-    account_settings.c.account_id == bindparam("account_id"),
-    account_settings.c.region == bindparam("region"),
+_SETTINGS = Query(
+    select(account_settings).where(
+        account_settings.c.account_id == bindparam("account_id"),
+        account_settings.c.region == bindparam("region"),
+    )
 )
-_SUPPRESSED = select(suppressed_destinations).where(
-    suppressed_destinations.c.account_id == bindparam("account_id"),
-    suppressed_destinations.c.region == bindparam("region"),
-    suppressed_destinations.c.email_address == bindparam("email_address"),
+_SUPPRESSED = Query(
+    select(suppressed_destinations).where(
+        suppressed_destinations.c.account_id == bindparam("account_id"),
+        suppressed_destinations.c.region == bindparam("region"),
+        suppressed_destinations.c.email_address == bindparam("email_address"),
+    )
 )
 
 
@@ -46,7 +51,7 @@ class AccountRepository:
     # -- settings ------------------------------------------------------------------------------
 
     def settings(self) -> AccountSettings:
-        row = self._connection.execute(_SETTINGS, self._scope).first()
+        row = _SETTINGS.first(self._connection, self._scope)
         if row is None:
             return AccountSettings()
         return AccountSettings(
@@ -85,7 +90,7 @@ class AccountRepository:
 
     def find_suppressed(self, email_address: str) -> SuppressedDestination | None:
         params = {**self._scope, "email_address": email_address}
-        row = self._connection.execute(_SUPPRESSED, params).first()
+        row = _SUPPRESSED.first(self._connection, params)
         return None if row is None else _suppressed(row)
 
     def get_suppressed(self, email_address: str) -> SuppressedDestination:

@@ -28,7 +28,7 @@ _IN_SCOPE = (configuration_sets.c.account_id == bindparam("account_id")) & (
 _NAMED = _IN_SCOPE & (configuration_sets.c.name == bindparam("name"))
 _SELECT_SET = Query(select(configuration_sets).where(_NAMED))
 _SELECT_SET_FOR_UPDATE = Query(_SELECT_SET.statement.with_for_update())
-_SELECT_ID = select(configuration_sets.c.id).where(_NAMED)
+_SELECT_ID = Query(select(configuration_sets.c.id).where(_NAMED))
 _COUNT = select(func.count()).select_from(configuration_sets).where(_IN_SCOPE)
 _LIST_NAMES = (
     select(configuration_sets.c.name)
@@ -92,9 +92,7 @@ class ConfigurationSetRepository:
         self._tags.replace(self._arn(configuration_set.name), configuration_set.tags)
 
     def exists(self, name: str) -> bool:
-        return (
-            self._connection.execute(_SELECT_ID, {**self._scope, "name": name}).first() is not None
-        )
+        return _SELECT_ID.first(self._connection, {**self._scope, "name": name}) is not None
 
     def get(self, name: str, *, for_update: bool = False) -> ConfigurationSet:
         query = _SELECT_SET_FOR_UPDATE if for_update else _SELECT_SET
@@ -158,10 +156,10 @@ class ConfigurationSetRepository:
         self._tags.replace(self._arn(name), [])
 
     def _id(self, name: str) -> int:
-        set_id = self._connection.execute(_SELECT_ID, {**self._scope, "name": name}).scalar()
-        if set_id is None:
+        row = _SELECT_ID.first(self._connection, {**self._scope, "name": name})
+        if row is None:
             raise ConfigurationSetNotFound(name)
-        return int(set_id)
+        return int(row.id)
 
     def _insert_destination(
         self, set_id: int, set_name: str, destination: EventDestination

@@ -67,11 +67,12 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 def _begin_sqlite(connection: Connection) -> None:
     """Writers begin IMMEDIATE: a deferred writer that must upgrade its lock fails at once."""
+    driver = connection.connection.driver_connection
+    if driver.in_transaction:  # type: ignore[union-attr]
+        return  # a read's snapshot, begun on the driver by the unit of work
     write = connection.get_execution_options().get("openses_write", True)
     # Straight to the driver: SQLAlchemy's statement machinery costs ten times the BEGIN itself.
-    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-        "BEGIN IMMEDIATE" if write else "BEGIN"
-    )
+    driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")  # type: ignore[union-attr]
 
 
 def migrate(engine: Engine) -> None:
