@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Row,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    type_coerce,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from openses.domain.configuration_set import ConfigurationSet
@@ -14,10 +27,11 @@ from openses.domain.errors import (
     EventDestinationAlreadyExists,
 )
 from openses.domain.event_destination import EventDestination, EventType
+from openses.domain.options import Tag
 from openses.domain.tags import configuration_set_arn
 from openses.store import mapping
 from openses.store.queries import Query
-from openses.store.tables import configuration_sets, event_destinations
+from openses.store.tables import configuration_sets, event_destinations, resource_tags
 from openses.store.tags import TagRepository
 
 # Statements are built once: building SQLAlchemy expressions per request costs more than
@@ -30,13 +44,13 @@ _SELECT_SET = Query(select(configuration_sets).where(_NAMED))
 _SELECT_SET_FOR_UPDATE = Query(_SELECT_SET.statement.with_for_update())
 _SELECT_ID = Query(select(configuration_sets.c.id).where(_NAMED))
 _COUNT = select(func.count()).select_from(configuration_sets).where(_IN_SCOPE)
-_LIST_NAMES = (
+_LIST_NAMES = Query(
     select(configuration_sets.c.name)
     .where(_IN_SCOPE)
     .order_by(configuration_sets.c.name)
     .limit(bindparam("limit"))
 )
-_LIST_NAMES_AFTER = (
+_LIST_NAMES_AFTER = Query(
     select(configuration_sets.c.name)
     .where(_IN_SCOPE, configuration_sets.c.name > bindparam("after"))
     .order_by(configuration_sets.c.name)
@@ -47,6 +61,48 @@ _SELECT_DESTINATIONS = Query(
     .where(event_destinations.c.configuration_set_id == bindparam("set_id"))
     .order_by(event_destinations.c.id)
 )
+
+
+def _select_whole(dialect: str) -> Query:
+    """The set row with two JSON columns: its destinations and its tags, each object carrying
+    its row id so that the order of insertion can be restored."""
+    if dialect == "postgresql":
+        json_object, json_array, as_json = func.json_build_object, func.json_agg, _same
+    else:
+        json_object, json_array, as_json = func.json_object, func.json_group_array, func.json
+    destination = json_object(
+        "id", event_destinations.c.id,
+        "name", event_destinations.c.name,
+        "enabled", event_destinations.c.enabled,
+        "matching_event_types", as_json(event_destinations.c.matching_event_types),
+        "kind", event_destinations.c.kind,
+        "target", as_json(event_destinations.c.target),
+    )  # fmt: skip
+    destinations = (
+        select(type_coerce(json_array(destination), JSON))
+        .where(event_destinations.c.configuration_set_id == configuration_sets.c.id)
+        .scalar_subquery()
+    )
+    tag = json_object(
+        "id", resource_tags.c.id, "key", resource_tags.c.key, "value", resource_tags.c.value
+    )  # fmt: skip
+    tags = (
+        select(type_coerce(json_array(tag), JSON))
+        .where(resource_tags.c.resource_arn == bindparam("arn"))
+        .scalar_subquery()
+    )
+    return Query(
+        select(configuration_sets, destinations.label("destinations"), tags.label("tags")).where(
+            _NAMED
+        )
+    )
+
+
+def _same(column: Any) -> Any:
+    return column
+
+
+_SELECT_WHOLE = {dialect: _select_whole(dialect) for dialect in ("sqlite", "postgresql")}
 
 
 class ConfigurationSetRepository:
@@ -95,8 +151,9 @@ class ConfigurationSetRepository:
         return _SELECT_ID.first(self._connection, {**self._scope, "name": name}) is not None
 
     def get(self, name: str, *, for_update: bool = False) -> ConfigurationSet:
-        query = _SELECT_SET_FOR_UPDATE if for_update else _SELECT_SET
-        row = query.first(self._connection, {**self._scope, "name": name})
+        if not for_update:
+            return self._get_whole(name)
+        row = _SELECT_SET_FOR_UPDATE.first(self._connection, {**self._scope, "name": name})
         if row is None:
             raise ConfigurationSetNotFound(name)
         destination_rows = _SELECT_DESTINATIONS.all(self._connection, {"set_id": row.id})
@@ -106,13 +163,27 @@ class ConfigurationSetRepository:
             self._tags.get(self._arn(name)),
         )
 
+    def _get_whole(self, name: str) -> ConfigurationSet:
+        """The set, its destinations and its tags in one statement (one round trip)."""
+        query = _SELECT_WHOLE[self._connection.dialect.name]
+        params = {**self._scope, "name": name, "arn": self._arn(name)}
+        row = query.first(self._connection, params)
+        if row is None:
+            raise ConfigurationSetNotFound(name)
+        destinations = sorted(row.destinations or [], key=lambda d: d["id"])
+        return _configuration_set(
+            row,
+            [_event_destination(SimpleNamespace(**d)) for d in destinations],
+            [Tag(t["key"], t["value"]) for t in sorted(row.tags or [], key=lambda t: t["id"])],
+        )
+
     def list_names(self, *, after: str | None, limit: int) -> list[str]:
         if after is None:
-            rows = self._connection.execute(_LIST_NAMES, {**self._scope, "limit": limit})
+            rows = _LIST_NAMES.all(self._connection, {**self._scope, "limit": limit})
         else:
             params = {**self._scope, "after": after, "limit": limit}
-            rows = self._connection.execute(_LIST_NAMES_AFTER, params)
-        return list(rows.scalars())
+            rows = _LIST_NAMES_AFTER.all(self._connection, params)
+        return [row.name for row in rows]
 
     def save(self, configuration_set: ConfigurationSet) -> None:
         """Write the set's options and reconcile its event destinations and tags."""
@@ -217,10 +288,10 @@ def _destination_values(destination: EventDestination) -> dict[str, Any]:
     }
 
 
-def _event_destination(row: Row[Any]) -> EventDestination:
+def _event_destination(row: Any) -> EventDestination:
     return EventDestination(
         name=row.name,
-        enabled=row.enabled,
+        enabled=bool(row.enabled),
         matching_event_types=tuple(EventType(t) for t in row.matching_event_types),
         target=mapping.target_from_json(row.kind, row.target),
     )
