@@ -18,13 +18,16 @@ class Plan:
     mode: str
     api_seconds: float
     send_seconds: float
+    paced_seconds: float
     scale_seconds: float
     levels: tuple[int, ...]
     messages: int
 
 
-FULL = Plan("full", 8.0, 10.0, 4.0, (10, 1_000, 50_000), 100_000)
-QUICK = Plan("quick", 2.0, 3.0, 1.0, (10, 1_000, 5_000), 10_000)
+FULL = Plan("full", 8.0, 10.0, 15.0, 4.0, (10, 1_000, 50_000), 100_000)
+QUICK = Plan("quick", 2.0, 3.0, 5.0, 1.0, (10, 1_000, 5_000), 10_000)
+# Sends a second in the paced run: two events each, within what moto's SNS delivers here.
+PACED_RATE = 40.0
 
 
 def main() -> None:
@@ -89,6 +92,8 @@ def _store(plan: Plan, store: str, peer: processes.Server, tmp: Path) -> report.
         result.api = api.run(server, plan.api_seconds)
         _say(f"openses {label}: SendEmail with events")
         result.send = send.run_openses(server, peer, url, plan.send_seconds)
+        _say(f"openses {label}: SendEmail at {PACED_RATE:.0f}/s with events")
+        result.paced = send.run_paced(server, peer, url, plan.paced_seconds, PACED_RATE)
         _say(f"openses {label}: scale {', '.join(f'{n:,}' for n in plan.levels)} sets")
         result.levels = scale.run(server, url, plan.levels, plan.scale_seconds)
         _say(f"openses {label}: memory with {plan.messages:,} messages")

@@ -15,6 +15,7 @@ class StoreRun:
     store: str
     api: dict[str, load.Result] = field(default_factory=dict)
     send: SendResult | None = None
+    paced: SendResult | None = None
     levels: list[Level] = field(default_factory=list)
     memory: Memory | None = None
     rss_start_mb: float = 0.0
@@ -38,12 +39,13 @@ def render(run: Run) -> str:
         _generator(run),
         _api(run),
         _send(run),
+        _paced(run),
         _scale(run),
         _memory(run),
         _targets(run),
     ]
     parts += [f"{LABELS[s]} skipped: {why}" for s, why in run.skipped.items()]
-    return "\n\n".join(parts) + "\n"
+    return "\n\n".join(part for part in parts if part) + "\n"
 
 
 def _rate(result: load.Result) -> str:
@@ -98,6 +100,21 @@ def _send(run: Run) -> str:
     return "### Send, with an SNS event destination on the moto peer\n\n" + "\n".join(
         [_table(rows), *notes]
     )
+
+
+def _paced(run: Run) -> str:
+    paced = [(s.store, s.paced) for s in run.stores if s.paced is not None]
+    if not paced:
+        return ""
+    header = ["SendEmail (v2), paced"] + [f"openses {LABELS[store]}" for store, _ in paced]
+    rows = [header, ["---"] * len(header)]
+    rows.append(["sent/s"] + [_rate(r.load) for _, r in paced])
+    rows.append(["request p50/p99 ms"] + [_latency(r.load) for _, r in paced])
+    rows.append(["event latency p50/p99 ms (send → SQS)"] + [_event_latency(r) for _, r in paced])
+    rows.append(["events recorded / received / lost"] + [_events(r) for _, r in paced])
+    notes = [f"- {LABELS[store]}: {r.note}" for store, r in paced if r.note]
+    title = "### Send at a rate the peer keeps up with (one client, fixed schedule)"
+    return title + "\n\n" + "\n".join([_table(rows), *notes])
 
 
 def _event_latency(result: SendResult) -> str:

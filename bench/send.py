@@ -8,7 +8,6 @@ accepted the send); both clocks are this machine's.
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import json
 import statistics
 import threading
@@ -28,7 +27,6 @@ from openses.store.tables import deliveries
 
 FROM = "bench@example.com"
 TO = "reader@example.com"
-DISPATCHER = "openses.events.dispatcher"
 # Stop waiting for events once none has arrived for this long after the load ended.
 QUIET_SECONDS = 20.0
 DRAINERS = 4
@@ -57,10 +55,6 @@ class SendResult:
         return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[int(p) - 1]
 
 
-def dispatcher_available() -> bool:
-    return importlib.util.find_spec(DISPATCHER) is not None
-
-
 def run_moto(server: Server, seconds: float) -> SendResult:
     """moto accepts SendEmail once the sender is verified; it publishes no events."""
     client(server.url, "ses").verify_email_identity(EmailAddress=FROM)
@@ -70,6 +64,31 @@ def run_moto(server: Server, seconds: float) -> SendResult:
 
 
 def run_openses(server: Server, peer: Server, database_url: str, seconds: float) -> SendResult:
+    """As fast as wrk's 16 connections go."""
+    return _with_events(
+        server,
+        peer,
+        database_url,
+        lambda set_name: load.run(server.url, "send", seconds, set=set_name, **_addresses()),
+    )
+
+
+def run_paced(
+    server: Server, peer: Server, database_url: str, seconds: float, rate: float
+) -> SendResult:
+    """At ``rate`` sends a second from one client: the event latency openses adds when the
+    peer keeps up (moto's SNS delivers about 130 events a second to SQS here)."""
+    sesv2 = client(server.url, "sesv2")
+    return _with_events(
+        server, peer, database_url, lambda set_name: _paced(sesv2, set_name, seconds, rate)
+    )
+
+
+def _with_events(
+    server: Server, peer: Server, database_url: str, sends: Callable[[str], load.Result]
+) -> SendResult:
+    """A fresh set with an SNS destination, a subscribed queue drained meanwhile, the sends,
+    then the wait for their events."""
     set_name = f"bench-send-{uuid.uuid4().hex[:8]}"
     queue_url = _subscribed_queue(peer, set_name)
     topic_arn = _topic_arn(peer, set_name)
@@ -88,12 +107,8 @@ def run_openses(server: Server, peer: Server, database_url: str, seconds: float)
     drain = _Drain(peer, queue_url)
     drain.start()
     try:
-        result = SendResult(load.run(server.url, "send", seconds, set=set_name, **_addresses()))
-        if not dispatcher_available():
-            result.expected_events = sum(_recorded_deliveries(database_url, set_name).values())
-            result.note = f"{DISPATCHER} is not built yet: no events are published"
-            return result
-        # Sends still in flight when wrk stopped may add events: recount while waiting.
+        result = SendResult(sends(set_name))
+        # Sends still in flight when the load stopped may add events: recount while waiting.
         drain.wait(lambda: sum(_recorded_deliveries(database_url, set_name).values()))
     finally:
         drain.stop()
@@ -105,6 +120,37 @@ def run_openses(server: Server, peer: Server, database_url: str, seconds: float)
     result.duplicates = drain.duplicates
     result.latencies_ms = sorted(drain.latencies.values())
     return result
+
+
+def _paced(sesv2: Any, set_name: str, seconds: float, rate: float) -> load.Result:
+    """SendEmail on a fixed schedule; a late send goes at once, never in a burst to catch up."""
+    latencies: list[float] = []
+    errors = 0
+    start = time.monotonic()
+    for index in range(round(seconds * rate)):
+        pause = start + index / rate - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        began = time.perf_counter()
+        try:
+            sesv2.send_email(
+                FromEmailAddress=FROM,
+                Destination={"ToAddresses": [TO]},
+                Content={"Simple": {"Subject": {"Data": "Paced"}, "Body": {"Text": {"Data": "."}}}},
+                ConfigurationSetName=set_name,
+            )
+        except Exception:
+            errors += 1
+        latencies.append((time.perf_counter() - began) * 1000)
+    quantiles = statistics.quantiles(latencies, n=100, method="inclusive")
+    return load.Result(
+        requests=len(latencies),
+        seconds=time.monotonic() - start,
+        p50_ms=quantiles[49],
+        p99_ms=quantiles[98],
+        status_errors=errors,
+        socket_errors=0,
+    )
 
 
 def _addresses() -> dict[str, str]:

@@ -623,3 +623,19 @@ def test_message_size_limits(ses: Any, sesv2: Any, sender: str) -> None:
         Content={"Simple": {"Subject": {"Data": "big"}, "Body": {"Text": {"Data": big}}}},
     )["MessageId"]
     assert re.fullmatch(r"[0-9a-f]{16}-[0-9a-f-]{36}-000000", message_id)
+
+
+@pytest.mark.parametrize("depth", [1, 4, 9])
+def test_a_verified_domain_covers_subdomains_at_any_depth(sesv2: Any, depth: int) -> None:
+    """Few candidate names take a fixed statement, many an expanding one: both find the
+    domain, in any letter case, and an unverified sibling domain is still refused."""
+    domain = f"{unique('deep')}.example.com"
+    sesv2.create_email_identity(EmailIdentity=domain)
+    try:
+        labels = ".".join(f"l{i}" for i in range(depth))
+        accepted = send_v2(sesv2, f"someone@{labels}.{domain.upper()}", ["a@example.net"], None)
+        assert accepted
+        with pytest.raises(sesv2.exceptions.MessageRejected):
+            send_v2(sesv2, f"someone@{labels}.other-{domain}", ["a@example.net"], None)
+    finally:
+        sesv2.delete_email_identity(EmailIdentity=domain)

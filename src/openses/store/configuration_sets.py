@@ -43,7 +43,18 @@ _NAMED = _IN_SCOPE & (configuration_sets.c.name == bindparam("name"))
 _SELECT_SET = Query(select(configuration_sets).where(_NAMED))
 _SELECT_SET_FOR_UPDATE = Query(_SELECT_SET.statement.with_for_update())
 _SELECT_ID = Query(select(configuration_sets.c.id).where(_NAMED))
-_COUNT = select(func.count()).select_from(configuration_sets).where(_IN_SCOPE)
+_COUNT = Query(select(func.count().label("count")).select_from(configuration_sets).where(_IN_SCOPE))
+_LOCK_SCOPE = text("SELECT pg_advisory_xact_lock(hashtext(:scope))")
+_INSERT_SET = insert(configuration_sets)
+_UPDATE_SET = update(configuration_sets).where(configuration_sets.c.id == bindparam("set_id"))
+_DELETE_SET = delete(configuration_sets).where(configuration_sets.c.id == bindparam("set_id"))
+_INSERT_DESTINATION = insert(event_destinations)
+_UPDATE_DESTINATION = update(event_destinations).where(
+    event_destinations.c.id == bindparam("destination_id")
+)
+_DELETE_DESTINATIONS = delete(event_destinations).where(
+    event_destinations.c.configuration_set_id == bindparam("set_id")
+)
 _LIST_NAMES = Query(
     select(configuration_sets.c.name)
     .where(_IN_SCOPE)
@@ -121,26 +132,25 @@ class ConfigurationSetRepository:
         taken now stays true. SQLite writers already run one at a time (BEGIN IMMEDIATE)."""
         if self._connection.dialect.name == "postgresql":
             self._connection.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext(:scope))"),
+                _LOCK_SCOPE,
                 {"scope": f"openses:configuration-sets:{self._account_id}:{self._region}"},
             )
 
     def count(self) -> int:
-        return int(self._connection.execute(_COUNT, self._scope).scalar_one())
+        row = _COUNT.first(self._connection, self._scope)
+        return int(row.count) if row is not None else 0
 
     def add(self, configuration_set: ConfigurationSet) -> None:
-        values = _row_values(configuration_set)
+        # No savepoint: a failed insert ends the whole unit of work, which rolls back.
+        values = {
+            **self._scope,
+            "name": configuration_set.name,
+            "created_at": configuration_set.created_at,
+            **_row_values(configuration_set),
+        }
         try:
-            with self._connection.begin_nested():
-                set_id = self._connection.execute(
-                    insert(configuration_sets).values(
-                        account_id=self._account_id,
-                        region=self._region,
-                        name=configuration_set.name,
-                        created_at=configuration_set.created_at,
-                        **values,
-                    )
-                ).inserted_primary_key[0]  # type: ignore[index]
+            result = self._connection.execute(_INSERT_SET, values)
+            set_id = result.inserted_primary_key[0]  # type: ignore[index]
         except IntegrityError:
             raise ConfigurationSetAlreadyExists(configuration_set.name) from None
         for destination in configuration_set.event_destinations:
@@ -188,11 +198,7 @@ class ConfigurationSetRepository:
     def save(self, configuration_set: ConfigurationSet) -> None:
         """Write the set's options and reconcile its event destinations and tags."""
         set_id = self._id(configuration_set.name)
-        self._connection.execute(
-            update(configuration_sets)
-            .where(configuration_sets.c.id == set_id)
-            .values(**_row_values(configuration_set))
-        )
+        self._connection.execute(_UPDATE_SET, {"set_id": set_id, **_row_values(configuration_set)})
         stored = {
             row.name: row for row in _SELECT_DESTINATIONS.all(self._connection, {"set_id": set_id})
         }
@@ -209,21 +215,14 @@ class ConfigurationSetRepository:
             if name not in stored:
                 self._insert_destination(set_id, configuration_set.name, destination)
             elif _event_destination(stored[name]) != destination:
-                self._connection.execute(
-                    update(event_destinations)
-                    .where(event_destinations.c.id == stored[name].id)
-                    .values(**_destination_values(destination))
-                )
+                values = {"destination_id": stored[name].id, **_destination_values(destination)}
+                self._connection.execute(_UPDATE_DESTINATION, values)
         self._tags.replace(self._arn(configuration_set.name), configuration_set.tags)
 
     def remove(self, name: str) -> None:
         set_id = self._id(name)
-        self._connection.execute(
-            delete(event_destinations).where(event_destinations.c.configuration_set_id == set_id)
-        )
-        self._connection.execute(
-            delete(configuration_sets).where(configuration_sets.c.id == set_id)
-        )
+        self._connection.execute(_DELETE_DESTINATIONS, {"set_id": set_id})
+        self._connection.execute(_DELETE_SET, {"set_id": set_id})
         self._tags.replace(self._arn(name), [])
 
     def _id(self, name: str) -> int:
@@ -235,15 +234,13 @@ class ConfigurationSetRepository:
     def _insert_destination(
         self, set_id: int, set_name: str, destination: EventDestination
     ) -> None:
+        values = {
+            "configuration_set_id": set_id,
+            "name": destination.name,
+            **_destination_values(destination),
+        }
         try:
-            with self._connection.begin_nested():
-                self._connection.execute(
-                    insert(event_destinations).values(
-                        configuration_set_id=set_id,
-                        name=destination.name,
-                        **_destination_values(destination),
-                    )
-                )
+            self._connection.execute(_INSERT_DESTINATION, values)
         except IntegrityError:
             raise EventDestinationAlreadyExists(set_name, destination.name) from None
 

@@ -13,14 +13,25 @@ from openses.domain.errors import IdentityAlreadyExists, IdentityNotFound
 from openses.domain.feedback import FeedbackSettings, NotificationType
 from openses.domain.identity import EmailIdentity, IdentityKind, VerificationStatus
 from openses.domain.tags import ResourceArn
+from openses.store.queries import Query
 from openses.store.tables import identities
 from openses.store.tags import TagRepository
 
-# Built once: the send path looks identities up on every message.
+# Built once: the send path looks identities up on every message. An address and its parent
+# domains rarely make more than a few names: up to _SLOTS go through a fixed statement (the
+# last name repeated to fill it), more through an expanding IN.
+_IN_SCOPE = (identities.c.account_id == bindparam("account_id")) & (
+    identities.c.region == bindparam("region")
+)
 _FIND_IGNORING_CASE = select(identities).where(
-    identities.c.account_id == bindparam("account_id"),
-    identities.c.region == bindparam("region"),
-    func.lower(identities.c.name).in_(bindparam("names", expanding=True)),
+    _IN_SCOPE, func.lower(identities.c.name).in_(bindparam("names", expanding=True))
+)
+_SLOTS = 6
+_FIND_FEW_IGNORING_CASE = Query(
+    select(identities).where(
+        _IN_SCOPE,
+        func.lower(identities.c.name).in_([bindparam(f"name_{i}") for i in range(_SLOTS)]),
+    )
 )
 
 
@@ -80,8 +91,13 @@ class IdentityRepository:
         lowered = list(dict.fromkeys(name.lower() for name in names))
         if not lowered:
             return []
-        params = {"account_id": self._account_id, "region": self._region, "names": lowered}
-        return [_identity(row, []) for row in self._connection.execute(_FIND_IGNORING_CASE, params)]
+        scope = {"account_id": self._account_id, "region": self._region}
+        if len(lowered) <= _SLOTS:
+            slots = {f"name_{i}": lowered[min(i, len(lowered) - 1)] for i in range(_SLOTS)}
+            rows = _FIND_FEW_IGNORING_CASE.all(self._connection, {**scope, **slots})
+        else:
+            rows = list(self._connection.execute(_FIND_IGNORING_CASE, {**scope, "names": lowered}))
+        return [_identity(row, []) for row in rows]
 
     def list(
         self,
