@@ -7,6 +7,7 @@ accepted the send); both clocks are this machine's.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import statistics
@@ -93,7 +94,8 @@ def _with_events(
     queue_url = _subscribed_queue(peer, set_name)
     topic_arn = _topic_arn(peer, set_name)
     sesv2 = client(server.url, "sesv2")
-    sesv2.create_email_identity(EmailIdentity="example.com")
+    with contextlib.suppress(sesv2.exceptions.AlreadyExistsException):
+        sesv2.create_email_identity(EmailIdentity="example.com")
     sesv2.create_configuration_set(ConfigurationSetName=set_name)
     sesv2.create_configuration_set_event_destination(
         ConfigurationSetName=set_name,

@@ -30,7 +30,7 @@ from openses.events.publishers.eventbridge import EventBridgePublisher
 from openses.events.publishers.firehose import FirehosePublisher
 from openses.events.publishers.pinpoint import PinpointPublisher
 from openses.events.publishers.sns import SnsPublisher
-from openses.store import deliveries
+from openses.store import deliveries, outbox
 from openses.store.deliveries import Delivery, Failure
 
 log = logging.getLogger("openses.events")
@@ -88,14 +88,17 @@ class Dispatcher:
         return len(claimed)
 
     def run(self, stop: threading.Event) -> None:
+        """Rounds back to back while there is work; when a round finds none, wait for the next
+        poll or for this process to commit new outbox rows, whichever comes first."""
         while not stop.is_set():
+            outbox.COMMITTED.clear()
             try:
                 claimed = self.run_once()
             except Exception:
                 log.exception("event dispatch round failed")
                 claimed = 0
-            if claimed < self._policy.batch_size:
-                stop.wait(self._policy.poll_seconds)
+            if claimed == 0 and not stop.is_set():
+                outbox.COMMITTED.wait(self._policy.poll_seconds)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
@@ -162,6 +165,7 @@ class DispatcherThread:
 
     def stop(self, timeout: float = 30.0) -> None:
         self._stop.set()
+        outbox.COMMITTED.notify()  # end the wait now rather than at the next poll
         self._thread.join(timeout)
         self._dispatcher.close()
 

@@ -8,6 +8,7 @@ destination changed or deleted later affects only events recorded after the chan
 from __future__ import annotations
 
 import datetime
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,11 +28,32 @@ _INSERT_EVENTS = insert(events)
 _INSERT_DELIVERIES = insert(deliveries)
 
 
+class CommitSignal:
+    """Raised when a unit of work commits outbox rows, so that a dispatcher in the same process
+    wakes at once instead of at its next poll. Other processes still find the rows by polling."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def notify(self) -> None:
+        self._event.set()
+
+    def clear(self) -> None:
+        self._event.clear()
+
+    def wait(self, timeout: float) -> None:
+        self._event.wait(timeout)
+
+
+COMMITTED = CommitSignal()
+
+
 class OutboxRepository:
     def __init__(self, connection: Connection, account_id: str, region: str) -> None:
         self._connection = connection
         self._account_id = account_id
         self._region = region
+        self.recorded = False
 
     def add_events(
         self,
@@ -43,6 +65,7 @@ class OutboxRepository:
         """Record a configuration set's events and fan them out to its destinations."""
         if not records:
             return
+        self.recorded = True
         self._connection.execute(
             _INSERT_EVENTS,
             [
@@ -88,6 +111,7 @@ class OutboxRepository:
         message_id: str | None = None,
     ) -> None:
         """A publication outside event publishing (identity notifications, SNS validation)."""
+        self.recorded = True
         self._connection.execute(
             insert(deliveries).values(
                 **self._delivery(kind, target, payload, now, message_id=message_id)

@@ -7,6 +7,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from openses.store import outbox
 from openses.store.account import AccountRepository
 from openses.store.configuration_sets import ConfigurationSetRepository
 from openses.store.identities import IdentityRepository
@@ -83,3 +84,5 @@ class UnitOfWork:
     def commit(self) -> None:
         assert self._connection is not None
         self._connection.commit()
+        if self.outbox.recorded:
+            outbox.COMMITTED.notify()
