@@ -77,13 +77,13 @@ def put_event_destination(
     uow: UnitOfWork,
     name: str,
     destination: EventDestination,
-    change: Callable[[ConfigurationSet], None],
     *,
+    replace: bool,
     settings: Settings,
     now: datetime.datetime,
 ) -> None:
-    """Create or update a destination as AWS does: the target must exist, and an SNS topic
-    gets the one-off validation message, enqueued with the change itself."""
+    """Create (or, with ``replace``, update) a destination as AWS does: the target must exist,
+    and an SNS topic gets the one-off validation message, enqueued with the change itself."""
     check: DestinationCheck | None = checks.for_settings(settings)
     if check is not None:
         get(uow, name)  # a missing set is reported before a missing target
@@ -91,7 +91,10 @@ def put_event_destination(
         check.check(destination.target)
     with uow:
         configuration_set = uow.configuration_sets.get(name, for_update=True)
-        change(configuration_set)
+        if replace:
+            configuration_set.replace_event_destination(destination)
+        else:
+            configuration_set.add_event_destination(destination)
         uow.configuration_sets.save(configuration_set)
         target = destination.target
         if check is not None and isinstance(target, SnsDestination):

@@ -6,16 +6,14 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Row, bindparam, delete, func, select, update
 
 from openses.domain.errors import IdentityAlreadyExists, IdentityNotFound
 from openses.domain.feedback import FeedbackSettings, NotificationType
 from openses.domain.identity import EmailIdentity, IdentityKind, VerificationStatus
-from openses.domain.tags import ResourceArn
 from openses.store.queries import Query
+from openses.store.scoped import ScopedRepository
 from openses.store.tables import identities
-from openses.store.tags import TagRepository
 
 # Built once: the send path looks identities up on every message. An address and its parent
 # domains rarely make more than a few names: up to _SLOTS go through a fixed statement (the
@@ -35,35 +33,13 @@ _FIND_FEW_IGNORING_CASE = Query(
 )
 
 
-class IdentityRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-        self._tags = TagRepository(connection)
-
-    def _scope(self) -> Any:
-        return (identities.c.account_id == self._account_id) & (identities.c.region == self._region)
-
-    def _arn(self, name: str) -> str:
-        return str(ResourceArn(self._region, self._account_id, "identity", name))
+class IdentityRepository(ScopedRepository):
+    table = identities
+    resource_type = "identity"
 
     def add(self, identity: EmailIdentity) -> None:
-        try:
-            with self._connection.begin_nested():
-                self._connection.execute(
-                    insert(identities).values(
-                        account_id=self._account_id,
-                        region=self._region,
-                        name=identity.name,
-                        kind=identity.kind,
-                        created_at=identity.created_at,
-                        **_row_values(identity),
-                    )
-                )
-        except IntegrityError:
-            raise IdentityAlreadyExists(identity.name) from None
-        self._tags.replace(self._arn(identity.name), identity.tags)
+        values = {"kind": identity.kind, "created_at": identity.created_at, **_row_values(identity)}
+        self._insert_tagged(identity.name, values, identity.tags, IdentityAlreadyExists)
 
     def find(self, name: str, *, for_update: bool = False) -> EmailIdentity | None:
         query = select(identities).where(self._scope(), identities.c.name == name)

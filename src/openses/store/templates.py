@@ -5,44 +5,21 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Row, delete, select, update
 
 from openses.domain.errors import TemplateAlreadyExists, TemplateNotFound
-from openses.domain.tags import ResourceArn
 from openses.domain.template import EmailTemplate
+from openses.store.scoped import ScopedRepository
 from openses.store.tables import templates
-from openses.store.tags import TagRepository
 
 
-class TemplateRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-        self._tags = TagRepository(connection)
-
-    def _scope(self) -> Any:
-        return (templates.c.account_id == self._account_id) & (templates.c.region == self._region)
-
-    def _arn(self, name: str) -> str:
-        return str(ResourceArn(self._region, self._account_id, "template", name))
+class TemplateRepository(ScopedRepository):
+    table = templates
+    resource_type = "template"
 
     def add(self, template: EmailTemplate) -> None:
-        try:
-            with self._connection.begin_nested():
-                self._connection.execute(
-                    insert(templates).values(
-                        account_id=self._account_id,
-                        region=self._region,
-                        name=template.name,
-                        created_at=template.created_at,
-                        **_content(template),
-                    )
-                )
-        except IntegrityError:
-            raise TemplateAlreadyExists(template.name) from None
-        self._tags.replace(self._arn(template.name), template.tags)
+        values = {"created_at": template.created_at, **_content(template)}
+        self._insert_tagged(template.name, values, template.tags, TemplateAlreadyExists)
 
     def get(self, name: str) -> EmailTemplate:
         row = self._connection.execute(

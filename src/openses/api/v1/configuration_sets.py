@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from openses.api import destinations
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v1 import shapes
@@ -63,15 +64,7 @@ def create_configuration_set_event_destination(
     context: RequestContext, *, configuration_set_name: str, event_destination: dict[str, Any]
 ) -> Output:
     destination = shapes.event_destination(event_destination)
-    service.put_event_destination(
-        context.writing(),
-        configuration_set_name,
-        destination,
-        lambda cs: cs.add_event_destination(destination),
-        settings=context.settings,
-        now=context.clock(),
-    )
-    return {}
+    return destinations.put(context, configuration_set_name, destination, replace=False)
 
 
 @operation(V1, "UpdateConfigurationSetEventDestination", calls_out=True)
@@ -79,15 +72,7 @@ def update_configuration_set_event_destination(
     context: RequestContext, *, configuration_set_name: str, event_destination: dict[str, Any]
 ) -> Output:
     destination = shapes.event_destination(event_destination)
-    service.put_event_destination(
-        context.writing(),
-        configuration_set_name,
-        destination,
-        lambda cs: cs.replace_event_destination(destination),
-        settings=context.settings,
-        now=context.clock(),
-    )
-    return {}
+    return destinations.put(context, configuration_set_name, destination, replace=True)
 
 
 @operation(V1, "DeleteConfigurationSetEventDestination")

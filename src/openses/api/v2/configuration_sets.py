@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from openses.api import destinations
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v2 import shapes
@@ -219,15 +220,7 @@ def create_configuration_set_event_destination(
 ) -> Output:
     check_name(configuration_set_name)
     destination = shapes.event_destination(event_destination_name, event_destination)
-    service.put_event_destination(
-        context.writing(),
-        configuration_set_name,
-        destination,
-        lambda cs: cs.add_event_destination(destination),
-        settings=context.settings,
-        now=context.clock(),
-    )
-    return {}
+    return destinations.put(context, configuration_set_name, destination, replace=False)
 
 
 @operation(V2, "GetConfigurationSetEventDestinations")
@@ -253,15 +246,7 @@ def update_configuration_set_event_destination(
 ) -> Output:
     check_name(configuration_set_name)
     destination = shapes.event_destination(event_destination_name, event_destination)
-    service.put_event_destination(
-        context.writing(),
-        configuration_set_name,
-        destination,
-        lambda cs: cs.replace_event_destination(destination),
-        settings=context.settings,
-        now=context.clock(),
-    )
-    return {}
+    return destinations.put(context, configuration_set_name, destination, replace=True)
 
 
 @operation(V2, "DeleteConfigurationSetEventDestination")

@@ -1,0 +1,48 @@
+"""What the repositories of named, tagged resources share: one account and region's rows of one
+table, tags kept by ARN, and an insert that reports a taken name as the domain's error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+from sqlalchemy import ColumnElement, Connection, Table, insert
+from sqlalchemy.exc import IntegrityError
+
+from openses.domain.options import Tag
+from openses.domain.tags import ResourceArn
+from openses.store.tags import TagRepository
+
+
+class ScopedRepository:
+    table: ClassVar[Table]
+    resource_type: ClassVar[str]  # as in the resource's ARN: identity, template, ...
+
+    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
+        self._connection = connection
+        self._account_id = account_id
+        self._region = region
+        self._tags = TagRepository(connection)
+
+    def _scope(self) -> ColumnElement[bool]:
+        columns = self.table.c
+        return (columns.account_id == self._account_id) & (columns.region == self._region)
+
+    def _arn(self, name: str) -> str:
+        return str(ResourceArn(self._region, self._account_id, self.resource_type, name))
+
+    def _insert_tagged(
+        self,
+        name: str,
+        values: Mapping[str, Any],
+        tags: list[Tag],
+        taken: Callable[[str], Exception],
+    ) -> None:
+        """Insert the row and its tags; ``taken(name)`` is raised when the name is in use. No
+        savepoint: a failed insert ends the whole unit of work, which then rolls back."""
+        row = {"account_id": self._account_id, "region": self._region, "name": name, **values}
+        try:
+            self._connection.execute(insert(self.table), row)
+        except IntegrityError:
+            raise taken(name) from None
+        self._tags.replace(self._arn(name), tags)
