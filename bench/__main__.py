@@ -27,7 +27,7 @@ class Plan:
 FULL = Plan("full", 8.0, 10.0, 15.0, 4.0, (10, 1_000, 50_000), 100_000)
 QUICK = Plan("quick", 2.0, 3.0, 5.0, 1.0, (10, 1_000, 5_000), 10_000)
 # Sends a second in the paced run: two events each, well within what moto's SNS delivers to
-# SQS on this project's machines (about 100 events a second).
+# SQS on this project's machines (about 80 to 130 events a second, by machine).
 PACED_RATE = 20.0
 
 

@@ -78,7 +78,7 @@ def run_paced(
     server: Server, peer: Server, database_url: str, seconds: float, rate: float
 ) -> SendResult:
     """At ``rate`` sends a second from one client: the event latency openses adds when the
-    peer keeps up (moto's SNS delivers about 130 events a second to SQS here)."""
+    peer keeps up (moto's SNS delivers 80 to 130 events a second to SQS, by machine)."""
     sesv2 = client(server.url, "sesv2")
     return _with_events(
         server, peer, database_url, lambda set_name: _paced(sesv2, set_name, seconds, rate)
