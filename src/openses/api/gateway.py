@@ -38,9 +38,11 @@ log = logging.getLogger("openses.api")
 _V1_VERSION = "2010-12-01"
 V1_METHODS = frozenset({"GET", "POST"})
 # SQLite work takes microseconds, one writer at a time: it runs on the event loop, which beats a
-# thread hop per request. PostgreSQL waits on the network, so a few threads keep it busy; many
-# threads only fight over the interpreter lock.
+# thread hop per request. On PostgreSQL, reads take no lock and are mostly one short round
+# trip, so they too run on the loop; writes wait on locks and on the commit's flush, so a few
+# threads overlap them (many threads only fight over the interpreter lock).
 DEFAULT_POSTGRESQL_THREADS = 4
+_READS = ("Get", "List", "Describe")  # SES's read operations, in both APIs, by name
 _XML = b"text/xml; charset=utf-8"
 _JSON = b"application/json"
 
@@ -162,7 +164,8 @@ class Gateway:
                 "NotImplemented", f"openses does not implement {operation.name} yet.", 501
             )
         context = self._context(request, request_id)
-        if self._threads == 0 and not registry.calls_out(service, operation.name):
+        on_loop = self._threads == 0 or operation.name.startswith(_READS)
+        if on_loop and not registry.calls_out(service, operation.name):
             return registry.call(handler, context, params)
         return await anyio.to_thread.run_sync(
             registry.call, handler, context, params, limiter=self._limiter()
