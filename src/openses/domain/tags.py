@@ -34,10 +34,6 @@ class ResourceArn:
         return f"arn:aws:ses:{self.region}:{self.account_id}:{self.resource_type}/{self.name}"
 
 
-def configuration_set_arn(region: str, account_id: str, name: str) -> ResourceArn:
-    return ResourceArn(region, account_id, "configuration-set", name)
-
-
 def check(tags: list[Tag]) -> None:
     keys = [tag.key for tag in tags]
     if len(set(keys)) != len(keys):

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    Connection,
     Row,
     bindparam,
     delete,
@@ -28,11 +27,10 @@ from openses.domain.errors import (
 )
 from openses.domain.event_destination import EventDestination, EventType
 from openses.domain.options import Tag
-from openses.domain.tags import configuration_set_arn
 from openses.store import mapping
 from openses.store.queries import Query
+from openses.store.scoped import ScopedRepository
 from openses.store.tables import configuration_sets, event_destinations, resource_tags
-from openses.store.tags import TagRepository
 
 # Statements are built once: building SQLAlchemy expressions per request costs more than
 # running them.
@@ -116,16 +114,9 @@ def _same(column: Any) -> Any:
 _SELECT_WHOLE = {dialect: _select_whole(dialect) for dialect in ("sqlite", "postgresql")}
 
 
-class ConfigurationSetRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-        self._scope = {"account_id": account_id, "region": region}
-        self._tags = TagRepository(connection)
-
-    def _arn(self, name: str) -> str:
-        return str(configuration_set_arn(self._region, self._account_id, name))
+class ConfigurationSetRepository(ScopedRepository):
+    table = configuration_sets
+    resource_type = "configuration-set"
 
     def lock_scope(self) -> None:
         """Hold this account and region's sets still until the transaction ends, so a count
@@ -137,13 +128,13 @@ class ConfigurationSetRepository:
             )
 
     def count(self) -> int:
-        row = _COUNT.first(self._connection, self._scope)
+        row = _COUNT.first(self._connection, self._scope_params)
         return int(row.count) if row is not None else 0
 
     def add(self, configuration_set: ConfigurationSet) -> None:
         # No savepoint: a failed insert ends the whole unit of work, which rolls back.
         values = {
-            **self._scope,
+            **self._scope_params,
             "name": configuration_set.name,
             "created_at": configuration_set.created_at,
             **_row_values(configuration_set),
@@ -158,12 +149,12 @@ class ConfigurationSetRepository:
         self._tags.replace(self._arn(configuration_set.name), configuration_set.tags)
 
     def exists(self, name: str) -> bool:
-        return _SELECT_ID.first(self._connection, {**self._scope, "name": name}) is not None
+        return _SELECT_ID.first(self._connection, {**self._scope_params, "name": name}) is not None
 
     def get(self, name: str, *, for_update: bool = False) -> ConfigurationSet:
         if not for_update:
             return self._get_whole(name)
-        row = _SELECT_SET_FOR_UPDATE.first(self._connection, {**self._scope, "name": name})
+        row = _SELECT_SET_FOR_UPDATE.first(self._connection, {**self._scope_params, "name": name})
         if row is None:
             raise ConfigurationSetNotFound(name)
         destination_rows = _SELECT_DESTINATIONS.all(self._connection, {"set_id": row.id})
@@ -176,7 +167,7 @@ class ConfigurationSetRepository:
     def _get_whole(self, name: str) -> ConfigurationSet:
         """The set, its destinations and its tags in one statement (one round trip)."""
         query = _SELECT_WHOLE[self._connection.dialect.name]
-        params = {**self._scope, "name": name, "arn": self._arn(name)}
+        params = {**self._scope_params, "name": name, "arn": self._arn(name)}
         row = query.first(self._connection, params)
         if row is None:
             raise ConfigurationSetNotFound(name)
@@ -189,9 +180,9 @@ class ConfigurationSetRepository:
 
     def list_names(self, *, after: str | None, limit: int) -> list[str]:
         if after is None:
-            rows = _LIST_NAMES.all(self._connection, {**self._scope, "limit": limit})
+            rows = _LIST_NAMES.all(self._connection, {**self._scope_params, "limit": limit})
         else:
-            params = {**self._scope, "after": after, "limit": limit}
+            params = {**self._scope_params, "after": after, "limit": limit}
             rows = _LIST_NAMES_AFTER.all(self._connection, params)
         return [row.name for row in rows]
 
@@ -226,7 +217,7 @@ class ConfigurationSetRepository:
         self._tags.replace(self._arn(name), [])
 
     def _id(self, name: str) -> int:
-        row = _SELECT_ID.first(self._connection, {**self._scope, "name": name})
+        row = _SELECT_ID.first(self._connection, {**self._scope_params, "name": name})
         if row is None:
             raise ConfigurationSetNotFound(name)
         return int(row.id)

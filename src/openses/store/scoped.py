@@ -22,6 +22,7 @@ class ScopedRepository:
         self._connection = connection
         self._account_id = account_id
         self._region = region
+        self._scope_params = {"account_id": account_id, "region": region}
         self._tags = TagRepository(connection)
 
     def _scope(self) -> ColumnElement[bool]:
@@ -40,7 +41,7 @@ class ScopedRepository:
     ) -> None:
         """Insert the row and its tags; ``taken(name)`` is raised when the name is in use. No
         savepoint: a failed insert ends the whole unit of work, which then rolls back."""
-        row = {"account_id": self._account_id, "region": self._region, "name": name, **values}
+        row = {**self._scope_params, "name": name, **values}
         try:
             self._connection.execute(insert(self.table), row)
         except IntegrityError:
