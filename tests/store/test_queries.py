@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, bindparam, func, insert, select
+from sqlalchemy.exc import DBAPIError
 
 from openses.store.database import make_engine, migrate
 from openses.store.queries import Query
@@ -110,8 +111,6 @@ def test_values_keep_their_python_types(engine: Engine) -> None:
 
 def test_a_driver_error_is_reported_by_sqlalchemy(engine: Engine) -> None:
     """A failing statement surfaces as SQLAlchemy's wrapped error, as elsewhere in the store."""
-    from sqlalchemy.exc import DBAPIError
-
     query = Query(select(configuration_sets).where(configuration_sets.c.name == bindparam("n")))
     with engine.connect() as connection:
         connection.begin()

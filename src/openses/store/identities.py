@@ -67,7 +67,7 @@ class IdentityRepository(ScopedRepository):
         lowered = list(dict.fromkeys(name.lower() for name in names))
         if not lowered:
             return []
-        scope = {"account_id": self._account_id, "region": self._region}
+        scope = self._scope_params
         if len(lowered) <= _SLOTS:
             slots = {f"name_{i}": lowered[min(i, len(lowered) - 1)] for i in range(_SLOTS)}
             rows = _FIND_FEW_IGNORING_CASE.all(self._connection, {**scope, **slots})

@@ -29,7 +29,7 @@ _INSERT_DELIVERIES = insert(deliveries)
 
 
 class CommitSignal:
-    """Raised when a unit of work commits outbox rows, so that a dispatcher in the same process
+    """Set when a unit of work commits outbox rows, so that a dispatcher in the same process
     wakes at once instead of at its next poll. Other processes still find the rows by polling."""
 
     def __init__(self) -> None:
@@ -113,9 +113,7 @@ class OutboxRepository:
         """A publication outside event publishing (identity notifications, SNS validation)."""
         self.recorded = True
         self._connection.execute(
-            insert(deliveries).values(
-                **self._delivery(kind, target, payload, now, message_id=message_id)
-            )
+            _INSERT_DELIVERIES, self._delivery(kind, target, payload, now, message_id=message_id)
         )
 
     def _delivery(
