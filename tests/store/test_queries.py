@@ -1,4 +1,5 @@
-"""store/queries.Query returns what SQLAlchemy's own execution returns, on both stores."""
+"""store/queries.Query and Insert read and write what SQLAlchemy's own execution does, on both
+stores."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, bindparam, func, insert, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from openses.store.database import make_engine, migrate
-from openses.store.queries import Query
-from openses.store.tables import configuration_sets, event_destinations, resource_tags
+from openses.store.queries import Insert, Query
+from openses.store.tables import configuration_sets, event_destinations, messages, resource_tags
 from tests.support import database_url
 
 CREATED = datetime.datetime(2026, 5, 1, 12, 30, 15, 123000, tzinfo=datetime.UTC)
@@ -123,3 +124,50 @@ def test_a_driver_error_is_reported_by_sqlalchemy(engine: Engine) -> None:
         connection.rollback()
         connection.begin()
         assert query.first(connection, {"n": "typed"}) is not None
+
+
+def _message(message_id: str, **changes: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        "message_id": message_id,
+        "account_id": "111122223333",
+        "region": "eu-west-1",
+        "configuration_set": None,
+        "source": "Ünïcode Sender <sender@example.com>",
+        "from_address": "sender@example.com",
+        "recipients": ",to@example.com,",
+        "destination": {"to": ["to@example.com"], "cc": [], "bcc": []},
+        "subject": None,
+        "tags": {"ses:operation": ["SendEmail"]},
+        "status": "delivered",
+        "raw": b"\x00\xffraw bytes",
+        "mail": None,
+        "created_at": CREATED,
+    }
+    return {**row, **changes}
+
+
+def test_inserted_rows_read_back_as_sqlalchemys(engine: Engine) -> None:
+    """The same rows, one set written by Insert and one by SQLAlchemy, read back alike."""
+    ours = [_message("ours-1"), _message("ours-2", mail={"a": [1, None]}, subject="Hi")]
+    theirs = [_message("theirs-1"), _message("theirs-2", mail={"a": [1, None]}, subject="Hi")]
+    with engine.begin() as connection:
+        Insert(messages).run(connection, ours)
+        connection.execute(insert(messages), theirs)
+    columns = [c for c in messages.c if c.key not in ("id", "message_id")]
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(messages.c.message_id, *columns).order_by(messages.c.message_id)
+        ).all()
+    by_id = {row.message_id: tuple(row)[1:] for row in rows}
+    assert by_id["ours-1"] == by_id["theirs-1"]
+    assert by_id["ours-2"] == by_id["theirs-2"]
+    assert by_id["ours-1"] != by_id["ours-2"]
+    assert rows[0].raw == b"\x00\xffraw bytes"
+
+
+def test_a_failed_insert_raises_sqlalchemys_error(engine: Engine) -> None:
+    with engine.connect() as connection:
+        connection.begin()
+        Insert(messages).run(connection, [_message("taken")])
+        with pytest.raises(IntegrityError):
+            Insert(messages).run(connection, [_message("new"), _message("taken")])

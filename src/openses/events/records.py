@@ -8,8 +8,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.header import decode_header, make_header
 from email.message import Message
-from email.utils import getaddresses
+from functools import lru_cache
 from typing import Any
+
+from openses.domain.mailbox import name_address_pairs
 
 Record = dict[str, Any]
 
@@ -70,7 +72,7 @@ def common_headers(headers: Sequence[tuple[str, str]], message_id: str) -> Recor
     for key, header in (("from", "From"), ("replyTo", "Reply-To"), ("to", "To"), ("cc", "Cc")):
         values = parsed.get_all(header)
         if values:
-            pairs = getaddresses([str(v) for v in values])
+            pairs = name_address_pairs(tuple(str(v) for v in values))
             common[key] = [_format_address(decoded_header(n), a) for n, a in pairs]
     if parsed.get("Return-Path"):
         common["returnPath"] = str(parsed["Return-Path"])
@@ -82,8 +84,9 @@ def common_headers(headers: Sequence[tuple[str, str]], message_id: str) -> Recor
     return common
 
 
+@lru_cache(maxsize=4096)
 def decoded_header(value: str) -> str:
-    """Header text with any RFC 2047 encoded words decoded."""
+    """Header text with any RFC 2047 encoded words decoded (remembered, as mailboxes are)."""
     return str(make_header(decode_header(value)))
 
 

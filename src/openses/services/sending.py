@@ -12,7 +12,6 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
-from email.utils import parseaddr
 
 from openses.delivery import autoreply, mime, raw
 from openses.domain.configuration_set import ConfigurationSet
@@ -21,6 +20,7 @@ from openses.domain.errors import (
     ConfigurationSetSendingPaused,
     MessageRejected,
 )
+from openses.domain.mailbox import address_of
 from openses.domain.message import (
     EICAR,
     MAX_V1_MESSAGE_BYTES,
@@ -96,7 +96,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
     recipients = _recipients(email, submitted)
     check_recipient_count(len(recipients))
 
-    identity = identities.sending_identity(uow, parseaddr(source)[1])
+    identity = identities.sending_identity(uow, address_of(source))
     if identity is None:
         raise MessageRejected(
             "Email address is not verified. The following identities failed the check in "
@@ -220,7 +220,7 @@ def _capture_auto_reply(
         message_id=message_id,
         raw=reply.as_bytes(),
         source=replier,
-        to=parseaddr(source)[1],
+        to=address_of(source),
         subject=str(reply["Subject"]),
         status=AUTO_REPLY,
         now=now,
@@ -277,7 +277,7 @@ def _tags(
     if configuration_set is not None:
         auto["ses:configuration-set"] = [configuration_set.name]
     auto["ses:source-ip"] = [caller.source_ip]
-    domain = parseaddr(source)[1].rpartition("@")[2]
+    domain = address_of(source).rpartition("@")[2]
     if domain:
         auto["ses:from-domain"] = [domain.lower()]
     auto["ses:caller-identity"] = [caller.identity]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from email.utils import parseaddr
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection
 
+from openses.domain.mailbox import address_of
+from openses.store.queries import Insert
 from openses.store.tables import messages
 
 
@@ -29,7 +30,7 @@ class StoredMessage:
     mail: dict[str, Any] | None = None
 
 
-_INSERT = insert(messages)
+_INSERT = Insert(messages)
 
 
 class MessageRepository:
@@ -39,27 +40,29 @@ class MessageRepository:
         self._region = region
 
     def add(self, message: StoredMessage) -> None:
-        self._connection.execute(
-            _INSERT,
-            dict(
-                message_id=message.message_id,
-                account_id=message.account_id,
-                region=message.region,
-                configuration_set=message.configuration_set,
-                source=message.source,
-                from_address=parseaddr(message.source)[1].lower(),
-                recipients=_recipients_key(message.destination),
-                destination={k: list(v) for k, v in message.destination.items()},
-                subject=message.subject,
-                tags={k: list(v) for k, v in message.tags.items()},
-                status=message.status,
-                raw=message.raw,
-                mail=message.mail,
-                created_at=message.created_at,
-            ),
+        _INSERT.run(
+            self._connection,
+            [
+                dict(
+                    message_id=message.message_id,
+                    account_id=message.account_id,
+                    region=message.region,
+                    configuration_set=message.configuration_set,
+                    source=message.source,
+                    from_address=address_of(message.source).lower(),
+                    recipients=_recipients_key(message.destination),
+                    destination={k: list(v) for k, v in message.destination.items()},
+                    subject=message.subject,
+                    tags={k: list(v) for k, v in message.tags.items()},
+                    status=message.status,
+                    raw=message.raw,
+                    mail=message.mail,
+                    created_at=message.created_at,
+                ),
+            ],
         )
 
 
 def _recipients_key(destination: Mapping[str, Sequence[str]]) -> str:
-    addresses = [parseaddr(a)[1].lower() for values in destination.values() for a in values]
+    addresses = [address_of(a).lower() for values in destination.values() for a in values]
     return "," + ",".join(addresses) + ","

@@ -12,11 +12,12 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection
 
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.event_destination import RECORD_EVENT_TYPES
 from openses.store import mapping
+from openses.store.queries import Insert
 from openses.store.tables import deliveries, events
 
 PENDING = "pending"
@@ -24,8 +25,8 @@ DELIVERED = "delivered"
 DEAD = "dead"
 
 
-_INSERT_EVENTS = insert(events)
-_INSERT_DELIVERIES = insert(deliveries)
+_INSERT_EVENTS = Insert(events)
+_INSERT_DELIVERIES = Insert(deliveries)
 
 
 class CommitSignal:
@@ -66,8 +67,8 @@ class OutboxRepository:
         if not records:
             return
         self.recorded = True
-        self._connection.execute(
-            _INSERT_EVENTS,
+        _INSERT_EVENTS.run(
+            self._connection,
             [
                 {
                     "account_id": self._account_id,
@@ -99,7 +100,7 @@ class OutboxRepository:
                         )
                     )
         if rows:
-            self._connection.execute(_INSERT_DELIVERIES, rows)
+            _INSERT_DELIVERIES.run(self._connection, rows)
 
     def add_delivery(
         self,
@@ -112,8 +113,8 @@ class OutboxRepository:
     ) -> None:
         """A publication outside event publishing (identity notifications, SNS validation)."""
         self.recorded = True
-        self._connection.execute(
-            _INSERT_DELIVERIES, self._delivery(kind, target, payload, now, message_id=message_id)
+        _INSERT_DELIVERIES.run(
+            self._connection, [self._delivery(kind, target, payload, now, message_id=message_id)]
         )
 
     def _delivery(

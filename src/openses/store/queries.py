@@ -1,4 +1,4 @@
-"""Hot SELECTs, compiled once per dialect and run on the driver's own cursor.
+"""Hot statements, compiled once per dialect and run on the driver's own cursor.
 
 SQLAlchemy's execution path (cache key, execution context, result metadata, events) costs
 several times what a small indexed SELECT costs SQLite. A ``Query`` keeps SQLAlchemy for what
@@ -6,6 +6,10 @@ it does well (building the statement, compiling it for the dialect, converting c
 and skips the rest. It runs inside the caller's transaction, on the same driver connection.
 Should the driver fail, the statement is run again through SQLAlchemy, whose error handling
 (wrapped exceptions, invalidating the pool on a lost connection) then applies as usual.
+
+``Insert`` writes rows the same way on SQLite, where a send's rows are most of its cost. It is
+never run twice: a driver error is raised as the exception SQLAlchemy would have raised.
+PostgreSQL inserts go through SQLAlchemy, whose batching saves the round trips that matter there.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select
+from sqlalchemy import Connection, Select, Table, insert
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.compiler import SQLCompiler
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,15 +62,49 @@ class Query:
         return compiled
 
 
-def _compile(statement: Select[Any], dialect: Dialect) -> _Compiled:
-    compiled = statement.compile(dialect=dialect)
-    binds = compiled.binds
+class Insert:
+    """Whole rows into one table; the columns are those of the rows given (all rows alike)."""
+
+    def __init__(self, table: Table) -> None:
+        self.statement = insert(table)
+        self._compiled: dict[tuple[str, ...], _Compiled] = {}
+
+    def run(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        dialect = connection.dialect
+        if dialect.name != "sqlite":
+            connection.execute(self.statement, list(rows))
+            return
+        columns = tuple(rows[0])
+        compiled = self._compiled.get(columns)
+        if compiled is None:
+            compiled = self._compiled[columns] = _compile(
+                self.statement,
+                dialect,
+                self.statement.compile(dialect=dialect, column_keys=columns),
+            )
+        values = [_bind(compiled, row) for row in rows]
+        try:
+            connection.connection.driver_connection.executemany(  # type: ignore[union-attr]
+                compiled.sql, values
+            )
+        except dialect.loaded_dbapi.Error as error:
+            raise DBAPIError.instance(
+                compiled.sql, values, error, dialect.loaded_dbapi.Error, dialect=dialect
+            ) from error
+
+
+def _compile(statement: Any, dialect: Dialect, compiled: Any = None) -> _Compiled:
+    """``compiled``: the statement already compiled (an INSERT names its columns)."""
+    sql: SQLCompiler = compiled if compiled is not None else statement.compile(dialect=dialect)
+    binds = sql.binds
     bind_processors = tuple(
         (name, processor)
         for name, bind in binds.items()
         if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
     )
-    columns = list(statement.selected_columns)
+    columns = list(statement.selected_columns) if isinstance(statement, Select) else []
     result_processors = tuple(
         (index, processor)
         for index, column in enumerate(columns)
@@ -73,8 +113,8 @@ def _compile(statement: Select[Any], dialect: Dialect) -> _Compiled:
     )
     row = namedtuple("Row", [column.key for column in columns], rename=True)  # type: ignore[misc]
     return _Compiled(
-        sql=compiled.string,
-        positional=tuple(compiled.positiontup or ()) if compiled.positional else None,
+        sql=sql.string,
+        positional=tuple(sql.positiontup or ()) if sql.positional else None,
         defaults={name: bind.value for name, bind in binds.items() if not bind.required},
         bind_processors=bind_processors,
         result_processors=result_processors,
