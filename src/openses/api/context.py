@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from openses.config import Settings
-from openses.store.unit_of_work import UnitOfWork
+from openses.store.unit_of_work import LoopReader, UnitOfWork
 
 
 def utc_now() -> datetime.datetime:
@@ -26,9 +26,13 @@ class RequestContext:
     source_ip: str = "127.0.0.1"
     access_key: str = ""
     clock: Callable[[], datetime.datetime] = utc_now
+    # set when the request runs on the event loop
+    reader: LoopReader | None = None
 
     def reading(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.account_id, self.region, write=False)
+        return UnitOfWork(
+            self.engine, self.account_id, self.region, write=False, reader=self.reader
+        )
 
     def writing(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.account_id, self.region, write=True)

@@ -29,6 +29,7 @@ from openses.protocol.errors import ProtocolError, UnknownOperationError
 from openses.protocol.models import V1, V2, service_model
 from openses.protocol.routing import Router
 from openses.protocol.validation import validate
+from openses.store.unit_of_work import LoopReader
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -72,6 +73,7 @@ class Gateway:
             threads = 0 if engine.dialect.name == "sqlite" else DEFAULT_POSTGRESQL_THREADS
         self._threads = threads
         self._limiters: list[anyio.CapacityLimiter] = []
+        self._reader = LoopReader(engine)
         registry.load()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -94,7 +96,7 @@ class Gateway:
             self._limiters.append(anyio.CapacityLimiter(max(self._threads, 1)))
         return self._limiters[0]
 
-    def _context(self, request: WireRequest, request_id: str) -> RequestContext:
+    def _context(self, request: WireRequest, request_id: str, *, on_loop: bool) -> RequestContext:
         caller = caller_from_headers(
             request.headers.get("authorization"),
             self._settings.access_keys,
@@ -108,6 +110,7 @@ class Gateway:
             engine=self._engine,
             source_ip=request.client_host,
             access_key=caller.access_key,
+            reader=self._reader if on_loop else None,
         )
 
     async def v1(self, request: WireRequest) -> tuple[int, bytes, dict[str, str], bytes]:
@@ -163,9 +166,11 @@ class Gateway:
             raise ProtocolError(
                 "NotImplemented", f"openses does not implement {operation.name} yet.", 501
             )
-        context = self._context(request, request_id)
-        on_loop = self._threads == 0 or operation.name.startswith(_READS)
-        if on_loop and not registry.calls_out(service, operation.name):
+        on_loop = (self._threads == 0 or operation.name.startswith(_READS)) and not (
+            registry.calls_out(service, operation.name)
+        )
+        context = self._context(request, request_id, on_loop=on_loop)
+        if on_loop:
             return registry.call(handler, context, params)
         return await anyio.to_thread.run_sync(
             registry.call, handler, context, params, limiter=self._limiter()
