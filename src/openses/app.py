@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
 from starlette.applications import Starlette
@@ -58,7 +61,17 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Application:
         if settings.dispatch_events
         else None
     )
-    web = Starlette(routes=routes, lifespan=event_dispatcher.lifespan(dispatcher))
+    dispatching = event_dispatcher.lifespan(dispatcher)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: object) -> AsyncIterator[None]:
+        async with dispatching(app):
+            try:
+                yield
+            finally:
+                gateway.close()
+
+    web = Starlette(routes=routes, lifespan=lifespan)
     return Application(gateway, web, engine)
 
 

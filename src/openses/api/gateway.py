@@ -90,6 +90,9 @@ class Gateway:
         await send({"type": "http.response.start", "status": status, "headers": wire_headers})
         await send({"type": "http.response.body", "body": body})
 
+    def close(self) -> None:
+        self._reader.close()
+
     def _limiter(self) -> anyio.CapacityLimiter:
         # Created on first use, inside the event loop that serves the requests.
         if not self._limiters:
