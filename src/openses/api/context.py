@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from openses.config import Settings
-from openses.store.unit_of_work import LoopReader, UnitOfWork
+from openses.store.loop import LoopReader, LoopWriter
+from openses.store.unit_of_work import UnitOfWork
 
 
 def utc_now() -> datetime.datetime:
@@ -28,6 +29,7 @@ class RequestContext:
     clock: Callable[[], datetime.datetime] = utc_now
     # set when the request runs on the event loop
     reader: LoopReader | None = None
+    writer: LoopWriter | None = None
 
     def reading(self) -> UnitOfWork:
         return UnitOfWork(
@@ -35,4 +37,4 @@ class RequestContext:
         )
 
     def writing(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.account_id, self.region, write=True)
+        return UnitOfWork(self.engine, self.account_id, self.region, write=True, writer=self.writer)

@@ -29,7 +29,7 @@ from openses.protocol.errors import ProtocolError, UnknownOperationError
 from openses.protocol.models import V1, V2, service_model
 from openses.protocol.routing import Router
 from openses.protocol.validation import validate
-from openses.store.unit_of_work import LoopReader
+from openses.store.loop import LoopReader, LoopWriter
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -74,6 +74,7 @@ class Gateway:
         self._threads = threads
         self._limiters: list[anyio.CapacityLimiter] = []
         self._reader = LoopReader(engine)
+        self._writer = LoopWriter(engine)
         registry.load()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -91,6 +92,7 @@ class Gateway:
         await send({"type": "http.response.body", "body": body})
 
     def close(self) -> None:
+        self._writer.close()
         self._reader.close()
 
     def _limiter(self) -> anyio.CapacityLimiter:
@@ -114,6 +116,7 @@ class Gateway:
             source_ip=request.client_host,
             access_key=caller.access_key,
             reader=self._reader if on_loop else None,
+            writer=self._writer if on_loop else None,
         )
 
     async def v1(self, request: WireRequest) -> tuple[int, bytes, dict[str, str], bytes]:
@@ -174,7 +177,13 @@ class Gateway:
         )
         context = self._context(request, request_id, on_loop=on_loop)
         if on_loop:
-            return registry.call(handler, context, params)
+            kept = self._writer.kept
+            try:
+                return registry.call(handler, context, params)
+            finally:
+                if self._writer.kept != kept:
+                    # The answer waits for its writes' group commit (store/loop.py).
+                    await self._writer.durable()
         return await anyio.to_thread.run_sync(
             registry.call, handler, context, params, limiter=self._limiter()
         )

@@ -3,7 +3,6 @@ committed."""
 
 from __future__ import annotations
 
-import threading
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -13,55 +12,13 @@ from openses.store import outbox
 from openses.store.account import AccountRepository
 from openses.store.configuration_sets import ConfigurationSetRepository
 from openses.store.identities import IdentityRepository
+from openses.store.loop import LoopReader, LoopWriter, connection_options
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
 from openses.store.tags import TagRepository
 from openses.store.templates import TemplateRepository
 
 Repository = TypeVar("Repository")
-
-
-def _options(connection: Connection, write: bool) -> dict[str, Any]:
-    if not write and connection.dialect.name == "postgresql":
-        # A read needs no BEGIN and ROLLBACK round trips; each statement sees committed data.
-        return {"isolation_level": "AUTOCOMMIT"}
-    return {"openses_write": write}
-
-
-class LoopReader:
-    """One connection kept open for the reads of the thread that first uses it (the event
-    loop's, which runs the reads of every request but those that call out): a pool checkout and
-    return per request cost more than a small read. A unit of work nested in another, or one
-    on any other thread, takes a pooled connection as usual. A connection found invalidated
-    (its PostgreSQL server went away) is replaced at the next read."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._connection: Connection | None = None
-        self._owner: int | None = None
-        self._busy = False
-
-    def take(self) -> Connection | None:
-        if self._busy:
-            return None
-        thread = threading.get_ident()
-        if self._owner is None:
-            self._owner = thread
-        elif self._owner != thread:
-            return None
-        if self._connection is None or self._connection.closed or self._connection.invalidated:
-            connection = self._engine.connect()
-            self._connection = connection.execution_options(**_options(connection, False))
-        self._busy = True
-        return self._connection
-
-    def give_back(self) -> None:
-        self._busy = False
-
-    def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
 
 
 class UnitOfWork:
@@ -75,10 +32,12 @@ class UnitOfWork:
         *,
         write: bool,
         reader: LoopReader | None = None,
+        writer: LoopWriter | None = None,
     ) -> None:
         self._engine = engine
         self._reader = reader if not write else None
-        self._kept: Connection | None = None
+        self._writer = writer if write else None
+        self._lent_by: LoopReader | LoopWriter | None = None
         self.account_id = account_id
         self.region = region
         self._write = write
@@ -91,18 +50,28 @@ class UnitOfWork:
         return self._engine
 
     def __enter__(self) -> UnitOfWork:
-        self._kept = self._reader.take() if self._reader is not None else None
-        connection = self._kept if self._kept is not None else self._engine.connect()
-        self._driver_snapshot = not self._write and connection.dialect.name == "sqlite"
-        if self._driver_snapshot:
-            # A read needs only a snapshot: BEGIN and ROLLBACK go straight to the driver, which
-            # costs a tenth of a SQLAlchemy transaction (statements run through SQLAlchemy join
-            # it: store/database.py begins only outside a transaction).
-            connection.connection.driver_connection.execute("BEGIN")  # type: ignore[union-attr]
+        self._lent_by = None
+        self._driver_snapshot = False
+        connection = self._writer.join() if self._writer is not None else None
+        if connection is not None:
+            self._lent_by = self._writer  # in its savepoint, within the group's transaction
         else:
-            if self._kept is None:
-                connection = connection.execution_options(**_options(connection, self._write))
-            connection.begin()
+            connection = self._reader.take() if self._reader is not None else None
+            if connection is not None:
+                self._lent_by = self._reader
+            else:
+                connection = self._engine.connect()
+                connection = connection.execution_options(
+                    **connection_options(connection, self._write)
+                )
+            self._driver_snapshot = not self._write and connection.dialect.name == "sqlite"
+            if self._driver_snapshot:
+                # A read needs only a snapshot: BEGIN and ROLLBACK go straight to the driver,
+                # which costs a tenth of a SQLAlchemy transaction (statements run through
+                # SQLAlchemy join it: store/database.py begins only outside a transaction).
+                connection.connection.driver_connection.execute("BEGIN")  # type: ignore[union-attr]
+            else:
+                connection.begin()
         self._connection = connection
         self._repositories = {}
         return self
@@ -158,22 +127,30 @@ class UnitOfWork:
     ) -> None:
         connection = self._connection
         assert connection is not None
+        self._connection = None
+        lender, self._lent_by = self._lent_by, None
+        if isinstance(lender, LoopWriter):
+            lender.leave()
+            return
         try:
             if connection.in_transaction():
                 connection.rollback()  # SQLAlchemy's transaction, begun by its own statements
             elif self._driver_snapshot:
                 connection.connection.driver_connection.rollback()  # type: ignore[union-attr]
         finally:
-            self._connection = None
-            if self._kept is not None:
-                self._kept = None
-                self._reader.give_back()  # type: ignore[union-attr]
+            if isinstance(lender, LoopReader):
+                lender.give_back()
             else:
                 connection.close()
 
     def commit(self) -> None:
+        """Make the work durable; within a group (``LoopWriter``), once the group commits."""
         assert self._connection is not None
-        self._connection.commit()
         written: OutboxRepository | None = self._repositories.get(OutboxRepository)
-        if written is not None and written.recorded:
+        recorded = written is not None and written.recorded
+        if isinstance(self._lent_by, LoopWriter):
+            self._lent_by.keep(outbox_recorded=recorded)
+            return
+        self._connection.commit()
+        if recorded:
             outbox.COMMITTED.notify()

@@ -1,0 +1,173 @@
+"""Connections the event loop keeps for the requests it runs itself (SQLite's, and PostgreSQL's
+reads): a pool checkout and return per request cost more than a small statement.
+
+``LoopReader`` lends one open connection to each read in turn. ``LoopWriter`` runs SQLite
+writes in groups: each unit of work is a savepoint inside one shared transaction, committed
+once per turn of the loop, and a request answers only once its group's commit is done. A
+commit writes every page it changed to the WAL, so sends that arrive together and share a
+commit share their pages too. A unit of work that fails rolls back to its savepoint alone; a
+commit that fails fails every request of its group, none of which has answered yet.
+
+Both serve only the thread that first used them, and one unit of work at a time: a unit of
+work on another thread, or nested in another, takes a pooled connection as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from openses.store import outbox
+
+_SAVEPOINT = "openses_unit_of_work"
+
+
+def connection_options(connection: Connection, write: bool) -> dict[str, Any]:
+    if not write and connection.dialect.name == "postgresql":
+        # A read needs no BEGIN and ROLLBACK round trips; each statement sees committed data.
+        return {"isolation_level": "AUTOCOMMIT"}
+    return {"openses_write": write}
+
+
+class _Kept:
+    def __init__(self, engine: Engine, *, write: bool) -> None:
+        self._engine = engine
+        self._write = write
+        self._connection: Connection | None = None
+        self._owner: int | None = None
+        self._busy = False
+
+    def _lend(self) -> Connection | None:
+        if self._busy:
+            return None
+        thread = threading.get_ident()
+        if self._owner is None:
+            self._owner = thread
+        elif self._owner != thread:
+            return None
+        connection = self._connection
+        if connection is None or connection.closed or connection.invalidated:
+            # An invalidated connection (its PostgreSQL server went away) is replaced here.
+            connection = self._engine.connect()
+            connection = connection.execution_options(**connection_options(connection, self._write))
+            self._connection = connection
+        self._busy = True
+        return connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+class LoopReader(_Kept):
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine, write=False)
+
+    def take(self) -> Connection | None:
+        return self._lend()
+
+    def give_back(self) -> None:
+        self._busy = False
+
+
+class LoopWriter(_Kept):
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine, write=True)
+        self._committing: asyncio.Future[None] | None = None
+        self._outbox_recorded = False
+        self._failure: Exception | None = None
+        # how many times work was kept: a request compares it before and after its handler
+        self.kept = 0
+
+    def join(self) -> Connection | None:
+        """The shared connection inside a fresh savepoint, the group's transaction begun if
+        need be; None when it cannot be lent now."""
+        if self._engine.dialect.name != "sqlite":
+            return None
+        connection = self._lend()
+        if connection is None:
+            return None
+        try:
+            if not connection.in_transaction():
+                connection.begin()  # BEGIN IMMEDIATE (store/database.py)
+            self._driver(connection).execute(f"SAVEPOINT {_SAVEPOINT}")
+        except BaseException:
+            self._busy = False
+            raise
+        return connection
+
+    def keep(self, *, outbox_recorded: bool) -> None:
+        """The member's work so far joins the group's commit; its unit of work goes on in a
+        fresh savepoint."""
+        driver = self._driver(self._connection)
+        driver.execute(f"RELEASE {_SAVEPOINT}")
+        self.kept += 1
+        self._outbox_recorded |= outbox_recorded
+        if self._committing is None:
+            self._committing = asyncio.get_running_loop().create_future()
+            asyncio.get_running_loop().call_soon(self._commit)
+        driver.execute(f"SAVEPOINT {_SAVEPOINT}")
+
+    def leave(self) -> None:
+        """Undo what the member did since it last kept its work, and lend the connection out
+        again. With nothing kept by anyone, the transaction ends now, freeing the write lock."""
+        connection = self._connection
+        assert connection is not None
+        try:
+            driver = self._driver(connection)
+            try:
+                driver.execute(f"ROLLBACK TO {_SAVEPOINT}")
+                driver.execute(f"RELEASE {_SAVEPOINT}")
+            except connection.dialect.loaded_dbapi.Error as error:
+                # SQLite ended the whole transaction (an I/O error, say): the group's kept
+                # work, if any, is gone with it.
+                if self._committing is not None:
+                    self._failure = error
+            if self._committing is None and connection.in_transaction():
+                connection.rollback()
+        finally:
+            self._busy = False
+
+    @property
+    def pending(self) -> bool:
+        return self._committing is not None
+
+    async def durable(self) -> None:
+        """Wait for the group's commit; raises what made it fail."""
+        if self._committing is not None:
+            await asyncio.shield(self._committing)
+
+    def close(self) -> None:
+        if self._committing is not None:
+            self._commit()
+        super().close()
+
+    def _commit(self) -> None:
+        committing, self._committing = self._committing, None
+        failure, self._failure = self._failure, None
+        recorded, self._outbox_recorded = self._outbox_recorded, False
+        connection = self._connection
+        if committing is None or connection is None:
+            return
+        try:
+            if failure is not None:
+                raise failure
+            connection.commit()
+        except Exception as error:
+            with contextlib.suppress(Exception):
+                connection.rollback()
+            committing.set_exception(error)
+            return
+        committing.set_result(None)
+        if recorded:
+            outbox.COMMITTED.notify()
+
+    @staticmethod
+    def _driver(connection: Connection | None) -> Any:
+        assert connection is not None
+        return connection.connection.driver_connection
