@@ -159,8 +159,12 @@ class LoopWriter(_Kept):
                 raise failure
             connection.commit()
         except Exception as error:
+            # A failed COMMIT can leave SQLite's transaction open (a deferred constraint): end
+            # it on the driver too, whatever SQLAlchemy thinks of its own.
             with contextlib.suppress(Exception):
                 connection.rollback()
+            with contextlib.suppress(Exception):
+                self._driver(connection).rollback()
             committing.set_exception(error)
             return
         committing.set_result(None)
