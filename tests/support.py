@@ -5,14 +5,18 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
+import httpx
 import pytest
 import uvicorn
 from botocore.config import Config
@@ -111,3 +115,23 @@ def serve_in_thread(settings: Settings) -> Iterator[LiveServer]:
         server.should_exit = True
         thread.join(timeout=10)
         app.engine.dispose()
+
+
+def serve_process(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """``openses serve`` as its own process (one that can be killed), ready to answer."""
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "openses", "serve"],
+            env={**os.environ, **env, "OPENSES_PORT": str(port)},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"openses serve did not start:\n{log.read_text()}")

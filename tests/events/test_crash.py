@@ -13,14 +13,20 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.events.conftest import FAST, publishing_settings
 from tests.events.metrics_text import sample
 from tests.events.peerside import Stream, eventually, firehose_to_s3, s3_lines
 from tests.peer import AwsPeer
-from tests.support import LiveServer, database_url, free_port, serve_in_thread, unique
+from tests.support import (
+    LiveServer,
+    database_url,
+    free_port,
+    serve_in_thread,
+    serve_process,
+    unique,
+)
 
 MESSAGES = 250  # two events each (Send, Delivery), to each of STREAMS destinations
 STREAMS = 4
@@ -97,9 +103,7 @@ def expect(streams: list[Stream], message_ids: set[str]) -> set[Arrival]:
 
 def serve(db_url: str, peer: AwsPeer, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {
-        **os.environ,
         "OPENSES_DATABASE_URL": db_url,
-        "OPENSES_PORT": str(port),
         "OPENSES_AWS_ENDPOINT_URL": peer.url,
         "OPENSES_DELIVERY_BATCH_SIZE": "100",
         "OPENSES_DELIVERY_POLL_SECONDS": "0.05",
@@ -107,22 +111,7 @@ def serve(db_url: str, peer: AwsPeer, port: int, log: Path) -> subprocess.Popen[
         "OPENSES_DELIVERY_BACKOFF_BASE_SECONDS": "0.05",
         "OPENSES_DELIVERY_BACKOFF_MAX_SECONDS": "0.2",
     }
-    with log.open("ab") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "openses", "serve"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"openses serve did not start:\n{log.read_text()}")
+    return serve_process(env, port, log)
 
 
 def test_kill_9_while_dispatching_loses_nothing(db_url: str, peer: AwsPeer, tmp_path: Path) -> None:
