@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from openses.api import destination_shapes
 from openses.domain.configuration_set import ConfigurationSet
-from openses.domain.event_destination import (
-    CloudWatchDestination,
-    DimensionConfiguration,
-    DimensionValueSource,
-    EventBridgeDestination,
-    EventDestination,
-    EventType,
-    KinesisFirehoseDestination,
-    PinpointDestination,
-    SnsDestination,
-    Target,
-)
+from openses.domain.event_destination import EventDestination
 from openses.domain.options import (
     ArchivingOptions,
     DeliveryOptions,
@@ -157,70 +147,8 @@ def configuration_set_wire(configuration_set: ConfigurationSet) -> Wire:
 
 
 def event_destination(name: str, wire: Wire) -> EventDestination:
-    targets: list[Target] = []
-    if "CloudWatchDestination" in wire:
-        targets.append(
-            CloudWatchDestination(
-                dimension_configurations=tuple(
-                    DimensionConfiguration(
-                        dimension_name=d["DimensionName"],
-                        dimension_value_source=DimensionValueSource(d["DimensionValueSource"]),
-                        default_dimension_value=d["DefaultDimensionValue"],
-                    )
-                    for d in wire["CloudWatchDestination"]["DimensionConfigurations"]
-                )
-            )
-        )
-    if "KinesisFirehoseDestination" in wire:
-        firehose = wire["KinesisFirehoseDestination"]
-        targets.append(
-            KinesisFirehoseDestination(
-                iam_role_arn=firehose["IamRoleArn"],
-                delivery_stream_arn=firehose["DeliveryStreamArn"],
-            )
-        )
-    if "SnsDestination" in wire:
-        targets.append(SnsDestination(topic_arn=wire["SnsDestination"]["TopicArn"]))
-    if "EventBridgeDestination" in wire:
-        targets.append(
-            EventBridgeDestination(event_bus_arn=wire["EventBridgeDestination"]["EventBusArn"])
-        )
-    if "PinpointDestination" in wire:
-        targets.append(
-            PinpointDestination(application_arn=wire["PinpointDestination"].get("ApplicationArn"))
-        )
-    return EventDestination.define(
-        name=name,
-        enabled=wire.get("Enabled", False),
-        matching_event_types=tuple(EventType(t) for t in wire.get("MatchingEventTypes", [])),
-        targets=targets,
-    )
+    return destination_shapes.event_destination(destination_shapes.V2, name, wire)
 
 
 def event_destination_wire(destination: EventDestination) -> Wire:
-    wire: Wire = {
-        "Name": destination.name,
-        "Enabled": destination.enabled,
-        "MatchingEventTypes": list(destination.matching_event_types),
-    }
-    match destination.target:
-        case CloudWatchDestination(dimension_configurations=dimensions):
-            wire["CloudWatchDestination"] = {
-                "DimensionConfigurations": [
-                    {
-                        "DimensionName": d.dimension_name,
-                        "DimensionValueSource": d.dimension_value_source,
-                        "DefaultDimensionValue": d.default_dimension_value,
-                    }
-                    for d in dimensions
-                ]
-            }
-        case KinesisFirehoseDestination(iam_role_arn=role, delivery_stream_arn=stream):
-            wire["KinesisFirehoseDestination"] = {"IamRoleArn": role, "DeliveryStreamArn": stream}
-        case SnsDestination(topic_arn=topic):
-            wire["SnsDestination"] = {"TopicArn": topic}
-        case EventBridgeDestination(event_bus_arn=bus):
-            wire["EventBridgeDestination"] = {"EventBusArn": bus}
-        case PinpointDestination(application_arn=application):
-            wire["PinpointDestination"] = _drop_none({"ApplicationArn": application})
-    return wire
+    return destination_shapes.event_destination_wire(destination_shapes.V2, destination)
