@@ -111,6 +111,35 @@ def test_delete_removes_the_set(sesv2: Any) -> None:
         sesv2.delete_configuration_set(ConfigurationSetName=name)
 
 
+def test_a_set_recreated_after_delete_has_no_old_destinations(sesv2: Any) -> None:
+    name = unique("cs")
+    sesv2.create_configuration_set(ConfigurationSetName=name)
+    sesv2.create_configuration_set_event_destination(
+        ConfigurationSetName=name,
+        EventDestinationName="metrics",
+        EventDestination={
+            "Enabled": True,
+            "MatchingEventTypes": ["SEND"],
+            "CloudWatchDestination": {
+                "DimensionConfigurations": [
+                    {
+                        "DimensionName": "campaign",
+                        "DimensionValueSource": "MESSAGE_TAG",
+                        "DefaultDimensionValue": "none",
+                    }
+                ]
+            },
+        },
+    )
+    sesv2.delete_configuration_set(ConfigurationSetName=name)
+    sesv2.create_configuration_set(ConfigurationSetName=name)
+    try:
+        got = sesv2.get_configuration_set_event_destinations(ConfigurationSetName=name)
+        assert got["EventDestinations"] == []
+    finally:
+        sesv2.delete_configuration_set(ConfigurationSetName=name)
+
+
 def test_sending_reenabled_is_a_fresh_start(sesv2: Any, make_set: Callable[..., str]) -> None:
     name = make_set()
     before = datetime.datetime.now(datetime.UTC)

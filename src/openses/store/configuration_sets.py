@@ -44,13 +44,9 @@ _COUNT = Query(select(func.count().label("count")).select_from(configuration_set
 _LOCK_SCOPE = text("SELECT pg_advisory_xact_lock(hashtext(:scope))")
 _INSERT_SET = insert(configuration_sets)
 _UPDATE_SET = update(configuration_sets).where(configuration_sets.c.id == bindparam("set_id"))
-_DELETE_SET = delete(configuration_sets).where(configuration_sets.c.id == bindparam("set_id"))
 _INSERT_DESTINATION = insert(event_destinations)
 _UPDATE_DESTINATION = update(event_destinations).where(
     event_destinations.c.id == bindparam("destination_id")
-)
-_DELETE_DESTINATIONS = delete(event_destinations).where(
-    event_destinations.c.configuration_set_id == bindparam("set_id")
 )
 _LIST_NAMES = Query(
     select(configuration_sets.c.name)
@@ -145,7 +141,7 @@ class ConfigurationSetRepository(ScopedRepository):
             raise ConfigurationSetAlreadyExists(configuration_set.name) from None
         for destination in configuration_set.event_destinations:
             self._insert_destination(set_id, configuration_set.name, destination)
-        self._tags.replace(self._arn(configuration_set.name), configuration_set.tags)
+        self._tags.add(self._arn(configuration_set.name), configuration_set.tags)
 
     def exists(self, name: str) -> bool:
         return _SELECT_ID.first(self._connection, {**self._scope_params, "name": name}) is not None
@@ -210,10 +206,7 @@ class ConfigurationSetRepository(ScopedRepository):
         self._tags.replace(self._arn(configuration_set.name), configuration_set.tags)
 
     def remove(self, name: str) -> None:
-        set_id = self._id(name)
-        self._connection.execute(_DELETE_DESTINATIONS, {"set_id": set_id})
-        self._connection.execute(_DELETE_SET, {"set_id": set_id})
-        self._tags.replace(self._arn(name), [])
+        self._remove_tagged(name, ConfigurationSetNotFound)
 
     def _id(self, name: str) -> int:
         row = _SELECT_ID.first(self._connection, {**self._scope_params, "name": name})

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 
 from openses.domain.errors import IdentityAlreadyExists, IdentityNotFound
 from openses.domain.feedback import FeedbackSettings, NotificationType
@@ -108,12 +108,7 @@ class IdentityRepository(ScopedRepository):
         self._tags.replace(self._arn(identity.name), identity.tags)
 
     def remove(self, name: str) -> None:
-        result = self._connection.execute(
-            delete(identities).where(self._scope(), identities.c.name == name)
-        )
-        if result.rowcount == 0:
-            raise IdentityNotFound(name)
-        self._tags.replace(self._arn(name), [])
+        self._remove_tagged(name, IdentityNotFound)
 
 
 def _row_values(identity: EmailIdentity) -> dict[str, Any]:

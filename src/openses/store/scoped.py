@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Connection, Table, insert
+from sqlalchemy import ColumnElement, Connection, Table, delete, insert
 from sqlalchemy.exc import IntegrityError
 
 from openses.domain.options import Tag
@@ -46,4 +46,13 @@ class ScopedRepository:
             self._connection.execute(insert(self.table), row)
         except IntegrityError:
             raise taken(name) from None
-        self._tags.replace(self._arn(name), tags)
+        self._tags.add(self._arn(name), tags)
+
+    def _remove_tagged(self, name: str, missing: Callable[[str], Exception]) -> None:
+        """Delete the row (its dependent rows go with it, ON DELETE CASCADE) and its tags;
+        ``missing(name)`` is raised when there is no such row."""
+        table = self.table
+        result = self._connection.execute(delete(table).where(self._scope(), table.c.name == name))
+        if result.rowcount == 0:
+            raise missing(name)
+        self._tags.clear(self._arn(name))

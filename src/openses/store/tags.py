@@ -23,12 +23,20 @@ class TagRepository:
     def get(self, arn: str) -> list[Tag]:
         return [Tag(row.key, row.value) for row in _SELECT.all(self._connection, {"arn": arn})]
 
-    def replace(self, arn: str, tags: list[Tag]) -> None:
-        if self.get(arn) == tags:
-            return
-        self._connection.execute(_DELETE, {"arn": arn})
+    def add(self, arn: str, tags: list[Tag]) -> None:
+        """The tags of a resource created in this unit of work: it has none yet, since removing
+        a resource clears its tags."""
         if tags:
             self._connection.execute(
                 insert(resource_tags),
                 [{"resource_arn": arn, "key": tag.key, "value": tag.value} for tag in tags],
             )
+
+    def clear(self, arn: str) -> None:
+        self._connection.execute(_DELETE, {"arn": arn})
+
+    def replace(self, arn: str, tags: list[Tag]) -> None:
+        if self.get(arn) == tags:
+            return
+        self.clear(arn)
+        self.add(arn, tags)

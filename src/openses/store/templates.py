@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, select, update
+from sqlalchemy import Row, select, update
 
 from openses.domain.errors import TemplateAlreadyExists, TemplateNotFound
 from openses.domain.template import EmailTemplate
@@ -41,12 +41,7 @@ class TemplateRepository(ScopedRepository):
         self._tags.replace(self._arn(template.name), template.tags)
 
     def remove(self, name: str) -> None:
-        result = self._connection.execute(
-            delete(templates).where(self._scope(), templates.c.name == name)
-        )
-        if result.rowcount == 0:
-            raise TemplateNotFound(name)
-        self._tags.replace(self._arn(name), [])
+        self._remove_tagged(name, TemplateNotFound)
 
     def list(self, *, after: str | None, limit: int) -> list[EmailTemplate]:
         """Templates in name order, without their tags."""
