@@ -54,6 +54,9 @@ def _run(plan: Plan, wanted: list[str], tmp: Path) -> report.Run:
     machine_text = machine.describe()
     with processes.static_responder() as static:
         static_result = load.run(static.url, "static", plan.api_seconds)
+    with processes.bare_uvicorn() as bare:
+        load.run(bare.url, "get", min(1.0, plan.api_seconds))  # warm-up
+        bare_result = load.run(bare.url, "get", plan.api_seconds)
     skipped: dict[str, str] = {}
     if "postgresql" in wanted and (problem := stores.postgres_problem()):
         skipped["postgresql"] = problem
@@ -73,6 +76,7 @@ def _run(plan: Plan, wanted: list[str], tmp: Path) -> report.Run:
         machine=machine_text,
         mode=plan.mode,
         static=static_result,
+        bare=bare_result,
         moto_api=moto_api,
         moto_send=moto_send,
         moto_rss_mb=moto_rss,

@@ -86,6 +86,26 @@ def static_responder() -> Iterator[Server]:
 
 
 @contextlib.contextmanager
+def bare_uvicorn() -> Iterator[Server]:
+    """uvicorn as ``openses serve`` runs it, serving bench/bare_asgi.py."""
+    port = free_port()
+    command = [
+        str(VENV_BIN / "uvicorn"),
+        "bench.bare_asgi:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    url = f"http://127.0.0.1:{port}"
+    with _running("bare uvicorn", command, dict(os.environ), url, "/", None) as server:
+        yield server
+
+
+@contextlib.contextmanager
 def _running(
     name: str,
     command: list[str],

@@ -26,6 +26,7 @@ class Run:
     machine: str
     mode: str
     static: load.Result
+    bare: load.Result  # uvicorn serving bench/bare_asgi.py, loaded with the Get request
     moto_api: dict[str, load.Result]
     moto_send: SendResult
     moto_rss_mb: float
@@ -67,7 +68,12 @@ def _generator(run: Run) -> str:
         "Load generator: wrk 4.1 (C, epoll; Lua script bench/wrk/ses.lua), 16 connections, one "
         "thread per connection, in its own process. Against a minimal static responder "
         f"(bench/static_server.py) it drives {run.static.per_second:,.0f} req/s "
-        f"(p50/p99 {_latency(run.static)} ms)."
+        f"(p50/p99 {_latency(run.static)} ms).\n\n"
+        "Ceiling of the server stack: uvicorn as openses runs it (uvloop, httptools, no access "
+        "log), serving a bare ASGI function that answers a fixed body (bench/bare_asgi.py), "
+        f"does {run.bare.per_second:,.0f} req/s under the Get request (p50/p99 "
+        f"{_latency(run.bare)} ms): no app in one such process answers more. 30x moto's Get "
+        f"would be {30 * run.moto_api['get'].per_second:,.0f} req/s."
     )
 
 
