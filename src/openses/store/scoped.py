@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Connection, Table, delete, insert
+from sqlalchemy import ColumnElement, Connection, Delete, Table, bindparam, delete, insert
 from sqlalchemy.exc import IntegrityError
 
 from openses.domain.options import Tag
@@ -51,8 +51,23 @@ class ScopedRepository:
     def _remove_tagged(self, name: str, missing: Callable[[str], Exception]) -> None:
         """Delete the row (its dependent rows go with it, ON DELETE CASCADE) and its tags;
         ``missing(name)`` is raised when there is no such row."""
-        table = self.table
-        result = self._connection.execute(delete(table).where(self._scope(), table.c.name == name))
-        if result.rowcount == 0:
+        params = {**self._scope_params, "name": name}
+        if self._connection.execute(_removal(self.table), params).rowcount == 0:
             raise missing(name)
-        self._tags.clear(self._arn(name))
+        self._tags.replace(self._arn(name), [])
+
+
+_REMOVALS: dict[str, Delete] = {}
+
+
+def _removal(table: Table) -> Delete:
+    """The table's DELETE by account, region and name, built once."""
+    statement = _REMOVALS.get(table.name)
+    if statement is None:
+        columns = table.c
+        statement = _REMOVALS[table.name] = delete(table).where(
+            columns.account_id == bindparam("account_id"),
+            columns.region == bindparam("region"),
+            columns.name == bindparam("name"),
+        )
+    return statement

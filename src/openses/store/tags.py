@@ -32,11 +32,8 @@ class TagRepository:
                 [{"resource_arn": arn, "key": tag.key, "value": tag.value} for tag in tags],
             )
 
-    def clear(self, arn: str) -> None:
-        self._connection.execute(_DELETE, {"arn": arn})
-
     def replace(self, arn: str, tags: list[Tag]) -> None:
         if self.get(arn) == tags:
             return
-        self.clear(arn)
+        self._connection.execute(_DELETE, {"arn": arn})
         self.add(arn, tags)
