@@ -165,7 +165,7 @@ class DispatcherThread:
 
     def stop(self, timeout: float = 30.0) -> None:
         self._stop.set()
-        outbox.COMMITTED.notify()  # end the wait now rather than at the next poll
+        outbox.COMMITTED.set()  # end the wait now rather than at the next poll
         self._thread.join(timeout)
         self._dispatcher.close()
 

@@ -29,14 +29,12 @@ from openses.domain.event_destination import EventDestination, EventType
 from openses.domain.options import Tag
 from openses.store import mapping
 from openses.store.queries import Query
-from openses.store.scoped import ScopedRepository
+from openses.store.scoped import ScopedRepository, in_scope
 from openses.store.tables import configuration_sets, event_destinations, resource_tags
 
 # Statements are built once: building SQLAlchemy expressions per request costs more than
 # running them.
-_IN_SCOPE = (configuration_sets.c.account_id == bindparam("account_id")) & (
-    configuration_sets.c.region == bindparam("region")
-)
+_IN_SCOPE = in_scope(configuration_sets)
 _NAMED = _IN_SCOPE & (configuration_sets.c.name == bindparam("name"))
 _SELECT_SET_FOR_UPDATE = Query(select(configuration_sets).where(_NAMED).with_for_update())
 _SELECT_ID = Query(select(configuration_sets.c.id).where(_NAMED))

@@ -49,6 +49,11 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=20, max_overflow=10, pool_recycle=1800, **_JSON_CODEC)
 
 
+def driver(connection: Connection) -> Any:
+    """The DB-API connection under ``connection``, for statements run past SQLAlchemy."""
+    return connection.connection.driver_connection
+
+
 def reading(engine: Engine) -> Connection:
     """A connection for reads only: on SQLite it does not queue behind the write lock."""
     return engine.connect().execution_options(openses_write=False)
@@ -67,12 +72,12 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 def _begin_sqlite(connection: Connection) -> None:
     """Writers begin IMMEDIATE: a deferred writer that must upgrade its lock fails at once."""
-    driver = connection.connection.driver_connection
-    if driver.in_transaction:  # type: ignore[union-attr]
+    sqlite = driver(connection)
+    if sqlite.in_transaction:
         return  # a read's snapshot, begun on the driver by the unit of work
     write = connection.get_execution_options().get("openses_write", True)
     # Straight to the driver: SQLAlchemy's statement machinery costs ten times the BEGIN itself.
-    driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")  # type: ignore[union-attr]
+    sqlite.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def migrate(engine: Engine) -> None:

@@ -12,15 +12,13 @@ from openses.domain.errors import IdentityAlreadyExists, IdentityNotFound
 from openses.domain.feedback import FeedbackSettings, NotificationType
 from openses.domain.identity import EmailIdentity, IdentityKind, VerificationStatus
 from openses.store.queries import Query
-from openses.store.scoped import ScopedRepository
+from openses.store.scoped import ScopedRepository, in_scope
 from openses.store.tables import identities
 
 # Built once: the send path looks identities up on every message. An address and its parent
 # domains rarely make more than a few names: up to _SLOTS go through a fixed statement (the
 # last name repeated to fill it), more through an expanding IN.
-_IN_SCOPE = (identities.c.account_id == bindparam("account_id")) & (
-    identities.c.region == bindparam("region")
-)
+_IN_SCOPE = in_scope(identities)
 _FIND_IGNORING_CASE = select(identities).where(
     _IN_SCOPE, func.lower(identities.c.name).in_(bindparam("names", expanding=True))
 )

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from openses.store import outbox
+from openses.store.database import driver
 
 _SAVEPOINT = "openses_unit_of_work"
 
@@ -95,7 +96,7 @@ class LoopWriter(_Kept):
         try:
             if not connection.in_transaction():
                 connection.begin()  # BEGIN IMMEDIATE (store/database.py)
-            self._driver(connection).execute(f"SAVEPOINT {_SAVEPOINT}")
+            driver(connection).execute(f"SAVEPOINT {_SAVEPOINT}")
         except BaseException:
             self._busy = False
             raise
@@ -104,14 +105,14 @@ class LoopWriter(_Kept):
     def keep(self, *, outbox_recorded: bool) -> None:
         """The member's work so far joins the group's commit; its unit of work goes on in a
         fresh savepoint."""
-        driver = self._driver(self._connection)
-        driver.execute(f"RELEASE {_SAVEPOINT}")
+        sqlite = driver(self._in_use())
+        sqlite.execute(f"RELEASE {_SAVEPOINT}")
         self.kept += 1
         self._outbox_recorded |= outbox_recorded
         if self._committing is None:
             self._committing = asyncio.get_running_loop().create_future()
             asyncio.get_running_loop().call_soon(self._commit)
-        driver.execute(f"SAVEPOINT {_SAVEPOINT}")
+        sqlite.execute(f"SAVEPOINT {_SAVEPOINT}")
 
     def leave(self) -> None:
         """Undo what the member did since it last kept its work, and lend the connection out
@@ -119,10 +120,10 @@ class LoopWriter(_Kept):
         connection = self._connection
         assert connection is not None
         try:
-            driver = self._driver(connection)
+            sqlite = driver(connection)
             try:
-                driver.execute(f"ROLLBACK TO {_SAVEPOINT}")
-                driver.execute(f"RELEASE {_SAVEPOINT}")
+                sqlite.execute(f"ROLLBACK TO {_SAVEPOINT}")
+                sqlite.execute(f"RELEASE {_SAVEPOINT}")
             except connection.dialect.loaded_dbapi.Error as error:
                 # SQLite ended the whole transaction (an I/O error, say): the group's kept
                 # work, if any, is gone with it.
@@ -164,14 +165,13 @@ class LoopWriter(_Kept):
             with contextlib.suppress(Exception):
                 connection.rollback()
             with contextlib.suppress(Exception):
-                self._driver(connection).rollback()
+                driver(connection).rollback()
             committing.set_exception(error)
             return
         committing.set_result(None)
         if recorded:
-            outbox.COMMITTED.notify()
+            outbox.COMMITTED.set()
 
-    @staticmethod
-    def _driver(connection: Connection | None) -> Any:
-        assert connection is not None
-        return connection.connection.driver_connection
+    def _in_use(self) -> Connection:
+        assert self._connection is not None, "the connection is not lent"
+        return self._connection

@@ -29,24 +29,9 @@ _INSERT_EVENTS = Insert(events)
 _INSERT_DELIVERIES = Insert(deliveries)
 
 
-class CommitSignal:
-    """Set when a unit of work commits outbox rows, so that a dispatcher in the same process
-    wakes at once instead of at its next poll. Other processes still find the rows by polling."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def notify(self) -> None:
-        self._event.set()
-
-    def clear(self) -> None:
-        self._event.clear()
-
-    def wait(self, timeout: float) -> None:
-        self._event.wait(timeout)
-
-
-COMMITTED = CommitSignal()
+# Set when a unit of work commits outbox rows, so that a dispatcher in the same process wakes
+# at once instead of at its next poll. Other processes still find the rows by polling.
+COMMITTED = threading.Event()
 
 
 class OutboxRepository:

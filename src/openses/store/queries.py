@@ -24,6 +24,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from openses.store.database import driver
+
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
@@ -43,9 +45,7 @@ class Query:
     def all(self, connection: Connection, params: Mapping[str, Any]) -> list[Any]:
         compiled = self._for(connection.dialect)
         try:
-            cursor = connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-                compiled.sql, _bind(compiled, params)
-            )
+            cursor = driver(connection).execute(compiled.sql, _bind(compiled, params))
             raw_rows = cursor.fetchall()
         except connection.dialect.loaded_dbapi.Error:
             return list(connection.execute(self.statement, dict(params)).all())
@@ -86,9 +86,7 @@ class Insert:
             )
         values = [_bind(compiled, row) for row in rows]
         try:
-            connection.connection.driver_connection.executemany(  # type: ignore[union-attr]
-                compiled.sql, values
-            )
+            driver(connection).executemany(compiled.sql, values)
         except dialect.loaded_dbapi.Error as error:
             raise DBAPIError.instance(
                 compiled.sql, values, error, dialect.loaded_dbapi.Error, dialect=dialect

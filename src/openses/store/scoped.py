@@ -14,9 +14,21 @@ from openses.domain.tags import ResourceArn
 from openses.store.tags import TagRepository
 
 
+def in_scope(table: Table) -> ColumnElement[bool]:
+    """The rows of one account and region, both bound by name, for statements built once."""
+    return (table.c.account_id == bindparam("account_id")) & (table.c.region == bindparam("region"))
+
+
 class ScopedRepository:
     table: ClassVar[Table]
     resource_type: ClassVar[str]  # as in the resource's ARN: identity, template, ...
+    _removal: ClassVar[Delete]  # by account, region and name, built once per repository
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._removal = delete(cls.table).where(
+            in_scope(cls.table), cls.table.c.name == bindparam("name")
+        )
 
     def __init__(self, connection: Connection, account_id: str, region: str) -> None:
         self._connection = connection
@@ -52,22 +64,6 @@ class ScopedRepository:
         """Delete the row (its dependent rows go with it, ON DELETE CASCADE) and its tags;
         ``missing(name)`` is raised when there is no such row."""
         params = {**self._scope_params, "name": name}
-        if self._connection.execute(_removal(self.table), params).rowcount == 0:
+        if self._connection.execute(self._removal, params).rowcount == 0:
             raise missing(name)
         self._tags.replace(self._arn(name), [])
-
-
-_REMOVALS: dict[str, Delete] = {}
-
-
-def _removal(table: Table) -> Delete:
-    """The table's DELETE by account, region and name, built once."""
-    statement = _REMOVALS.get(table.name)
-    if statement is None:
-        columns = table.c
-        statement = _REMOVALS[table.name] = delete(table).where(
-            columns.account_id == bindparam("account_id"),
-            columns.region == bindparam("region"),
-            columns.name == bindparam("name"),
-        )
-    return statement

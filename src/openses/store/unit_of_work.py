@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine
 from openses.store import outbox
 from openses.store.account import AccountRepository
 from openses.store.configuration_sets import ConfigurationSetRepository
+from openses.store.database import driver
 from openses.store.identities import IdentityRepository
 from openses.store.loop import LoopReader, LoopWriter, connection_options
 from openses.store.messages import MessageRepository
@@ -69,7 +70,7 @@ class UnitOfWork:
                 # A read needs only a snapshot: BEGIN and ROLLBACK go straight to the driver,
                 # which costs a tenth of a SQLAlchemy transaction (statements run through
                 # SQLAlchemy join it: store/database.py begins only outside a transaction).
-                connection.connection.driver_connection.execute("BEGIN")  # type: ignore[union-attr]
+                driver(connection).execute("BEGIN")
             else:
                 connection.begin()
         self._connection = connection
@@ -136,7 +137,7 @@ class UnitOfWork:
             if connection.in_transaction():
                 connection.rollback()  # SQLAlchemy's transaction, begun by its own statements
             elif self._driver_snapshot:
-                connection.connection.driver_connection.rollback()  # type: ignore[union-attr]
+                driver(connection).rollback()
         finally:
             if isinstance(lender, LoopReader):
                 lender.give_back()
@@ -153,4 +154,4 @@ class UnitOfWork:
             return
         self._connection.commit()
         if recorded:
-            outbox.COMMITTED.notify()
+            outbox.COMMITTED.set()
