@@ -17,7 +17,7 @@ from openses.api.gateway import Gateway, Receive, Scope, Send, is_aws_path
 from openses.config import Settings
 from openses.events import dispatcher as event_dispatcher
 from openses.events.metrics import DeliveryMetrics, OutboxCollector
-from openses.store.database import make_engine, migrate
+from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.tracking import links as tracking_links
 from openses.web.admin import Admin
 from openses.web.deliveries import DeadLetters
@@ -33,7 +33,8 @@ async def health(_request: Request) -> Response:
 def create_app(settings: Settings, engine: Engine | None = None) -> Application:
     engine = engine if engine is not None else make_engine(settings.database_url)
     migrate(engine)
-    gateway = Gateway(settings, engine)
+    loop_engine = make_loop_engine(engine)
+    gateway = Gateway(settings, engine, loop_engine)
     admin = Admin(settings, engine)
     inbox = MessagesEndpoints(engine)
     registry = CollectorRegistry()
@@ -41,6 +42,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Application:
     registry.register(OutboxCollector(engine))
     dead_letters = DeadLetters(engine)
     tracker = tracking_links.install(engine, settings, utc_now)
+    if loop_engine is not None:
+        tracking_links.share(tracker, loop_engine.sync_engine)
     tracking = TrackingEndpoints(engine, tracker.keyring, settings.trusted_proxies, utc_now)
     routes = [
         Route("/health", health, methods=["GET"]),
@@ -69,7 +72,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Application:
             try:
                 yield
             finally:
-                gateway.close()
+                await gateway.aclose()
 
     web = Starlette(routes=routes, lifespan=lifespan)
     return Application(gateway, web, engine)

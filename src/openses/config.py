@@ -53,9 +53,9 @@ class Settings:
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     # uvicorn's line per request; off by default because it costs more than a request.
     access_log: bool = False
-    # Threads that run API handlers; 0 runs them on the event loop. None: 0 for SQLite, 4 for
-    # PostgreSQL (api/gateway.py says why).
-    database_threads: int | None = None
+    # Threads that run API handlers that write; 0 (the default) runs them on the event loop
+    # (api/gateway.py says why).
+    database_threads: int = 0
 
     @classmethod
     def from_environ(

@@ -88,10 +88,15 @@ def test_answers_wait_for_the_commit_they_share(tmp_path: Path) -> None:
         after = watcher.execute("PRAGMA data_version").fetchone()[0]
         assert 0 < after - before < SENDS  # the sends shared commits
 
+    async def scenario_then_close() -> None:
+        try:
+            await scenario()
+        finally:
+            await app.gateway.aclose()
+
     try:
-        asyncio.run(scenario())
+        asyncio.run(scenario_then_close())
     finally:
-        app.gateway.close()
         app.engine.dispose()
         watcher.close()
     assert visible_when_answered == [True] * SENDS

@@ -153,16 +153,23 @@ def test_a_group_that_kept_nothing_frees_the_write_lock_at_once(
 
 def test_only_the_first_thread_borrows(database: tuple[Engine, Path]) -> None:
     engine, _ = database
-    writer, reader = LoopWriter(engine), LoopReader(engine)
-    assert reader.take() is not None
-    reader.give_back()
+    writer, reader = LoopWriter(engine), LoopReader(engine, most=2)
+    first = reader.take()
+    assert first is not None
+    reader.give_back(first)
     elsewhere: list[object] = []
     thread = threading.Thread(target=lambda: elsewhere.append(reader.take()))
     thread.start()
     thread.join()
     assert elsewhere == [None]
-    assert reader.take() is not None
-    assert reader.take() is None  # one unit of work at a time: a nested one takes the pool
-    reader.give_back()
+    assert reader.take() is first  # kept open between units of work
+    second = reader.take()  # a unit of work nested in (or, on PostgreSQL, beside) the first
+    assert second is not None
+    assert second is not first
+    assert reader.take() is None  # beyond ``most`` at once, units of work take the pool
+    reader.give_back(second)
+    reader.give_back(first)
     writer.close()
     reader.close()
+    assert first.closed
+    assert second.closed

@@ -1,17 +1,22 @@
 """store/queries.Query and Insert read and write what SQLAlchemy's own execution does, on both
-stores."""
+stores, and (Query) on PostgreSQL's loop engine too: asyncpg under SQLAlchemy's greenlet adapter,
+as the event loop runs it (store/database.make_loop_engine)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, bindparam, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.util import greenlet_spawn
 
-from openses.store.database import make_engine, migrate
+from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.store.queries import Insert, Query
 from openses.store.tables import configuration_sets, event_destinations, messages, resource_tags
 from tests.support import database_url
@@ -23,40 +28,72 @@ CREATED = datetime.datetime(2026, 5, 1, 12, 30, 15, 123000, tzinfo=datetime.UTC)
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     with database_url(request.param, str(tmp_path)) as url:
         engine = make_engine(url)
-        migrate(engine)
-        with engine.begin() as connection:
-            set_id = connection.execute(
-                insert(configuration_sets).values(
-                    account_id="111122223333",
-                    region="eu-west-1",
-                    name="typed",
-                    created_at=CREATED,
-                    sending_enabled=False,
-                    tracking_options=None,
-                    delivery_options={"TlsPolicy": "REQUIRE", "MaxDeliverySeconds": 300},
-                    reputation_options={"ReputationMetricsEnabled": True},
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
-            connection.execute(
-                insert(event_destinations),
-                [
-                    {
-                        "configuration_set_id": set_id,
-                        "name": name,
-                        "enabled": index % 2 == 0,
-                        "matching_event_types": ["SEND", "BOUNCE"],
-                        "kind": "sns",
-                        "target": {"TopicArn": f"arn:aws:sns:eu-west-1:111122223333:{name}"},
-                    }
-                    for index, name in enumerate(["b-second", "a-first"])
-                ],
-            )
-            connection.execute(
-                insert(resource_tags),
-                [{"resource_arn": "arn:x", "key": "k", "value": "ünïcode"}],
-            )
+        _fill(engine)
         yield engine
         engine.dispose()
+
+
+@dataclass(frozen=True)
+class Store:
+    """An engine, and how code using it runs: directly, or inside the event loop's greenlet."""
+
+    engine: Engine
+    run: Callable[[Callable[[], Any]], Any]
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "postgresql-asyncio"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    backend = request.param.removesuffix("-asyncio")
+    with database_url(backend, str(tmp_path)) as url:
+        engine = make_engine(url)
+        _fill(engine)
+        loop_engine = make_loop_engine(engine) if request.param.endswith("-asyncio") else None
+        if loop_engine is None:
+            yield Store(engine, lambda work: work())
+        else:
+            loop = asyncio.new_event_loop()
+            yield Store(
+                loop_engine.sync_engine,
+                lambda work: loop.run_until_complete(greenlet_spawn(work)),
+            )
+            loop.run_until_complete(loop_engine.dispose())
+            loop.close()
+        engine.dispose()
+
+
+def _fill(engine: Engine) -> None:
+    migrate(engine)
+    with engine.begin() as connection:
+        set_id = connection.execute(
+            insert(configuration_sets).values(
+                account_id="111122223333",
+                region="eu-west-1",
+                name="typed",
+                created_at=CREATED,
+                sending_enabled=False,
+                tracking_options=None,
+                delivery_options={"TlsPolicy": "REQUIRE", "MaxDeliverySeconds": 300},
+                reputation_options={"ReputationMetricsEnabled": True},
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+        connection.execute(
+            insert(event_destinations),
+            [
+                {
+                    "configuration_set_id": set_id,
+                    "name": name,
+                    "enabled": index % 2 == 0,
+                    "matching_event_types": ["SEND", "BOUNCE"],
+                    "kind": "sns",
+                    "target": {"TopicArn": f"arn:aws:sns:eu-west-1:111122223333:{name}"},
+                }
+                for index, name in enumerate(["b-second", "a-first"])
+            ],
+        )
+        connection.execute(
+            insert(resource_tags),
+            [{"resource_arn": "arn:x", "key": "k", "value": "ünïcode"}],
+        )
 
 
 STATEMENTS = {
@@ -90,19 +127,56 @@ STATEMENTS = {
 
 
 @pytest.mark.parametrize("label", STATEMENTS)
-def test_rows_equal_sqlalchemys(engine: Engine, label: str) -> None:
+def test_rows_equal_sqlalchemys(store: Store, label: str) -> None:
     statement, params = STATEMENTS[label]
-    with engine.connect() as connection, connection.begin():
-        expected = [tuple(row) for row in connection.execute(statement, params)]
-        got = Query(statement).all(connection, params)
-    assert [tuple(row) for row in got] == expected
+
+    def both() -> tuple[list[Any], list[Any]]:
+        with store.engine.connect() as connection, connection.begin():
+            expected = [tuple(row) for row in connection.execute(statement, params)]
+            got = Query(statement).all(connection, params)
+        return expected, [tuple(row) for row in got]
+
+    expected, got = store.run(both)
+    assert got == expected
     assert label == "no match" or expected
 
 
-def test_values_keep_their_python_types(engine: Engine) -> None:
+def test_one_query_serves_both_postgresql_drivers(tmp_path: Path) -> None:
+    """psycopg and asyncpg take different parameter styles: a Query compiles for each."""
+    query = Query(
+        select(configuration_sets.c.name).where(configuration_sets.c.name == bindparam("n"))
+    )
+    with database_url("postgresql", str(tmp_path)) as url:
+        engine = make_engine(url)
+        _fill(engine)
+        loop_engine = make_loop_engine(engine)
+        assert loop_engine is not None
+
+        def first_name(on: Engine) -> Any:
+            with on.connect() as connection:
+                return query.first(connection, {"n": "typed"})
+
+        loop = asyncio.new_event_loop()
+        try:
+            for _ in range(2):  # the second round reuses what each compiled
+                assert first_name(engine) == ("typed",)
+                assert loop.run_until_complete(
+                    greenlet_spawn(first_name, loop_engine.sync_engine)
+                ) == ("typed",)
+        finally:
+            loop.run_until_complete(loop_engine.dispose())
+            loop.close()
+            engine.dispose()
+
+
+def test_values_keep_their_python_types(store: Store) -> None:
     query = Query(select(configuration_sets).where(configuration_sets.c.name == bindparam("n")))
-    with engine.connect() as connection, connection.begin():
-        row = query.first(connection, {"n": "typed"})
+
+    def read() -> Any:
+        with store.engine.connect() as connection, connection.begin():
+            return query.first(connection, {"n": "typed"})
+
+    row = store.run(read)
     assert row is not None
     assert row.sending_enabled is False
     assert row.delivery_options == {"TlsPolicy": "REQUIRE", "MaxDeliverySeconds": 300}
@@ -110,20 +184,22 @@ def test_values_keep_their_python_types(engine: Engine) -> None:
     assert row.created_at.replace(tzinfo=datetime.UTC) == CREATED
 
 
-def test_a_driver_error_is_reported_by_sqlalchemy(engine: Engine) -> None:
+def test_a_driver_error_is_reported_by_sqlalchemy(store: Store) -> None:
     """A failing statement surfaces as SQLAlchemy's wrapped error, as elsewhere in the store."""
     query = Query(select(configuration_sets).where(configuration_sets.c.name == bindparam("n")))
-    with engine.connect() as connection:
-        connection.begin()
-        connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-            "DROP TABLE resource_tags"
-        )
-        broken = Query(select(resource_tags))
-        with pytest.raises(DBAPIError):
-            broken.all(connection, {})
-        connection.rollback()
-        connection.begin()
-        assert query.first(connection, {"n": "typed"}) is not None
+
+    def fail_then_read() -> None:
+        with store.engine.connect() as connection:
+            connection.begin()
+            connection.exec_driver_sql("DROP TABLE resource_tags")
+            broken = Query(select(resource_tags))
+            with pytest.raises(DBAPIError):
+                broken.all(connection, {})
+            connection.rollback()
+            connection.begin()
+            assert query.first(connection, {"n": "typed"}) is not None
+
+    store.run(fail_then_read)
 
 
 def _message(message_id: str, **changes: object) -> dict[str, object]:

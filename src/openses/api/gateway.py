@@ -18,6 +18,8 @@ from urllib.parse import parse_qs, parse_qsl
 import anyio
 import anyio.to_thread
 from sqlalchemy import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
 
 from openses.api import errors, registry
 from openses.api.context import RequestContext
@@ -38,11 +40,11 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 log = logging.getLogger("openses.api")
 _V1_VERSION = "2010-12-01"
 V1_METHODS = frozenset({"GET", "POST"})
-# SQLite work takes microseconds, one writer at a time: it runs on the event loop, which beats a
-# thread hop per request. On PostgreSQL, reads take no lock and are mostly one short round
-# trip, so they too run on the loop; writes wait on locks and on the commit's flush, so a few
-# threads overlap them (many threads only fight over the interpreter lock).
-DEFAULT_POSTGRESQL_THREADS = 4
+# Handlers run on the event loop, which beats a thread hop per request. SQLite work takes
+# microseconds, one writer at a time. PostgreSQL work runs in a greenlet on asyncio connections
+# (store/database.make_loop_engine): a handler waiting on the server, for a round trip, a lock
+# or a commit's flush, leaves the loop to the other requests. Handlers that call out to AWS
+# run in threads.
 _READS = ("Get", "List", "Describe")  # SES's read operations, in both APIs, by name
 _XML = b"text/xml; charset=utf-8"
 _JSON = b"application/json"
@@ -64,17 +66,18 @@ def is_aws_path(scope: Scope) -> bool:
 
 
 class Gateway:
-    def __init__(self, settings: Settings, engine: Engine) -> None:
+    def __init__(
+        self, settings: Settings, engine: Engine, loop_engine: AsyncEngine | None = None
+    ) -> None:
         self._settings = settings
         self._engine = engine
+        self._loop_engine = loop_engine
+        self._on_loop_engine = loop_engine.sync_engine if loop_engine is not None else engine
         self._router = Router(service_model(V2))
-        threads = settings.database_threads
-        if threads is None:
-            threads = 0 if engine.dialect.name == "sqlite" else DEFAULT_POSTGRESQL_THREADS
-        self._threads = threads
+        self._threads = settings.database_threads
         self._limiters: list[anyio.CapacityLimiter] = []
-        self._reader = LoopReader(engine)
-        self._writer = LoopWriter(engine)
+        self._reader = LoopReader(self._on_loop_engine)
+        self._writer = LoopWriter(self._on_loop_engine)
         registry.load()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -91,9 +94,13 @@ class Gateway:
         await send({"type": "http.response.start", "status": status, "headers": wire_headers})
         await send({"type": "http.response.body", "body": body})
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
         self._writer.close()
-        self._reader.close()
+        if self._loop_engine is not None:
+            await greenlet_spawn(self._reader.close)
+            await self._loop_engine.dispose()
+        else:
+            self._reader.close()
 
     def _limiter(self) -> anyio.CapacityLimiter:
         # Created on first use, inside the event loop that serves the requests.
@@ -112,7 +119,7 @@ class Gateway:
             region=caller.region,
             request_id=request_id,
             settings=self._settings,
-            engine=self._engine,
+            engine=self._on_loop_engine if on_loop else self._engine,
             source_ip=request.client_host,
             access_key=caller.access_key,
             reader=self._reader if on_loop else None,
@@ -176,6 +183,8 @@ class Gateway:
             registry.calls_out(service, operation.name)
         )
         context = self._context(request, request_id, on_loop=on_loop)
+        if on_loop and self._loop_engine is not None:
+            return await greenlet_spawn(registry.call, handler, context, params)
         if on_loop:
             kept = self._writer.kept
             try:

@@ -65,15 +65,44 @@ class _Kept:
             self._connection = None
 
 
-class LoopReader(_Kept):
-    def __init__(self, engine: Engine) -> None:
-        super().__init__(engine, write=False)
+class LoopReader:
+    """Open read connections, lent one per unit of work: one at a time on SQLite, whose reads
+    never wait; on the PostgreSQL loop engine, one per read waiting on the server at once."""
+
+    def __init__(self, engine: Engine, *, most: int = 16) -> None:
+        self._engine = engine
+        self._most = most
+        self._idle: list[Connection] = []
+        self._lent = 0
+        self._owner: int | None = None
 
     def take(self) -> Connection | None:
-        return self._lend()
+        thread = threading.get_ident()
+        if self._owner is None:
+            self._owner = thread
+        elif self._owner != thread:
+            return None
+        while self._idle:
+            connection = self._idle.pop()
+            if not (connection.closed or connection.invalidated):
+                self._lent += 1
+                return connection
+        if self._lent >= self._most:
+            return None
+        # An invalidated connection (its PostgreSQL server went away) is replaced here.
+        connection = self._engine.connect()
+        connection = connection.execution_options(**connection_options(connection, False))
+        self._lent += 1
+        return connection
 
-    def give_back(self) -> None:
-        self._busy = False
+    def give_back(self, connection: Connection) -> None:
+        self._lent -= 1
+        self._idle.append(connection)
+
+    def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
 
 
 class LoopWriter(_Kept):

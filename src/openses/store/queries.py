@@ -40,7 +40,7 @@ class _Compiled:
 class Query:
     def __init__(self, statement: Select[Any]) -> None:
         self.statement = statement
-        self._compiled: dict[str, _Compiled] = {}
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
 
     def all(self, connection: Connection, params: Mapping[str, Any]) -> list[Any]:
         compiled = self._for(connection.dialect)
@@ -56,9 +56,11 @@ class Query:
         return rows[0] if rows else None
 
     def _for(self, dialect: Dialect) -> _Compiled:
-        compiled = self._compiled.get(dialect.name)
+        # by driver too: psycopg and asyncpg (store/database.py) differ in parameter style
+        key = (dialect.name, dialect.driver)
+        compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[dialect.name] = _compile(self.statement, dialect)
+            compiled = self._compiled[key] = _compile(self.statement, dialect)
         return compiled
 
 

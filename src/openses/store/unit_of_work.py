@@ -140,7 +140,7 @@ class UnitOfWork:
                 driver(connection).rollback()
         finally:
             if isinstance(lender, LoopReader):
-                lender.give_back()
+                lender.give_back(connection)
             else:
                 connection.close()
 

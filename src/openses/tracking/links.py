@@ -150,6 +150,11 @@ def install(
     return tracker
 
 
+def share(tracker: Tracker, engine: Engine) -> None:
+    """Sends through another engine on the same database use the same tracker."""
+    _TRACKERS[engine] = tracker
+
+
 def _rewriter(
     uow: UnitOfWork, configuration_set: ConfigurationSet | None, message_id: str
 ) -> Callable[[str], str] | None:
