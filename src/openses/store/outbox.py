@@ -29,8 +29,9 @@ _INSERT_EVENTS = Insert(events)
 _INSERT_DELIVERIES = Insert(deliveries)
 
 
-# Set when a unit of work commits outbox rows, so that a dispatcher in the same process wakes
-# at once instead of at its next poll. Other processes still find the rows by polling.
+# Set when a unit of work commits deliveries, so that a dispatcher in the same process wakes at
+# once instead of at its next poll. Other processes still find the rows by polling. (Events
+# that no destination receives are recorded without waking it.)
 COMMITTED = threading.Event()
 
 
@@ -51,7 +52,6 @@ class OutboxRepository:
         """Record a configuration set's events and fan them out to its destinations."""
         if not records:
             return
-        self.recorded = True
         _INSERT_EVENTS.run(
             self._connection,
             [
@@ -85,6 +85,7 @@ class OutboxRepository:
                         )
                     )
         if rows:
+            self.recorded = True
             _INSERT_DELIVERIES.run(self._connection, rows)
 
     def add_delivery(
