@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+if TYPE_CHECKING:  # imported when needed: SQLite alone does without its 9 MB
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any constant works: it only has to be the same for every openses process sharing a database.
@@ -59,6 +61,8 @@ def make_loop_engine(engine: Engine) -> AsyncEngine | None:
     (a send in about 1.3 ms instead of 1.8, measured in-process)."""
     if engine.dialect.name != "postgresql":
         return None
+    from sqlalchemy.ext.asyncio import create_async_engine
+
     url = engine.url.set(drivername="postgresql+asyncpg")
     return create_async_engine(url, pool_size=20, max_overflow=10, pool_recycle=1800, **_JSON_CODEC)
 
