@@ -132,7 +132,15 @@ def _events(result: SendResult) -> str:
     if result.expected_events is None:
         return "n/a"
     text = f"{result.expected_events} / {result.received_events} / {result.lost}"
-    return text + (f" ({result.duplicates} duplicated)" if result.duplicates else "")
+    again = [
+        f"{count} {what}"
+        for count, what in (
+            (result.duplicates, "published twice"),
+            (result.redelivered, "redelivered by SQS"),
+        )
+        if count
+    ]
+    return text + (f" ({', '.join(again)})" if again else "")
 
 
 def _scale(run: Run) -> str:

@@ -38,7 +38,10 @@ class SendResult:
     load: load.Result
     expected_events: int | None = None
     received_events: int = 0
+    # an event received again: published more than once (distinct SNS message ids), or the
+    # same SNS message delivered again by SQS (not deleted within its visibility timeout)
     duplicates: int = 0
+    redelivered: int = 0
     latencies_ms: list[float] = field(default_factory=list)
     # the outbox's delivery rows by status once the wait ended
     outbox: dict[str, int] = field(default_factory=dict)
@@ -120,6 +123,7 @@ def _with_events(
         result.note = f"{len(drain.errors)} queue read errors, first: {drain.errors[0]}"
     result.received_events = len(drain.latencies)
     result.duplicates = drain.duplicates
+    result.redelivered = drain.redelivered
     result.latencies_ms = sorted(drain.latencies.values())
     return result
 
@@ -199,7 +203,9 @@ class _Drain:
         self._lock = threading.Lock()
         self._threads = [threading.Thread(target=self._loop, daemon=True) for _ in range(DRAINERS)]
         self.latencies: dict[tuple[str, str], float] = {}
+        self._sns_ids: dict[tuple[str, str], str] = {}
         self.duplicates = 0
+        self.redelivered = 0
         self.errors: list[str] = []
         self.last_arrival = time.monotonic()
 
@@ -250,7 +256,8 @@ class _Drain:
         )
 
     def _record(self, message: dict[str, Any]) -> None:
-        text = json.loads(message["Body"])["Message"]
+        notification = json.loads(message["Body"])
+        text = notification["Message"]
         if not text.startswith("{"):
             return  # the topic's validation notice, sent when the destination was created
         event = json.loads(text)
@@ -260,7 +267,10 @@ class _Drain:
         latency = arrived_ms - accepted.timestamp() * 1000
         with self._lock:
             self.last_arrival = time.monotonic()
-            if key in self.latencies:
-                self.duplicates += 1
-            else:
+            if key not in self.latencies:
                 self.latencies[key] = latency
+                self._sns_ids[key] = notification["MessageId"]
+            elif self._sns_ids[key] == notification["MessageId"]:
+                self.redelivered += 1
+            else:
+                self.duplicates += 1

@@ -71,8 +71,9 @@ class UnitOfWork:
                 # which costs a tenth of a SQLAlchemy transaction (statements run through
                 # SQLAlchemy join it: store/database.py begins only outside a transaction).
                 driver(connection).execute("BEGIN")
-            else:
+            elif self._write:
                 connection.begin()
+            # else a PostgreSQL read, in autocommit (store/loop.py): nothing to begin or end
         self._connection = connection
         self._repositories = {}
         return self
