@@ -14,27 +14,9 @@ from typing import Any
 
 from openses.app import create_app
 from openses.config import Settings
+from tests.support import asgi_scope
 
 SENDS = 20
-AUTHORIZATION = (
-    "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ses/aws4_request, "
-    "SignedHeaders=host;x-amz-date, Signature=" + "0" * 64
-)
-
-
-def _scope(path: str) -> dict[str, Any]:
-    return {
-        "type": "http",
-        "method": "POST",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "headers": [
-            (b"authorization", AUTHORIZATION.encode()),
-            (b"content-type", b"application/json"),
-        ],
-        "client": ("127.0.0.1", 50000),
-    }
 
 
 async def _call(app: Any, path: str, body: dict[str, Any], seen: list[Any]) -> None:
@@ -45,7 +27,7 @@ async def _call(app: Any, path: str, body: dict[str, Any], seen: list[Any]) -> N
         if message["type"] == "http.response.body":
             seen.append(json.loads(message["body"]))
 
-    await app(_scope(path), receive, send)
+    await app(asgi_scope("POST", path), receive, send)
 
 
 def test_answers_wait_for_the_commit_they_share(tmp_path: Path) -> None:
@@ -76,7 +58,7 @@ def test_answers_wait_for_the_commit_they_share(tmp_path: Path) -> None:
         async def receive() -> dict[str, Any]:
             return {"type": "http.request", "body": json.dumps(body).encode(), "more_body": False}
 
-        await app(_scope("/v2/email/outbound-emails"), receive, observe)
+        await app(asgi_scope("POST", "/v2/email/outbound-emails"), receive, observe)
         assert len(answers) == 1
 
     async def scenario() -> None:

@@ -15,13 +15,9 @@ from sqlalchemy import create_engine, text
 
 from openses.app import create_app
 from openses.config import Settings
-from tests.support import database_url
+from tests.support import asgi_scope, database_url
 
 SCOPE_LOCK = "openses:configuration-sets:123456789012:us-east-1"  # store/configuration_sets.py
-AUTHORIZATION = (
-    "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ses/aws4_request, "
-    "SignedHeaders=host;x-amz-date, Signature=" + "0" * 64
-)
 
 
 async def _call(app: Any, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
@@ -38,19 +34,7 @@ async def _call(app: Any, method: str, path: str, body: dict[str, Any] | None = 
         else:
             answers.append((status[0], json.loads(message["body"])))
 
-    scope = {
-        "type": "http",
-        "method": method,
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "headers": [
-            (b"authorization", AUTHORIZATION.encode()),
-            (b"content-type", b"application/json"),
-        ],
-        "client": ("127.0.0.1", 50000),
-    }
-    await app(scope, receive, send)
+    await app(asgi_scope(method, path), receive, send)
     return answers[0]
 
 
