@@ -1,5 +1,6 @@
-"""Group commit on SQLite (store/loop.py): units of work on the event loop share one
-transaction per turn, each in its own savepoint."""
+"""The event loop's kept connections (store/loop.py). Group commit on SQLite: units of work on
+the event loop share one transaction per turn, each in its own savepoint. Reads keep their
+connections open, and let them go when their PostgreSQL server does."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, insert, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.util import greenlet_spawn
 
 from openses.domain.configuration_set import ConfigurationSet
-from openses.store.database import make_engine, migrate
+from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.store.loop import LoopReader, LoopWriter
 from openses.store.tables import event_destinations
 from openses.store.unit_of_work import UnitOfWork
+from tests.support import database_url
 
 ACCOUNT, REGION = "111122223333", "eu-west-1"
 NOW = datetime.datetime(2026, 5, 1, 12, 0, tzinfo=datetime.UTC)
@@ -173,3 +176,45 @@ def test_only_the_first_thread_borrows(database: tuple[Engine, Path]) -> None:
     reader.close()
     assert first.closed
     assert second.closed
+
+
+def test_reads_after_the_postgresql_server_dropped_the_connections(tmp_path: Path) -> None:
+    """One read fails with the connection it was lent; the idle ones are not tried after it."""
+    with database_url("postgresql", str(tmp_path)) as url:
+        engine = make_engine(url)
+        migrate(engine)
+        loop_engine = make_loop_engine(engine)
+        assert loop_engine is not None
+        reader = LoopReader(loop_engine.sync_engine)
+
+        def read() -> set[str]:
+            return _names(loop_engine.sync_engine, reader)
+
+        def two_at_once() -> None:
+            first, second = reader.take(), reader.take()
+            assert first is not None
+            assert second is not None
+            for connection in (first, second):
+                assert connection.execute(text("SELECT 1")).scalar_one() == 1
+            reader.give_back(first)
+            reader.give_back(second)
+
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(greenlet_spawn(two_at_once))
+            with engine.connect() as admin:
+                admin.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                )
+            with pytest.raises(DBAPIError):
+                loop.run_until_complete(greenlet_spawn(read))
+            assert loop.run_until_complete(greenlet_spawn(read)) == set()
+            loop.run_until_complete(greenlet_spawn(two_at_once))  # neither is a dead one
+            loop.run_until_complete(greenlet_spawn(reader.close))
+            loop.run_until_complete(loop_engine.dispose())
+        finally:
+            loop.close()
+            engine.dispose()

@@ -82,14 +82,11 @@ class LoopReader:
             self._owner = thread
         elif self._owner != thread:
             return None
-        while self._idle:
-            connection = self._idle.pop()
-            if not (connection.closed or connection.invalidated):
-                self._lent += 1
-                return connection
+        if self._idle:
+            self._lent += 1
+            return self._idle.pop()
         if self._lent >= self._most:
             return None
-        # An invalidated connection (its PostgreSQL server went away) is replaced here.
         connection = self._engine.connect()
         connection = connection.execution_options(**connection_options(connection, False))
         self._lent += 1
@@ -97,6 +94,12 @@ class LoopReader:
 
     def give_back(self, connection: Connection) -> None:
         self._lent -= 1
+        if connection.closed or connection.invalidated:
+            # Its PostgreSQL server went away (a restart, a failover), and with it the server
+            # of every idle connection: new ones are opened as reads come.
+            connection.close()
+            self.close()
+            return
         self._idle.append(connection)
 
     def close(self) -> None:
