@@ -153,28 +153,33 @@ def test_pipeline_suppression_keeps_message_and_feedback_ids(
     }
 
 
-def test_is_suppressed(
+def test_suppressed_among(
     sesv2: Any, engine: Any, account: str, suppress: Callable[..., None]
 ) -> None:
-    address = _address()
+    address, other = _address(), _address()
     uow = UnitOfWork(engine, account, "us-east-1", write=False)
     with uow:
-        assert account_service.is_suppressed(uow, address) is None
-        assert account_service.is_suppressed(uow, "not an address") is None
+        assert account_service.suppressed_among(uow, [address]) == {}
+        assert account_service.suppressed_among(uow, [address, other, "not an address"]) == {}
     at = datetime.datetime(2024, 5, 1, tzinfo=UTC)
     suppress(address, SuppressionReason.BOUNCE, at, "m-1", None)
     with uow:
         local, _, domain = address.partition("@")
         # The local part is case-sensitive, the domain is not.
-        assert account_service.is_suppressed(uow, f"{local.upper()}@{domain}") is None
-        entry = account_service.is_suppressed(uow, f"{local}@{domain.upper()}")
-        assert entry is not None
+        assert account_service.suppressed_among(uow, [f"{local.upper()}@{domain}"]) == {}
+        spelled = f"{local}@{domain.upper()}"
+        entry = account_service.suppressed_among(uow, [spelled])[spelled]
         assert (entry.email_address, entry.reason, entry.last_update_time, entry.message_id) == (
             address,
             SuppressionReason.BOUNCE,
             at,
             "m-1",
         )
+        # Several recipients are looked up in one statement, each spelling answered.
+        found = account_service.suppressed_among(
+            uow, [other, spelled, "not an address", address, f"{local.upper()}@{domain}"]
+        )
+        assert found == {spelled: entry, address: entry}
         assert account_service.settings(uow).suppressed_reasons == (
             SuppressionReason.BOUNCE,
             SuppressionReason.COMPLAINT,

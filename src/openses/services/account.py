@@ -1,11 +1,12 @@
 """Account-level use cases: sending switch, quota and statistics, and the suppression list.
 
-``settings``, ``is_suppressed`` and ``suppress`` are for the sending pipeline and run inside a
+``settings``, ``suppressed_among`` and ``suppress`` are for the sending pipeline and run inside a
 unit of work the caller has already entered; every other function opens and commits its own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 from collections.abc import Collection
@@ -52,14 +53,18 @@ def settings(uow: UnitOfWork) -> AccountSettings:
     return uow.account.settings()
 
 
-def is_suppressed(uow: UnitOfWork, address: str) -> SuppressedDestination | None:
-    """The address's entry on the account suppression list, whatever its reason; the caller
-    decides whether that reason applies (a configuration set may override the account's)."""
-    try:
-        normalized = normalize_address(address)
-    except InvalidEmailAddress:
-        return None
-    return uow.account.find_suppressed(normalized)
+def suppressed_among(
+    uow: UnitOfWork, addresses: Collection[str]
+) -> dict[str, SuppressedDestination]:
+    """Each of ``addresses`` that is on the account suppression list, with its entry, whatever
+    its reason: the caller decides whether that reason applies (a configuration set may
+    override the account's). One statement for all of a message's recipients."""
+    normalized: dict[str, str] = {}
+    for address in addresses:
+        with contextlib.suppress(InvalidEmailAddress):
+            normalized[address] = normalize_address(address)
+    found = uow.account.find_suppressed_among(set(normalized.values()))
+    return {address: found[n] for address, n in normalized.items() if n in found}
 
 
 def suppress(

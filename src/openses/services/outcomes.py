@@ -96,9 +96,10 @@ def decide(
     delivered: list[str] = []
     complained: list[str] = []
     auto_repliers: list[str] = []
+    suppressed = account_service.suppressed_among(uow, recipients)
     for recipient in recipients:
         simulated = simulator_outcome(recipient)
-        entry = account_service.is_suppressed(uow, recipient)
+        entry = suppressed.get(recipient)
         if entry is not None and str(entry.reason) in reasons:
             kind: _BounceKind | None = _ACCOUNT_SUPPRESSION
         else:

@@ -93,6 +93,21 @@ class AccountRepository:
         row = _SUPPRESSED.first(self._connection, params)
         return None if row is None else _suppressed(row)
 
+    def find_suppressed_among(
+        self, email_addresses: Collection[str]
+    ) -> dict[str, SuppressedDestination]:
+        """The entries of those of ``email_addresses`` on the list, in one statement."""
+        if len(email_addresses) <= 1:  # the usual send: the prebuilt statement
+            found = {address: self.find_suppressed(address) for address in email_addresses}
+            return {address: entry for address, entry in found.items() if entry is not None}
+        rows = self._connection.execute(
+            select(suppressed_destinations).where(
+                self._suppression_scope(),
+                suppressed_destinations.c.email_address.in_(sorted(email_addresses)),
+            )
+        )
+        return {row.email_address: _suppressed(row) for row in rows}
+
     def get_suppressed(self, email_address: str) -> SuppressedDestination:
         entry = self.find_suppressed(email_address)
         if entry is None:
