@@ -52,19 +52,50 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=20, max_overflow=10, pool_recycle=1800, **_JSON_CODEC)
 
 
+# The URL parameters asyncpg's own DSN parser takes as libpq does. It would send any other one
+# to the server as a setting: a URL with another libpq parameter (keepalives, gssencmode, ...)
+# gives the loop psycopg's asyncio connections instead, slower but libpq itself. Settings the
+# server takes at connection (application_name, options, search_path) are fine either way.
+_ASYNCPG_TAKES = frozenset(
+    {
+        "host", "port", "user", "password", "passfile", "dbname", "database", "service",
+        "sslmode", "sslcert", "sslkey", "sslrootcert", "sslcrl", "sslpassword", "sslnegotiation",
+        "ssl_min_protocol_version", "ssl_max_protocol_version", "target_session_attrs",
+        "krbsrvname", "gsslib", "application_name", "options", "search_path",
+    }
+)  # fmt: skip
+
+
 def make_loop_engine(engine: Engine) -> AsyncEngine | None:
-    """For PostgreSQL, an engine on asyncpg's connections, for the work the event loop runs
+    """For PostgreSQL, an engine on asyncio connections, for the work the event loop runs
     itself (``api/gateway.py``): while one request waits on the server, the loop serves the
     others. Its connections are used through the usual synchronous API, from code run by
     SQLAlchemy's ``greenlet_spawn``. None on SQLite, whose statements do not wait on a peer.
-    asyncpg rather than psycopg's own asyncio mode: it costs the loop less per statement
-    (a send in about 1.3 ms instead of 1.8, measured in-process)."""
+
+    asyncpg rather than psycopg's own asyncio mode where the URL allows: it costs the loop less
+    (under wrk, Gets 3,734 against 2,907 a second, sends 708 against 582). asyncpg reads the URL
+    as a libpq connection string itself; ``connect_timeout`` becomes its ``timeout``."""
     if engine.dialect.name != "postgresql":
         return None
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    url = engine.url.set(drivername="postgresql+asyncpg")
-    return create_async_engine(url, pool_size=20, max_overflow=10, pool_recycle=1800, **_JSON_CODEC)
+    options: dict[str, Any] = {"pool_size": 20, "max_overflow": 10, "pool_recycle": 1800}
+    query = dict(engine.url.query)
+    timeout = query.pop("connect_timeout", None)
+    if not set(query) <= _ASYNCPG_TAKES:
+        url = engine.url.set(drivername="postgresql+psycopg_async")
+        return create_async_engine(url, **options, **_JSON_CODEC)
+    import asyncpg
+
+    dsn = engine.url.set(drivername="postgresql", query=query).render_as_string(hide_password=False)
+    connect_options = {} if timeout is None else {"timeout": float(str(timeout))}
+
+    async def connect() -> Any:
+        return await asyncpg.connect(dsn, **connect_options)
+
+    return create_async_engine(
+        "postgresql+asyncpg://", async_creator=connect, **options, **_JSON_CODEC
+    )
 
 
 def driver(connection: Connection) -> Any:
