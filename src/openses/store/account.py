@@ -98,8 +98,8 @@ class AccountRepository:
     ) -> dict[str, SuppressedDestination]:
         """The entries of those of ``email_addresses`` on the list, in one statement."""
         if len(email_addresses) <= 1:  # the usual send: the prebuilt statement
-            found = {address: self.find_suppressed(address) for address in email_addresses}
-            return {address: entry for address, entry in found.items() if entry is not None}
+            entries = (self.find_suppressed(address) for address in email_addresses)
+            return {entry.email_address: entry for entry in entries if entry is not None}
         rows = self._connection.execute(
             select(suppressed_destinations).where(
                 self._suppression_scope(),

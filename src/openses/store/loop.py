@@ -1,15 +1,17 @@
-"""Connections the event loop keeps for the requests it runs itself (SQLite's, and PostgreSQL's
-reads): a pool checkout and return per request cost more than a small statement.
+"""Connections the event loop keeps for the requests it runs itself: a pool checkout and
+return per request cost more than a small statement.
 
-``LoopReader`` lends one open connection to each read in turn. ``LoopWriter`` runs SQLite
-writes in groups: each unit of work is a savepoint inside one shared transaction, committed
-once per turn of the loop, and a request answers only once its group's commit is done. A
-commit writes every page it changed to the WAL, so sends that arrive together and share a
-commit share their pages too. A unit of work that fails rolls back to its savepoint alone; a
-commit that fails fails every request of its group, none of which has answered yet.
+``LoopReader`` keeps read connections open and lends one to each read unit of work: one at a
+time on SQLite, whose reads never wait; on the PostgreSQL loop engine, one per read waiting on
+the server at once, up to a bound. ``LoopWriter`` runs SQLite writes in groups: each unit of
+work is a savepoint inside one shared transaction, committed once per turn of the loop, and a
+request answers only once its group's commit is done. A commit writes every page it changed to
+the WAL, so sends that arrive together and share a commit share their pages too. A unit of
+work that fails rolls back to its savepoint alone; a commit that fails fails every request of
+its group, none of which has answered yet.
 
-Both serve only the thread that first used them, and one unit of work at a time: a unit of
-work on another thread, or nested in another, takes a pooled connection as before.
+Both serve only the thread that first used them. A unit of work they cannot serve (on another
+thread, nested in the writer's, beyond the reader's bound) opens a pooled connection as before.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -27,68 +28,44 @@ from openses.store.database import driver
 _SAVEPOINT = "openses_unit_of_work"
 
 
-def connection_options(connection: Connection, write: bool) -> dict[str, Any]:
+def open_connection(engine: Engine, *, write: bool) -> Connection:
+    connection = engine.connect()
     if not write and connection.dialect.name == "postgresql":
         # A read needs no BEGIN and ROLLBACK round trips; each statement sees committed data.
-        return {"isolation_level": "AUTOCOMMIT"}
-    return {"openses_write": write}
+        return connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection.execution_options(openses_write=write)
 
 
-class _Kept:
-    def __init__(self, engine: Engine, *, write: bool) -> None:
-        self._engine = engine
-        self._write = write
-        self._connection: Connection | None = None
+class _OneThread:
+    """Serves only the thread that first used it: the event loop's."""
+
+    def __init__(self) -> None:
         self._owner: int | None = None
-        self._busy = False
 
-    def _lend(self) -> Connection | None:
-        if self._busy:
-            return None
+    def _on_its_thread(self) -> bool:
         thread = threading.get_ident()
         if self._owner is None:
             self._owner = thread
-        elif self._owner != thread:
-            return None
-        connection = self._connection
-        if connection is None or connection.closed or connection.invalidated:
-            # An invalidated connection (its PostgreSQL server went away) is replaced here.
-            connection = self._engine.connect()
-            connection = connection.execution_options(**connection_options(connection, self._write))
-            self._connection = connection
-        self._busy = True
-        return connection
-
-    def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        return self._owner == thread
 
 
-class LoopReader:
-    """Open read connections, lent one per unit of work: one at a time on SQLite, whose reads
-    never wait; on the PostgreSQL loop engine, one per read waiting on the server at once."""
-
+class LoopReader(_OneThread):
     def __init__(self, engine: Engine, *, most: int = 16) -> None:
+        super().__init__()
         self._engine = engine
         self._most = most
         self._idle: list[Connection] = []
         self._lent = 0
-        self._owner: int | None = None
 
     def take(self) -> Connection | None:
-        thread = threading.get_ident()
-        if self._owner is None:
-            self._owner = thread
-        elif self._owner != thread:
+        if not self._on_its_thread():
             return None
         if self._idle:
             self._lent += 1
             return self._idle.pop()
         if self._lent >= self._most:
             return None
-        connection = self._engine.connect()
-        connection = connection.execution_options(**connection_options(connection, False))
+        connection = open_connection(self._engine, write=False)
         self._lent += 1
         return connection
 
@@ -108,9 +85,12 @@ class LoopReader:
             connection.close()
 
 
-class LoopWriter(_Kept):
+class LoopWriter(_OneThread):
     def __init__(self, engine: Engine) -> None:
-        super().__init__(engine, write=True)
+        super().__init__()
+        self._engine = engine
+        self._connection: Connection | None = None
+        self._busy = False
         self._committing: asyncio.Future[None] | None = None
         self._outbox_recorded = False
         self._failure: Exception | None = None
@@ -178,7 +158,9 @@ class LoopWriter(_Kept):
     def close(self) -> None:
         if self._committing is not None:
             self._commit()
-        super().close()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     def _commit(self) -> None:
         committing, self._committing = self._committing, None
@@ -203,6 +185,15 @@ class LoopWriter(_Kept):
         committing.set_result(None)
         if recorded:
             outbox.COMMITTED.set()
+
+    def _lend(self) -> Connection | None:
+        if self._busy or not self._on_its_thread():
+            return None
+        connection = self._connection
+        if connection is None or connection.closed or connection.invalidated:
+            connection = self._connection = open_connection(self._engine, write=True)
+        self._busy = True
+        return connection
 
     def _in_use(self) -> Connection:
         assert self._connection is not None, "the connection is not lent"

@@ -13,7 +13,7 @@ from openses.store.account import AccountRepository
 from openses.store.configuration_sets import ConfigurationSetRepository
 from openses.store.database import driver
 from openses.store.identities import IdentityRepository
-from openses.store.loop import LoopReader, LoopWriter, connection_options
+from openses.store.loop import LoopReader, LoopWriter, open_connection
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
 from openses.store.tags import TagRepository
@@ -61,10 +61,7 @@ class UnitOfWork:
             if connection is not None:
                 self._lent_by = self._reader
             else:
-                connection = self._engine.connect()
-                connection = connection.execution_options(
-                    **connection_options(connection, self._write)
-                )
+                connection = open_connection(self._engine, write=self._write)
             self._driver_snapshot = not self._write and connection.dialect.name == "sqlite"
             if self._driver_snapshot:
                 # A read needs only a snapshot: BEGIN and ROLLBACK go straight to the driver,
