@@ -63,6 +63,17 @@ def unique(prefix: str = "t") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
+def assert_recreated_set_starts_empty(sesv2: Any, name: str) -> None:
+    """Create the set ``name`` again (it was deleted) and find none of the old one's event
+    destinations; the set is deleted afterwards."""
+    sesv2.create_configuration_set(ConfigurationSetName=name)
+    try:
+        got = sesv2.get_configuration_set_event_destinations(ConfigurationSetName=name)
+        assert got["EventDestinations"] == []
+    finally:
+        sesv2.delete_configuration_set(ConfigurationSetName=name)
+
+
 @contextlib.contextmanager
 def postgres_database() -> Iterator[str]:
     """A fresh PostgreSQL database, dropped afterwards. Under CI a missing server fails."""

@@ -13,7 +13,13 @@ import pytest
 from botocore.exceptions import ClientError
 
 from openses.config import Settings
-from tests.support import LiveServer, database_url, serve_in_thread, unique
+from tests.support import (
+    LiveServer,
+    assert_recreated_set_starts_empty,
+    database_url,
+    serve_in_thread,
+    unique,
+)
 
 SNS_TOPIC = "arn:aws:sns:us-east-1:123456789012:events"
 DEFINITION = {"MatchingEventTypes": ["SEND"], "SnsDestination": {"TopicArn": SNS_TOPIC}}
@@ -192,12 +198,7 @@ def test_delete_racing_updates(sesv2: Any, v2_clients: list[Any]) -> None:
     with pytest.raises(sesv2.exceptions.NotFoundException):
         sesv2.get_configuration_set_event_destinations(ConfigurationSetName=name)
     # A set re-created under the name starts empty: nothing of the old one survives.
-    sesv2.create_configuration_set(ConfigurationSetName=name)
-    try:
-        got = sesv2.get_configuration_set_event_destinations(ConfigurationSetName=name)
-        assert got["EventDestinations"] == []
-    finally:
-        sesv2.delete_configuration_set(ConfigurationSetName=name)
+    assert_recreated_set_starts_empty(sesv2, name)
 
 
 @pytest.fixture

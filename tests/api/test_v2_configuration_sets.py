@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import unique
+from tests.support import assert_recreated_set_starts_empty, unique
 
 SNS_TOPIC = "arn:aws:sns:us-east-1:123456789012:events"
 
@@ -132,12 +132,7 @@ def test_a_set_recreated_after_delete_has_no_old_destinations(sesv2: Any) -> Non
         },
     )
     sesv2.delete_configuration_set(ConfigurationSetName=name)
-    sesv2.create_configuration_set(ConfigurationSetName=name)
-    try:
-        got = sesv2.get_configuration_set_event_destinations(ConfigurationSetName=name)
-        assert got["EventDestinations"] == []
-    finally:
-        sesv2.delete_configuration_set(ConfigurationSetName=name)
+    assert_recreated_set_starts_empty(sesv2, name)
 
 
 def test_sending_reenabled_is_a_fresh_start(sesv2: Any, make_set: Callable[..., str]) -> None:
