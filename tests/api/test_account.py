@@ -46,19 +46,19 @@ def ses(server: LiveServer, account: str) -> Any:
 
 
 @pytest.fixture
-def add_message(
-    server: LiveServer, account: str
-) -> Iterator[Callable[[datetime.datetime, str], None]]:
-    """Store a message as the sending pipeline would: only its time and status matter here."""
+def add_message(server: LiveServer, account: str) -> Iterator[Callable[..., None]]:
+    """Store a message as the sending pipeline would: its time, status and recipients matter
+    here (``recipients`` is the store's ",a@x,b@y," key)."""
     engine = make_engine(server.settings.database_url)
 
-    def add(created_at: datetime.datetime, status: str) -> None:
+    def add(created_at: datetime.datetime, status: str, to: tuple[str, ...] = ("r@x.net",)) -> None:
         values: dict[str, Any] = {
             "message_id": f"{uuid.uuid4().hex}-000000",
             "account_id": account,
             "region": "us-east-1",
             "source": "sender@example.com",
-            "destination": {"to": ["r@example.net"]},
+            "destination": {"to": list(to)},
+            "recipients": "," + ",".join(to) + ",",
             "tags": {},
             "status": status,
             "created_at": created_at,
@@ -139,7 +139,7 @@ def test_settings_are_per_account_and_region(server: LiveServer, sesv2: Any, acc
 
 
 def test_quota_counts_the_last_24_hours(
-    sesv2: Any, ses: Any, add_message: Callable[[datetime.datetime, str], None]
+    sesv2: Any, ses: Any, add_message: Callable[..., None]
 ) -> None:
     now = datetime.datetime.now(datetime.UTC)
     for hours, status in [
@@ -160,9 +160,7 @@ def test_quota_counts_the_last_24_hours(
     }
 
 
-def test_send_statistics_in_15_minute_intervals(
-    ses: Any, add_message: Callable[[datetime.datetime, str], None]
-) -> None:
+def test_send_statistics_in_15_minute_intervals(ses: Any, add_message: Callable[..., None]) -> None:
     earlier = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=3)
     start = earlier.replace(minute=earlier.minute - earlier.minute % 15, second=0, microsecond=0)
     minutes = datetime.timedelta(minutes=1)
@@ -202,7 +200,7 @@ def test_send_statistics_in_15_minute_intervals(
 
 
 def test_counts_are_per_account(
-    server: LiveServer, ses: Any, add_message: Callable[[datetime.datetime, str], None]
+    server: LiveServer, ses: Any, add_message: Callable[..., None]
 ) -> None:
     add_message(datetime.datetime.now(datetime.UTC), "delivered")
     assert ses.get_send_quota()["SentLast24Hours"] == 1.0

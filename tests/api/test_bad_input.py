@@ -346,6 +346,56 @@ def test_v2_unknown_operation(
 # --- v1 ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "value", ["events", "arn:aws:sqs:us-east-1:123456789012:q", "arn:aws:sns:us-east-1:1:t"]
+)
+def test_event_destination_topic_that_is_not_an_sns_arn(
+    ses: Any, sesv2: Any, make_set: Callable[..., str], value: str
+) -> None:
+    name = make_set()
+    message = f"SNS topic <{value}> is not a valid topic ARN."
+    v2_definition = {"MatchingEventTypes": ["SEND"], "SnsDestination": {"TopicArn": value}}
+    v1_definition = {
+        "Name": "d1",
+        "MatchingEventTypes": ["send"],
+        "SNSDestination": {"TopicARN": value},
+    }
+    calls: list[tuple[Callable[[], Any], tuple[dict[str, str], int]]] = [
+        (
+            lambda: sesv2.create_configuration_set_event_destination(
+                ConfigurationSetName=name,
+                EventDestinationName="d1",
+                EventDestination=v2_definition,
+            ),
+            bad_request(message),
+        ),
+        (
+            lambda: ses.create_configuration_set_event_destination(
+                ConfigurationSetName=name, EventDestination=v1_definition
+            ),
+            ({"Type": "Sender", "Code": "InvalidSNSDestination", "Message": message}, 400),
+        ),
+    ]
+    for call, expected in calls:
+        assert rejected(call) == expected
+    assert destinations(sesv2, name) == []
+    # An update to a bad topic leaves the stored destination as it was.
+    sesv2.create_configuration_set_event_destination(
+        ConfigurationSetName=name, EventDestinationName="d1", EventDestination=SNS_DESTINATION
+    )
+    assert rejected(
+        lambda: sesv2.update_configuration_set_event_destination(
+            ConfigurationSetName=name, EventDestinationName="d1", EventDestination=v2_definition
+        )
+    ) == bad_request(message)
+    assert rejected(
+        lambda: ses.update_configuration_set_event_destination(
+            ConfigurationSetName=name, EventDestination=v1_definition
+        )
+    ) == ({"Type": "Sender", "Code": "InvalidSNSDestination", "Message": message}, 400)
+    assert destinations(sesv2, name) == [{"Name": "d1", "Enabled": False, **SNS_DESTINATION}]
+
+
 def v1_post(server: LiveServer, body: bytes) -> tuple[int, dict[str, str | None]]:
     response = httpx.post(
         server.url + "/",

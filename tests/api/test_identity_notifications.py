@@ -222,6 +222,51 @@ def test_unknown_notification_type(unchecked_ses: Any, domain: str) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "my-topic",
+        "arn:aws:sns:us-east-1:123:my-topic",
+        "arn:aws:sqs:us-east-1:123456789012:my-queue",
+        f"arn:aws:sns:us-east-1:{ACCOUNT}:",
+        f"arn:aws:sns:us-east-1:{ACCOUNT}:bad name",
+    ],
+)
+def test_a_topic_that_is_not_an_sns_topic_arn_is_refused(
+    ses: Any, domain: str, database: Engine, value: str
+) -> None:
+    ses.set_identity_notification_topic(
+        Identity=domain, NotificationType="Bounce", SnsTopic=topic("kept")
+    )
+    with pytest.raises(ClientError) as raised:
+        ses.set_identity_notification_topic(
+            Identity=domain, NotificationType="Bounce", SnsTopic=value
+        )
+    assert error_of(raised) == (
+        "InvalidParameterValue",
+        f"SNS topic {value} is not a valid topic ARN.",
+        400,
+    )
+    # Nothing changed: the old topic stays, and nothing was enqueued for the bad value.
+    assert attributes(ses, domain) == {domain: {**DEFAULTS, "BounceTopic": topic("kept")}}
+    assert [r["target"]["topic_arn"] for r in sns_deliveries(database)].count(value) == 0
+
+
+def test_topic_arns_of_every_partition_and_fifo_topics_are_accepted(ses: Any, domain: str) -> None:
+    for arn in (
+        "arn:aws-cn:sns:cn-north-1:123456789012:t",
+        "arn:aws-us-gov:sns:us-gov-west-1:123456789012:t_1-2",
+        f"arn:aws:sns:us-east-1:{ACCOUNT}:orders.fifo",
+    ):
+        ses.set_identity_notification_topic(
+            Identity=domain, NotificationType="Bounce", SnsTopic=arn
+        )
+        assert attributes(ses, domain)[domain]["BounceTopic"] == arn
+    # No topic at all still clears it.
+    ses.set_identity_notification_topic(Identity=domain, NotificationType="Bounce")
+    assert attributes(ses, domain) == {domain: DEFAULTS}
+
+
 # -- what a send produces ---------------------------------------------------------------------
 
 

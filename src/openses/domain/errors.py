@@ -33,6 +33,7 @@ OpensesError
 │   ├── MissingRenderingAttribute
 │   ├── InvalidRenderingParameter
 │   ├── InvalidIdentity
+│   ├── InvalidNotificationTopic
 │   └── FeedbackForwardingRequired
 └── LimitExceeded
     ├── ConfigurationSetLimitExceeded
@@ -202,6 +203,14 @@ class MissingRenderingAttribute(InvalidInput):
 
 class InvalidRenderingParameter(InvalidInput):
     pass
+
+
+class InvalidNotificationTopic(InvalidInput):
+    """SetIdentityNotificationTopic with a value that is not an SNS topic ARN (GUESS wording,
+    in the form of AWS's recorded ``SNS topic ARN ...`` errors; docs/aws-behaviour.md)."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(f"SNS topic {value} is not a valid topic ARN.")
 
 
 class InvalidIdentity(InvalidInput):

@@ -6,7 +6,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from openses.domain import names
-from openses.domain.errors import InvalidCloudWatchDestination, InvalidEventDestination
+from openses.domain.errors import (
+    InvalidCloudWatchDestination,
+    InvalidEventDestination,
+    InvalidSnsDestination,
+)
 
 MAX_DIMENSIONS = 10
 
@@ -146,5 +150,9 @@ class EventDestination:
             raise InvalidEventDestination(
                 "An event destination must match at least one event type."
             )
+        target = targets[0]
+        if isinstance(target, SnsDestination) and not names.is_sns_topic_arn(target.topic_arn):
+            # GUESS wording, in the form of AWS's recorded "SNS topic <ARN> not found."
+            raise InvalidSnsDestination(f"SNS topic <{target.topic_arn}> is not a valid topic ARN.")
         unique = tuple(dict.fromkeys(matching_event_types))
-        return cls(name=name, enabled=enabled, matching_event_types=unique, target=targets[0])
+        return cls(name=name, enabled=enabled, matching_event_types=unique, target=target)

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from openses.domain.errors import FeedbackForwardingRequired
+from openses.domain import names
+from openses.domain.errors import FeedbackForwardingRequired, InvalidNotificationTopic
 
 
 class NotificationType(StrEnum):
@@ -19,6 +20,12 @@ class NotificationType(StrEnum):
 
 # Bounces and complaints must reach the sender one way or another: by SNS or by email.
 FEEDBACK_TYPES = (NotificationType.BOUNCE, NotificationType.COMPLAINT)
+
+
+def check_topic_arn(topic_arn: str | None) -> None:
+    """A topic must be an SNS topic ARN; none (or empty) clears the type's topic."""
+    if topic_arn and not names.is_sns_topic_arn(topic_arn):
+        raise InvalidNotificationTopic(topic_arn)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

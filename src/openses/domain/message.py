@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from openses.domain.errors import InvalidInput
+from openses.domain.mailbox import address_of
 
 MAX_RECIPIENTS = 50
 # The largest message each API accepts, headers and attachments included (SES quotas).
@@ -17,6 +21,11 @@ MAX_V2_MESSAGE_BYTES = 40 * 1024 * 1024
 MAX_TAG_LENGTH = 255
 _TAG_NAME = re.compile(r"[A-Za-z0-9_-]+")
 _TAG_VALUE = re.compile(r"[A-Za-z0-9_.@-]+")
+# The two reserved names a caller may set: their values lead SES's Feedback-ID header.
+FEEDBACK_ID_TAGS = ("ses:feedback-id-a", "ses:feedback-id-b")
+# At most this many destinations (v1) or entries (v2) in one bulk send (the models' docs).
+MAX_BULK_DESTINATIONS = 50
+MISSING_DOMAIN = "Missing final '@domain'"
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
 # The EICAR anti-virus test string: a message that carries it is rejected as "Bad content".
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -32,20 +41,21 @@ class MessageTag:
     value: str
 
     def __post_init__(self) -> None:
-        """Checks and wording as AWS answers them (note AWS's two spaces before '-')."""
+        """Checks and wording as AWS answers them (note AWS's two spaces before '-'). Every
+        check of the name comes before any check of the value, as recorded from AWS."""
         if not self.name:
             raise InvalidMessage("The tag name must be specified.")
-        if not self.value:
-            raise InvalidMessage("The tag value must be specified.")
         if len(self.name) > MAX_TAG_LENGTH:
             raise InvalidMessage("Tag name cannot exceed 255 characters.")
-        if len(self.value) > MAX_TAG_LENGTH:
-            raise InvalidMessage("Tag value cannot exceed 255 characters.")
-        if _TAG_NAME.fullmatch(self.name) is None:
+        if self.name not in FEEDBACK_ID_TAGS and _TAG_NAME.fullmatch(self.name) is None:
             raise InvalidMessage(
                 f"Invalid tag name <{self.name}>: only alphanumeric ASCII characters, '_',  "
                 "'-' are allowed."
             )
+        if not self.value:
+            raise InvalidMessage("The tag value must be specified.")
+        if len(self.value) > MAX_TAG_LENGTH:
+            raise InvalidMessage("Tag value cannot exceed 255 characters.")
         if _TAG_VALUE.fullmatch(self.value) is None:
             raise InvalidMessage(
                 f"Invalid tag value <{self.value}>: only alphanumeric ASCII characters, '_',  "
@@ -67,7 +77,30 @@ def check_recipient_count(count: int) -> None:
     if count > MAX_RECIPIENTS:
         raise InvalidMessage(f"Recipient count exceeds {MAX_RECIPIENTS}.")
     if count == 0:
-        raise InvalidMessage("Missing final '@domain'")
+        raise InvalidMessage(MISSING_DOMAIN)
+
+
+def check_recipient_addresses(addresses: Iterable[str]) -> None:
+    """A recipient without a domain (``invalid_address``) fails the whole message."""
+    for address in addresses:
+        if "@" not in address_of(address):
+            raise InvalidMessage(MISSING_DOMAIN)
+
+
+def check_bulk_count(count: int) -> None:
+    if count > MAX_BULK_DESTINATIONS:
+        raise InvalidMessage(
+            f"Destination count exceeds {MAX_BULK_DESTINATIONS}.",
+        )
+
+
+def feedback_id_header(tags: Iterable[MessageTag], region: str, sender_key: str) -> str:
+    """SES's ``Feedback-ID``: the ``ses:feedback-id-a`` and ``-b`` tag values (empty when not
+    given), then ``1.REGION.`` and an opaque per-sender value, then ``AmazonSES``."""
+    values = {tag.name: tag.value for tag in tags}
+    opaque = base64.b64encode(hashlib.sha256(sender_key.encode()).digest()).decode()
+    a, b = (values.get(name, "") for name in FEEDBACK_ID_TAGS)
+    return f"{a}:{b}:1.{region}.{opaque}:AmazonSES"
 
 
 def check_size(size: int, limit: int) -> None:

@@ -24,3 +24,14 @@ def is_valid_dimension_name(name: str) -> bool:
 
 def is_valid_dimension_value(value: str) -> bool:
     return _DIMENSION_VALUE.fullmatch(value) is not None
+
+
+# An SNS topic ARN: arn:PARTITION:sns:REGION:ACCOUNT:NAME, the name 1-256 letters, digits,
+# '_' and '-' (a FIFO topic's ends in '.fifo').
+_SNS_TOPIC_ARN = re.compile(
+    r"arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?"
+)
+
+
+def is_sns_topic_arn(value: str) -> bool:
+    return _SNS_TOPIC_ARN.fullmatch(value) is not None

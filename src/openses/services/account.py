@@ -123,7 +123,7 @@ def send_quota(uow: UnitOfWork, now: datetime.datetime) -> SendQuota:
 
 
 def _quota(uow: UnitOfWork, now: datetime.datetime) -> SendQuota:
-    sent = uow.account.count_messages(
+    sent = uow.account.count_recipients(
         since=now - datetime.timedelta(hours=24), statuses=SENT_STATUSES
     )
     return SendQuota(MAX_24_HOUR_SEND, MAX_SEND_RATE, float(sent))
@@ -131,17 +131,20 @@ def _quota(uow: UnitOfWork, now: datetime.datetime) -> SendQuota:
 
 def send_statistics(uow: UnitOfWork, now: datetime.datetime) -> list[SendDataPoint]:
     """The last two weeks in 15-minute intervals, oldest first, intervals without activity
-    left out. A message suppressed by the account list counts as a bounce, as SES reports it."""
+    left out. A message suppressed by the account list counts as a bounce, as SES reports it.
+    DeliveryAttempts counts recipients, as SentLast24Hours does."""
     with uow:
         outcomes = uow.account.message_outcomes(since=now - STATISTICS_PERIOD)
     counts: dict[datetime.datetime, dict[str, int]] = {}
-    for created_at, status in outcomes:
+    for created_at, status, recipients in outcomes:
         fields = _STATISTIC_FIELDS.get(status, ())
         if not fields:
             continue
         bucket = counts.setdefault(_interval_start(created_at), {})
         for name in fields:
-            bucket[name] = bucket.get(name, 0) + 1
+            # A delivery attempt is made per recipient, as the quota counts them; bounces,
+            # complaints and rejects stay per message (the store keeps one status a message).
+            bucket[name] = bucket.get(name, 0) + (recipients if name == "delivery_attempts" else 1)
     return [SendDataPoint(timestamp=start, **fields) for start, fields in sorted(counts.items())]
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from openses.delivery import feedback as forwarding
 from openses.domain.errors import InvalidIdentity
-from openses.domain.feedback import FeedbackSettings, NotificationType
+from openses.domain.feedback import FeedbackSettings, NotificationType, check_topic_arn
 from openses.domain.identity import EmailIdentity
 from openses.events import notifications
 from openses.events.records import MailFacts, Record
@@ -39,6 +39,7 @@ def set_topic(
     now: datetime.datetime,
 ) -> None:
     """A new topic gets SES's one-off confirmation message, through the outbox."""
+    check_topic_arn(topic_arn)
     with uow:
         identity = _locked(uow, name)
         previous = identity.feedback.topic(kind)

@@ -26,8 +26,11 @@ from openses.domain.message import (
     MAX_V1_MESSAGE_BYTES,
     InvalidMessage,
     MessageTag,
+    check_bulk_count,
+    check_recipient_addresses,
     check_recipient_count,
     check_size,
+    feedback_id_header,
     new_message_id,
     parse_tags_header,
 )
@@ -95,6 +98,10 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
         raise InvalidMessage("Missing required header 'From'.")
     recipients = _recipients(email, submitted)
     check_recipient_count(len(recipients))
+    check_recipient_addresses(recipients)
+    if submitted is not None and email.envelope.recipients:
+        # The headers' recipients are checked too when Destinations names the envelope.
+        check_recipient_addresses(raw.header_addresses(submitted, "To", "Cc", "Bcc"))
 
     identity = identities.sending_identity(uow, address_of(source))
     if identity is None:
@@ -154,6 +161,10 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
             if name.lower() not in ("message-id", "date")
         ]
 
+    # SES adds its Feedback-ID on the way out; the events' headers are the submitted ones.
+    message["Feedback-ID"] = feedback_id_header(
+        tags, uow.region, f"{uow.account_id}:{uow.region}:{identity.name}"
+    )
     delivered_bytes = message.as_bytes()
     check_size(len(delivered_bytes), email.max_size)
     facts = records.MailFacts(
@@ -299,7 +310,8 @@ def send_bulk(
 ) -> list[BulkResult]:
     """Each destination is its own send: a bad one fails alone while the others go out.
     Request-wide problems (unknown set or template, unverified sender, paused sending) still
-    fail the whole call, as in AWS."""
+    fail the whole call, as in AWS, and so does a call with more than 50 destinations."""
+    check_bulk_count(len(emails))
     results = []
     for email in emails:
         try:

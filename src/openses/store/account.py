@@ -180,9 +180,10 @@ class AccountRepository:
     def _message_scope(self) -> Any:
         return (messages.c.account_id == self._account_id) & (messages.c.region == self._region)
 
-    def count_messages(self, *, since: datetime.datetime, statuses: Collection[str]) -> int:
+    def count_recipients(self, *, since: datetime.datetime, statuses: Collection[str]) -> int:
+        """To, Cc and Bcc recipients of the messages since ``since`` with one of ``statuses``."""
         query = (
-            select(func.count())
+            select(func.coalesce(func.sum(_RECIPIENT_COUNT), 0))
             .select_from(messages)
             .where(
                 self._message_scope(),
@@ -192,14 +193,25 @@ class AccountRepository:
         )
         return int(self._connection.execute(query).scalar_one())
 
-    def message_outcomes(self, *, since: datetime.datetime) -> list[tuple[datetime.datetime, str]]:
-        """(accepted time, status) of each message since ``since``, oldest first."""
+    def message_outcomes(
+        self, *, since: datetime.datetime
+    ) -> list[tuple[datetime.datetime, str, int]]:
+        """(accepted time, status, recipient count) of each message since ``since``, oldest
+        first."""
         query = (
-            select(messages.c.created_at, messages.c.status)
+            select(messages.c.created_at, messages.c.status, _RECIPIENT_COUNT)
             .where(self._message_scope(), messages.c.created_at >= _utc(since))
             .order_by(messages.c.created_at)
         )
-        return [(_utc(row.created_at), row.status) for row in self._connection.execute(query)]
+        return [(_utc(row[0]), row[1], int(row[2])) for row in self._connection.execute(query)]
+
+
+# ``recipients`` is ",a@x,b@y,": one comma more than it has addresses (store/messages.py).
+_RECIPIENT_COUNT = (
+    func.length(messages.c.recipients)
+    - func.length(func.replace(messages.c.recipients, ",", ""))
+    - 1
+)
 
 
 def _suppressed(row: Row[Any]) -> SuppressedDestination:
