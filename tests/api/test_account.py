@@ -207,3 +207,41 @@ def test_counts_are_per_account(
     other = server.client("ses", access_key=str(random.randrange(10**11, 10**12)))
     assert other.get_send_quota()["SentLast24Hours"] == 0.0
     assert other.get_send_statistics()["SendDataPoints"] == []
+
+
+def test_quota_and_statistics_count_recipients(
+    sesv2: Any, ses: Any, add_message: Callable[..., None]
+) -> None:
+    """AWS counts every To, Cc and Bcc recipient against the quota (SES developer guide,
+    "Sending quotas"); DeliveryAttempts counts them the same way."""
+    domain = f"{uuid.uuid4().hex[:12]}.example.com"
+    sesv2.create_email_identity(EmailIdentity=domain)
+    sesv2.send_email(
+        FromEmailAddress=f"sender@{domain}",
+        Destination={
+            "ToAddresses": ["to-1@example.net", "to-2@example.net"],
+            "CcAddresses": ["cc@example.net"],
+            "BccAddresses": ["bcc@example.net"],
+        },
+        Content={"Simple": {"Subject": {"Data": "x"}, "Body": {"Text": {"Data": "x"}}}},
+    )
+    raw = f"From: sender@{domain}\r\nTo: header-only@example.net\r\nSubject: raw\r\n\r\nbody\r\n"
+    ses.send_raw_email(
+        RawMessage={"Data": raw.encode()},
+        Destinations=["d-1@example.net", "d-2@example.net", "d-3@example.net"],
+    )
+    assert ses.get_send_quota()["SentLast24Hours"] == 7.0
+    assert sesv2.get_account()["SendQuota"]["SentLast24Hours"] == 7.0
+    points = ses.get_send_statistics()["SendDataPoints"]
+    assert sum(p["DeliveryAttempts"] for p in points) == 7
+
+    # Stored messages count each of their recipients, and bounces stay one per message.
+    now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1, hours=1)
+    start = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    add_message(start, "bounced", ("a@x.net", "b@x.net", "c@x.net"))
+    assert ses.get_send_quota()["SentLast24Hours"] == 7.0
+    assert [p for p in ses.get_send_statistics()["SendDataPoints"] if p["Timestamp"] == start] == [
+        {"Timestamp": start, "DeliveryAttempts": 3, "Bounces": 1, "Complaints": 0, "Rejects": 0}
+    ]
+    add_message(datetime.datetime.now(datetime.UTC), "delivered", ("a@x.net", "b@x.net"))
+    assert ses.get_send_quota()["SentLast24Hours"] == 9.0

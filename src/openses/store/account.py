@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from openses.domain.errors import SuppressedDestinationNotFound
@@ -203,14 +203,20 @@ class AccountRepository:
             .where(self._message_scope(), messages.c.created_at >= _utc(since))
             .order_by(messages.c.created_at)
         )
-        return [(_utc(row[0]), row[1], int(row[2])) for row in self._connection.execute(query)]
+        return [(_utc(row[0]), row[1], int(row[2] or 0)) for row in self._connection.execute(query)]
 
 
-# ``recipients`` is ",a@x,b@y,": one comma more than it has addresses (store/messages.py).
-_RECIPIENT_COUNT = (
-    func.length(messages.c.recipients)
-    - func.length(func.replace(messages.c.recipients, ",", ""))
-    - 1
+# The envelope's recipients: the events' ``mail.destination`` (for raw mail, Destinations when
+# given, not the To header). A row without ``mail`` counts the addresses of ``recipients``,
+# ",a@x,b@y,", one comma more than it has addresses (store/messages.py).
+_RECIPIENT_COUNT = case(
+    (
+        messages.c.mail.is_(None),
+        func.length(messages.c.recipients)
+        - func.length(func.replace(messages.c.recipients, ",", ""))
+        - 1,
+    ),
+    else_=func.json_array_length(messages.c.mail["destination"]),
 )
 
 
