@@ -125,7 +125,8 @@ def test_v2_refused_peer_is_a_bad_request_at_once(
             {"Code": "BadRequestException", "Message": refused(what, endpoint, env)},
         )
         assert took < 3
-        logged = [r for r in caplog.records if r.name.startswith("openses")]
+        # This request's lines: other servers of the session may log at the same time.
+        logged = [r for r in caplog.records if r.name == "openses.api" or what in r.getMessage()]
         assert [(r.levelname, r.getMessage(), r.exc_info) for r in logged] == [
             (
                 "WARNING",
