@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -11,20 +13,27 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import httpx
 import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy.engine import make_url
 
-from tests.support import database_url, free_port, unique
+from openses.cli import main
+from openses.cli_support import DATABASE_HELP
+from openses.config import Settings
+from openses.store.database import describe_url
+from tests.support import POSTGRES_ADMIN_URL, database_url, free_port, serve_in_thread, unique
 
 OPENSES = [sys.executable, "-m", "openses"]
 AWS = [sys.executable, "-m", "awscli"]
 
 
-def _start(db_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def _start(db_url: str, port: int, log: Path, cwd: Path | None = None) -> subprocess.Popen[bytes]:
     env = {**os.environ, "OPENSES_DATABASE_URL": db_url, "OPENSES_PORT": str(port)}
     with log.open("ab") as output:
         process = subprocess.Popen(
-            [*OPENSES, "serve"], env=env, stdout=output, stderr=subprocess.STDOUT
+            [*OPENSES, "serve"], env=env, stdout=output, stderr=subprocess.STDOUT, cwd=cwd
         )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -158,4 +167,207 @@ def test_migrate_command(db_url: str) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "database is up to date\n"
+    shown = describe_url(db_url)
+    assert result.stdout == f"database is up to date: {shown}\n"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    """``openses ARGS`` in-process, stdout and stderr apart."""
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def test_version() -> None:
+    version = importlib.metadata.version("openses")
+    result = run("--version")
+    assert (result.exit_code, result.stdout) == (0, f"openses {version}\n")
+    process = subprocess.run(
+        [*OPENSES, "--version"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (process.returncode, process.stdout, process.stderr) == (0, f"openses {version}\n", "")
+
+
+def _commands(
+    group: click.Group, prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[str, click.Command]]:
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+        else:
+            yield " ".join((*prefix, name)), command
+
+
+def test_database_option_is_the_same_everywhere() -> None:
+    found = {
+        name: [(o.opts, o.metavar, o.help) for o in command.params if "--database" in o.opts]
+        for name, command in _commands(main)
+    }
+    option = [(["--database"], "URL", DATABASE_HELP)]
+    assert found == {
+        "serve": option,
+        "migrate": option,
+        "messages": option,
+        "worker": option,
+        "dead-letters list": option,
+        "dead-letters retry": option,
+        "tracking rotate-key": option,
+        "tracking keys": option,
+    }
+
+
+UNUSABLE_URLS = [
+    (
+        "postgresql+asyncpg://postgres@127.0.0.1:5432/test",
+        "openses does not take postgresql+asyncpg:// database URLs; use sqlite:///PATH or "
+        "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (openses picks its own drivers)",
+    ),
+    (
+        "mysql://root@127.0.0.1/openses",
+        "openses does not take mysql:// database URLs; use sqlite:///PATH or "
+        "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (openses picks its own drivers)",
+    ),
+    (
+        "openses.db",
+        "'openses.db' is not a database URL; openses takes sqlite:///PATH or "
+        "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE",
+    ),
+    (
+        "sqlite:////nonexistent-openses-dir/openses.db",
+        "cannot use the database (SQLite /nonexistent-openses-dir/openses.db): unable to open "
+        "database file",
+    ),
+]
+
+
+@pytest.mark.parametrize("command", ["serve", "migrate", "messages", "worker"])
+@pytest.mark.parametrize(("url", "message"), UNUSABLE_URLS)
+def test_unusable_database_url_is_one_line(command: str, url: str, message: str) -> None:
+    result = run(command, "--database", url)
+    if command in ("messages", "worker") and url.startswith("sqlite:"):
+        message = (
+            "no openses database at /nonexistent-openses-dir/openses.db: pass --database (or set "
+            "OPENSES_DATABASE_URL) to the one `openses serve` uses"
+        )
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"Error: {message}\n")
+
+
+def test_missing_postgresql_database_is_one_line(tmp_path: Path) -> None:
+    with database_url("postgresql", str(tmp_path)):  # skips where PostgreSQL is not running
+        pass
+    name = unique("absent").replace("-", "_")
+    admin = make_url(POSTGRES_ADMIN_URL)
+    url = admin.set(drivername="postgresql", password="hunter2", database=name)
+    shown = admin.set(drivername="postgresql", database=name).render_as_string()
+    line = (
+        f"Error: cannot use the database (PostgreSQL {shown}): connection failed: connection "
+        f'to server at "{admin.host}", port {admin.port} failed: FATAL: database "{name}" does '
+        "not exist\n"
+    )
+    for command in ("migrate", "serve", "messages"):
+        result = run(command, "--database", url.render_as_string(hide_password=False))
+        assert (result.exit_code, result.stderr) == (1, line)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["messages"],
+        ["messages", "--json"],
+        ["dead-letters", "list"],
+        ["dead-letters", "retry", "--all"],
+        ["dead-letters", "retry", "1"],
+        ["tracking", "keys"],
+        ["tracking", "rotate-key"],
+        ["worker"],
+    ],
+)
+def test_commands_do_not_create_an_sqlite_file(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("OPENSES_DATABASE_URL", raising=False)
+    expected = (
+        "Error: no openses database at {}: pass --database (or set OPENSES_DATABASE_URL) to the "
+        "one `openses serve` uses\n"
+    )
+    default = run(*command)  # sqlite:///openses.db, in the working directory
+    assert (default.exit_code, default.stdout) == (1, "")
+    assert default.stderr == expected.format(tmp_path / "openses.db")
+    given = run(*command, "--database", "sqlite:///elsewhere/mail.db")
+    assert (given.exit_code, given.stderr) == (1, expected.format(tmp_path / "elsewhere/mail.db"))
+    from_env = run(*command, env={"OPENSES_DATABASE_URL": f"sqlite:///{tmp_path}/env.db"})
+    assert (from_env.exit_code, from_env.stderr) == (1, expected.format(tmp_path / "env.db"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_retrying_a_missing_dead_letter_fails(db_url: str) -> None:
+    assert run("migrate", "--database", db_url).exit_code == 0
+    result = run("dead-letters", "retry", "999", "7", "--database", db_url)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        "Error: no dead letter with id 7, 999 (see `openses dead-letters list`); none queued\n",
+    )
+    listed = run("dead-letters", "list", "--database", db_url)
+    assert (listed.exit_code, json.loads(listed.stdout)) == (0, [])
+
+
+def test_messages_json_is_the_inspection_apis_list(db_url: str) -> None:
+    settings = Settings(database_url=db_url, validate_destinations=False, dispatch_events=False)
+    with serve_in_thread(settings) as server:
+        sesv2 = server.client("sesv2")
+        sesv2.create_email_identity(EmailIdentity="me@example.com")
+        sent = [
+            sesv2.send_email(
+                FromEmailAddress="me@example.com",
+                Destination={"ToAddresses": [f"reader{i}@example.net"]},
+                Content={"Simple": {"Subject": {"Data": f"n{i}"}, "Body": {"Text": {"Data": "x"}}}},
+            )["MessageId"]
+            for i in range(3)
+        ]
+        api = httpx.get(f"{server.url}/_openses/messages").json()["messages"]
+    result = run("messages", "--json", "--database", db_url)
+    assert result.exit_code == 0, result.stderr
+    listed = json.loads(result.stdout)
+    assert listed == api
+    assert [m["messageId"] for m in listed] == sent[::-1]
+    assert listed[0]["destination"] == {"to": ["reader2@example.net"], "cc": [], "bcc": []}
+    only = run("messages", "--json", "--to", "reader1@example.net", "--database", db_url)
+    assert [m["messageId"] for m in json.loads(only.stdout)] == [sent[1]]
+
+
+def _starts(line: str) -> list[int]:
+    return [match.start() for match in re.finditer(r"\S+", line)]
+
+
+def test_tracking_keys_columns_line_up(db_url: str) -> None:
+    assert run("migrate", "--database", db_url).exit_code == 0
+    for _ in range(11):  # ids 1 to 11: one column gets wider than its header
+        rotated = run("tracking", "rotate-key", "--grace-days", "0", "--database", db_url)
+        assert rotated.exit_code == 0, rotated.stderr
+    result = run("tracking", "keys", "--database", db_url)
+    assert result.exit_code == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header.split() == ["ID", "CREATED", "RETIRES"]
+    assert len(rows) == 11
+    for row in rows:
+        assert _starts(row) == _starts(header), result.stdout
+
+
+def test_serve_logs_its_database_without_the_password(backend: str, tmp_path: Path) -> None:
+    with database_url(backend, str(tmp_path)) as url:
+        if backend == "sqlite":
+            given = "sqlite:///relative/openses.db"
+            (tmp_path / "relative").mkdir()
+            shown = f"SQLite {tmp_path / 'relative' / 'openses.db'}"
+        else:
+            parsed = make_url(url)
+            given = parsed.set(drivername="postgresql", password="hunter2").render_as_string(
+                hide_password=False
+            )
+            shown = f"PostgreSQL {parsed.set(drivername='postgresql').render_as_string()}"
+        log = tmp_path / "serve.log"
+        process = _start(given, free_port(), log, cwd=tmp_path)
+        _stop(process, log)
+    text = log.read_text()
+    assert re.search(rf"^\S+ \S+ INFO openses database: {re.escape(shown)}$", text, re.M), text
+    assert "hunter2" not in text

@@ -1,22 +1,34 @@
-"""The ``openses`` command line: serve, migrate, messages."""
+"""The ``openses`` command line: serve, migrate, messages, worker, dead-letters, tracking."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 import click
 import uvicorn
+from sqlalchemy.exc import SQLAlchemyError
 
 from openses.app import create_app
-from openses.config import Settings
+from openses.cli_support import (
+    database_option,
+    echo_table,
+    open_database,
+    settings_for,
+    unusable,
+)
 from openses.events.commands import dead_letters, worker
 from openses.events.records import timestamp
 from openses.store import inbox
-from openses.store.database import make_engine, migrate, reading
+from openses.store.database import describe_url, reading
 from openses.tracking.commands import tracking
+from openses.web.messages import summary
+
+log = logging.getLogger("openses")
 
 
 @click.group()
+@click.version_option(package_name="openses", prog_name="openses", message="%(prog)s %(version)s")
 def main() -> None:
     """openses: a self-hostable, Amazon SES-compatible email service."""
 
@@ -24,17 +36,16 @@ def main() -> None:
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (OPENSES_HOST, 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port to listen on (OPENSES_PORT, 8585).")
-@click.option(
-    "--database",
-    "database_url",
-    default=None,
-    help="SQLAlchemy URL (OPENSES_DATABASE_URL, sqlite:///openses.db).",
-)
+@database_option
 def serve(host: str | None, port: int | None, database_url: str | None) -> None:
-    """Run the SES-compatible HTTP API."""
-    settings = Settings.from_environ(host=host, port=port, database_url=database_url)
+    """Run the SES-compatible HTTP API (creates the database if it does not exist)."""
+    settings = settings_for(database_url, host=host, port=port)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    app = create_app(settings)
+    log.info("database: %s", describe_url(settings.database_url))
+    try:
+        app = create_app(settings)
+    except SQLAlchemyError as error:
+        raise click.ClickException(unusable(settings.database_url, error)) from None
     # uvicorn stops accepting on SIGTERM and lets requests in flight finish before exiting.
     uvicorn.run(
         app,
@@ -50,59 +61,62 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
 
 
 @main.command(name="migrate")
-@click.option("--database", "database_url", default=None, help="SQLAlchemy URL.")
+@database_option
 def migrate_command(database_url: str | None) -> None:
-    """Apply database migrations and exit."""
-    settings = Settings.from_environ(database_url=database_url)
-    migrate(make_engine(settings.database_url))
-    click.echo("database is up to date")
+    """Apply database migrations and exit (creates the database if it does not exist)."""
+    settings = settings_for(database_url)
+    open_database(settings, create=True).dispose()
+    click.echo(f"database is up to date: {describe_url(settings.database_url)}")
 
 
 @main.command()
-@click.option("--database", "database_url", default=None, help="SQLAlchemy URL.")
+@database_option
 @click.option("--to", default=None, help="Only messages to this recipient.")
 @click.option("--from", "from_address", default=None, help="Only messages from this sender.")
 @click.option("--configuration-set", default=None, help="Only messages sent with this set.")
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option(
+    "--json", "as_json", is_flag=True, help="A JSON list, as GET /_openses/messages gives."
+)
 def messages(
     database_url: str | None,
     to: str | None,
     from_address: str | None,
     configuration_set: str | None,
     limit: int,
+    as_json: bool,
 ) -> None:
     """List captured messages, newest first."""
-    settings = Settings.from_environ(database_url=database_url)
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    with reading(engine) as connection:
-        rows = inbox.list_messages(
-            connection,
-            to=to,
-            from_address=from_address,
-            configuration_set=configuration_set,
-            limit=limit,
-        )
-    table = [
-        (
-            timestamp(row.created_at),
-            row.message_id,
-            row.source,
-            ", ".join(a for values in row.destination.values() for a in values),
-            row.subject or "",
-            row.configuration_set or "",
-            row.status,
-        )
-        for row in rows
-    ]
-    header = ("TIMESTAMP", "MESSAGE ID", "FROM", "TO", "SUBJECT", "CONFIGURATION SET", "STATUS")
-    widths = [max(len(str(r[i])) for r in [header, *table]) for i in range(len(header))]
-    for line in [header, *table]:
-        click.echo(
-            "  ".join(
-                str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)
-            ).rstrip()
-        )
+    engine = open_database(settings_for(database_url), create=False)
+    try:
+        with reading(engine) as connection:
+            rows = inbox.list_messages(
+                connection,
+                to=to,
+                from_address=from_address,
+                configuration_set=configuration_set,
+                limit=limit,
+            )
+    finally:
+        engine.dispose()
+    if as_json:
+        click.echo(json.dumps([summary(row) for row in rows], indent=2))
+        return
+    echo_table(
+        ("TIMESTAMP", "MESSAGE ID", "FROM", "TO", "SUBJECT", "CONFIGURATION SET", "STATUS"),
+        [
+            (
+                timestamp(row.created_at),
+                row.message_id,
+                row.source,
+                ", ".join(a for values in row.destination.values() for a in values),
+                row.subject or "",
+                row.configuration_set or "",
+                row.status,
+            )
+            for row in rows
+        ],
+    )
 
 
 main.add_command(tracking)

@@ -1,5 +1,5 @@
 """Sending through boto3 v1 and v2, read back through the inspection API, events checked
-against the shared SES schemas."""
+against the SES event schemas in tests/schemas."""
 
 from __future__ import annotations
 

@@ -64,11 +64,12 @@ class _Role:
 class AwsClients:
     """Thread-safe cache of clients per (service, region, role)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, timeout_seconds: float | None = None) -> None:
         self._settings = settings
+        timeout = settings.delivery.timeout_seconds if timeout_seconds is None else timeout_seconds
         self._config = Config(
-            connect_timeout=settings.delivery.timeout_seconds,
-            read_timeout=settings.delivery.timeout_seconds,
+            connect_timeout=timeout,
+            read_timeout=timeout,
             retries={"mode": "standard", "max_attempts": 1},
             max_pool_connections=20,
         )

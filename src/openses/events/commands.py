@@ -14,25 +14,22 @@ import click
 from prometheus_client import CollectorRegistry, start_http_server
 from sqlalchemy import Engine
 
-from openses.config import Settings
+from openses.cli_support import database_option, open_database, settings_for
 from openses.events import dispatcher
 from openses.events.metrics import DeliveryMetrics, OutboxCollector
 from openses.store import deliveries
-from openses.store.database import make_engine, migrate
+from openses.store.database import describe_url
 from openses.web.deliveries import as_json
-
-_DATABASE_HELP = "SQLAlchemy URL (OPENSES_DATABASE_URL, sqlite:///openses.db)."
 
 
 @click.command()
-@click.option("--database", "database_url", default=None, help=_DATABASE_HELP)
+@database_option
 @click.option("--metrics-port", type=int, default=None, help="Serve Prometheus /metrics here.")
 def worker(database_url: str | None, metrics_port: int | None) -> None:
     """Publish recorded events to their event destinations until SIGTERM or SIGINT."""
-    settings = Settings.from_environ(database_url=database_url)
+    settings = settings_for(database_url)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    engine = make_engine(settings.database_url)
-    migrate(engine)
+    engine = open_database(settings, create=False)
     registry = CollectorRegistry()
     metrics = DeliveryMetrics(registry)
     if metrics_port is not None:
@@ -46,7 +43,9 @@ def worker(database_url: str | None, metrics_port: int | None) -> None:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     running = dispatcher.build(engine, settings, metrics)
-    logging.getLogger("openses.events").info("dispatching events from %s", engine.url)
+    logging.getLogger("openses.events").info(
+        "dispatching events from %s", describe_url(settings.database_url)
+    )
     try:
         running.run(stop)
     finally:
@@ -60,29 +59,40 @@ def dead_letters() -> None:
 
 
 @dead_letters.command(name="list")
-@click.option("--database", "database_url", default=None, help=_DATABASE_HELP)
+@database_option
 def list_command(database_url: str | None) -> None:
     """Print the dead letters as a JSON list."""
-    engine = _engine(database_url)
-    click.echo(json.dumps([as_json(row) for row in deliveries.list_dead(engine)], indent=2))
+    engine = open_database(settings_for(database_url), create=False)
+    try:
+        click.echo(json.dumps([as_json(row) for row in deliveries.list_dead(engine)], indent=2))
+    finally:
+        engine.dispose()
 
 
 @dead_letters.command(name="retry")
-@click.option("--database", "database_url", default=None, help=_DATABASE_HELP)
+@database_option
 @click.option("--all", "retry_all", is_flag=True, help="Retry every dead letter.")
 @click.argument("ids", nargs=-1, type=int)
 def retry_command(database_url: str | None, retry_all: bool, ids: tuple[int, ...]) -> None:
-    """Queue dead letters (by id, or --all) for delivery again."""
+    """Queue dead letters (by id, or --all) for delivery again. An id that is not a dead
+    letter fails the command and queues none."""
     if not ids and not retry_all:
         raise click.UsageError("name the dead letters' ids, or pass --all")
-    engine = _engine(database_url)
-    now = datetime.datetime.now(datetime.UTC)
-    count = deliveries.retry_dead(engine, now, None if retry_all else list(ids))
+    engine = open_database(settings_for(database_url), create=False)
+    try:
+        count = _retry(engine, None if retry_all else sorted(set(ids)))
+    finally:
+        engine.dispose()
     click.echo(f"{count} dead letter{'s' if count != 1 else ''} queued again")
 
 
-def _engine(database_url: str | None) -> Engine:
-    settings = Settings.from_environ(database_url=database_url)
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    return engine
+def _retry(engine: Engine, ids: list[int] | None) -> int:
+    if ids is not None:
+        dead = {row.id for row in deliveries.list_dead(engine, ids=ids)}
+        missing = [str(i) for i in ids if i not in dead]
+        if missing:
+            raise click.ClickException(
+                f"no dead letter with id {', '.join(missing)} (see `openses dead-letters list`);"
+                " none queued"
+            )
+    return deliveries.retry_dead(engine, datetime.datetime.now(datetime.UTC), ids)

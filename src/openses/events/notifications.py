@@ -65,7 +65,7 @@ def notification_mail(mail: Record, *, with_headers: bool) -> Record:
 
 def subscription_succeeded(topic_arn: str, kind: str, identity: str) -> Record:
     """The one-off message SES publishes to a topic newly set for an identity. The wording
-    is from a third-party test fixture (../shared/ses-reference/destinations.md); unverified."""
+    is from a third-party test fixture; unverified (docs/aws-behaviour.md)."""
     return {
         "notificationType": "AmazonSnsSubscriptionSucceeded",
         "message": f"You have successfully subscribed your Amazon SNS topic '{topic_arn}' to "

@@ -63,7 +63,8 @@ def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Pag
     return Page(*paging.split(found, page_size, str))
 
 
-# Recorded from AWS (../shared/ses-reference/destinations.md): sent with no Subject.
+# Recorded from AWS (LocalStack's AWS-recorded snapshot
+# tests/aws/services/ses/test_ses.snapshot.json): sent with no Subject.
 SNS_VALIDATION_MESSAGE = "Successfully validated SNS topic for Amazon SES event publishing."
 
 

@@ -9,7 +9,8 @@ import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 if TYPE_CHECKING:  # imported when needed: SQLite alone does without its 9 MB
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -30,12 +31,64 @@ _JSON_CODEC: dict[str, Any] = {
 }
 
 
+# The URL schemes openses takes; it picks the drivers itself (psycopg, and asyncpg on the loop).
+_SCHEMES = {
+    "sqlite": "sqlite",
+    "sqlite+pysqlite": "sqlite",
+    "postgresql": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
+    "postgresql+psycopg": "postgresql+psycopg",
+}
+
+
+class DatabaseUrlError(ValueError):
+    """A database URL openses cannot use; the message says what it takes instead."""
+
+
 def normalize_url(url: str) -> str:
-    """``postgresql://`` means psycopg 3 here, the driver openses installs."""
-    parsed = make_url(url)
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed.render_as_string(hide_password=False)
+    """``postgresql://`` means psycopg 3 here, the driver openses installs. Any scheme other
+    than SQLite's and PostgreSQL's is refused with DatabaseUrlError."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUrlError(
+            f"{url!r} is not a database URL; openses takes sqlite:///PATH or "
+            "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+        ) from None
+    scheme = _SCHEMES.get(parsed.drivername)
+    if scheme is None:
+        raise DatabaseUrlError(
+            f"openses does not take {parsed.drivername}:// database URLs; use sqlite:///PATH or "
+            "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (openses picks its own drivers)"
+        )
+    return parsed.set(drivername=scheme).render_as_string(hide_password=False)
+
+
+def describe_url(url: str) -> str:
+    """The database as a log line may show it: an SQLite file's absolute path, a PostgreSQL
+    URL without its password."""
+    parsed = make_url(normalize_url(url))
+    if parsed.drivername == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            return "SQLite in memory"
+        return f"SQLite {Path(parsed.database).resolve()}"
+    shown = URL.create(
+        "postgresql",
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query={k: v for k, v in parsed.query.items() if k not in ("password", "sslpassword")},
+    )
+    return f"PostgreSQL {shown.render_as_string(hide_password=False)}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The absolute path of an SQLite URL's file; None for PostgreSQL and in-memory SQLite."""
+    parsed = make_url(normalize_url(url))
+    if parsed.drivername != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).resolve()
 
 
 def make_engine(url: str) -> Engine:

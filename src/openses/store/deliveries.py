@@ -109,13 +109,16 @@ def settle(
             )
 
 
-def list_dead(engine: Engine, *, limit: int = 1000) -> list[Delivery]:
+def list_dead(
+    engine: Engine, *, limit: int = 1000, ids: Sequence[int] | None = None
+) -> list[Delivery]:
+    """Dead letters by id; only those among ``ids`` when given."""
+    condition = deliveries.c.status == DEAD
+    if ids is not None:
+        condition = and_(condition, deliveries.c.id.in_(list(ids)))
     with reading(engine) as connection:
         rows = connection.execute(
-            select(deliveries)
-            .where(deliveries.c.status == DEAD)
-            .order_by(deliveries.c.id)
-            .limit(limit)
+            select(deliveries).where(condition).order_by(deliveries.c.id).limit(limit)
         ).all()
     return [_delivery(row._mapping) for row in rows]
 

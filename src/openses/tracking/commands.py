@@ -6,10 +6,9 @@ import datetime
 
 import click
 
-from openses.config import Settings
+from openses.cli_support import database_option, echo_table, open_database, settings_for
 from openses.events.records import timestamp
 from openses.store import tracking_keys as stored_keys
-from openses.store.database import make_engine, migrate
 from openses.tracking import keys
 
 
@@ -19,7 +18,7 @@ def tracking() -> None:
 
 
 @tracking.command(name="rotate-key")
-@click.option("--database", "database_url", default=None, help="SQLAlchemy URL.")
+@database_option
 @click.option(
     "--grace-days",
     type=click.FloatRange(min=0),
@@ -31,21 +30,33 @@ def rotate_key(database_url: str | None, grace_days: float) -> None:
     """Start signing with a new key and retire the older ones after a grace period.
 
     Running servers pick the new key up within 30 seconds."""
-    engine = make_engine(Settings.from_environ(database_url=database_url).database_url)
-    migrate(engine)
+    engine = open_database(settings_for(database_url), create=False)
     now = datetime.datetime.now(datetime.UTC)
     grace = datetime.timedelta(days=grace_days)
-    key_id = stored_keys.rotate(engine, now, grace)
+    try:
+        key_id = stored_keys.rotate(engine, now, grace)
+    finally:
+        engine.dispose()
     click.echo(f"new signing key {key_id}; older keys retire at {timestamp(now + grace)}")
 
 
 @tracking.command(name="keys")
-@click.option("--database", "database_url", default=None, help="SQLAlchemy URL.")
+@database_option
 def list_keys(database_url: str | None) -> None:
     """List signing keys (never their secrets)."""
-    engine = make_engine(Settings.from_environ(database_url=database_url).database_url)
-    migrate(engine)
-    click.echo("ID  CREATED  RETIRES")
-    for key in stored_keys.list_keys(engine):
-        retires = timestamp(key.retired_at) if key.retired_at else "-"
-        click.echo(f"{key.id}  {timestamp(key.created_at)}  {retires}")
+    engine = open_database(settings_for(database_url), create=False)
+    try:
+        found = stored_keys.list_keys(engine)
+    finally:
+        engine.dispose()
+    echo_table(
+        ("ID", "CREATED", "RETIRES"),
+        [
+            (
+                key.id,
+                timestamp(key.created_at),
+                timestamp(key.retired_at) if key.retired_at else "-",
+            )
+            for key in found
+        ],
+    )
