@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from openses.api.context import RequestContext
-from openses.delivery import mime
 from openses.domain.message import MessageTag
+from openses.mail import mime
 from openses.services import sending
 
 Wire = dict[str, Any]

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from openses.delivery import feedback as forwarding
 from openses.domain.errors import InvalidIdentity
 from openses.domain.feedback import FeedbackSettings, NotificationType
 from openses.domain.identity import EmailIdentity
 from openses.events import notifications
 from openses.events.records import MailFacts, Record
+from openses.mail import feedback as forwarding
 from openses.services import inbox
 from openses.store.unit_of_work import UnitOfWork
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime
 
-from openses.delivery.mime import ses_message_id_header
 from openses.domain.message import new_message_id
+from openses.mail.mime import ses_message_id_header
 from openses.store.messages import StoredMessage
 from openses.store.unit_of_work import UnitOfWork
 

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 
-from openses.delivery import autoreply, mime, raw
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.errors import (
     AccountSendingPaused,
@@ -32,6 +31,7 @@ from openses.domain.message import (
     parse_tags_header,
 )
 from openses.events import records
+from openses.mail import autoreply, mime, raw
 from openses.services import account as account_service
 from openses.services import identities, identity_notifications, inbox, outcomes, templates
 from openses.store.messages import StoredMessage

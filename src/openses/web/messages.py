@@ -10,8 +10,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from openses.delivery import inspection
 from openses.events.records import timestamp
+from openses.mail import inspection
 from openses.store import inbox
 from openses.store.database import reading
 

@@ -8,7 +8,7 @@ from typing import Any
 from openses.api import message_shapes
 from openses.api.context import RequestContext
 from openses.api.registry import operation
-from openses.delivery import mime
+from openses.mail import mime
 from openses.protocol.models import V1
 from openses.services import sending
 
