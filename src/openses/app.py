@@ -16,11 +16,11 @@ from openses.api.context import utc_now
 from openses.api.gateway import Gateway, Receive, Scope, Send, is_aws_path
 from openses.config import Settings
 from openses.events import dispatcher as event_dispatcher
-from openses.events.metrics import DeliveryMetrics, OutboxCollector
+from openses.events.metrics import OutboxCollector, PublicationMetrics
 from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.tracking import links as tracking_links
 from openses.web.admin import Admin
-from openses.web.deliveries import DeadLetters
+from openses.web.dead_letters import DeadLetters
 from openses.web.messages import MessagesEndpoints
 from openses.web.metrics import MetricsEndpoint
 from openses.web.tracking import TrackingEndpoints
@@ -38,7 +38,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Application:
     admin = Admin(settings, engine)
     inbox = MessagesEndpoints(engine)
     registry = CollectorRegistry()
-    delivery_metrics = DeliveryMetrics(registry)
+    publication_metrics = PublicationMetrics(registry)
     registry.register(OutboxCollector(engine))
     dead_letters = DeadLetters(engine)
     tracker = tracking_links.install(engine, settings, utc_now)
@@ -60,7 +60,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Application:
         Route(tracking_links.CLICK_PATH + "{token}", tracking.click, methods=["GET"]),
     ]
     dispatcher = (
-        event_dispatcher.build(engine, settings, delivery_metrics)
+        event_dispatcher.build(engine, settings, publication_metrics)
         if settings.dispatch_events
         else None
     )

@@ -198,4 +198,4 @@ def test_poisoned_destination_dead_letters_alone_and_retries(db_url: str, peer: 
         assert published == 8.0
         assert sample(metrics, "openses_events_dead_lettered_total", kind="sns") == 4.0
         assert sample(metrics, "openses_events_retried_total", kind="sns") == 4.0
-        assert sample(metrics, "openses_deliveries", kind="sns", status="delivered") == 8.0
+        assert sample(metrics, "openses_publications", kind="sns", status="published") == 8.0

@@ -16,10 +16,10 @@ from sqlalchemy import Engine
 
 from openses.config import Settings
 from openses.events import dispatcher
-from openses.events.metrics import DeliveryMetrics, OutboxCollector
-from openses.store import deliveries
+from openses.events.metrics import OutboxCollector, PublicationMetrics
+from openses.store import publications
 from openses.store.database import make_engine, migrate
-from openses.web.deliveries import as_json
+from openses.web.dead_letters import as_json
 
 _DATABASE_HELP = "SQLAlchemy URL (OPENSES_DATABASE_URL, sqlite:///openses.db)."
 
@@ -34,7 +34,7 @@ def worker(database_url: str | None, metrics_port: int | None) -> None:
     engine = make_engine(settings.database_url)
     migrate(engine)
     registry = CollectorRegistry()
-    metrics = DeliveryMetrics(registry)
+    metrics = PublicationMetrics(registry)
     if metrics_port is not None:
         registry.register(OutboxCollector(engine))
         start_http_server(metrics_port, addr=settings.host, registry=registry)
@@ -64,7 +64,7 @@ def dead_letters() -> None:
 def list_command(database_url: str | None) -> None:
     """Print the dead letters as a JSON list."""
     engine = _engine(database_url)
-    click.echo(json.dumps([as_json(row) for row in deliveries.list_dead(engine)], indent=2))
+    click.echo(json.dumps([as_json(row) for row in publications.list_dead(engine)], indent=2))
 
 
 @dead_letters.command(name="retry")
@@ -72,12 +72,12 @@ def list_command(database_url: str | None) -> None:
 @click.option("--all", "retry_all", is_flag=True, help="Retry every dead letter.")
 @click.argument("ids", nargs=-1, type=int)
 def retry_command(database_url: str | None, retry_all: bool, ids: tuple[int, ...]) -> None:
-    """Queue dead letters (by id, or --all) for delivery again."""
+    """Queue dead letters (by id, or --all) to be published again."""
     if not ids and not retry_all:
         raise click.UsageError("name the dead letters' ids, or pass --all")
     engine = _engine(database_url)
     now = datetime.datetime.now(datetime.UTC)
-    count = deliveries.retry_dead(engine, now, None if retry_all else list(ids))
+    count = publications.retry_dead(engine, now, None if retry_all else list(ids))
     click.echo(f"{count} dead letter{'s' if count != 1 else ''} queued again")
 
 

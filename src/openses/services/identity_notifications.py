@@ -1,5 +1,5 @@
 """Identity notifications and feedback forwarding: the settings use cases, and what a send
-leaves behind for them (SNS deliveries in the outbox, forwarded reports in the inbox).
+leaves behind for them (SNS publications in the outbox, forwarded reports in the inbox).
 
 The settings functions open and commit their unit of work; ``record_for_send`` runs inside the
 send's own, so notifications commit with the message or not at all.
@@ -46,7 +46,7 @@ def set_topic(
         uow.identities.save(identity)
         if topic_arn and topic_arn != previous:
             message = notifications.subscription_succeeded(topic_arn, kind, name)
-            uow.outbox.add_delivery(SNS, _target(topic_arn), message, now)
+            uow.outbox.add_publication(SNS, _target(topic_arn), message, now)
         uow.commit()
 
 
@@ -95,7 +95,9 @@ def record_for_send(
             payload = notifications.notification(
                 record, with_headers=kind in settings.headers_included
             )
-            uow.outbox.add_delivery(SNS, _target(topic), payload, now, message_id=facts.message_id)
+            uow.outbox.add_publication(
+                SNS, _target(topic), payload, now, message_id=facts.message_id
+            )
         if settings.forwards(kind):
             _forward(uow, kind, record, facts, now)
 

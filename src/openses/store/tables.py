@@ -161,8 +161,8 @@ events = Table(
 )
 
 # One row per (event, destination): what the dispatcher must publish, and how far it got.
-deliveries = Table(
-    "deliveries",
+publications = Table(
+    "publications",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("account_id", String(12), nullable=False),
@@ -179,8 +179,8 @@ deliveries = Table(
     Column("locked_until", DateTime(timezone=True), nullable=True),
     Column("last_error", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("delivered_at", DateTime(timezone=True), nullable=True),
-    Index("ix_deliveries_due", "status", "next_attempt_at"),
+    Column("published_at", DateTime(timezone=True), nullable=True),
+    Index("ix_publications_due", "status", "next_attempt_at"),
 )
 
 # Keys that sign tracking links; the newest active one signs, any unretired one verifies.
