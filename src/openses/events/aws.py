@@ -67,8 +67,8 @@ class AwsClients:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._config = Config(
-            connect_timeout=settings.delivery.timeout_seconds,
-            read_timeout=settings.delivery.timeout_seconds,
+            connect_timeout=settings.publish.timeout_seconds,
+            read_timeout=settings.publish.timeout_seconds,
             retries={"mode": "standard", "max_attempts": 1},
             max_pool_connections=20,
         )

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from sqlalchemy import Engine
 
-from openses.config import DeliverySettings, Settings
+from openses.config import PublishSettings, Settings
 from openses.events.aws import AwsClients
 from openses.events.metrics import PublicationMetrics
 from openses.events.publishers import Failures, Item, Publisher
@@ -57,7 +57,7 @@ class Dispatcher:
     def __init__(
         self,
         engine: Engine,
-        policy: DeliverySettings,
+        policy: PublishSettings,
         publishers: Mapping[str, Publisher],
         metrics: PublicationMetrics,
         *,
@@ -172,7 +172,7 @@ class DispatcherThread:
 
 def build(engine: Engine, settings: Settings, metrics: PublicationMetrics) -> Dispatcher:
     """The dispatcher wired to the AWS publishers that ``settings`` point at."""
-    return Dispatcher(engine, settings.delivery, publishers(settings), metrics)
+    return Dispatcher(engine, settings.publish, publishers(settings), metrics)
 
 
 def lifespan(
