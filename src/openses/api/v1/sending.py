@@ -128,7 +128,7 @@ def send_bulk_templated_email(
     results = sending.send_bulk(
         context.writing(),
         emails,
-        message_shapes.caller(context, "SendBulkTemplatedEmail"),
+        message_shapes.origin(context, "SendBulkTemplatedEmail"),
         context.clock,
     )
     return {

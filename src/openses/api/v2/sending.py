@@ -134,7 +134,7 @@ def send_bulk_email(
             )
         )
     results = sending.send_bulk(
-        context.writing(), emails, message_shapes.caller(context, "SendBulkEmail"), context.clock
+        context.writing(), emails, message_shapes.origin(context, "SendBulkEmail"), context.clock
     )
     return {
         "BulkEmailEntryResults": [
