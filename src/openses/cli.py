@@ -11,7 +11,7 @@ from openses.app import create_app
 from openses.config import Settings
 from openses.events.commands import dead_letters, worker
 from openses.events.records import timestamp
-from openses.store import inbox
+from openses.store import message_search
 from openses.store.database import make_engine, migrate, reading
 from openses.tracking.commands import tracking
 
@@ -76,7 +76,7 @@ def messages(
     engine = make_engine(settings.database_url)
     migrate(engine)
     with reading(engine) as connection:
-        rows = inbox.list_messages(
+        rows = message_search.list_messages(
             connection,
             to=to,
             from_address=from_address,

@@ -1,5 +1,6 @@
 """Identity notifications through the wire: the v1 settings operations, their v2 twins, and
-what a send leaves in the outbox (SNS publications) and the inbox (forwarded feedback)."""
+what a send leaves in the outbox (SNS publications) and among the captured messages (forwarded
+feedback)."""
 
 from __future__ import annotations
 
@@ -402,7 +403,7 @@ def test_notifications_come_with_a_configuration_set_too(
 # -- feedback forwarding ----------------------------------------------------------------------
 
 
-def inbox(server: LiveServer, to: str) -> list[dict[str, Any]]:
+def messages_to(server: LiveServer, to: str) -> list[dict[str, Any]]:
     response = httpx.get(f"{server.url}/_openses/messages", params={"to": to})
     messages: list[dict[str, Any]] = response.json()["messages"]
     return messages
@@ -415,7 +416,7 @@ def test_bounces_and_complaints_are_forwarded_to_the_sender(
     send(ses, source, [f"bounce@{SIM}"])
     send(ses, source, [f"complaint@{SIM}"])
     send(ses, source, [f"success@{SIM}"])
-    forwarded = inbox(server, source)
+    forwarded = messages_to(server, source)
     assert [
         (m["from"], m["destination"], m["subject"], m["status"], m["configurationSet"])
         for m in forwarded
@@ -448,7 +449,7 @@ def test_forwarding_goes_to_the_return_path(server: LiveServer, ses: Any, domain
         "Subject: raw\r\n\r\nbody\r\n"
     )
     ses.send_raw_email(RawMessage={"Data": raw.encode()})
-    assert [m["subject"] for m in inbox(server, return_path)] == [
+    assert [m["subject"] for m in messages_to(server, return_path)] == [
         "Delivery Status Notification (Failure)"
     ]
 
@@ -459,7 +460,7 @@ def test_no_forwarding_when_disabled(server: LiveServer, ses: Any, domain: str) 
     source = f"sender@{domain}"
     send(ses, source, [f"bounce@{SIM}"])
     send(ses, source, [f"complaint@{SIM}"])
-    assert inbox(server, source) == []
+    assert messages_to(server, source) == []
 
 
 def test_forwarded_reports_use_no_quota(ses: Any, domain: str) -> None:

@@ -1,5 +1,6 @@
 """Identity notifications and feedback forwarding: the settings use cases, and what a send
-leaves behind for them (SNS publications in the outbox, forwarded reports in the inbox).
+leaves behind for them (SNS publications in the outbox, forwarded reports among the captured
+messages).
 
 The settings functions open and commit their unit of work; ``record_for_send`` runs inside the
 send's own, so notifications commit with the message or not at all.
@@ -16,11 +17,11 @@ from openses.domain.identity import EmailIdentity
 from openses.events import notifications
 from openses.events.records import MailFacts, Record
 from openses.mail import feedback as forwarding
-from openses.services import inbox
+from openses.services import messages
 from openses.store.unit_of_work import UnitOfWork
 
 SNS = "sns"
-# Status of a forwarded report in the inbox; it is not a send, so it uses no quota.
+# Status of a forwarded report among the captured messages; not a send, so it uses no quota.
 FORWARDED = "forwarded"
 
 
@@ -113,10 +114,10 @@ def _forward(
     facts: MailFacts,
     now: datetime.datetime,
 ) -> None:
-    """Capture mode: the report SES would mail lands in the local inbox, addressed to the
+    """Capture mode: the report SES would mail is captured among the messages, addressed to the
     submitted Return-Path, else the sender."""
     to = forwarding.feedback_address(facts.source, facts.headers)
-    message_id, id_header = inbox.new_id_header(uow, now)
+    message_id, id_header = messages.new_id_header(uow, now)
     if kind is NotificationType.BOUNCE:
         sender, subject = forwarding.BOUNCE_SENDER, forwarding.BOUNCE_SUBJECT
         raw = forwarding.bounce_report(
@@ -136,7 +137,7 @@ def _forward(
             message_id_header=id_header,
             at=now,
         )
-    inbox.capture(
+    messages.capture(
         uow,
         message_id=message_id,
         raw=raw,

@@ -33,13 +33,13 @@ from openses.domain.message import (
 from openses.events import records
 from openses.mail import autoreply, mime, raw
 from openses.services import account as account_service
-from openses.services import identities, identity_notifications, inbox, outcomes, templates
+from openses.services import identities, identity_notifications, messages, outcomes, templates
 from openses.store.messages import StoredMessage
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking import links as tracking
 
 Clock = Callable[[], datetime.datetime]
-# Inbox status of a simulator auto-reply: mail to the sender, not a send of the account's.
+# Message status of a simulator auto-reply: mail to the sender, not a send of the account's.
 AUTO_REPLY = "auto-reply"
 
 
@@ -206,8 +206,9 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Cl
 def _capture_auto_reply(
     uow: UnitOfWork, replier: str, source: str, original: Message, now: datetime.datetime
 ) -> None:
-    """The simulator's ooto@ answers the sender; in capture mode the reply lands in the inbox."""
-    message_id, id_header = inbox.new_id_header(uow, now)
+    """The simulator's ooto@ answers the sender; in capture mode the reply is captured
+    among the messages."""
+    message_id, id_header = messages.new_id_header(uow, now)
     reply = autoreply.out_of_office(
         replier=replier,
         to=source,
@@ -216,7 +217,7 @@ def _capture_auto_reply(
         message_id_header=id_header,
         at=now,
     )
-    inbox.capture(
+    messages.capture(
         uow,
         message_id=message_id,
         raw=reply.as_bytes(),

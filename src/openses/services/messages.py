@@ -1,5 +1,5 @@
-"""Mail that SES itself sends back to a sender (forwarded feedback, simulator auto-replies)
-lands in the capture inbox like any other delivered message."""
+"""Mail that SES itself sends back to a sender (forwarded feedback, simulator auto-replies) is
+captured among the messages like any other delivered message."""
 
 from __future__ import annotations
 
