@@ -158,12 +158,7 @@ def _publication(row: Any) -> Publication:
         payload=row["payload"],
         status=row["status"],
         attempts=row["attempts"],
-        next_attempt_at=_aware(row["next_attempt_at"]),
+        next_attempt_at=row["next_attempt_at"],
         last_error=row["last_error"],
-        created_at=_aware(row["created_at"]),
+        created_at=row["created_at"],
     )
-
-
-def _aware(moment: datetime.datetime) -> datetime.datetime:
-    # SQLite hands back naive datetimes; everything openses stores is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
