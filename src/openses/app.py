@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from openses.api.context import utc_now
 from openses.api.gateway import Gateway, Receive, Scope, Send, is_aws_path
 from openses.config import Settings
+from openses.domain.clock import utc_now
 from openses.events import dispatcher as event_dispatcher
 from openses.events.metrics import OutboxCollector, PublicationMetrics
 from openses.store.database import make_engine, make_loop_engine, migrate

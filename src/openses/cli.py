@@ -9,8 +9,8 @@ import uvicorn
 
 from openses.app import create_app
 from openses.config import Settings
+from openses.domain.clock import iso8601
 from openses.events.commands import dead_letters, worker
-from openses.events.records import timestamp
 from openses.store import message_search
 from openses.store.database import make_engine, migrate, reading
 from openses.tracking.commands import tracking
@@ -85,7 +85,7 @@ def messages(
         )
     table = [
         (
-            timestamp(row.created_at),
+            iso8601(row.created_at),
             row.message_id,
             row.source,
             ", ".join(a for values in row.destination.values() for a in values),

@@ -3,7 +3,6 @@ operator. Several workers (and servers) can share one PostgreSQL database."""
 
 from __future__ import annotations
 
-import datetime
 import json
 import logging
 import signal
@@ -15,6 +14,7 @@ from prometheus_client import CollectorRegistry, start_http_server
 from sqlalchemy import Engine
 
 from openses.config import Settings
+from openses.domain.clock import utc_now
 from openses.events import dispatcher
 from openses.events.metrics import OutboxCollector, PublicationMetrics
 from openses.store import publications
@@ -76,7 +76,7 @@ def retry_command(database_url: str | None, retry_all: bool, ids: tuple[int, ...
     if not ids and not retry_all:
         raise click.UsageError("name the dead letters' ids, or pass --all")
     engine = _engine(database_url)
-    now = datetime.datetime.now(datetime.UTC)
+    now = utc_now()
     count = publications.retry_dead(engine, now, None if retry_all else list(ids))
     click.echo(f"{count} dead letter{'s' if count != 1 else ''} queued again")
 

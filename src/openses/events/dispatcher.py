@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from sqlalchemy import Engine
 
 from openses.config import PublishSettings, Settings
+from openses.domain.clock import Clock, utc_now
 from openses.events.aws import AwsClients
 from openses.events.metrics import PublicationMetrics
 from openses.events.publishers import Failures, Item, Publisher
@@ -34,12 +35,7 @@ from openses.store import outbox, publications
 from openses.store.publications import Failure, Publication
 
 log = logging.getLogger("openses.events")
-Clock = Callable[[], datetime.datetime]
 PARALLEL_TARGETS = 8
-
-
-def utc_now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
 
 
 def publishers(settings: Settings) -> dict[str, Publisher]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 
+from openses.domain.clock import Clock
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.errors import (
     AccountSendingPaused,
@@ -38,7 +39,6 @@ from openses.store.messages import StoredMessage
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking import links as tracking
 
-Clock = Callable[[], datetime.datetime]
 # Message status of a simulator auto-reply: mail to the sender, not a send of the account's.
 AUTO_REPLY = "auto-reply"
 

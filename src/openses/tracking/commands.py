@@ -7,7 +7,7 @@ import datetime
 import click
 
 from openses.config import Settings
-from openses.events.records import timestamp
+from openses.domain.clock import iso8601, utc_now
 from openses.store import tracking_keys as stored_keys
 from openses.store.database import make_engine, migrate
 from openses.tracking import keys
@@ -33,10 +33,10 @@ def rotate_key(database_url: str | None, grace_days: float) -> None:
     Running servers pick the new key up within 30 seconds."""
     engine = make_engine(Settings.from_environ(database_url=database_url).database_url)
     migrate(engine)
-    now = datetime.datetime.now(datetime.UTC)
+    now = utc_now()
     grace = datetime.timedelta(days=grace_days)
     key_id = stored_keys.rotate(engine, now, grace)
-    click.echo(f"new signing key {key_id}; older keys retire at {timestamp(now + grace)}")
+    click.echo(f"new signing key {key_id}; older keys retire at {iso8601(now + grace)}")
 
 
 @tracking.command(name="keys")
@@ -47,5 +47,5 @@ def list_keys(database_url: str | None) -> None:
     migrate(engine)
     click.echo("ID  CREATED  RETIRES")
     for key in stored_keys.list_keys(engine):
-        retires = timestamp(key.retired_at) if key.retired_at else "-"
-        click.echo(f"{key.id}  {timestamp(key.created_at)}  {retires}")
+        retires = iso8601(key.retired_at) if key.retired_at else "-"
+        click.echo(f"{key.id}  {iso8601(key.created_at)}  {retires}")

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from openses.events.records import timestamp
+from openses.domain.clock import iso8601
 from openses.mail import inspection
 from openses.store import message_search
 from openses.store.database import reading
@@ -77,7 +77,7 @@ def _not_found(message_id: str) -> Response:
 def summary(row: message_search.MessageRow) -> dict[str, Any]:
     return {
         "messageId": row.message_id,
-        "timestamp": timestamp(row.created_at),
+        "timestamp": iso8601(row.created_at),
         "from": row.source,
         "destination": row.destination,
         "subject": row.subject,
