@@ -15,7 +15,7 @@ from bench.clients import ACCOUNT_ID, REGION
 from bench.processes import Server
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.message import new_message_id
-from openses.store import inbox
+from openses.store import message_search
 from openses.store.database import make_engine
 from openses.store.messages import StoredMessage
 from openses.store.tables import messages
@@ -63,7 +63,7 @@ def memory(server: Server, database_url: str, total: int, seconds: float) -> Mem
     engine = make_engine(database_url)
     try:
         with engine.connect() as connection:
-            sent = inbox.list_messages(connection, account_id=ACCOUNT_ID, limit=1)
+            sent = message_search.list_messages(connection, account_id=ACCOUNT_ID, limit=1)
         if not sent:
             raise RuntimeError("no message was sent through the API to copy")
         through_api = _message_count(engine)
@@ -72,7 +72,7 @@ def memory(server: Server, database_url: str, total: int, seconds: float) -> Mem
     finally:
         engine.dispose()
     load.run(server.url, "get", seconds, set="bench-set")
-    load.run(server.url, "inbox", seconds)
+    load.run(server.url, "messages", seconds)
     return Memory(max(total, through_api), through_api, server.rss_mb())
 
 
@@ -104,7 +104,7 @@ def _message_count(engine: Engine) -> int:
         return int(connection.execute(select(func.count()).select_from(messages)).scalar_one())
 
 
-def _stored(row: inbox.MessageRow) -> StoredMessage:
+def _stored(row: message_search.MessageRow) -> StoredMessage:
     return StoredMessage(
         message_id=row.message_id,
         account_id=row.account_id,

@@ -24,7 +24,7 @@ from bench import load
 from bench.clients import client
 from bench.processes import Server
 from openses.store.database import make_engine
-from openses.store.tables import deliveries
+from openses.store.tables import publications
 
 FROM = "bench@example.com"
 TO = "reader@example.com"
@@ -43,7 +43,7 @@ class SendResult:
     duplicates: int = 0
     redelivered: int = 0
     latencies_ms: list[float] = field(default_factory=list)
-    # the outbox's delivery rows by status once the wait ended
+    # the outbox's publication rows by status once the wait ended
     outbox: dict[str, int] = field(default_factory=dict)
     note: str = ""
 
@@ -114,10 +114,10 @@ def _with_events(
     try:
         result = SendResult(sends(set_name))
         # Sends still in flight when the load stopped may add events: recount while waiting.
-        drain.wait(lambda: sum(_recorded_deliveries(database_url, set_name).values()))
+        drain.wait(lambda: sum(_recorded_publications(database_url, set_name).values()))
     finally:
         drain.stop()
-    result.outbox = _recorded_deliveries(database_url, set_name)
+    result.outbox = _recorded_publications(database_url, set_name)
     result.expected_events = sum(result.outbox.values())
     if drain.errors:
         result.note = f"{len(drain.errors)} queue read errors, first: {drain.errors[0]}"
@@ -178,15 +178,15 @@ def _topic_arn(peer: Server, name: str) -> str:
     return str(client(peer.url, "sns").create_topic(Name=name)["TopicArn"])
 
 
-def _recorded_deliveries(database_url: str, set_name: str) -> dict[str, int]:
+def _recorded_publications(database_url: str, set_name: str) -> dict[str, int]:
     """Events openses recorded for SNS, by status (read-only, from its outbox table)."""
     engine = make_engine(database_url)
     try:
         with engine.connect().execution_options(openses_write=False) as connection:
             query = (
-                select(deliveries.c.status, func.count())
-                .where(deliveries.c.configuration_set == set_name)
-                .group_by(deliveries.c.status)
+                select(publications.c.status, func.count())
+                .where(publications.c.configuration_set == set_name)
+                .group_by(publications.c.status)
             )
             return {str(status): int(count) for status, count in connection.execute(query)}
     finally:

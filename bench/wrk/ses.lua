@@ -84,7 +84,7 @@ local builders = {
     return wrk.format("POST", "/v2/email/list-configuration-sets", json_headers, "{}")
   end,
   pair = pair,
-  inbox = function() return wrk.format("GET", "/_openses/messages", base, nil) end,
+  messages = function() return wrk.format("GET", "/_openses/messages", base, nil) end,
   describe = function() return wrk.format("POST", "/", form_headers, describe_body) end,
   send = function()
     return wrk.format("POST", "/v2/email/outbound-emails", json_headers, send_body)

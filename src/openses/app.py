@@ -12,15 +12,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from openses.api.context import utc_now
 from openses.api.gateway import Gateway, Receive, Scope, Send, is_aws_path
 from openses.config import Settings
+from openses.domain.clock import utc_now
 from openses.events import dispatcher as event_dispatcher
-from openses.events.metrics import DeliveryMetrics, OutboxCollector
+from openses.events.metrics import OutboxCollector, PublicationMetrics
 from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.tracking import links as tracking_links
 from openses.web.admin import Admin
-from openses.web.deliveries import DeadLetters
+from openses.web.dead_letters import DeadLetters
 from openses.web.messages import MessagesEndpoints
 from openses.web.metrics import MetricsEndpoint
 from openses.web.tracking import TrackingEndpoints
@@ -36,9 +36,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Application:
     loop_engine = make_loop_engine(engine)
     gateway = Gateway(settings, engine, loop_engine)
     admin = Admin(settings, engine)
-    inbox = MessagesEndpoints(engine)
+    messages = MessagesEndpoints(engine)
     registry = CollectorRegistry()
-    delivery_metrics = DeliveryMetrics(registry)
+    publication_metrics = PublicationMetrics(registry)
     registry.register(OutboxCollector(engine))
     dead_letters = DeadLetters(engine)
     tracker = tracking_links.install(engine, settings, utc_now)
@@ -48,9 +48,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Application:
     routes = [
         Route("/health", health, methods=["GET"]),
         Route("/_openses/identities/{name}/verify", admin.verify_identity, methods=["POST"]),
-        Route("/_openses/messages", inbox.index, methods=["GET"]),
-        Route("/_openses/messages/{message_id}", inbox.get, methods=["GET"]),
-        Route("/_openses/messages/{message_id}/raw", inbox.raw, methods=["GET"]),
+        Route("/_openses/messages", messages.index, methods=["GET"]),
+        Route("/_openses/messages/{message_id}", messages.get, methods=["GET"]),
+        Route("/_openses/messages/{message_id}/raw", messages.raw, methods=["GET"]),
         Route("/_openses/dead-letters", dead_letters.index, methods=["GET"]),
         Route("/_openses/dead-letters/retry", dead_letters.retry_all, methods=["POST"]),
         Route("/_openses/dead-letters/{id}/retry", dead_letters.retry_one, methods=["POST"]),
@@ -60,7 +60,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Application:
         Route(tracking_links.CLICK_PATH + "{token}", tracking.click, methods=["GET"]),
     ]
     dispatcher = (
-        event_dispatcher.build(engine, settings, delivery_metrics)
+        event_dispatcher.build(engine, settings, publication_metrics)
         if settings.dispatch_events
         else None
     )

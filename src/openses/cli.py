@@ -17,9 +17,9 @@ from openses.cli_support import (
     settings_for,
     unusable,
 )
+from openses.domain.clock import iso8601
 from openses.events.commands import dead_letters, worker
-from openses.events.records import timestamp
-from openses.store import inbox
+from openses.store import message_search
 from openses.store.database import describe_url, reading
 from openses.tracking.commands import tracking
 from openses.web.messages import summary
@@ -90,7 +90,7 @@ def messages(
     engine = open_database(settings_for(database_url), create=False)
     try:
         with reading(engine) as connection:
-            rows = inbox.list_messages(
+            rows = message_search.list_messages(
                 connection,
                 to=to,
                 from_address=from_address,
@@ -106,7 +106,7 @@ def messages(
         ("TIMESTAMP", "MESSAGE ID", "FROM", "TO", "SUBJECT", "CONFIGURATION SET", "STATUS"),
         [
             (
-                timestamp(row.created_at),
+                iso8601(row.created_at),
                 row.message_id,
                 row.source,
                 ", ".join(a for values in row.destination.values() for a in values),

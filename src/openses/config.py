@@ -11,7 +11,7 @@ DEFAULT_REGION = "us-east-1"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DeliverySettings:
+class PublishSettings:
     """How the dispatcher retries: exponential backoff with jitter, then a dead letter."""
 
     max_attempts: int = 10
@@ -50,7 +50,7 @@ class Settings:
     # AWS keeps the AWS/ namespaces and aws.* sources for itself: change these for real AWS.
     cloudwatch_namespace: str = "AWS/SES"
     eventbridge_source: str = "aws.ses"
-    delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    publish: PublishSettings = field(default_factory=PublishSettings)
     # uvicorn's line per request; off by default because it costs more than a request.
     access_log: bool = False
     # Threads that run API handlers that write; 0 (the default) runs them on the event loop
@@ -98,15 +98,15 @@ def parse_access_keys(text: str) -> dict[str, str]:
 
 
 _ENDPOINT_SERVICES = ("sns", "firehose", "cloudwatch", "eventbridge", "pinpoint", "sts")
-_DELIVERY_FIELDS = {
-    "OPENSES_DELIVERY_MAX_ATTEMPTS": ("max_attempts", int),
-    "OPENSES_DELIVERY_MAX_AGE_SECONDS": ("max_age_seconds", float),
-    "OPENSES_DELIVERY_BACKOFF_BASE_SECONDS": ("backoff_base_seconds", float),
-    "OPENSES_DELIVERY_BACKOFF_MAX_SECONDS": ("backoff_max_seconds", float),
-    "OPENSES_DELIVERY_LEASE_SECONDS": ("lease_seconds", float),
-    "OPENSES_DELIVERY_POLL_SECONDS": ("poll_seconds", float),
-    "OPENSES_DELIVERY_BATCH_SIZE": ("batch_size", int),
-    "OPENSES_DELIVERY_TIMEOUT_SECONDS": ("timeout_seconds", float),
+_PUBLISH_FIELDS = {
+    "OPENSES_PUBLISH_MAX_ATTEMPTS": ("max_attempts", int),
+    "OPENSES_PUBLISH_MAX_AGE_SECONDS": ("max_age_seconds", float),
+    "OPENSES_PUBLISH_BACKOFF_BASE_SECONDS": ("backoff_base_seconds", float),
+    "OPENSES_PUBLISH_BACKOFF_MAX_SECONDS": ("backoff_max_seconds", float),
+    "OPENSES_PUBLISH_LEASE_SECONDS": ("lease_seconds", float),
+    "OPENSES_PUBLISH_POLL_SECONDS": ("poll_seconds", float),
+    "OPENSES_PUBLISH_BATCH_SIZE": ("batch_size", int),
+    "OPENSES_PUBLISH_TIMEOUT_SECONDS": ("timeout_seconds", float),
 }
 
 
@@ -133,13 +133,13 @@ def _destination_values(env: Mapping[str, str]) -> dict[str, object]:
     }
     if urls:
         values["aws_endpoint_urls"] = urls
-    delivery: dict[str, object] = {
+    publish: dict[str, object] = {
         name: kind(env[variable])
-        for variable, (name, kind) in _DELIVERY_FIELDS.items()
+        for variable, (name, kind) in _PUBLISH_FIELDS.items()
         if variable in env
     }
-    if delivery:
-        values["delivery"] = DeliverySettings(**delivery)  # type: ignore[arg-type]
+    if publish:
+        values["publish"] = PublishSettings(**publish)  # type: ignore[arg-type]
     return values
 
 

@@ -1,5 +1,6 @@
 """Identity notifications through the wire: the v1 settings operations, their v2 twins, and
-what a send leaves in the outbox (SNS deliveries) and the inbox (forwarded feedback)."""
+what a send leaves in the outbox (SNS publications) and among the captured messages (forwarded
+feedback)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from sqlalchemy import Engine, select
 
 from openses.config import Settings
 from openses.events import dispatcher
-from openses.events.metrics import DeliveryMetrics
+from openses.events.metrics import PublicationMetrics
 from openses.store.database import make_engine
-from openses.store.tables import deliveries
+from openses.store.tables import publications
 from tests.peer import AwsPeer, aws_peer
 from tests.support import LiveServer, database_url, serve_in_thread, unique
 
@@ -41,10 +42,10 @@ def database(server: LiveServer) -> Iterator[Engine]:
     engine.dispose()
 
 
-def sns_deliveries(database: Engine, **where: str | None) -> list[dict[str, Any]]:
-    query = select(deliveries).where(deliveries.c.kind == "sns").order_by(deliveries.c.id)
+def sns_publications(database: Engine, **where: str | None) -> list[dict[str, Any]]:
+    query = select(publications).where(publications.c.kind == "sns").order_by(publications.c.id)
     for column, value in where.items():
-        query = query.where(deliveries.c[column] == value)
+        query = query.where(publications.c[column] == value)
     with database.connect() as connection:
         return [dict(row._mapping) for row in connection.execute(query)]
 
@@ -120,7 +121,7 @@ def test_setting_a_topic_publishes_the_confirmation(
     ses.set_identity_notification_topic(Identity=domain, NotificationType="Bounce", SnsTopic=arn)
     # the same topic again is no new subscription
     ses.set_identity_notification_topic(Identity=domain, NotificationType="Bounce", SnsTopic=arn)
-    rows = [r for r in sns_deliveries(database) if r["target"]["topic_arn"] == arn]
+    rows = [r for r in sns_publications(database) if r["target"]["topic_arn"] == arn]
     assert [(r["target"], r["payload"], r["message_id"]) for r in rows] == [
         (
             {"topic_arn": arn, "notification": True},
@@ -249,7 +250,7 @@ def test_a_topic_that_is_not_an_sns_topic_arn_is_refused(
     )
     # Nothing changed: the old topic stays, and nothing was enqueued for the bad value.
     assert attributes(ses, domain) == {domain: {**DEFAULTS, "BounceTopic": topic("kept")}}
-    assert [r["target"]["topic_arn"] for r in sns_deliveries(database)].count(value) == 0
+    assert [r["target"]["topic_arn"] for r in sns_publications(database)].count(value) == 0
 
 
 def test_topic_arns_of_every_partition_and_fifo_topics_are_accepted(ses: Any, domain: str) -> None:
@@ -310,7 +311,7 @@ def test_bounce_complaint_and_delivery_notifications(
     source = f"sender@{domain}"
 
     bounced = send(ses, source, [f"bounce@{SIM}"])
-    [row] = sns_deliveries(database, message_id=bounced)
+    [row] = sns_publications(database, message_id=bounced)
     payload = row["payload"]
     assert (row["target"], row["configuration_set"], row["destination_name"]) == (
         {"topic_arn": topics["Bounce"], "notification": True},
@@ -341,7 +342,7 @@ def test_bounce_complaint_and_delivery_notifications(
     }
 
     complained = send(ses, source, [f"complaint@{SIM}"])
-    rows = sns_deliveries(database, message_id=complained)
+    rows = sns_publications(database, message_id=complained)
     assert [r["target"]["topic_arn"] for r in rows] == [topics["Delivery"], topics["Complaint"]]
     delivery, complaint = rows[0]["payload"], rows[1]["payload"]
     mail = expected_mail(
@@ -383,7 +384,7 @@ def test_headers_only_where_enabled(ses: Any, domain: str, database: Engine) -> 
     message_id = send(ses, source, [f"complaint@{SIM}"])
     rows = {
         r["target"]["topic_arn"]: r["payload"]
-        for r in sns_deliveries(database, message_id=message_id)
+        for r in sns_publications(database, message_id=message_id)
     }
     delivered, complained = rows[topics["Delivery"]]["mail"], rows[topics["Complaint"]]["mail"]
     assert delivered["messageId"] == complained["messageId"] == message_id
@@ -409,7 +410,7 @@ def test_headers_only_where_enabled(ses: Any, domain: str, database: Engine) -> 
 
 def test_no_topics_no_notifications(ses: Any, domain: str, database: Engine) -> None:
     message_id = send(ses, f"sender@{domain}", [f"bounce@{SIM}", f"success@{SIM}"])
-    assert sns_deliveries(database, message_id=message_id) == []
+    assert sns_publications(database, message_id=message_id) == []
 
 
 def test_address_identity_settings_win_over_its_domain(
@@ -421,7 +422,7 @@ def test_address_identity_settings_win_over_its_domain(
     own = topic(unique("own"))
     ses.set_identity_notification_topic(Identity=address, NotificationType="Bounce", SnsTopic=own)
     message_id = send(ses, address, [f"bounce@{SIM}", f"success@{SIM}"])
-    rows = sns_deliveries(database, message_id=message_id)
+    rows = sns_publications(database, message_id=message_id)
     assert [(r["target"]["topic_arn"], r["payload"]["notificationType"]) for r in rows] == [
         (own, "Bounce")
     ]
@@ -440,14 +441,14 @@ def test_notifications_come_with_a_configuration_set_too(
         message_id = send(ses, f"sender@{domain}", [f"success@{SIM}"], ConfigurationSetName=name)
     finally:
         sesv2.delete_configuration_set(ConfigurationSetName=name)
-    rows = sns_deliveries(database, message_id=message_id)
+    rows = sns_publications(database, message_id=message_id)
     assert [r["target"]["topic_arn"] for r in rows] == [topics["Delivery"]]
 
 
 # -- feedback forwarding ----------------------------------------------------------------------
 
 
-def inbox(server: LiveServer, to: str) -> list[dict[str, Any]]:
+def messages_to(server: LiveServer, to: str) -> list[dict[str, Any]]:
     response = httpx.get(f"{server.url}/_openses/messages", params={"to": to})
     messages: list[dict[str, Any]] = response.json()["messages"]
     return messages
@@ -460,7 +461,7 @@ def test_bounces_and_complaints_are_forwarded_to_the_sender(
     send(ses, source, [f"bounce@{SIM}"])
     send(ses, source, [f"complaint@{SIM}"])
     send(ses, source, [f"success@{SIM}"])
-    forwarded = inbox(server, source)
+    forwarded = messages_to(server, source)
     assert [
         (m["from"], m["destination"], m["subject"], m["status"], m["configurationSet"])
         for m in forwarded
@@ -493,7 +494,7 @@ def test_forwarding_goes_to_the_return_path(server: LiveServer, ses: Any, domain
         "Subject: raw\r\n\r\nbody\r\n"
     )
     ses.send_raw_email(RawMessage={"Data": raw.encode()})
-    assert [m["subject"] for m in inbox(server, return_path)] == [
+    assert [m["subject"] for m in messages_to(server, return_path)] == [
         "Delivery Status Notification (Failure)"
     ]
 
@@ -504,7 +505,7 @@ def test_no_forwarding_when_disabled(server: LiveServer, ses: Any, domain: str) 
     source = f"sender@{domain}"
     send(ses, source, [f"bounce@{SIM}"])
     send(ses, source, [f"complaint@{SIM}"])
-    assert inbox(server, source) == []
+    assert messages_to(server, source) == []
 
 
 def test_forwarded_reports_use_no_quota(ses: Any, domain: str) -> None:
@@ -550,7 +551,7 @@ def drain(peer: AwsPeer, server: LiveServer, queue_url: str, count: int) -> list
     """Dispatch the outbox and collect ``count`` SNS envelopes from the queue. The deadline
     only stops a broken run from hanging; nothing here measures time."""
     engine = make_engine(server.settings.database_url)
-    relay = dispatcher.build(engine, server.settings, DeliveryMetrics(CollectorRegistry()))
+    relay = dispatcher.build(engine, server.settings, PublicationMetrics(CollectorRegistry()))
     sqs = peer.client("sqs")
     received: list[dict[str, Any]] = []
     deadline = time.monotonic() + 60
@@ -610,7 +611,7 @@ def test_notifications_arrive_at_the_subscribed_queue(
         stored = {
             (r["payload"]["mail"]["messageId"], r["payload"]["notificationType"]): r["payload"]
             for message_id in sent.values()
-            for r in sns_deliveries(engine, message_id=message_id)
+            for r in sns_publications(engine, message_id=message_id)
         }
     finally:
         engine.dispose()

@@ -419,7 +419,7 @@ def test_identity_default_configuration_set(
 def test_inspection_list_filters_and_paging(
     server: LiveServer, sesv2: Any, sender: str, config_set: str
 ) -> None:
-    recipient = f"{unique('inbox')}@example.net"
+    recipient = f"{unique('captured')}@example.net"
     sent = [send_v2(sesv2, sender, [recipient], config_set) for _ in range(3)]
     page = httpx.get(f"{server.url}/_openses/messages", params={"to": recipient, "limit": 2})
     assert page.status_code == 200

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from openses.config import DeliverySettings, Settings
+from openses.config import PublishSettings, Settings
 from tests.peer import AwsPeer, aws_peer
 from tests.support import LiveServer, database_url, serve_in_thread
 
-FAST = DeliverySettings(
+FAST = PublishSettings(
     max_attempts=3,
     backoff_base_seconds=0.05,
     backoff_max_seconds=0.2,
@@ -91,7 +91,7 @@ def publishing_settings(url: str, peer: AwsPeer, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "database_url": url,
         "aws_endpoint_url": peer.url,
-        "delivery": FAST,
+        "publish": FAST,
         **overrides,
     }
     return Settings(**values)

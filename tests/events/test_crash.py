@@ -105,11 +105,11 @@ def serve(db_url: str, peer: AwsPeer, port: int, log: Path) -> subprocess.Popen[
     env = {
         "OPENSES_DATABASE_URL": db_url,
         "OPENSES_AWS_ENDPOINT_URL": peer.url,
-        "OPENSES_DELIVERY_BATCH_SIZE": "100",
-        "OPENSES_DELIVERY_POLL_SECONDS": "0.05",
-        "OPENSES_DELIVERY_LEASE_SECONDS": "1",
-        "OPENSES_DELIVERY_BACKOFF_BASE_SECONDS": "0.05",
-        "OPENSES_DELIVERY_BACKOFF_MAX_SECONDS": "0.2",
+        "OPENSES_PUBLISH_BATCH_SIZE": "100",
+        "OPENSES_PUBLISH_POLL_SECONDS": "0.05",
+        "OPENSES_PUBLISH_LEASE_SECONDS": "1",
+        "OPENSES_PUBLISH_BACKOFF_BASE_SECONDS": "0.05",
+        "OPENSES_PUBLISH_BACKOFF_MAX_SECONDS": "0.2",
     }
     return serve_process(env, port, log)
 
@@ -152,7 +152,7 @@ def test_two_dispatchers_share_postgresql(
         pytest.skip("several dispatchers share a database only on PostgreSQL")
     streams = [firehose_to_s3(peer) for _ in range(STREAMS)]
     settings = publishing_settings(
-        db_url, peer, delivery=dataclasses.replace(FAST, batch_size=10, lease_seconds=60)
+        db_url, peer, publish=dataclasses.replace(FAST, batch_size=10, lease_seconds=60)
     )
     metrics_port = free_port()
     log = tmp_path / "worker.log"
@@ -160,8 +160,8 @@ def test_two_dispatchers_share_postgresql(
         **os.environ,
         "OPENSES_DATABASE_URL": db_url,
         "OPENSES_AWS_ENDPOINT_URL": peer.url,
-        "OPENSES_DELIVERY_BATCH_SIZE": "10",
-        "OPENSES_DELIVERY_POLL_SECONDS": "0.05",
+        "OPENSES_PUBLISH_BATCH_SIZE": "10",
+        "OPENSES_PUBLISH_POLL_SECONDS": "0.05",
     }
     with serve_in_thread(settings) as server, log.open("ab") as output:
         worker = subprocess.Popen(

@@ -71,7 +71,7 @@ def sns_destination(server: LiveServer, name: str, destination: str, topic_arn: 
 
 def test_events_wait_for_a_peer_that_is_down(db_url: str, own_peer: AwsPeer) -> None:
     patient = dataclasses.replace(FAST, max_attempts=1000, backoff_max_seconds=0.3)
-    settings = publishing_settings(db_url, own_peer, delivery=patient)
+    settings = publishing_settings(db_url, own_peer, publish=patient)
     stream_name = unique("stream")
     with serve_in_thread(settings) as server:
         domain, name = set_with_identity(server)
@@ -123,7 +123,7 @@ def test_poisoned_destination_dead_letters_alone_and_retries(db_url: str, peer: 
         db_url,
         peer,
         validate_destinations=False,
-        delivery=dataclasses.replace(FAST, max_attempts=2),
+        publish=dataclasses.replace(FAST, max_attempts=2),
     )
     missing_topic = unique("later")
     missing_arn = f"arn:aws:sns:us-east-1:123456789012:{missing_topic}"
@@ -198,4 +198,4 @@ def test_poisoned_destination_dead_letters_alone_and_retries(db_url: str, peer: 
         assert published == 8.0
         assert sample(metrics, "openses_events_dead_lettered_total", kind="sns") == 4.0
         assert sample(metrics, "openses_events_retried_total", kind="sns") == 4.0
-        assert sample(metrics, "openses_deliveries", kind="sns", status="delivered") == 8.0
+        assert sample(metrics, "openses_publications", kind="sns", status="published") == 8.0

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 import pytest
 from botocore.model import ServiceModel
 
+from openses.domain.clock import iso8601
 from openses.protocol import query, rest_json, timestamps
 from openses.protocol.routing import Router
 from tests.protocol.wire import client_parse, client_request
@@ -203,5 +204,5 @@ def test_readable_timestamps(raw: Any, expected: datetime.datetime) -> None:
 def test_timestamp_writers() -> None:
     moment = datetime.datetime(2024, 5, 1, 12, 30, 15, 123999, tzinfo=datetime.UTC)
 
-    assert timestamps.to_iso8601(moment) == "2024-05-01T12:30:15.123Z"
+    assert iso8601(moment) == "2024-05-01T12:30:15.123Z"
     assert timestamps.to_epoch(moment) == 1714566615.123

@@ -1,4 +1,4 @@
-"""The outbox wakes this process's dispatcher only when a commit adds deliveries for it."""
+"""The outbox wakes this process's dispatcher only when a commit adds publications for it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.event_destination import EventDestination, EventType, SnsDestination
 from openses.store import outbox
 from openses.store.database import make_engine, migrate
-from openses.store.tables import deliveries, events
+from openses.store.tables import events, publications
 from openses.store.unit_of_work import UnitOfWork
 
 ACCOUNT, REGION = "111122223333", "eu-west-1"
@@ -57,10 +57,10 @@ def test_events_no_destination_receives_are_kept_without_waking_the_dispatcher(
 ) -> None:
     assert _record_send(engine, _set_receiving(EventType.BOUNCE)) is False
     assert _count(engine, events) == 1
-    assert _count(engine, deliveries) == 0
+    assert _count(engine, publications) == 0
 
 
-def test_a_delivery_wakes_the_dispatcher_when_it_commits(engine: Engine) -> None:
+def test_a_publication_wakes_the_dispatcher_when_it_commits(engine: Engine) -> None:
     assert _record_send(engine, _set_receiving(EventType.SEND, EventType.BOUNCE)) is True
     assert _count(engine, events) == 1
-    assert _count(engine, deliveries) == 1
+    assert _count(engine, publications) == 1

@@ -12,13 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, bindparam, func, insert, select
+from sqlalchemy import Engine, bindparam, func, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.util import greenlet_spawn
 
 from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.store.queries import Insert, Query
-from openses.store.tables import configuration_sets, event_destinations, messages, resource_tags
+from openses.store.tables import (
+    configuration_sets,
+    event_destinations,
+    messages,
+    resource_tags,
+    tracking_keys,
+)
 from tests.support import database_url
 
 CREATED = datetime.datetime(2026, 5, 1, 12, 30, 15, 123000, tzinfo=datetime.UTC)
@@ -181,7 +187,48 @@ def test_values_keep_their_python_types(store: Store) -> None:
     assert row.sending_enabled is False
     assert row.delivery_options == {"TlsPolicy": "REQUIRE", "MaxDeliverySeconds": 300}
     assert row.tracking_options is None
-    assert row.created_at.replace(tzinfo=datetime.UTC) == CREATED
+    assert row.created_at == CREATED
+    assert row.created_at.tzinfo is datetime.UTC
+
+
+def test_every_datetime_column_is_utc_aware_whatever_the_zones(store: Store) -> None:
+    """store/types.UtcDateTime: written in UTC (a naive value taken as UTC), read back aware in
+    UTC through SQLAlchemy and through Query, even in a PostgreSQL session in another zone."""
+    plus_two = datetime.timezone(datetime.timedelta(hours=2))
+    created = datetime.datetime(2026, 5, 1, 14, 30, tzinfo=plus_two)  # 12:30 UTC
+    utc = datetime.UTC
+    by_created = Query(
+        select(tracking_keys.c.created_at, tracking_keys.c.retired_at).where(
+            tracking_keys.c.created_at == bindparam("at")
+        )
+    )
+
+    def write_and_read() -> list[Any]:
+        with store.engine.connect() as connection, connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SET LOCAL TIME ZONE 'America/New_York'"))
+            connection.execute(
+                insert(tracking_keys).values(
+                    secret="00", created_at=created, retired_at=datetime.datetime(2026, 5, 2)
+                )
+            )
+            through_sqlalchemy = connection.execute(
+                select(tracking_keys.c.created_at, tracking_keys.c.retired_at).where(
+                    tracking_keys.c.created_at == created
+                )
+            ).one()
+            through_query = by_created.first(connection, {"at": created})
+            missed = by_created.first(connection, {"at": created.replace(tzinfo=utc)})
+            return [tuple(through_sqlalchemy), tuple(through_query), missed]
+
+    sqlalchemy_row, query_row, missed = store.run(write_and_read)
+    expected = (
+        datetime.datetime(2026, 5, 1, 12, 30, tzinfo=utc),
+        datetime.datetime(2026, 5, 2, tzinfo=utc),
+    )
+    assert sqlalchemy_row == query_row == expected
+    assert [moment.tzinfo for moment in (*sqlalchemy_row, *query_row)] == [utc] * 4
+    assert missed is None
 
 
 def test_a_driver_error_is_reported_by_sqlalchemy(store: Store) -> None:

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
 from openses.config import Settings
+from openses.domain.clock import Clock, utc_now
 from openses.store.loop import LoopReader, LoopWriter
 from openses.store.unit_of_work import UnitOfWork
-
-
-def utc_now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -26,7 +21,7 @@ class RequestContext:
     engine: Engine
     source_ip: str = "127.0.0.1"
     access_key: str = ""
-    clock: Callable[[], datetime.datetime] = utc_now
+    clock: Clock = utc_now
     # set when the request runs on the event loop
     reader: LoopReader | None = None
     writer: LoopWriter | None = None

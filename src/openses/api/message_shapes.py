@@ -1,19 +1,19 @@
-"""Message shapes that v1 and v2 spell the same way: Destination, tags, the caller."""
+"""Message shapes that v1 and v2 spell the same way: Destination, tags, the send's origin."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from openses.api.context import RequestContext
-from openses.delivery import mime
 from openses.domain.message import MessageTag
+from openses.mail import mime
 from openses.services import sending
 
 Wire = dict[str, Any]
 
 
-def caller(context: RequestContext, operation_name: str) -> sending.Caller:
-    return sending.Caller(
+def origin(context: RequestContext, operation_name: str) -> sending.SendOrigin:
+    return sending.SendOrigin(
         operation=operation_name, source_ip=context.source_ip, identity=context.access_key
     )
 
@@ -35,5 +35,5 @@ def tags(wire: list[Wire] | None) -> list[MessageTag]:
 
 def send(context: RequestContext, operation_name: str, email: sending.OutgoingEmail) -> Wire:
     """Run one send for an API call and answer with its MessageId."""
-    caller_ = caller(context, operation_name)
-    return {"MessageId": sending.send(context.writing(), email, caller_, context.clock)}
+    origin_ = origin(context, operation_name)
+    return {"MessageId": sending.send(context.writing(), email, origin_, context.clock)}

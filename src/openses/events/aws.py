@@ -18,6 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from openses.config import Settings
+from openses.domain.clock import utc_now
 
 # openses' name for each service -> boto3's
 BOTO_NAMES = {
@@ -66,7 +67,7 @@ class AwsClients:
 
     def __init__(self, settings: Settings, *, timeout_seconds: float | None = None) -> None:
         self._settings = settings
-        timeout = settings.delivery.timeout_seconds if timeout_seconds is None else timeout_seconds
+        timeout = settings.publish.timeout_seconds if timeout_seconds is None else timeout_seconds
         self._config = Config(
             connect_timeout=timeout,
             read_timeout=timeout,
@@ -100,7 +101,7 @@ class AwsClients:
             return cached[0]
 
     def _assumed(self, role_arn: str, region: str) -> dict[str, str]:
-        now = datetime.datetime.now(datetime.UTC)
+        now = utc_now()
         with self._lock:
             role = self._roles.get((role_arn, region))
         if role is None or role.expires - _ROLE_REFRESH <= now:

@@ -131,7 +131,7 @@ def for_settings(settings: Settings) -> AwsDestinationCheck | None:
         if found is None or found[0] is not settings:
             clients = AwsClients(
                 settings,
-                timeout_seconds=min(settings.delivery.timeout_seconds, CHECK_TIMEOUT_SECONDS),
+                timeout_seconds=min(settings.publish.timeout_seconds, CHECK_TIMEOUT_SECONDS),
             )
             found = _CHECKS[id(settings)] = (settings, AwsDestinationCheck(clients))
         return found[1]

@@ -3,7 +3,6 @@ operator. Several workers (and servers) can share one PostgreSQL database."""
 
 from __future__ import annotations
 
-import datetime
 import json
 import logging
 import signal
@@ -15,11 +14,12 @@ from prometheus_client import CollectorRegistry, start_http_server
 from sqlalchemy import Engine
 
 from openses.cli_support import database_option, open_database, settings_for
+from openses.domain.clock import utc_now
 from openses.events import dispatcher
-from openses.events.metrics import DeliveryMetrics, OutboxCollector
-from openses.store import deliveries
+from openses.events.metrics import OutboxCollector, PublicationMetrics
+from openses.store import publications
 from openses.store.database import describe_url
-from openses.web.deliveries import as_json
+from openses.web.dead_letters import as_json
 
 
 @click.command()
@@ -31,7 +31,7 @@ def worker(database_url: str | None, metrics_port: int | None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     engine = open_database(settings, create=False)
     registry = CollectorRegistry()
-    metrics = DeliveryMetrics(registry)
+    metrics = PublicationMetrics(registry)
     if metrics_port is not None:
         registry.register(OutboxCollector(engine))
         start_http_server(metrics_port, addr=settings.host, registry=registry)
@@ -64,7 +64,7 @@ def list_command(database_url: str | None) -> None:
     """Print the dead letters as a JSON list."""
     engine = open_database(settings_for(database_url), create=False)
     try:
-        click.echo(json.dumps([as_json(row) for row in deliveries.list_dead(engine)], indent=2))
+        click.echo(json.dumps([as_json(row) for row in publications.list_dead(engine)], indent=2))
     finally:
         engine.dispose()
 
@@ -74,7 +74,7 @@ def list_command(database_url: str | None) -> None:
 @click.option("--all", "retry_all", is_flag=True, help="Retry every dead letter.")
 @click.argument("ids", nargs=-1, type=int)
 def retry_command(database_url: str | None, retry_all: bool, ids: tuple[int, ...]) -> None:
-    """Queue dead letters (by id, or --all) for delivery again. An id that is not a dead
+    """Queue dead letters (by id, or --all) to be published again. An id that is not a dead
     letter fails the command and queues none."""
     if not ids and not retry_all:
         raise click.UsageError("name the dead letters' ids, or pass --all")
@@ -88,11 +88,11 @@ def retry_command(database_url: str | None, retry_all: bool, ids: tuple[int, ...
 
 def _retry(engine: Engine, ids: list[int] | None) -> int:
     if ids is not None:
-        dead = {row.id for row in deliveries.list_dead(engine, ids=ids)}
+        dead = {row.id for row in publications.list_dead(engine, ids=ids)}
         missing = [str(i) for i in ids if i not in dead]
         if missing:
             raise click.ClickException(
                 f"no dead letter with id {', '.join(missing)} (see `openses dead-letters list`);"
                 " none queued"
             )
-    return deliveries.retry_dead(engine, datetime.datetime.now(datetime.UTC), ids)
+    return publications.retry_dead(engine, utc_now(), ids)

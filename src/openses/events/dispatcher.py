@@ -1,7 +1,7 @@
-"""The dispatcher: drains the ``deliveries`` outbox to the event destinations, at least once.
+"""The dispatcher: drains the ``publications`` outbox to the event destinations, at least once.
 
 Each round claims due rows under a lease, groups them per target, publishes the groups in
-parallel threads and settles each group as it finishes: delivered, retried later with
+parallel threads and settles each group as it finishes: published, retried later with
 exponential backoff and jitter, or dead-lettered after too many attempts or too long. A row
 whose worker died is due again when its lease ends. It runs in its own thread, so neither a
 slow peer nor a dead one holds up sending or the API.
@@ -21,25 +21,21 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from sqlalchemy import Engine
 
-from openses.config import DeliverySettings, Settings
+from openses.config import PublishSettings, Settings
+from openses.domain.clock import Clock, utc_now
 from openses.events.aws import AwsClients
-from openses.events.metrics import DeliveryMetrics
+from openses.events.metrics import PublicationMetrics
 from openses.events.publishers import Failures, Item, Publisher
 from openses.events.publishers.cloudwatch import CloudWatchPublisher
 from openses.events.publishers.eventbridge import EventBridgePublisher
 from openses.events.publishers.firehose import FirehosePublisher
 from openses.events.publishers.pinpoint import PinpointPublisher
 from openses.events.publishers.sns import SnsPublisher
-from openses.store import deliveries, outbox
-from openses.store.deliveries import Delivery, Failure
+from openses.store import outbox, publications
+from openses.store.publications import Failure, Publication
 
 log = logging.getLogger("openses.events")
-Clock = Callable[[], datetime.datetime]
 PARALLEL_TARGETS = 8
-
-
-def utc_now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
 
 
 def publishers(settings: Settings) -> dict[str, Publisher]:
@@ -57,9 +53,9 @@ class Dispatcher:
     def __init__(
         self,
         engine: Engine,
-        policy: DeliverySettings,
+        policy: PublishSettings,
         publishers: Mapping[str, Publisher],
-        metrics: DeliveryMetrics,
+        metrics: PublicationMetrics,
         *,
         clock: Clock = utc_now,
         jitter: Callable[[], float] = random.random,
@@ -75,10 +71,10 @@ class Dispatcher:
     def run_once(self) -> int:
         """One round; returns how many rows it claimed."""
         lease = datetime.timedelta(seconds=self._policy.lease_seconds)
-        claimed = deliveries.claim(
+        claimed = publications.claim(
             self._engine, self._clock(), lease=lease, limit=self._policy.batch_size
         )
-        groups: dict[tuple[str, str, str], list[Delivery]] = {}
+        groups: dict[tuple[str, str, str], list[Publication]] = {}
         for row in claimed:
             key = (row.kind, row.region, json.dumps(row.target, sort_keys=True))
             groups.setdefault(key, []).append(row)
@@ -103,7 +99,7 @@ class Dispatcher:
     def close(self) -> None:
         self._pool.shutdown(wait=True)
 
-    def _publish(self, rows: Sequence[Delivery]) -> Failures:
+    def _publish(self, rows: Sequence[Publication]) -> Failures:
         first = rows[0]
         publisher = self._publishers.get(first.kind)
         if publisher is None:
@@ -116,13 +112,13 @@ class Dispatcher:
             reason = f"{type(error).__name__}: {error}"
             return {row.id: reason for row in rows}
 
-    def _settle(self, rows: Sequence[Delivery], failures: Failures) -> None:
+    def _settle(self, rows: Sequence[Publication], failures: Failures) -> None:
         now = self._clock()
         kind = rows[0].kind
         failed = [self._failure(row, failures[row.id], now) for row in rows if row.id in failures]
-        delivered = [row.id for row in rows if row.id not in failures]
-        deliveries.settle(self._engine, now, delivered=delivered, failed=failed)
-        self._metrics.published.labels(kind).inc(len(delivered))
+        published = [row.id for row in rows if row.id not in failures]
+        publications.settle(self._engine, now, published=published, failed=failed)
+        self._metrics.published.labels(kind).inc(len(published))
         dead = sum(1 for failure in failed if failure.next_attempt_at is None)
         self._metrics.retried.labels(kind).inc(len(failed) - dead)
         self._metrics.dead_lettered.labels(kind).inc(dead)
@@ -136,7 +132,7 @@ class Dispatcher:
                 failed[0].error,
             )
 
-    def _failure(self, row: Delivery, error: str, now: datetime.datetime) -> Failure:
+    def _failure(self, row: Publication, error: str, now: datetime.datetime) -> Failure:
         attempts = row.attempts + 1
         too_old = now - row.created_at >= datetime.timedelta(seconds=self._policy.max_age_seconds)
         if attempts >= self._policy.max_attempts or too_old:
@@ -170,9 +166,9 @@ class DispatcherThread:
         self._dispatcher.close()
 
 
-def build(engine: Engine, settings: Settings, metrics: DeliveryMetrics) -> Dispatcher:
+def build(engine: Engine, settings: Settings, metrics: PublicationMetrics) -> Dispatcher:
     """The dispatcher wired to the AWS publishers that ``settings`` point at."""
-    return Dispatcher(engine, settings.delivery, publishers(settings), metrics)
+    return Dispatcher(engine, settings.publish, publishers(settings), metrics)
 
 
 def lifespan(

@@ -10,10 +10,10 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine
 
-from openses.store import deliveries
+from openses.store import publications
 
 
-class DeliveryMetrics:
+class PublicationMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
         self.published = Counter(
             "openses_events_published",
@@ -43,10 +43,10 @@ class OutboxCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         gauge = GaugeMetricFamily(
-            "openses_deliveries",
+            "openses_publications",
             "Outbox rows per destination kind and status.",
             labels=["kind", "status"],
         )
-        for (kind, status), count in sorted(deliveries.counts(self._engine).items()):
+        for (kind, status), count in sorted(publications.counts(self._engine).items()):
             gauge.add_metric([kind, status], count)
         yield gauge

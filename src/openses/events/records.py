@@ -11,6 +11,7 @@ from email.message import Message
 from functools import lru_cache
 from typing import Any
 
+from openses.domain.clock import iso8601
 from openses.domain.mailbox import name_address_pairs
 
 Record = dict[str, Any]
@@ -18,11 +19,6 @@ Record = dict[str, Any]
 # The MTA name openses reports, where AWS reports one of its own hosts.
 REPORTING_MTA = "smtp-out.openses.local"
 SMTP_OK = "250 2.6.0 Message received"
-
-
-def timestamp(moment: datetime.datetime) -> str:
-    utc = moment.astimezone(datetime.UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,7 +40,7 @@ def mail_object(facts: MailFacts, *, extra_tags: Mapping[str, str] | None = None
     for name, value in (extra_tags or {}).items():
         tags[name] = [value]
     mail: Record = {
-        "timestamp": timestamp(facts.accepted_at),
+        "timestamp": iso8601(facts.accepted_at),
         "source": facts.source,
     }
     if facts.source_arn:
@@ -109,7 +105,7 @@ def delivery(
         "eventType": "Delivery",
         "mail": mail,
         "delivery": {
-            "timestamp": timestamp(at),
+            "timestamp": iso8601(at),
             "processingTimeMillis": processing_millis,
             "recipients": list(recipients),
             "smtpResponse": SMTP_OK,
@@ -150,7 +146,7 @@ def bounce(
         "bounceType": bounce_type,
         "bounceSubType": bounce_sub_type,
         "bouncedRecipients": [r.as_json() for r in recipients],
-        "timestamp": timestamp(at),
+        "timestamp": iso8601(at),
         "feedbackId": feedback_id,
     }
     if with_dsn:
@@ -172,11 +168,11 @@ def complaint(
         "mail": mail,
         "complaint": {
             "complainedRecipients": [{"emailAddress": r} for r in recipients],
-            "timestamp": timestamp(at),
+            "timestamp": iso8601(at),
             "feedbackId": feedback_id,
             "userAgent": user_agent,
             "complaintFeedbackType": feedback_type,
-            "arrivalDate": timestamp(at),
+            "arrivalDate": iso8601(at),
         },
     }
 
@@ -193,7 +189,7 @@ def open_(mail: Record, *, ip_address: str, user_agent: str, at: datetime.dateti
     return {
         "eventType": "Open",
         "mail": mail,
-        "open": {"ipAddress": ip_address, "timestamp": timestamp(at), "userAgent": user_agent},
+        "open": {"ipAddress": ip_address, "timestamp": iso8601(at), "userAgent": user_agent},
     }
 
 
@@ -211,7 +207,7 @@ def click(
         "mail": mail,
         "click": {
             "ipAddress": ip_address,
-            "timestamp": timestamp(at),
+            "timestamp": iso8601(at),
             "userAgent": user_agent,
             "link": link,
             "linkTags": {name: list(values) for name, values in link_tags.items()},

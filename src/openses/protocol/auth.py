@@ -14,6 +14,8 @@ _TWELVE_DIGITS = re.compile(r"\d{12}")
 
 @dataclass(frozen=True, slots=True)
 class Caller:
+    """Who signed the request: its account, region and access key."""
+
     account_id: str
     region: str
     access_key: str = ""

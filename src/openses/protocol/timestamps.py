@@ -1,4 +1,4 @@
-"""Timestamp formats of the two wire protocols."""
+"""Timestamp formats of the two wire protocols (Query's ISO 8601 is domain/clock.iso8601)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,8 @@ import calendar
 import datetime
 
 
-def to_iso8601(value: datetime.datetime) -> str:
-    """AWS Query style: ``2024-05-01T12:00:00.123Z``."""
-    utc = value.astimezone(datetime.UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-
-
 def to_epoch(value: datetime.datetime) -> float:
-    """REST-JSON style: epoch seconds, truncated to milliseconds like ``to_iso8601``."""
+    """REST-JSON style: epoch seconds, truncated to milliseconds like ``iso8601``."""
     utc = value.astimezone(datetime.UTC)
     return calendar.timegm(utc.timetuple()) + (utc.microsecond // 1000) / 1000
 

@@ -99,7 +99,7 @@ def put_event_destination(
         uow.configuration_sets.save(configuration_set)
         target = destination.target
         if check is not None and isinstance(target, SnsDestination):
-            uow.outbox.add_delivery(
+            uow.outbox.add_publication(
                 "sns", {"topic_arn": target.topic_arn}, SNS_VALIDATION_MESSAGE, now
             )
         uow.commit()

@@ -1,5 +1,6 @@
 """Identity notifications and feedback forwarding: the settings use cases, and what a send
-leaves behind for them (SNS deliveries in the outbox, forwarded reports in the inbox).
+leaves behind for them (SNS publications in the outbox, forwarded reports among the captured
+messages).
 
 The settings functions open and commit their unit of work; ``record_for_send`` runs inside the
 send's own, so notifications commit with the message or not at all.
@@ -10,17 +11,17 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from openses.delivery import feedback as forwarding
 from openses.domain.errors import InvalidIdentity
 from openses.domain.feedback import FeedbackSettings, NotificationType, check_topic_arn
 from openses.domain.identity import EmailIdentity
 from openses.events import notifications
 from openses.events.records import MailFacts, Record
-from openses.services import inbox
+from openses.mail import feedback as forwarding
+from openses.services import messages
 from openses.store.unit_of_work import UnitOfWork
 
 SNS = "sns"
-# Status of a forwarded report in the inbox; it is not a send, so it uses no quota.
+# Status of a forwarded report among the captured messages; not a send, so it uses no quota.
 FORWARDED = "forwarded"
 
 
@@ -47,7 +48,7 @@ def set_topic(
         uow.identities.save(identity)
         if topic_arn and topic_arn != previous:
             message = notifications.subscription_succeeded(topic_arn, kind, name)
-            uow.outbox.add_delivery(SNS, _target(topic_arn), message, now)
+            uow.outbox.add_publication(SNS, _target(topic_arn), message, now)
         uow.commit()
 
 
@@ -96,7 +97,9 @@ def record_for_send(
             payload = notifications.notification(
                 record, with_headers=kind in settings.headers_included
             )
-            uow.outbox.add_delivery(SNS, _target(topic), payload, now, message_id=facts.message_id)
+            uow.outbox.add_publication(
+                SNS, _target(topic), payload, now, message_id=facts.message_id
+            )
         if settings.forwards(kind):
             _forward(uow, kind, record, facts, now)
 
@@ -112,10 +115,10 @@ def _forward(
     facts: MailFacts,
     now: datetime.datetime,
 ) -> None:
-    """Capture mode: the report SES would mail lands in the local inbox, addressed to the
+    """Capture mode: the report SES would mail is captured among the messages, addressed to the
     submitted Return-Path, else the sender."""
     to = forwarding.feedback_address(facts.source, facts.headers)
-    message_id, id_header = inbox.new_id_header(uow, now)
+    message_id, id_header = messages.new_id_header(uow, now)
     if kind is NotificationType.BOUNCE:
         sender, subject = forwarding.BOUNCE_SENDER, forwarding.BOUNCE_SUBJECT
         raw = forwarding.bounce_report(
@@ -135,7 +138,7 @@ def _forward(
             message_id_header=id_header,
             at=now,
         )
-    inbox.capture(
+    messages.capture(
         uow,
         message_id=message_id,
         raw=raw,

@@ -1,6 +1,6 @@
 """What happens to each recipient of an accepted message, and the events that say so.
 
-In capture mode every ordinary recipient is delivered to the local inbox. The mailbox
+In capture mode every ordinary recipient is delivered to openses' captured messages. The mailbox
 simulator's addresses and the account suppression list produce AWS's other outcomes.
 Simulator addresses are never added to the suppression list, as in AWS.
 """

@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 
-from openses.delivery import autoreply, mime, raw
+from openses.domain.clock import Clock
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.errors import (
     AccountSendingPaused,
@@ -35,20 +35,21 @@ from openses.domain.message import (
     parse_tags_header,
 )
 from openses.events import records
+from openses.mail import autoreply, mime, raw
 from openses.services import account as account_service
-from openses.services import identities, identity_notifications, inbox, outcomes, templates
+from openses.services import identities, identity_notifications, messages, outcomes, templates
 from openses.store.messages import StoredMessage
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking import links as tracking
 
-Clock = Callable[[], datetime.datetime]
-# Inbox status of a simulator auto-reply: mail to the sender, not a send of the account's.
+# Message status of a simulator auto-reply: mail to the sender, not a send of the account's.
 AUTO_REPLY = "auto-reply"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Caller:
-    """Who called, for the ``ses:*`` auto-tags."""
+class SendOrigin:
+    """Where a send came from, for the ``ses:*`` auto-tags: the operation, the caller's IP
+    and identity (the caller itself is protocol.auth.Caller)."""
 
     operation: str
     source_ip: str
@@ -75,14 +76,14 @@ class OutgoingEmail:
     max_size: int = MAX_V1_MESSAGE_BYTES
 
 
-def send(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock) -> str:
+def send(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Clock) -> str:
     with uow:
-        message_id = send_in(uow, email, caller, clock)
+        message_id = send_in(uow, email, origin, clock)
         uow.commit()
     return message_id
 
 
-def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock) -> str:
+def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Clock) -> str:
     """The send itself, inside a unit of work the caller commits (bulk sends share one)."""
     accepted_at = clock()
     submitted = raw.parse(email.raw_message) if email.raw_message is not None else None
@@ -175,7 +176,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
         message_id=message_id,
         destination=recipients,
         headers=[] if rendering_error is not None else submitted_headers,
-        tags=_tags(tags, caller, source, configuration_set),
+        tags=_tags(tags, origin, source, configuration_set),
     )
     outcome = outcomes.decide(
         uow,
@@ -216,8 +217,9 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
 def _capture_auto_reply(
     uow: UnitOfWork, replier: str, source: str, original: Message, now: datetime.datetime
 ) -> None:
-    """The simulator's ooto@ answers the sender; in capture mode the reply lands in the inbox."""
-    message_id, id_header = inbox.new_id_header(uow, now)
+    """The simulator's ooto@ answers the sender; in capture mode the reply is captured
+    among the messages."""
+    message_id, id_header = messages.new_id_header(uow, now)
     reply = autoreply.out_of_office(
         replier=replier,
         to=source,
@@ -226,7 +228,7 @@ def _capture_auto_reply(
         message_id_header=id_header,
         at=now,
     )
-    inbox.capture(
+    messages.capture(
         uow,
         message_id=message_id,
         raw=reply.as_bytes(),
@@ -280,18 +282,18 @@ def _subject(message: Message) -> str | None:
 
 def _tags(
     tags: Sequence[MessageTag],
-    caller: Caller,
+    origin: SendOrigin,
     source: str,
     configuration_set: ConfigurationSet | None,
 ) -> dict[str, list[str]]:
-    auto: dict[str, list[str]] = {"ses:operation": [caller.operation]}
+    auto: dict[str, list[str]] = {"ses:operation": [origin.operation]}
     if configuration_set is not None:
         auto["ses:configuration-set"] = [configuration_set.name]
-    auto["ses:source-ip"] = [caller.source_ip]
+    auto["ses:source-ip"] = [origin.source_ip]
     domain = address_of(source).rpartition("@")[2]
     if domain:
         auto["ses:from-domain"] = [domain.lower()]
-    auto["ses:caller-identity"] = [caller.identity]
+    auto["ses:caller-identity"] = [origin.identity]
     for tag in tags:
         auto[tag.name] = [tag.value]
     return auto
@@ -306,7 +308,7 @@ class BulkResult:
 
 
 def send_bulk(
-    uow: UnitOfWork, emails: Sequence[OutgoingEmail], caller: Caller, clock: Clock
+    uow: UnitOfWork, emails: Sequence[OutgoingEmail], origin: SendOrigin, clock: Clock
 ) -> list[BulkResult]:
     """Each destination is its own send: a bad one fails alone while the others go out.
     Request-wide problems (unknown set or template, unverified sender, paused sending) still
@@ -315,7 +317,7 @@ def send_bulk(
     results = []
     for email in emails:
         try:
-            results.append(BulkResult(send(uow, email, caller, clock)))
+            results.append(BulkResult(send(uow, email, origin, clock)))
         except InvalidMessage as error:
             results.append(
                 BulkResult(None, "InvalidParameterValue", "INVALID_PARAMETER", error.message)

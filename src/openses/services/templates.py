@@ -6,7 +6,6 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from openses.delivery import mime
 from openses.domain.errors import (
     InvalidRenderingParameter,
     InvalidTemplate,
@@ -19,6 +18,7 @@ from openses.domain.template import (
     check_name,
     parse_template_data,
 )
+from openses.mail import mime
 from openses.services import paging
 from openses.store.unit_of_work import UnitOfWork
 

@@ -17,14 +17,6 @@ from openses.domain.suppression import AccountSettings, SuppressedDestination
 from openses.store.queries import Query
 from openses.store.tables import account_settings, messages, suppressed_destinations
 
-
-def _utc(value: datetime.datetime) -> datetime.datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=datetime.UTC)
-    return value.astimezone(datetime.UTC)
-
-
 # Built once: the send path reads these on every message.
 _SETTINGS = Query(
     select(account_settings).where(
@@ -120,7 +112,7 @@ class AccountRepository:
             "reason": str(entry.reason),
             "message_id": entry.message_id,
             "feedback_id": entry.feedback_id,
-            "last_update_time": _utc(entry.last_update_time),
+            "last_update_time": entry.last_update_time,
         }
         where = self._suppression_scope() & (
             suppressed_destinations.c.email_address == entry.email_address
@@ -167,9 +159,9 @@ class AccountRepository:
         if reasons:
             query = query.where(table.c.reason.in_([str(r) for r in reasons]))
         if start is not None:
-            query = query.where(table.c.last_update_time >= _utc(start))
+            query = query.where(table.c.last_update_time >= start)
         if end is not None:
-            query = query.where(table.c.last_update_time <= _utc(end))
+            query = query.where(table.c.last_update_time <= end)
         if after is not None:
             query = query.where(table.c.email_address > after)
         query = query.order_by(table.c.email_address).limit(limit)
@@ -187,7 +179,7 @@ class AccountRepository:
             .select_from(messages)
             .where(
                 self._message_scope(),
-                messages.c.created_at >= _utc(since),
+                messages.c.created_at >= since,
                 messages.c.status.in_(list(statuses)),
             )
         )
@@ -200,10 +192,10 @@ class AccountRepository:
         first."""
         query = (
             select(messages.c.created_at, messages.c.status, _RECIPIENT_COUNT)
-            .where(self._message_scope(), messages.c.created_at >= _utc(since))
+            .where(self._message_scope(), messages.c.created_at >= since)
             .order_by(messages.c.created_at)
         )
-        return [(_utc(row[0]), row[1], int(row[2] or 0)) for row in self._connection.execute(query)]
+        return [(row[0], row[1], int(row[2] or 0)) for row in self._connection.execute(query)]
 
 
 # The envelope's recipients: the events' ``mail.destination`` (for raw mail, Destinations when
@@ -224,7 +216,7 @@ def _suppressed(row: Row[Any]) -> SuppressedDestination:
     return SuppressedDestination(
         email_address=row.email_address,
         reason=SuppressionReason(row.reason),
-        last_update_time=_utc(row.last_update_time),
+        last_update_time=row.last_update_time,
         message_id=row.message_id,
         feedback_id=row.feedback_id,
     )

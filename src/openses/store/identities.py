@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -130,10 +129,7 @@ def _feedback(row: Row[Any]) -> FeedbackSettings:
 def _identity(row: Row[Any], tags: list[Any]) -> EmailIdentity:
     return EmailIdentity(
         name=row.name,
-        # SQLite hands back naive datetimes; every stored time is UTC.
-        created_at=row.created_at.replace(tzinfo=datetime.UTC)
-        if row.created_at.tzinfo is None
-        else row.created_at,
+        created_at=row.created_at,
         verification_status=VerificationStatus(row.verification_status),
         configuration_set_name=row.configuration_set_name,
         tags=tags,

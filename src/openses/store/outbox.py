@@ -1,4 +1,4 @@
-"""The outbox: event records and, for each, one delivery row per destination that wants it.
+"""The outbox: event records and, for each, one publication row per destination that wants it.
 
 Rows are written in the caller's transaction, next to the state change that caused them, so an
 event exists exactly when its cause does. The destinations are resolved now, at record time: a
@@ -18,18 +18,18 @@ from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.event_destination import RECORD_EVENT_TYPES
 from openses.store import mapping
 from openses.store.queries import Insert
-from openses.store.tables import deliveries, events
+from openses.store.tables import events, publications
 
 PENDING = "pending"
-DELIVERED = "delivered"
+PUBLISHED = "published"
 DEAD = "dead"
 
 
 _INSERT_EVENTS = Insert(events)
-_INSERT_DELIVERIES = Insert(deliveries)
+_INSERT_PUBLICATIONS = Insert(publications)
 
 
-# Set when a unit of work commits deliveries, so that a dispatcher in the same process wakes at
+# Set when a unit of work commits publications, so that a dispatcher in the same process wakes at
 # once instead of at its next poll. Other processes still find the rows by polling. (Events
 # that no destination receives are recorded without waking it.)
 COMMITTED = threading.Event()
@@ -74,7 +74,7 @@ class OutboxRepository:
                 if destination.receives(event_type):
                     kind, target = mapping.target_to_json(destination.target)
                     rows.append(
-                        self._delivery(
+                        self._publication(
                             kind,
                             target,
                             record,
@@ -86,9 +86,9 @@ class OutboxRepository:
                     )
         if rows:
             self.recorded = True
-            _INSERT_DELIVERIES.run(self._connection, rows)
+            _INSERT_PUBLICATIONS.run(self._connection, rows)
 
-    def add_delivery(
+    def add_publication(
         self,
         kind: str,
         target: dict[str, Any],
@@ -99,11 +99,11 @@ class OutboxRepository:
     ) -> None:
         """A publication outside event publishing (identity notifications, SNS validation)."""
         self.recorded = True
-        _INSERT_DELIVERIES.run(
-            self._connection, [self._delivery(kind, target, payload, now, message_id=message_id)]
+        _INSERT_PUBLICATIONS.run(
+            self._connection, [self._publication(kind, target, payload, now, message_id=message_id)]
         )
 
-    def _delivery(
+    def _publication(
         self,
         kind: str,
         target: dict[str, Any],

@@ -6,7 +6,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -19,6 +18,8 @@ from sqlalchemy import (
     true,
 )
 
+from openses.store.types import UtcDateTime
+
 metadata = MetaData()
 
 configuration_sets = Table(
@@ -28,7 +29,7 @@ configuration_sets = Table(
     Column("account_id", String(12), nullable=False),
     Column("region", String(32), nullable=False),
     Column("name", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     Column("sending_enabled", Boolean, nullable=False),
     Column("tracking_options", JSON, nullable=True),
     Column("delivery_options", JSON, nullable=False),
@@ -77,7 +78,7 @@ identities = Table(
     Column("kind", String(16), nullable=False),
     Column("verification_status", String(32), nullable=False),
     Column("configuration_set_name", String(64), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     # identity notifications: {"Bounce": topic arn, ...}, forwarding, headers-in-notifications
     Column("notification_topics", JSON, nullable=False, server_default="{}"),
     Column("feedback_forwarding_enabled", Boolean, nullable=False, server_default=true()),
@@ -95,7 +96,7 @@ templates = Table(
     Column("subject", Text, nullable=True),
     Column("text", Text, nullable=True),
     Column("html", Text, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     UniqueConstraint("account_id", "region", "name", name="uq_templates_scope_name"),
 )
 
@@ -118,7 +119,7 @@ suppressed_destinations = Table(
     Column("reason", String(16), nullable=False),
     Column("message_id", String(64), nullable=True),
     Column("feedback_id", String(128), nullable=True),
-    Column("last_update_time", DateTime(timezone=True), nullable=False),
+    Column("last_update_time", UtcDateTime(), nullable=False),
     UniqueConstraint("account_id", "region", "email_address", name="uq_suppressed_scope_address"),
 )
 
@@ -141,7 +142,7 @@ messages = Table(
     Column("raw", LargeBinary, nullable=True),
     # the events' "mail" object, for events recorded after the send (Open, Click, ...)
     Column("mail", JSON, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     Index("ix_messages_scope_id", "account_id", "region", "id"),
 )
 
@@ -156,13 +157,13 @@ events = Table(
     Column("configuration_set", String(64), nullable=True),
     Column("event_type", String(32), nullable=False),
     Column("payload", JSON, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     Index("ix_events_message_id", "message_id"),
 )
 
 # One row per (event, destination): what the dispatcher must publish, and how far it got.
-deliveries = Table(
-    "deliveries",
+publications = Table(
+    "publications",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("account_id", String(12), nullable=False),
@@ -175,12 +176,12 @@ deliveries = Table(
     Column("payload", JSON, nullable=False),
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
-    Column("locked_until", DateTime(timezone=True), nullable=True),
+    Column("next_attempt_at", UtcDateTime(), nullable=False),
+    Column("locked_until", UtcDateTime(), nullable=True),
     Column("last_error", Text, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("delivered_at", DateTime(timezone=True), nullable=True),
-    Index("ix_deliveries_due", "status", "next_attempt_at"),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=True),
+    Index("ix_publications_due", "status", "next_attempt_at"),
 )
 
 # Keys that sign tracking links; the newest active one signs, any unretired one verifies.
@@ -189,6 +190,6 @@ tracking_keys = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("secret", String(128), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("retired_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("retired_at", UtcDateTime(), nullable=True),
 )

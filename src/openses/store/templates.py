@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from sqlalchemy import Row, select, update
@@ -59,16 +58,9 @@ def _content(template: EmailTemplate) -> dict[str, str | None]:
 def _template(row: Row[Any], tags: list[Any]) -> EmailTemplate:
     return EmailTemplate(
         name=row.name,
-        created_at=_utc(row.created_at),
+        created_at=row.created_at,
         subject=row.subject,
         text=row.text,
         html=row.html,
         tags=tags,
     )
-
-
-def _utc(value: datetime.datetime) -> datetime.datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=datetime.UTC)
-    return value.astimezone(datetime.UTC)

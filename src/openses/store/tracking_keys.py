@@ -66,18 +66,11 @@ def list_keys(engine: Engine) -> list[KeyInfo]:
     return [
         KeyInfo(
             id=r.id,
-            created_at=_aware(r.created_at) or r.created_at,
-            retired_at=_aware(r.retired_at),
+            created_at=r.created_at,
+            retired_at=r.retired_at,
         )
         for r in rows
     ]
-
-
-def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
-    """SQLite hands timestamps back without their zone; they were written in UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,4 +89,4 @@ def active_keys(engine: Engine, now: datetime.datetime) -> list[ActiveKey]:
     )
     with reading(engine) as connection:
         rows = connection.execute(query).all()
-    return [ActiveKey(row.id, bytes.fromhex(row.secret), _aware(row.retired_at)) for row in rows]
+    return [ActiveKey(row.id, bytes.fromhex(row.secret), row.retired_at) for row in rows]

@@ -7,7 +7,7 @@ import datetime
 import click
 
 from openses.cli_support import database_option, echo_table, open_database, settings_for
-from openses.events.records import timestamp
+from openses.domain.clock import iso8601, utc_now
 from openses.store import tracking_keys as stored_keys
 from openses.tracking import keys
 
@@ -31,13 +31,13 @@ def rotate_key(database_url: str | None, grace_days: float) -> None:
 
     Running servers pick the new key up within 30 seconds."""
     engine = open_database(settings_for(database_url), create=False)
-    now = datetime.datetime.now(datetime.UTC)
+    now = utc_now()
     grace = datetime.timedelta(days=grace_days)
     try:
         key_id = stored_keys.rotate(engine, now, grace)
     finally:
         engine.dispose()
-    click.echo(f"new signing key {key_id}; older keys retire at {timestamp(now + grace)}")
+    click.echo(f"new signing key {key_id}; older keys retire at {iso8601(now + grace)}")
 
 
 @tracking.command(name="keys")
@@ -54,8 +54,8 @@ def list_keys(database_url: str | None) -> None:
         [
             (
                 key.id,
-                timestamp(key.created_at),
-                timestamp(key.retired_at) if key.retired_at else "-",
+                iso8601(key.created_at),
+                iso8601(key.retired_at) if key.retired_at else "-",
             )
             for key in found
         ],

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from openses.domain.errors import ConfigurationSetNotFound
 from openses.events import records
-from openses.store import inbox
+from openses.store import message_search
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking.tokens import Claims, Kind
 
@@ -29,7 +29,7 @@ def record(
 ) -> None:
     """Record the open or click. A message whose set is gone since gets no event."""
     with engine.connect().execution_options(openses_write=False) as connection:
-        row = inbox.get_message(connection, claims.message_id)
+        row = message_search.get_message(connection, claims.message_id)
     if row is None or (row.account_id, row.region) != (claims.account_id, claims.region):
         raise MessageNotFound(claims.message_id)
     if row.configuration_set is None or row.mail is None:

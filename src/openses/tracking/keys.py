@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime
 import threading
 import time
-from collections.abc import Callable
 
 from sqlalchemy import Engine
 
+from openses.domain.clock import Clock
 from openses.store import tracking_keys as stored_keys
 from openses.tracking.tokens import Key
 
-Clock = Callable[[], datetime.datetime]
 # AWS collects opens and clicks for 60 days after a send (SES FAQ, "sending metrics").
 DEFAULT_GRACE = datetime.timedelta(days=60)
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine
 
 from openses.config import Settings
+from openses.domain.clock import Clock
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.event_destination import EventType
 from openses.domain.options import HttpsPolicy, TrackingOptions
@@ -139,7 +140,7 @@ _TRACKERS: weakref.WeakKeyDictionary[Engine, Tracker] = weakref.WeakKeyDictionar
 
 
 def install(
-    engine: Engine, settings: Settings, clock: keys.Clock, *, refresh_seconds: float = 30.0
+    engine: Engine, settings: Settings, clock: Clock, *, refresh_seconds: float = 30.0
 ) -> Tracker:
     """Make sure a signing key exists and register this engine's tracker for sends."""
     stored_keys.ensure_key(engine, clock())

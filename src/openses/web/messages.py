@@ -10,9 +10,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from openses.delivery import inspection
-from openses.events.records import timestamp
-from openses.store import inbox
+from openses.domain.clock import iso8601
+from openses.mail import inspection
+from openses.store import message_search
 from openses.store.database import reading
 
 MAX_LIMIT = 500
@@ -43,9 +43,9 @@ class MessagesEndpoints:
             body["nextCursor"] = str(rows[-1].id)
         return JSONResponse(body)
 
-    def _query(self, **filters: Any) -> list[inbox.MessageRow]:
+    def _query(self, **filters: Any) -> list[message_search.MessageRow]:
         with reading(self._engine) as connection:
-            return inbox.list_messages(connection, **filters)
+            return message_search.list_messages(connection, **filters)
 
     async def get(self, request: Request) -> Response:
         found = await run_in_threadpool(self._get, request.path_params["message_id"])
@@ -54,12 +54,14 @@ class MessagesEndpoints:
         row, events = found
         return JSONResponse(detail(row, events))
 
-    def _get(self, message_id: str) -> tuple[inbox.MessageRow, list[dict[str, Any]]] | None:
+    def _get(
+        self, message_id: str
+    ) -> tuple[message_search.MessageRow, list[dict[str, Any]]] | None:
         with reading(self._engine) as connection:
-            row = inbox.get_message(connection, message_id)
+            row = message_search.get_message(connection, message_id)
             if row is None:
                 return None
-            return row, inbox.message_events(connection, message_id)
+            return row, message_search.message_events(connection, message_id)
 
     async def raw(self, request: Request) -> Response:
         found = await run_in_threadpool(self._get, request.path_params["message_id"])
@@ -72,10 +74,10 @@ def _not_found(message_id: str) -> Response:
     return JSONResponse({"message": f"No delivered message with id {message_id}"}, 404)
 
 
-def summary(row: inbox.MessageRow) -> dict[str, Any]:
+def summary(row: message_search.MessageRow) -> dict[str, Any]:
     return {
         "messageId": row.message_id,
-        "timestamp": timestamp(row.created_at),
+        "timestamp": iso8601(row.created_at),
         "from": row.source,
         "destination": row.destination,
         "subject": row.subject,
@@ -84,7 +86,7 @@ def summary(row: inbox.MessageRow) -> dict[str, Any]:
     }
 
 
-def detail(row: inbox.MessageRow, events: list[dict[str, Any]]) -> dict[str, Any]:
+def detail(row: message_search.MessageRow, events: list[dict[str, Any]]) -> dict[str, Any]:
     parts = inspection.read(row.raw) if row.raw is not None else inspection.Parts()
     return {
         **summary(row),

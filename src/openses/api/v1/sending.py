@@ -8,7 +8,7 @@ from typing import Any
 from openses.api import message_shapes
 from openses.api.context import RequestContext
 from openses.api.registry import operation
-from openses.delivery import mime
+from openses.mail import mime
 from openses.protocol.models import V1
 from openses.services import sending
 
@@ -128,7 +128,7 @@ def send_bulk_templated_email(
     results = sending.send_bulk(
         context.writing(),
         emails,
-        message_shapes.caller(context, "SendBulkTemplatedEmail"),
+        message_shapes.origin(context, "SendBulkTemplatedEmail"),
         context.clock,
     )
     return {

@@ -7,8 +7,8 @@ from typing import Any
 from openses.api import message_shapes
 from openses.api.context import RequestContext
 from openses.api.registry import operation
-from openses.delivery import mime
 from openses.domain.message import MAX_V2_MESSAGE_BYTES
+from openses.mail import mime
 from openses.protocol.models import V2
 from openses.services import sending
 
@@ -134,7 +134,7 @@ def send_bulk_email(
             )
         )
     results = sending.send_bulk(
-        context.writing(), emails, message_shapes.caller(context, "SendBulkEmail"), context.clock
+        context.writing(), emails, message_shapes.origin(context, "SendBulkEmail"), context.clock
     )
     return {
         "BulkEmailEntryResults": [

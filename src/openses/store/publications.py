@@ -1,4 +1,4 @@
-"""The dispatcher's queries over the ``deliveries`` outbox rows: claim with a lease, settle,
+"""The dispatcher's queries over the ``publications`` outbox rows: claim with a lease, settle,
 dead-letter, list and retry. outbox.py writes the rows; no other module touches them.
 
 A claim moves ``next_attempt_at`` (and ``locked_until``) to the end of the lease, so a row is
@@ -16,14 +16,14 @@ from typing import Any
 from sqlalchemy import Engine, and_, func, select, update
 
 from openses.store.database import reading
-from openses.store.outbox import DEAD, DELIVERED, PENDING
-from openses.store.tables import deliveries
+from openses.store.outbox import DEAD, PENDING, PUBLISHED
+from openses.store.tables import publications
 
 Payload = dict[str, Any] | str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Delivery:
+class Publication:
     id: int
     account_id: str
     region: str
@@ -49,18 +49,18 @@ class Failure:
 
 def claim(
     engine: Engine, now: datetime.datetime, *, lease: datetime.timedelta, limit: int
-) -> list[Delivery]:
+) -> list[Publication]:
     """Take up to ``limit`` due rows, oldest first, leased until ``now + lease``."""
-    due = (deliveries.c.status == PENDING, deliveries.c.next_attempt_at <= now)
+    due = (publications.c.status == PENDING, publications.c.next_attempt_at <= now)
     # Look before locking: an idle poll must not take SQLite's write lock.
     with reading(engine) as connection:
-        if connection.execute(select(deliveries.c.id).where(*due).limit(1)).first() is None:
+        if connection.execute(select(publications.c.id).where(*due).limit(1)).first() is None:
             return []
     with engine.begin() as connection:
         query = (
-            select(deliveries)
+            select(publications)
             .where(*due)
-            .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
+            .order_by(publications.c.next_attempt_at, publications.c.id)
             .limit(limit)
         )
         if connection.dialect.name == "postgresql":
@@ -70,31 +70,31 @@ def claim(
             return []
         until = now + lease
         connection.execute(
-            update(deliveries)
-            .where(deliveries.c.id.in_([row.id for row in rows]))
+            update(publications)
+            .where(publications.c.id.in_([row.id for row in rows]))
             .values(next_attempt_at=until, locked_until=until)
         )
-    return [_delivery(row._mapping) for row in rows]
+    return [_publication(row._mapping) for row in rows]
 
 
 def settle(
     engine: Engine,
     now: datetime.datetime,
     *,
-    delivered: Sequence[int],
+    published: Sequence[int],
     failed: Sequence[Failure],
 ) -> None:
     """Record one round's results in one transaction."""
     with engine.begin() as connection:
-        if delivered:
+        if published:
             connection.execute(
-                update(deliveries)
-                .where(deliveries.c.id.in_(list(delivered)), deliveries.c.status == PENDING)
-                .values(status=DELIVERED, delivered_at=now, locked_until=None, last_error=None)
+                update(publications)
+                .where(publications.c.id.in_(list(published)), publications.c.status == PENDING)
+                .values(status=PUBLISHED, published_at=now, locked_until=None, last_error=None)
             )
         for failure in failed:
             values: dict[str, Any] = {
-                "attempts": deliveries.c.attempts + 1,
+                "attempts": publications.c.attempts + 1,
                 "last_error": failure.error[:4000],
                 "locked_until": None,
             }
@@ -103,34 +103,34 @@ def settle(
             else:
                 values["next_attempt_at"] = failure.next_attempt_at
             connection.execute(
-                update(deliveries)
-                .where(deliveries.c.id == failure.id, deliveries.c.status == PENDING)
+                update(publications)
+                .where(publications.c.id == failure.id, publications.c.status == PENDING)
                 .values(**values)
             )
 
 
 def list_dead(
     engine: Engine, *, limit: int = 1000, ids: Sequence[int] | None = None
-) -> list[Delivery]:
+) -> list[Publication]:
     """Dead letters by id; only those among ``ids`` when given."""
-    condition = deliveries.c.status == DEAD
+    condition = publications.c.status == DEAD
     if ids is not None:
-        condition = and_(condition, deliveries.c.id.in_(list(ids)))
+        condition = and_(condition, publications.c.id.in_(list(ids)))
     with reading(engine) as connection:
         rows = connection.execute(
-            select(deliveries).where(condition).order_by(deliveries.c.id).limit(limit)
+            select(publications).where(condition).order_by(publications.c.id).limit(limit)
         ).all()
-    return [_delivery(row._mapping) for row in rows]
+    return [_publication(row._mapping) for row in rows]
 
 
 def retry_dead(engine: Engine, now: datetime.datetime, ids: Sequence[int] | None = None) -> int:
     """Put dead letters back in the queue with a fresh attempt count; ``None`` means all."""
-    condition = deliveries.c.status == DEAD
+    condition = publications.c.status == DEAD
     if ids is not None:
-        condition = and_(condition, deliveries.c.id.in_(list(ids)))
+        condition = and_(condition, publications.c.id.in_(list(ids)))
     with engine.begin() as connection:
         result = connection.execute(
-            update(deliveries)
+            update(publications)
             .where(condition)
             .values(status=PENDING, attempts=0, next_attempt_at=now, locked_until=None)
         )
@@ -141,15 +141,15 @@ def counts(engine: Engine) -> dict[tuple[str, str], int]:
     """Rows per (kind, status), for the operator's gauges."""
     with reading(engine) as connection:
         rows = connection.execute(
-            select(deliveries.c.kind, deliveries.c.status, func.count()).group_by(
-                deliveries.c.kind, deliveries.c.status
+            select(publications.c.kind, publications.c.status, func.count()).group_by(
+                publications.c.kind, publications.c.status
             )
         ).all()
     return {(kind, status): int(count) for kind, status, count in rows}
 
 
-def _delivery(row: Any) -> Delivery:
-    return Delivery(
+def _publication(row: Any) -> Publication:
+    return Publication(
         id=row["id"],
         account_id=row["account_id"],
         region=row["region"],
@@ -161,12 +161,7 @@ def _delivery(row: Any) -> Delivery:
         payload=row["payload"],
         status=row["status"],
         attempts=row["attempts"],
-        next_attempt_at=_aware(row["next_attempt_at"]),
+        next_attempt_at=row["next_attempt_at"],
         last_error=row["last_error"],
-        created_at=_aware(row["created_at"]),
+        created_at=row["created_at"],
     )
-
-
-def _aware(moment: datetime.datetime) -> datetime.datetime:
-    # SQLite hands back naive datetimes; everything openses stores is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)

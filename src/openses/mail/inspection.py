@@ -1,4 +1,4 @@
-"""What a delivered message contains, read back from its MIME bytes."""
+"""What a captured message contains, read back from its MIME bytes."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openses.delivery.mime import MAX_LINE, WIRE_POLICY
+from openses.mail.mime import MAX_LINE, WIRE_POLICY
 
 REFERENCE = email.policy.compat32.clone(linesep="\r\n", max_line_length=MAX_LINE)
 NAMES = st.sampled_from(["Subject", "To", "From", "Reply-To", "X-Campaign-Identifier"])

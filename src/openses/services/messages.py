@@ -1,12 +1,12 @@
-"""Mail that SES itself sends back to a sender (forwarded feedback, simulator auto-replies)
-lands in the capture inbox like any other delivered message."""
+"""Mail that SES itself sends back to a sender (forwarded feedback, simulator auto-replies) is
+captured among the messages like any other delivered message."""
 
 from __future__ import annotations
 
 import datetime
 
-from openses.delivery.mime import ses_message_id_header
 from openses.domain.message import new_message_id
+from openses.mail.mime import ses_message_id_header
 from openses.store.messages import StoredMessage
 from openses.store.unit_of_work import UnitOfWork
 

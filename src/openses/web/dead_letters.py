@@ -4,7 +4,6 @@ dispatcher gave up on; ``POST /_openses/dead-letters/{id}/retry`` and
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from sqlalchemy import Engine
@@ -12,9 +11,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from openses.events.records import timestamp
-from openses.store import deliveries
-from openses.store.deliveries import Delivery
+from openses.domain.clock import iso8601, utc_now
+from openses.store import publications
+from openses.store.publications import Publication
 
 
 class DeadLetters:
@@ -22,25 +21,27 @@ class DeadLetters:
         self._engine = engine
 
     async def index(self, _request: Request) -> Response:
-        rows = await run_in_threadpool(deliveries.list_dead, self._engine)
+        rows = await run_in_threadpool(publications.list_dead, self._engine)
         return JSONResponse([as_json(row) for row in rows])
 
     async def retry_one(self, request: Request) -> Response:
         try:
-            delivery_id = int(request.path_params["id"])
+            publication_id = int(request.path_params["id"])
         except ValueError:
             return JSONResponse({"message": "the id must be an integer"}, 400)
-        count = await run_in_threadpool(deliveries.retry_dead, self._engine, _now(), [delivery_id])
+        count = await run_in_threadpool(
+            publications.retry_dead, self._engine, utc_now(), [publication_id]
+        )
         if not count:
-            return JSONResponse({"message": f"No dead letter with id {delivery_id}"}, 404)
+            return JSONResponse({"message": f"No dead letter with id {publication_id}"}, 404)
         return JSONResponse({"retried": count})
 
     async def retry_all(self, _request: Request) -> Response:
-        count = await run_in_threadpool(deliveries.retry_dead, self._engine, _now())
+        count = await run_in_threadpool(publications.retry_dead, self._engine, utc_now())
         return JSONResponse({"retried": count})
 
 
-def as_json(row: Delivery) -> dict[str, Any]:
+def as_json(row: Publication) -> dict[str, Any]:
     return {
         "id": row.id,
         "accountId": row.account_id,
@@ -52,10 +53,6 @@ def as_json(row: Delivery) -> dict[str, Any]:
         "messageId": row.message_id,
         "attempts": row.attempts,
         "lastError": row.last_error,
-        "createdAt": timestamp(row.created_at),
+        "createdAt": iso8601(row.created_at),
         "payload": row.payload,
     }
-
-
-def _now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)

@@ -1,1 +1,0 @@
-"""Turning accepted sends into RFC 5322 messages and delivering them (capture or SMTP)."""
