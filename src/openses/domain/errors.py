@@ -204,6 +204,12 @@ class InvalidRenderingParameter(InvalidInput):
     pass
 
 
+class RefusedRenderingParameter(InvalidRenderingParameter):
+    """Template data no send can use, refused by the call itself rather than reported as a
+    Rendering Failure event: data beyond the JSON reader's bounds, or a rendered subject with a
+    line break (which would inject a header)."""
+
+
 class InvalidIdentity(InvalidInput):
     """An identity-notification call naming an identity this account does not have."""
 

@@ -70,6 +70,17 @@ def check_recipient_count(count: int) -> None:
         raise InvalidMessage("Missing final '@domain'")
 
 
+def line_break_in(text: str) -> bool:
+    return "\r" in text or "\n" in text
+
+
+def check_header_text(what: str, text: str | None) -> None:
+    """Text that becomes a header (a subject, an address) holds no line break, which would end
+    the header and could start another."""
+    if text is not None and line_break_in(text):
+        raise InvalidMessage(f"{what} must not contain a line break (CR or LF).")
+
+
 def check_size(size: int, limit: int) -> None:
     if size > limit:
         raise InvalidMessage(f"Message length is more than {limit} bytes long: '{size}'.")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 
 from openses.delivery import autoreply, mime, raw
+from openses.domain import json_text
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.errors import (
     AccountSendingPaused,
@@ -26,6 +27,7 @@ from openses.domain.message import (
     MAX_V1_MESSAGE_BYTES,
     InvalidMessage,
     MessageTag,
+    check_header_text,
     check_recipient_count,
     check_size,
     new_message_id,
@@ -127,7 +129,9 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
     else:
         content = email.content or mime.Content()
         if email.template is not None:
-            rendered = templates.render_for_send(uow, email.template.name, email.template.data)
+            rendered = templates.render_for_send(
+                uow, email.template.name, email.template.data, max_size=email.max_size
+            )
             if isinstance(rendered, str):
                 rendering_error, content = rendered, mime.Content()
             else:
@@ -144,6 +148,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
             cc=email.envelope.cc,
             reply_to=email.envelope.reply_to,
         )
+        _check_header_texts(envelope, content)
         if content.html is not None:
             html = tracking.track_html(uow, configuration_set, message_id, content.html)
             content = dataclasses.replace(content, html=html)
@@ -202,6 +207,25 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
     return message_id
 
 
+def _check_header_texts(envelope: mime.Envelope, content: mime.Content) -> None:
+    """Nothing that becomes a header may end it early (and start another)."""
+    check_header_text("Subject", content.subject)
+    for label, addresses in (
+        ("Source", [envelope.source]),
+        ("To address", envelope.to),
+        ("Cc address", envelope.cc),
+        ("Reply-To address", envelope.reply_to),
+    ):
+        for address in addresses:
+            check_header_text(label, address)
+    for name, value in content.headers:
+        check_header_text("A header", name + value)
+    for attachment in content.attachments:
+        for text in (attachment.file_name, attachment.content_id, attachment.description):
+            check_header_text("An attachment's file name, content id or description", text)
+        check_header_text("An attachment's content type", attachment.content_type)
+
+
 def _capture_auto_reply(
     uow: UnitOfWork, replier: str, source: str, original: Message, now: datetime.datetime
 ) -> None:
@@ -233,10 +257,23 @@ def merge_template_data(default: str, replacement: str | None) -> str:
     if not replacement:
         return default
     try:
-        merged = {**json.loads(default), **json.loads(replacement)}
+        merged = {**json_text.loads(default), **json_text.loads(replacement)}
+    except json_text.UnreadableJson:
+        # Data beyond the reader's bounds is passed on for rendering to refuse.
+        return replacement if _unreadable(replacement) else default
     except (ValueError, TypeError):
         return replacement
     return json.dumps(merged)
+
+
+def _unreadable(data: str) -> bool:
+    try:
+        json_text.loads(data)
+    except json_text.UnreadableJson:
+        return True
+    except ValueError:
+        return False
+    return False
 
 
 def _recipients(email: OutgoingEmail, submitted: EmailMessage | None) -> list[str]:

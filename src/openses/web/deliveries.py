@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from openses.events.records import timestamp
 from openses.store import deliveries
 from openses.store.deliveries import Delivery
+from openses.web.messages import fits_row_id
 
 
 class DeadLetters:
@@ -30,6 +31,8 @@ class DeadLetters:
             delivery_id = int(request.path_params["id"])
         except ValueError:
             return JSONResponse({"message": "the id must be an integer"}, 400)
+        if not fits_row_id(delivery_id):
+            return JSONResponse({"message": "the id must be a 64-bit integer"}, 400)
         count = await run_in_threadpool(deliveries.retry_dead, self._engine, _now(), [delivery_id])
         if not count:
             return JSONResponse({"message": f"No dead letter with id {delivery_id}"}, 404)

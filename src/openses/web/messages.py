@@ -18,6 +18,11 @@ from openses.store.database import reading
 MAX_LIMIT = 500
 
 
+def fits_row_id(number: int) -> bool:
+    """Row ids are signed 64-bit integers on PostgreSQL and SQLite alike."""
+    return -(2**63) <= number < 2**63
+
+
 class MessagesEndpoints:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -25,10 +30,14 @@ class MessagesEndpoints:
     async def index(self, request: Request) -> Response:
         params = request.query_params
         try:
-            limit = min(int(params.get("limit", "50")), MAX_LIMIT)
+            limit = int(params.get("limit", "50"))
             before = int(params["cursor"]) if params.get("cursor") else None
         except ValueError:
             return JSONResponse({"message": "limit and cursor must be integers"}, 400)
+        if not 1 <= limit <= MAX_LIMIT:
+            return JSONResponse({"message": f"limit must be between 1 and {MAX_LIMIT}"}, 400)
+        if before is not None and not fits_row_id(before):
+            return JSONResponse({"message": "cursor must be a 64-bit integer"}, 400)
         rows = await run_in_threadpool(
             self._query,
             to=params.get("to"),
