@@ -32,7 +32,7 @@ class DeadLetters:
         except ValueError:
             return JSONResponse({"message": "the id must be an integer"}, 400)
         if not fits_row_id(delivery_id):
-            return JSONResponse({"message": "the id must be a 64-bit integer"}, 400)
+            return JSONResponse({"message": "the id must be a 32-bit integer"}, 400)
         count = await run_in_threadpool(deliveries.retry_dead, self._engine, _now(), [delivery_id])
         if not count:
             return JSONResponse({"message": f"No dead letter with id {delivery_id}"}, 404)

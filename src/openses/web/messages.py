@@ -19,8 +19,9 @@ MAX_LIMIT = 500
 
 
 def fits_row_id(number: int) -> bool:
-    """Row ids are signed 64-bit integers on PostgreSQL and SQLite alike."""
-    return -(2**63) <= number < 2**63
+    """Row ids are INTEGER columns: signed 32-bit on PostgreSQL (64-bit on SQLite, which never
+    gets that far), so anything wider is no id at all."""
+    return -(2**31) <= number < 2**31
 
 
 class MessagesEndpoints:
@@ -37,7 +38,7 @@ class MessagesEndpoints:
         if not 1 <= limit <= MAX_LIMIT:
             return JSONResponse({"message": f"limit must be between 1 and {MAX_LIMIT}"}, 400)
         if before is not None and not fits_row_id(before):
-            return JSONResponse({"message": "cursor must be a 64-bit integer"}, 400)
+            return JSONResponse({"message": "cursor must be a 32-bit integer"}, 400)
         rows = await run_in_threadpool(
             self._query,
             to=params.get("to"),
