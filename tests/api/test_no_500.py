@@ -201,16 +201,24 @@ def test_deep_template_data_in_sends(
 
 
 SIMPLE = {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "b"}}}
+SUBJECT = "Subject must not contain a line break (CR or LF)."
+
+
+LOCAL = "Local address contains control or whitespace"
 
 
 @pytest.mark.parametrize(
-    ("to_suffix", "reply_to", "message", "what"),
+    ("to_suffix", "reply_to", "message", "expected"),
     [
-        ("", None, {**SIMPLE, "Subject": {"Data": INJECTED}}, "Subject"),
-        ("\r\nBcc: evil@example.org", None, SIMPLE, "To address"),
-        ("", ["r@example.net\nBcc: evil@example.org"], SIMPLE, "Reply-To address"),
+        ("", None, {**SIMPLE, "Subject": {"Data": INJECTED}}, SUBJECT),
+        ("\r\nBcc: evil@example.org", None, SIMPLE, LOCAL),
+        ("", ["r@example.net\nBcc: evil@example.org"], SIMPLE, LOCAL),
+        ("", ["Name\r\nBcc: evil@example.org <r@example.net>"], SIMPLE, LOCAL),
+        ("", ["r\u00e9@example.net"], SIMPLE, LOCAL),
+        ("", ["r@ex\u00e4mple.net"], SIMPLE, "Domain contains illegal character"),
+        ("", ["r@example.net\t"], SIMPLE, "Domain contains control or whitespace"),
     ],
-    ids=["subject", "to", "reply-to"],
+    ids=["subject", "to", "reply-to", "display-name", "non-ascii-local", "non-ascii-domain", "tab"],
 )
 def test_line_breaks_in_headers_of_a_send(
     server: LiveServer,
@@ -220,11 +228,10 @@ def test_line_breaks_in_headers_of_a_send(
     to_suffix: str,
     reply_to: list[str] | None,
     message: dict[str, Any],
-    what: str,
+    expected: str,
 ) -> None:
     to = f"{unique('to')}@example.net"
     destination = {"ToAddresses": [to + to_suffix]}
-    expected = f"{what} must not contain a line break (CR or LF)."
     extra = {"ReplyToAddresses": reply_to} if reply_to else {}
     assert rejected(
         lambda: ses.send_email(Source=sender, Destination=destination, Message=message, **extra)
@@ -239,6 +246,20 @@ def test_line_breaks_in_headers_of_a_send(
     ) == ({"Code": "BadRequestException", "Message": expected}, 400)
     assert inbox_to(server, to) == []
     assert inbox_to(server, "evil@example.org") == []
+
+
+def test_a_display_name_outside_ascii_is_still_sent(
+    server: LiveServer, ses: Any, sender: str
+) -> None:
+    to = f"{unique('to')}@example.net"
+    ses.send_email(
+        Source=sender,
+        Destination={"ToAddresses": [f"J\u00f6rg <{to}>"]},
+        Message=SIMPLE,
+    )
+    assert [m["destination"] for m in inbox_to(server, to)] == [
+        {"to": [f"J\u00f6rg <{to}>"], "cc": [], "bcc": []}
+    ]
 
 
 def test_line_break_in_a_rendered_subject(

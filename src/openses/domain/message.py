@@ -81,6 +81,30 @@ def check_header_text(what: str, text: str | None) -> None:
         raise InvalidMessage(f"{what} must not contain a line break (CR or LF).")
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def check_mailbox(text: str) -> None:
+    """An address of a send (``user@example.com`` or ``Name <user@example.com>``) as SES
+    checks it, worded as AWS words it: no control character (a line break would end the
+    header and could start another) and, since SES does not support SMTPUTF8, nothing but
+    ASCII in the address itself (a display name may be any text)."""
+    spec, display = text, ""
+    closing = text.rstrip()
+    if closing.endswith(">") and "<" in closing:
+        opening = closing.rindex("<")
+        spec, display = closing[opening + 1 : -1], closing[:opening]
+    local, at, domain = spec.rpartition("@")
+    if not at:
+        local, domain = spec, ""
+    if line_break_in(display) or _CONTROL.search(local) or not local.isascii():
+        raise InvalidMessage("Local address contains control or whitespace")
+    if _CONTROL.search(domain):
+        raise InvalidMessage("Domain contains control or whitespace")
+    if not domain.isascii():
+        raise InvalidMessage("Domain contains illegal character")
+
+
 def check_size(size: int, limit: int) -> None:
     if size > limit:
         raise InvalidMessage(f"Message length is more than {limit} bytes long: '{size}'.")

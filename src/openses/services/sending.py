@@ -28,6 +28,7 @@ from openses.domain.message import (
     InvalidMessage,
     MessageTag,
     check_header_text,
+    check_mailbox,
     check_recipient_count,
     check_size,
     new_message_id,
@@ -146,6 +147,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
             source=source,
             to=email.envelope.to,
             cc=email.envelope.cc,
+            bcc=email.envelope.bcc,
             reply_to=email.envelope.reply_to,
         )
         _check_header_texts(envelope, content)
@@ -210,14 +212,10 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
 def _check_header_texts(envelope: mime.Envelope, content: mime.Content) -> None:
     """Nothing that becomes a header may end it early (and start another)."""
     check_header_text("Subject", content.subject)
-    for label, addresses in (
-        ("Source", [envelope.source]),
-        ("To address", envelope.to),
-        ("Cc address", envelope.cc),
-        ("Reply-To address", envelope.reply_to),
-    ):
-        for address in addresses:
-            check_header_text(label, address)
+    for address in (envelope.source, *envelope.to, *envelope.cc, *envelope.bcc):
+        check_mailbox(address)
+    for address in envelope.reply_to:
+        check_mailbox(address)
     for name, value in content.headers:
         check_header_text("A header", name + value)
     for attachment in content.attachments:
