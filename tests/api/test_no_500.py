@@ -601,3 +601,27 @@ def test_rendering_beyond_the_message_size_limit(ses: Any, sesv2: Any) -> None:
         assert message.get_payload(decode=True) == b"x" * 200_000
     finally:
         sesv2.delete_email_template(TemplateName=name)
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        (b"Subject: a\x00b", "Subject"),
+        (b"Subject: =?utf-8?b?YQBi?=", "Subject"),  # "a\x00b" as an encoded word
+        (b"X-SES-MESSAGE-TAGS: a=b\x00", "X-SES-MESSAGE-TAGS"),
+    ],
+    ids=["raw", "encoded-word", "tags-header"],
+)
+def test_raw_message_header_holding_nul(
+    server: LiveServer, ses: Any, sender: str, header: bytes, name: str
+) -> None:
+    to = f"{unique('to')}@example.net"
+    raw = f"From: {sender}\r\nTo: {to}\r\n".encode() + header + b"\r\n\r\nbody"
+    assert rejected(lambda: ses.send_raw_email(RawMessage={"Data": raw})) == (
+        {
+            "Code": "InvalidParameterValue",
+            "Message": f"The header '{name}' holds U+0000, which is not allowed.",
+        },
+        400,
+    )
+    assert inbox_to(server, to) == []

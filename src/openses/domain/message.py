@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from openses.domain import json_text
 from openses.domain.errors import InvalidInput
 
 MAX_RECIPIENTS = 50
@@ -103,6 +105,15 @@ def check_mailbox(text: str) -> None:
         raise InvalidMessage("Domain contains control or whitespace")
     if not domain.isascii():
         raise InvalidMessage("Domain contains illegal character")
+
+
+def check_raw_headers(headers: Iterable[tuple[str, str]]) -> None:
+    """A raw message's headers, decoded, hold nothing a store cannot keep (NUL, a lone
+    surrogate): they become the inbox's subject and the events' ``mail.headers``."""
+    for name, value in headers:
+        bad = json_text.unstorable_character(name) or json_text.unstorable_character(value)
+        if bad is not None:
+            raise InvalidMessage(f"The header {name!r} holds {bad}, which is not allowed.")
 
 
 def check_size(size: int, limit: int) -> None:

@@ -29,6 +29,7 @@ from openses.domain.message import (
     MessageTag,
     check_header_text,
     check_mailbox,
+    check_raw_headers,
     check_recipient_count,
     check_size,
     new_message_id,
@@ -88,6 +89,8 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, caller: Caller, clock: Clock)
     submitted = raw.parse(email.raw_message) if email.raw_message is not None else None
     if email.raw_message is not None:
         check_size(len(email.raw_message), email.max_size)
+    if submitted is not None:
+        check_raw_headers(records.headers_of(submitted))
     tags = list(email.tags)
     if submitted is not None and submitted.get(raw.MESSAGE_TAGS_HEADER):
         tags.extend(parse_tags_header(str(submitted[raw.MESSAGE_TAGS_HEADER])))
