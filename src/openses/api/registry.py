@@ -45,10 +45,6 @@ def off_loop(service: str, name: str) -> bool:
     return (service, name) in _calling_out or (service, name) in _rendering
 
 
-def calls_out(service: str, name: str) -> bool:
-    return (service, name) in _calling_out
-
-
 def handler_for(service: str, name: str) -> Handler | None:
     _load_handlers()
     return _handlers.get((service, name))
