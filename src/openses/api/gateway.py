@@ -45,8 +45,8 @@ V1_METHODS = frozenset({"GET", "POST"})
 # Handlers run on the event loop, which beats a thread hop per request. SQLite work takes
 # microseconds, one writer at a time. PostgreSQL work runs in a greenlet on asyncio connections
 # (store/database.make_loop_engine): a handler waiting on the server, for a round trip, a lock
-# or a commit's flush, leaves the loop to the other requests. Handlers that call out to AWS
-# run in threads.
+# or a commit's flush, leaves the loop to the other requests. Handlers that call out to AWS,
+# and TestRender(Email)Template, whose work is rendering, run in threads.
 _READS = ("Get", "List", "Describe")  # SES's read operations, in both APIs, by name
 _XML = b"text/xml; charset=utf-8"
 _JSON = b"application/json"
