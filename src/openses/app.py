@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from urllib.parse import parse_qsl
 
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
@@ -14,6 +15,7 @@ from starlette.routing import Route
 
 from openses.api.gateway import Gateway, Receive, Scope, Send, is_aws_path
 from openses.config import Settings
+from openses.domain import json_text
 from openses.domain.clock import utc_now
 from openses.events import dispatcher as event_dispatcher
 from openses.events.metrics import OutboxCollector, PublicationMetrics
@@ -90,5 +92,20 @@ class Application:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and is_aws_path(scope):
             await self.gateway(scope, receive, send)
+        elif scope["type"] == "http" and (bad := unstorable_in_url(scope)) is not None:
+            await JSONResponse({"message": bad}, 400)(scope, receive, send)
         else:
             await self.web(scope, receive, send)
+
+
+def unstorable_in_url(scope: Scope) -> str | None:
+    """What is wrong with a path or query string that holds a character no store keeps (NUL
+    on PostgreSQL), for every endpoint of openses' own at once; ``None`` when nothing is."""
+    path: str = scope["path"]
+    if (bad := json_text.unstorable_character(path)) is not None:
+        return f"The path holds {bad}, which is not allowed."
+    query = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+    for name, value in query:
+        if (bad := json_text.unstorable_character(name + value)) is not None:
+            return f"The query parameter {name!r} holds {bad}, which is not allowed."
+    return None

@@ -45,8 +45,8 @@ V1_METHODS = frozenset({"GET", "POST"})
 # Handlers run on the event loop, which beats a thread hop per request. SQLite work takes
 # microseconds, one writer at a time. PostgreSQL work runs in a greenlet on asyncio connections
 # (store/database.make_loop_engine): a handler waiting on the server, for a round trip, a lock
-# or a commit's flush, leaves the loop to the other requests. Handlers that call out to AWS
-# run in threads.
+# or a commit's flush, leaves the loop to the other requests. Handlers that call out to AWS,
+# and TestRender(Email)Template, whose work is rendering, run in threads.
 _READS = ("Get", "List", "Describe")  # SES's read operations, in both APIs, by name
 _XML = b"text/xml; charset=utf-8"
 _JSON = b"application/json"
@@ -134,6 +134,7 @@ class Gateway:
         try:
             form = dict(parse_qsl(request.query_string, keep_blank_values=True))
             form.update(parse_qsl(_form_text(request.body), keep_blank_values=True))
+            query.check_form(form)
             operation = _v1_operation(form)
             params = query.parse_request(operation.input_shape, form)
             result = await self._run(V1, operation, params, request, request_id)
@@ -182,7 +183,7 @@ class Gateway:
                 "NotImplemented", f"openses does not implement {operation.name} yet.", 501
             )
         on_loop = (self._threads == 0 or operation.name.startswith(_READS)) and not (
-            registry.calls_out(service, operation.name)
+            registry.off_loop(service, operation.name)
         )
         context = self._context(request, request_id, on_loop=on_loop)
         if on_loop and self._loop_engine is not None:

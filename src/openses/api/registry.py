@@ -16,11 +16,15 @@ Handler = Callable[..., dict[str, Any]]
 
 _handlers: dict[tuple[str, str], Handler] = {}
 _calling_out: set[tuple[str, str]] = set()
+_rendering: set[tuple[str, str]] = set()
 
 
-def operation(service: str, name: str, *, calls_out: bool = False) -> Callable[[Handler], Handler]:
+def operation(
+    service: str, name: str, *, calls_out: bool = False, renders: bool = False
+) -> Callable[[Handler], Handler]:
     """Register a handler. ``calls_out``: it may wait on another service (an AWS API), so it
-    must never run on the event loop."""
+    must never run on the event loop. ``renders``: its work is rendering (bounded, but up to a
+    tenth of a second, domain/template.py), which runs in a thread too."""
 
     def register(handler: Handler) -> Handler:
         key = (service, name)
@@ -29,13 +33,16 @@ def operation(service: str, name: str, *, calls_out: bool = False) -> Callable[[
         _handlers[key] = handler
         if calls_out:
             _calling_out.add(key)
+        if renders:
+            _rendering.add(key)
         return handler
 
     return register
 
 
-def calls_out(service: str, name: str) -> bool:
-    return (service, name) in _calling_out
+def off_loop(service: str, name: str) -> bool:
+    """Whether the handler runs in a thread whatever OPENSES_DATABASE_THREADS says."""
+    return (service, name) in _calling_out or (service, name) in _rendering
 
 
 def handler_for(service: str, name: str) -> Handler | None:

@@ -32,6 +32,7 @@ OpensesError
 │   ├── InvalidTemplate
 │   ├── MissingRenderingAttribute
 │   ├── InvalidRenderingParameter
+│   │   └── RefusedRenderingParameter
 │   ├── InvalidIdentity
 │   ├── InvalidNotificationTopic
 │   └── FeedbackForwardingRequired
@@ -211,6 +212,12 @@ class InvalidNotificationTopic(InvalidInput):
 
     def __init__(self, value: str) -> None:
         super().__init__(f"SNS topic {value} is not a valid topic ARN.")
+
+
+class RefusedRenderingParameter(InvalidRenderingParameter):
+    """Template data no send can use, refused by the call itself rather than reported as a
+    Rendering Failure event: data beyond the JSON reader's bounds, or a rendered subject with a
+    line break (which would inject a header)."""
 
 
 class InvalidIdentity(InvalidInput):

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from openses.domain import json_text
 from openses.domain.errors import InvalidInput
 from openses.domain.mailbox import address_of
 
@@ -101,6 +102,50 @@ def feedback_id_header(tags: Iterable[MessageTag], region: str, sender_key: str)
     opaque = base64.b64encode(hashlib.sha256(sender_key.encode()).digest()).decode()
     a, b = (values.get(name, "") for name in FEEDBACK_ID_TAGS)
     return f"{a}:{b}:1.{region}.{opaque}:AmazonSES"
+
+
+def line_break_in(text: str) -> bool:
+    return "\r" in text or "\n" in text
+
+
+def check_header_text(what: str, text: str | None) -> None:
+    """Text that becomes a header (a subject, an address) holds no line break, which would end
+    the header and could start another."""
+    if text is not None and line_break_in(text):
+        raise InvalidMessage(f"{what} must not contain a line break (CR or LF).")
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def check_mailbox(text: str) -> None:
+    """An address of a send (``user@example.com`` or ``Name <user@example.com>``) as SES
+    checks it, worded as AWS words it: no control character (a line break would end the
+    header and could start another) and, since SES does not support SMTPUTF8, nothing but
+    ASCII in the address itself (a display name may be any text)."""
+    spec, display = text, ""
+    closing = text.rstrip()
+    if closing.endswith(">") and "<" in closing:
+        opening = closing.rindex("<")
+        spec, display = closing[opening + 1 : -1], closing[:opening]
+    local, at, domain = spec.rpartition("@")
+    if not at:
+        local, domain = spec, ""
+    if line_break_in(display) or _CONTROL.search(local) or not local.isascii():
+        raise InvalidMessage("Local address contains control or whitespace")
+    if _CONTROL.search(domain):
+        raise InvalidMessage("Domain contains control or whitespace")
+    if not domain.isascii():
+        raise InvalidMessage("Domain contains illegal character")
+
+
+def check_raw_headers(headers: Iterable[tuple[str, str]]) -> None:
+    """A raw message's headers, decoded, hold nothing a store cannot keep (NUL, a lone
+    surrogate): they become the inbox's subject and the events' ``mail.headers``."""
+    for name, value in headers:
+        bad = json_text.unstorable_character(name) or json_text.unstorable_character(value)
+        if bad is not None:
+            raise InvalidMessage(f"The header {name!r} holds {bad}, which is not allowed.")
 
 
 def check_size(size: int, limit: int) -> None:

@@ -15,12 +15,30 @@ from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
+from openses.domain import json_text
 from openses.domain.clock import iso8601
 from openses.protocol import timestamps
+from openses.protocol.errors import ProtocolError
 
 XMLNS = "http://ses.amazonaws.com/doc/2010-12-01/"
 # Non-finite numbers are spelled as botocore and the AWS SDKs write and read them.
 _NON_FINITE = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
+
+
+_INT_BOUNDS = {"integer": 2**31, "long": 2**63}
+
+
+def check_form(form: Mapping[str, str]) -> None:
+    """No store keeps NUL: a parameter holding one is refused here, for every operation.
+    (A lone surrogate cannot arrive: the form is percent-encoded UTF-8, read with
+    replacement characters.)"""
+    for key, value in form.items():
+        bad = json_text.unstorable_character(key) or json_text.unstorable_character(value)
+        if bad is not None:
+            name = key if json_text.unstorable_character(key) is None else "(a parameter name)"
+            raise ProtocolError(
+                "InvalidParameterValue", f"The value of {name} holds {bad}, which is not allowed."
+            )
 
 
 def parse_request(shape: Any, form: Mapping[str, str]) -> dict[str, Any]:
@@ -110,9 +128,12 @@ def _scalar(kind: str, raw: str) -> Any:
     """Convert a form value; an unconvertible one stays a string for validation to report."""
     if kind in ("integer", "long"):
         try:
-            return int(raw)
+            number = int(raw)
         except ValueError:
             return raw
+        # Beyond Java's int or long it is not a number of the member's type.
+        bound = _INT_BOUNDS[kind]
+        return number if -bound <= number < bound else raw
     if kind in ("float", "double"):
         try:
             return float(raw)

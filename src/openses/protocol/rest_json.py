@@ -12,11 +12,12 @@ import datetime
 import email.utils
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import orjson
 
+from openses.domain import json_text
 from openses.protocol import timestamps
 from openses.protocol.errors import SerializationError
 
@@ -38,6 +39,9 @@ def parse_request(
     if shape is None:
         return {}
     moved = query_members or {}
+    _check_text("path", uri_params.values())
+    _check_text("query string", (value for values in query.values() for value in values))
+    _check_text("headers", headers.values())
     document = _decode_body(body) if _has_body_members(shape) else {}
     params: dict[str, Any] = {}
     for name, member in shape.members.items():
@@ -62,6 +66,14 @@ def parse_request(
     return params
 
 
+def _check_text(where: str, values: Iterable[str]) -> None:
+    """No store keeps NUL or a lone surrogate: refused here, for every operation at once."""
+    for value in values:
+        bad = json_text.unstorable_character(value)
+        if bad is not None:
+            raise SerializationError(f"Could not parse request: the {where} holds {bad}")
+
+
 def _has_body_members(shape: Any) -> bool:
     return any("location" not in m.serialization for m in shape.members.values())
 
@@ -70,11 +82,13 @@ def _decode_body(body: bytes) -> dict[str, Any]:
     if not body.strip():
         return {}
     try:
-        document = json.loads(body)
+        document = json_text.loads(body)
     except json.JSONDecodeError as exc:
         raise SerializationError(f"Could not parse request body into json: {exc.msg}") from None
     except UnicodeDecodeError:
         raise SerializationError("Could not parse request body into json: not UTF-8") from None
+    except json_text.UnreadableJson as exc:
+        raise SerializationError(f"Could not parse request body into json: {exc.reason}") from None
     if not isinstance(document, dict):
         raise SerializationError("Could not parse request body into json: expected an object")
     return document
@@ -84,9 +98,11 @@ def _from_text(shape: Any, raw: str) -> Any:
     kind = shape.type_name
     if kind in ("integer", "long"):
         try:
-            return int(raw)
+            number = int(raw)
         except ValueError:
             return raw
+        _check_range(kind, number)
+        return number
     if kind in ("float", "double"):
         try:
             return float(raw)
@@ -147,6 +163,8 @@ def _from_json(shape: Any, value: Any) -> Any:
         raise SerializationError(
             f"{_json_token(value)} can not be converted to {_TARGETS.get(kind, kind)}"
         )
+    if kind in _INT_RANGES and isinstance(value, int):
+        _check_range(kind, value)
     if kind == "structure" and isinstance(value, dict):
         return {
             name: _from_json(shape.members[name], item)
@@ -167,6 +185,19 @@ def _from_json(shape: Any, value: Any) -> Any:
     if kind in ("float", "double") and isinstance(value, int | float | str):
         return _float(value)
     return value
+
+
+# What an integer or long member holds (Java's int and long), and how Jackson names them.
+_INT_RANGES = {"integer": ("int", 2**31), "long": ("long", 2**63)}
+
+
+def _check_range(kind: str, value: int) -> None:
+    name, bound = _INT_RANGES[kind]
+    if not -bound <= value < bound:
+        text = str(value) if len(str(value)) <= 40 else str(value)[:40] + "..."
+        raise SerializationError(
+            f"Numeric value ({text}) out of range of {name} ({-bound} - {bound - 1})"
+        )
 
 
 def _float(value: Any) -> Any:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 
+from openses.domain import json_text
 from openses.domain.clock import Clock
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.errors import (
@@ -27,6 +28,9 @@ from openses.domain.message import (
     InvalidMessage,
     MessageTag,
     check_bulk_count,
+    check_header_text,
+    check_mailbox,
+    check_raw_headers,
     check_recipient_addresses,
     check_recipient_count,
     check_size,
@@ -89,6 +93,8 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Cl
     submitted = raw.parse(email.raw_message) if email.raw_message is not None else None
     if email.raw_message is not None:
         check_size(len(email.raw_message), email.max_size)
+    if submitted is not None:
+        check_raw_headers(records.headers_of(submitted))
     tags = list(email.tags)
     if submitted is not None and submitted.get(raw.MESSAGE_TAGS_HEADER):
         tags.extend(parse_tags_header(str(submitted[raw.MESSAGE_TAGS_HEADER])))
@@ -135,7 +141,9 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Cl
     else:
         content = email.content or mime.Content()
         if email.template is not None:
-            rendered = templates.render_for_send(uow, email.template.name, email.template.data)
+            rendered = templates.render_for_send(
+                uow, email.template.name, email.template.data, max_size=email.max_size
+            )
             if isinstance(rendered, str):
                 rendering_error, content = rendered, mime.Content()
             else:
@@ -150,8 +158,10 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Cl
             source=source,
             to=email.envelope.to,
             cc=email.envelope.cc,
+            bcc=email.envelope.bcc,
             reply_to=email.envelope.reply_to,
         )
+        _check_header_texts(envelope, content)
         if content.html is not None:
             html = tracking.track_html(uow, configuration_set, message_id, content.html)
             content = dataclasses.replace(content, html=html)
@@ -214,6 +224,21 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Cl
     return message_id
 
 
+def _check_header_texts(envelope: mime.Envelope, content: mime.Content) -> None:
+    """Nothing that becomes a header may end it early (and start another)."""
+    check_header_text("Subject", content.subject)
+    for address in (envelope.source, *envelope.to, *envelope.cc, *envelope.bcc):
+        check_mailbox(address)
+    for address in envelope.reply_to:
+        check_mailbox(address)
+    for name, value in content.headers:
+        check_header_text("A header", name + value)
+    for attachment in content.attachments:
+        for text in (attachment.file_name, attachment.content_id, attachment.description):
+            check_header_text("An attachment's file name, content id or description", text)
+        check_header_text("An attachment's content type", attachment.content_type)
+
+
 def _capture_auto_reply(
     uow: UnitOfWork, replier: str, source: str, original: Message, now: datetime.datetime
 ) -> None:
@@ -246,10 +271,23 @@ def merge_template_data(default: str, replacement: str | None) -> str:
     if not replacement:
         return default
     try:
-        merged = {**json.loads(default), **json.loads(replacement)}
+        merged = {**json_text.loads(default), **json_text.loads(replacement)}
+    except json_text.UnreadableJson:
+        # Data beyond the reader's bounds is passed on for rendering to refuse.
+        return replacement if _unreadable(replacement) else default
     except (ValueError, TypeError):
         return replacement
     return json.dumps(merged)
+
+
+def _unreadable(data: str) -> bool:
+    try:
+        json_text.loads(data)
+    except json_text.UnreadableJson:
+        return True
+    except ValueError:
+        return False
+    return False
 
 
 def _recipients(email: OutgoingEmail, submitted: EmailMessage | None) -> list[str]:

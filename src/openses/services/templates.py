@@ -10,7 +10,9 @@ from openses.domain.errors import (
     InvalidRenderingParameter,
     InvalidTemplate,
     MissingRenderingAttribute,
+    RefusedRenderingParameter,
 )
+from openses.domain.message import MAX_V2_MESSAGE_BYTES, InvalidMessage
 from openses.domain.tags import check as check_tags
 from openses.domain.template import (
     EmailTemplate,
@@ -74,32 +76,47 @@ def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Pag
     return Page(*paging.split(found, page_size, lambda template: template.name))
 
 
-def render(uow: UnitOfWork, name: str, template_data: str) -> RenderedContent:
+def render(
+    uow: UnitOfWork, name: str, template_data: str, *, max_size: int = MAX_V2_MESSAGE_BYTES
+) -> RenderedContent:
     """Render a stored template. Raises TemplateNotFound, InvalidRenderingParameter (data that is
-    not a JSON object), MissingRenderingAttribute and InvalidTemplate."""
+    not a JSON object), MissingRenderingAttribute, InvalidTemplate and InvalidMessage (a
+    rendering beyond ``max_size`` or the step budget)."""
     data = parse_template_data(template_data)
     with uow:
         template = uow.templates.get(name)
-    return template.render(data)
+    return template.render(data, max_size=max_size)
 
 
-def render_for_send(uow: UnitOfWork, name: str, template_data: str) -> RenderedContent | str:
+def render_for_send(
+    uow: UnitOfWork, name: str, template_data: str, *, max_size: int = MAX_V2_MESSAGE_BYTES
+) -> RenderedContent | str:
     """Inside the caller's unit of work: the rendered parts, or the message of the rendering
     failure that SES reports as a Rendering Failure event instead of refusing the call.
 
-    Raises TemplateNotFound, which SES does refuse the call for."""
+    Raises TemplateNotFound, which SES does refuse the call for, and InvalidMessage for data
+    no send can use (RefusedRenderingParameter) and renderings beyond the budget."""
     template = uow.templates.get(name)
     try:
-        return template.render(parse_template_data(template_data))
+        return template.render(parse_template_data(template_data), max_size=max_size)
+    except RefusedRenderingParameter as error:
+        raise InvalidMessage(error.message) from None
     except (InvalidRenderingParameter, MissingRenderingAttribute, InvalidTemplate) as error:
         return error.message
 
 
-def preview(uow: UnitOfWork, name: str, template_data: str, *, now: datetime.datetime) -> str:
+def preview(
+    uow: UnitOfWork,
+    name: str,
+    template_data: str,
+    *,
+    now: datetime.datetime,
+    max_size: int = MAX_V2_MESSAGE_BYTES,
+) -> str:
     """TestRender(Email)Template: the whole MIME message the template renders to.
 
     SES renders a preview with no sender or recipients, so the message has no From or To."""
-    rendered = render(uow, name, template_data)
+    rendered = render(uow, name, template_data, max_size=max_size)
     content = mime.Content(subject=rendered.subject, text=rendered.text, html=rendered.html)
     message_id = mime.ses_message_id_header(_preview_id(now), uow.region)
     message = mime.build(mime.Envelope(source=""), content, message_id_header=message_id, date=now)

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from openses.domain.clock import iso8601, utc_now
 from openses.store import publications
 from openses.store.publications import Publication
+from openses.web.messages import fits_row_id
 
 
 class DeadLetters:
@@ -29,6 +30,8 @@ class DeadLetters:
             publication_id = int(request.path_params["id"])
         except ValueError:
             return JSONResponse({"message": "the id must be an integer"}, 400)
+        if not fits_row_id(publication_id):
+            return JSONResponse({"message": "the id must be a 32-bit integer"}, 400)
         count = await run_in_threadpool(
             publications.retry_dead, self._engine, utc_now(), [publication_id]
         )

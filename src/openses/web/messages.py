@@ -18,6 +18,12 @@ from openses.store.database import reading
 MAX_LIMIT = 500
 
 
+def fits_row_id(number: int) -> bool:
+    """Row ids are INTEGER columns: signed 32-bit on PostgreSQL (64-bit on SQLite, which never
+    gets that far), so anything wider is no id at all."""
+    return -(2**31) <= number < 2**31
+
+
 class MessagesEndpoints:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -25,10 +31,14 @@ class MessagesEndpoints:
     async def index(self, request: Request) -> Response:
         params = request.query_params
         try:
-            limit = min(int(params.get("limit", "50")), MAX_LIMIT)
+            limit = int(params.get("limit", "50"))
             before = int(params["cursor"]) if params.get("cursor") else None
         except ValueError:
             return JSONResponse({"message": "limit and cursor must be integers"}, 400)
+        if not 1 <= limit <= MAX_LIMIT:
+            return JSONResponse({"message": f"limit must be between 1 and {MAX_LIMIT}"}, 400)
+        if before is not None and not fits_row_id(before):
+            return JSONResponse({"message": "cursor must be a 32-bit integer"}, 400)
         rows = await run_in_threadpool(
             self._query,
             to=params.get("to"),

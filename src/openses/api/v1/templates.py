@@ -8,6 +8,7 @@ from typing import Any
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.domain.errors import TemplateNotFound
+from openses.domain.message import MAX_V1_MESSAGE_BYTES
 from openses.domain.template import EmailTemplate
 from openses.protocol.models import V1
 from openses.services import templates as service
@@ -77,9 +78,15 @@ def list_templates(
     }
 
 
-@operation(V1, "TestRenderTemplate")
+@operation(V1, "TestRenderTemplate", renders=True)
 def test_render_template(
     context: RequestContext, *, template_name: str, template_data: str
 ) -> Output:
-    rendered = service.preview(context.reading(), template_name, template_data, now=context.clock())
+    rendered = service.preview(
+        context.reading(),
+        template_name,
+        template_data,
+        now=context.clock(),
+        max_size=MAX_V1_MESSAGE_BYTES,
+    )
     return {"RenderedTemplate": rendered}

@@ -7,6 +7,7 @@ from typing import Any
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v2 import shapes
+from openses.domain.message import MAX_V2_MESSAGE_BYTES
 from openses.domain.template import EmailTemplate
 from openses.protocol.models import V2
 from openses.services import paging
@@ -84,9 +85,15 @@ def list_email_templates(
     }
 
 
-@operation(V2, "TestRenderEmailTemplate")
+@operation(V2, "TestRenderEmailTemplate", renders=True)
 def test_render_email_template(
     context: RequestContext, *, template_name: str, template_data: str
 ) -> Output:
-    rendered = service.preview(context.reading(), template_name, template_data, now=context.clock())
+    rendered = service.preview(
+        context.reading(),
+        template_name,
+        template_data,
+        now=context.clock(),
+        max_size=MAX_V2_MESSAGE_BYTES,
+    )
     return {"RenderedTemplate": rendered}

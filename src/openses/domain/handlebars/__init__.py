@@ -16,9 +16,23 @@ simply falsy. A block whose name is not a helper is a section over that attribut
 
 from openses.domain.handlebars.parser import parse
 from openses.domain.handlebars.render import Template
-from openses.domain.handlebars.tree import MissingAttribute, TemplateSyntaxError, escape_html
+from openses.domain.handlebars.tree import (
+    Budget,
+    MissingAttribute,
+    RenderLimitExceeded,
+    TemplateSyntaxError,
+    escape_html,
+)
 
-__all__ = ["MissingAttribute", "Template", "TemplateSyntaxError", "compile", "escape_html"]
+__all__ = [
+    "Budget",
+    "MissingAttribute",
+    "RenderLimitExceeded",
+    "Template",
+    "TemplateSyntaxError",
+    "compile",
+    "escape_html",
+]
 
 
 def compile(source: str) -> Template:

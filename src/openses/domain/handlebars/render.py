@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from openses.domain.handlebars.tree import (
     Block,
+    Budget,
     Literal,
     MissingAttribute,
     Mustache,
@@ -15,12 +16,17 @@ from openses.domain.handlebars.tree import (
     Param,
     PartialCall,
     Path,
+    RenderLimitExceeded,
     TemplateSyntaxError,
     Text,
     escape_html,
 )
 
 MAX_PARTIAL_DEPTH = 64
+# Without a budget of its own a rendering still stops somewhere: nested ``{{#each}}`` over a
+# few hundred items would otherwise render for many seconds (see domain/template.py).
+DEFAULT_BUDGET_CHARS = 40 * 1024 * 1024
+DEFAULT_BUDGET_STEPS = 200_000
 
 
 # --- rendering --------------------------------------------------------------------------------
@@ -40,13 +46,21 @@ class Template:
         self.nodes = nodes
         self.partials = dict(partials)
 
-    def render(self, data: object, *, escape: bool = True) -> str:
-        out: list[str] = []
+    def render(self, data: object, *, escape: bool = True, budget: Budget | None = None) -> str:
+        """Raises MissingAttribute, TemplateSyntaxError and RenderLimitExceeded, the last as
+        soon as the budget runs out."""
+        if budget is None:
+            budget = Budget(max_chars=DEFAULT_BUDGET_CHARS, max_steps=DEFAULT_BUDGET_STEPS)
+        out = _Output(budget)
         self._render(self.nodes, _Scope((data,), {"root": data}), out, escape)
-        return "".join(out)
+        return "".join(out.parts)
 
-    def _render(self, nodes: Sequence[Node], scope: _Scope, out: list[str], escape: bool) -> None:
+    def _render(self, nodes: Sequence[Node], scope: _Scope, out: _Output, escape: bool) -> None:
+        budget = out.budget
         for node in nodes:
+            budget.steps_left -= 1
+            if budget.steps_left < 0:
+                raise RenderLimitExceeded(budget, size=False)
             if isinstance(node, Text):
                 out.append(node.value)
             elif isinstance(node, Mustache):
@@ -58,7 +72,7 @@ class Template:
             else:
                 self._partial(node, scope, out, escape)
 
-    def _block(self, node: Block, scope: _Scope, out: list[str], escape: bool) -> None:
+    def _block(self, node: Block, scope: _Scope, out: _Output, escape: bool) -> None:
         name = node.name
         if name in {"if", "unless"}:
             value = self._value(node.params[0], scope)
@@ -95,9 +109,7 @@ class Template:
             else:
                 self._render(node.inverse, scope, out, escape)
 
-    def _each(
-        self, node: Block, value: object, scope: _Scope, out: list[str], escape: bool
-    ) -> None:
+    def _each(self, node: Block, value: object, scope: _Scope, out: _Output, escape: bool) -> None:
         items: list[tuple[object, object]]
         if isinstance(value, list):
             items = list(enumerate(value))
@@ -110,6 +122,9 @@ class Template:
             return
         last = len(items) - 1
         for index, (key, item) in enumerate(items):
+            out.budget.steps_left -= 1
+            if out.budget.steps_left < 0:
+                raise RenderLimitExceeded(out.budget, size=False)
             data = {
                 **scope.data,
                 "index": index,
@@ -120,7 +135,7 @@ class Template:
             inner = _Scope((*scope.contexts, item), data, scope.depth)
             self._render(node.body, inner, out, escape)
 
-    def _partial(self, node: PartialCall, scope: _Scope, out: list[str], escape: bool) -> None:
+    def _partial(self, node: PartialCall, scope: _Scope, out: _Output, escape: bool) -> None:
         if scope.depth >= MAX_PARTIAL_DEPTH:
             raise TemplateSyntaxError(f"The partial {node.name} recurses too deeply.")
         inner = _Scope(scope.contexts, scope.data, scope.depth + 1)
@@ -151,6 +166,23 @@ class Template:
         ):
             raise MissingAttribute(path.parts[0])
         return _walk(base, path.parts)
+
+
+class _Output:
+    """The rendered pieces, counted against the budget as they come."""
+
+    __slots__ = ("budget", "parts")
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self.parts: list[str] = []
+
+    def append(self, text: str) -> None:
+        budget = self.budget
+        budget.chars_left -= len(text)
+        if budget.chars_left < 0:
+            raise RenderLimitExceeded(budget, size=True)
+        self.parts.append(text)
 
 
 def _push(scope: _Scope, context: object) -> _Scope:

@@ -12,6 +12,27 @@ class TemplateSyntaxError(Exception):
     """The template cannot be parsed (or a partial recurses without end)."""
 
 
+class RenderLimitExceeded(Exception):
+    """Rendering stopped early: its output grew beyond ``Budget.max_chars`` characters, or it
+    took more than ``Budget.max_steps`` steps (a node rendered, or a loop's iteration)."""
+
+    def __init__(self, budget: Budget, *, size: bool) -> None:
+        what = f"{budget.max_chars} characters" if size else f"{budget.max_steps} steps"
+        super().__init__(f"Rendering would take more than {what}.")
+        self.size = size
+        self.rendered_chars = budget.max_chars - budget.chars_left
+
+
+class Budget:
+    """What one rendering (all parts of one message) may spend; shared by its parts."""
+
+    __slots__ = ("chars_left", "max_chars", "max_steps", "steps_left")
+
+    def __init__(self, *, max_chars: int, max_steps: int) -> None:
+        self.max_chars = self.chars_left = max_chars
+        self.max_steps = self.steps_left = max_steps
+
+
 class MissingAttribute(Exception):
     def __init__(self, name: str) -> None:
         super().__init__(f"Attribute '{name}' is not present in the rendering data.")
