@@ -45,7 +45,7 @@ def all_set_names(sesv2: Any) -> list[str]:
     return list(sesv2.list_configuration_sets(PageSize=1000)["ConfigurationSets"])
 
 
-def inbox_to(server: LiveServer, address: str) -> list[dict[str, Any]]:
+def messages_to(server: LiveServer, address: str) -> list[dict[str, Any]]:
     response = httpx.get(f"{server.url}/_openses/messages", params={"to": address})
     assert response.status_code == 200
     return list(response.json()["messages"])
@@ -194,7 +194,7 @@ def test_deep_template_data_in_sends(
         ],
     )["Status"]
     assert bulk == [{"Status": "InvalidParameterValue", "Error": message}]
-    assert inbox_to(server, to) == []
+    assert messages_to(server, to) == []
 
 
 # --- CR/LF in headers -------------------------------------------------------------------------
@@ -244,8 +244,8 @@ def test_line_breaks_in_headers_of_a_send(
             **extra,
         )
     ) == ({"Code": "BadRequestException", "Message": expected}, 400)
-    assert inbox_to(server, to) == []
-    assert inbox_to(server, "evil@example.org") == []
+    assert messages_to(server, to) == []
+    assert messages_to(server, "evil@example.org") == []
 
 
 def test_a_display_name_outside_ascii_is_still_sent(
@@ -257,7 +257,7 @@ def test_a_display_name_outside_ascii_is_still_sent(
         Destination={"ToAddresses": [f"J\u00f6rg <{to}>"]},
         Message=SIMPLE,
     )
-    assert [m["destination"] for m in inbox_to(server, to)] == [
+    assert [m["destination"] for m in messages_to(server, to)] == [
         {"to": [f"J\u00f6rg <{to}>"], "cc": [], "bcc": []}
     ]
 
@@ -287,7 +287,7 @@ def test_line_break_in_a_rendered_subject(
             Content={"Template": {"TemplateName": template, "TemplateData": data}},
         )
     ) == ({"Code": "BadRequestException", "Message": message}, 400)
-    assert inbox_to(server, to) == []
+    assert messages_to(server, to) == []
 
 
 def test_line_break_in_a_rendered_body_injects_no_header(
@@ -316,7 +316,7 @@ def test_line_break_in_a_rendered_body_injects_no_header(
         b"Content-Transfer-Encoding",
     ]
     assert body == b"Body x\r\nBcc: evil@example.org"
-    assert inbox_to(server, "evil@example.org") == []
+    assert messages_to(server, "evil@example.org") == []
 
 
 # --- lone surrogates and NUL ------------------------------------------------------------------
@@ -467,14 +467,14 @@ def test_v1_tag_value_with_nul_is_refused(unchecked_ses: Any, sender: str) -> No
         ),
     ],
 )
-def test_inbox_listing_bad_parameters(
+def test_message_listing_bad_parameters(
     server: LiveServer, params: dict[str, str], message: str
 ) -> None:
     response = httpx.get(f"{server.url}/_openses/messages", params=params)
     assert (response.status_code, response.json()) == (400, {"message": message})
 
 
-def test_inbox_listing_edges_still_answer(server: LiveServer) -> None:
+def test_message_listing_edges_still_answer(server: LiveServer) -> None:
     for params in ({"limit": "1"}, {"limit": "500"}, {"cursor": str(2**31 - 1)}):
         response = httpx.get(f"{server.url}/_openses/messages", params=params)
         assert response.status_code == 200
@@ -567,7 +567,7 @@ def test_hostile_render_is_refused_while_health_answers(
         "v2": ({"Code": "BadRequestException", "Message": steps}, 400),
         "send": ({"Code": "BadRequestException", "Message": steps}, 400),
     }
-    assert inbox_to(server, to) == []
+    assert messages_to(server, to) == []
 
 
 def test_rendering_beyond_the_message_size_limit(ses: Any, sesv2: Any) -> None:
@@ -624,4 +624,4 @@ def test_raw_message_header_holding_nul(
         },
         400,
     )
-    assert inbox_to(server, to) == []
+    assert messages_to(server, to) == []

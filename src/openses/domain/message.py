@@ -141,7 +141,7 @@ def check_mailbox(text: str) -> None:
 
 def check_raw_headers(headers: Iterable[tuple[str, str]]) -> None:
     """A raw message's headers, decoded, hold nothing a store cannot keep (NUL, a lone
-    surrogate): they become the inbox's subject and the events' ``mail.headers``."""
+    surrogate): they become the captured message's subject and the events' ``mail.headers``."""
     for name, value in headers:
         bad = json_text.unstorable_character(name) or json_text.unstorable_character(value)
         if bad is not None:
