@@ -8,7 +8,6 @@ the operation's shapes, so no operation has code of its own here.
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime
 import math
 from collections.abc import Mapping
@@ -16,7 +15,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from openses.domain.clock import iso8601
-from openses.protocol import timestamps
+from openses.protocol import scalars
 
 XMLNS = "http://ses.amazonaws.com/doc/2010-12-01/"
 # Non-finite numbers are spelled as botocore and the AWS SDKs write and read them.
@@ -41,7 +40,7 @@ def _parse(shape: Any, form: Mapping[str, str], keys: list[str], key: str) -> An
         return _parse_map(shape, form, keys, key)
     if key not in form:
         return None
-    return _scalar(kind, form[key])
+    return scalars.from_text(kind, form[key])
 
 
 def _parse_structure(
@@ -104,31 +103,6 @@ def _indices(keys: list[str], prefix: str) -> list[int]:
             if head.isdigit():
                 found.add(int(head))
     return sorted(found)
-
-
-def _scalar(kind: str, raw: str) -> Any:
-    """Convert a form value; an unconvertible one stays a string for validation to report."""
-    if kind in ("integer", "long"):
-        try:
-            return int(raw)
-        except ValueError:
-            return raw
-    if kind in ("float", "double"):
-        try:
-            return float(raw)
-        except ValueError:
-            return raw
-    if kind == "boolean":
-        lowered = raw.lower()
-        return {"true": True, "false": False}.get(lowered, raw)
-    if kind == "timestamp":
-        return timestamps.parse(raw) or raw
-    if kind == "blob":
-        try:
-            return base64.b64decode(raw, validate=True)
-        except (binascii.Error, ValueError):
-            return raw
-    return raw
 
 
 def serialize_response(operation: Any, result: Mapping[str, Any], request_id: str) -> bytes:

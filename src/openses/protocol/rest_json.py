@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from openses.protocol import timestamps
+from openses.protocol import scalars, timestamps
 from openses.protocol.errors import SerializationError
 
 # JSON has no non-finite numbers; botocore and the AWS SDKs spell them as strings.
@@ -45,18 +45,18 @@ def parse_request(
         wire_name = moved.get(name) or member.serialization.get("name", name)
         if location == "uri":
             if wire_name in uri_params:
-                params[name] = _from_text(member, uri_params[wire_name])
+                params[name] = scalars.from_text(member.type_name, uri_params[wire_name])
         elif location == "querystring":
             values = query.get(wire_name)
             if values:
                 params[name] = (
-                    [_from_text(member.member, v) for v in values]
+                    [scalars.from_text(member.member.type_name, v) for v in values]
                     if member.type_name == "list"
-                    else _from_text(member, values[-1])
+                    else scalars.from_text(member.type_name, values[-1])
                 )
         elif location == "header":
             if wire_name.lower() in headers:
-                params[name] = _from_text(member, headers[wire_name.lower()])
+                params[name] = scalars.from_text(member.type_name, headers[wire_name.lower()])
         elif name in document and document[name] is not None:
             params[name] = _from_json(member, document[name])
     return params
@@ -78,25 +78,6 @@ def _decode_body(body: bytes) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise SerializationError("Could not parse request body into json: expected an object")
     return document
-
-
-def _from_text(shape: Any, raw: str) -> Any:
-    kind = shape.type_name
-    if kind in ("integer", "long"):
-        try:
-            return int(raw)
-        except ValueError:
-            return raw
-    if kind in ("float", "double"):
-        try:
-            return float(raw)
-        except ValueError:
-            return raw
-    if kind == "boolean":
-        return {"true": True, "false": False}.get(raw.lower(), raw)
-    if kind == "timestamp":
-        return timestamps.parse(raw) or raw
-    return raw
 
 
 # JSON types each shape type accepts, and how AWS's JSON layer names the target type.
