@@ -15,7 +15,7 @@ from openses.domain.errors import (
     TrackingOptionsAlreadyExist,
     TrackingOptionsNotFound,
 )
-from openses.domain.event_destination import EventDestination
+from openses.domain.event_destination import EventDestination, EventType
 from openses.domain.options import (
     ArchivingOptions,
     DeliveryOptions,
@@ -88,6 +88,11 @@ class ConfigurationSet:
         if self.tracking_options is None:
             raise TrackingOptionsNotFound(self.name)
         self.tracking_options = None
+
+    def destinations_for(self, event_type: EventType) -> list[EventDestination]:
+        """The destinations an event of ``event_type`` goes to: the enabled ones that match it,
+        in the set's order."""
+        return [d for d in self.event_destinations if d.receives(event_type)]
 
     def event_destination(self, name: str) -> EventDestination:
         for destination in self.event_destinations:

@@ -207,7 +207,12 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Cl
         )
     )
     if configuration_set is not None:
-        uow.outbox.add_events(message_id, configuration_set, outcome.records, accepted_at)
+        uow.outbox.add_events(
+            message_id,
+            configuration_set.name,
+            records.routed(configuration_set, outcome.records),
+            accepted_at,
+        )
     identity_notifications.record_for_send(uow, identity, facts, outcome.records, accepted_at)
     for replier in outcome.auto_repliers:
         _capture_auto_reply(uow, replier, source, message, clock())
