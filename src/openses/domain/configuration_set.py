@@ -30,15 +30,7 @@ MAX_EVENT_DESTINATIONS = 10
 
 
 def check_name(name: str) -> None:
-    if not name:
-        raise InvalidConfigurationSetName("The configuration set name must be specified.")
-    if len(name) > names.MAX_NAME_LENGTH:
-        raise InvalidConfigurationSetName("Configuration set name cannot exceed 64 characters.")
-    if not names.is_valid_name(name):
-        raise InvalidConfigurationSetName(
-            f"Invalid configuration set name <{name}>: only alphanumeric ASCII characters, '_', "
-            "and '-' are allowed."
-        )
+    names.check_name(name, "configuration set", InvalidConfigurationSetName)
 
 
 @dataclass(slots=True, kw_only=True)
