@@ -314,6 +314,7 @@ def test_line_break_in_a_rendered_body_injects_no_header(
         b"MIME-Version",
         b"Content-Type",
         b"Content-Transfer-Encoding",
+        b"Feedback-ID",
     ]
     assert body == b"Body x\r\nBcc: evil@example.org"
     assert messages_to(server, "evil@example.org") == []

@@ -42,7 +42,12 @@ def _set_receiving(*event_types: EventType) -> ConfigurationSet:
 def _record_send(engine: Engine, configuration_set: ConfigurationSet) -> bool:
     outbox.COMMITTED.clear()
     with UnitOfWork(engine, ACCOUNT, REGION, write=True) as uow:
-        uow.outbox.add_events("m-1", configuration_set, [SEND_RECORD], NOW)
+        uow.outbox.add_events(
+            "m-1",
+            configuration_set.name,
+            [(SEND_RECORD, configuration_set.destinations_for(EventType.SEND))],
+            NOW,
+        )
         uow.commit()
     return outbox.COMMITTED.is_set()
 

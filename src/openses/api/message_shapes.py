@@ -31,9 +31,3 @@ def envelope(source: str, destination: Wire | None, reply_to: list[str] | None) 
 
 def tags(wire: list[Wire] | None) -> list[MessageTag]:
     return [MessageTag(tag["Name"], tag["Value"]) for tag in wire or []]
-
-
-def send(context: RequestContext, operation_name: str, email: sending.OutgoingEmail) -> Wire:
-    """Run one send for an API call and answer with its MessageId."""
-    origin_ = origin(context, operation_name)
-    return {"MessageId": sending.send(context.writing(), email, origin_, context.clock)}

@@ -15,7 +15,7 @@ from openses.domain.errors import (
     TrackingOptionsAlreadyExist,
     TrackingOptionsNotFound,
 )
-from openses.domain.event_destination import EventDestination
+from openses.domain.event_destination import EventDestination, EventType
 from openses.domain.options import (
     ArchivingOptions,
     DeliveryOptions,
@@ -30,15 +30,7 @@ MAX_EVENT_DESTINATIONS = 10
 
 
 def check_name(name: str) -> None:
-    if not name:
-        raise InvalidConfigurationSetName("The configuration set name must be specified.")
-    if len(name) > names.MAX_NAME_LENGTH:
-        raise InvalidConfigurationSetName("Configuration set name cannot exceed 64 characters.")
-    if not names.is_valid_name(name):
-        raise InvalidConfigurationSetName(
-            f"Invalid configuration set name <{name}>: only alphanumeric ASCII characters, '_', "
-            "and '-' are allowed."
-        )
+    names.check_name(name, "configuration set", InvalidConfigurationSetName)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -88,6 +80,11 @@ class ConfigurationSet:
         if self.tracking_options is None:
             raise TrackingOptionsNotFound(self.name)
         self.tracking_options = None
+
+    def destinations_for(self, event_type: EventType) -> list[EventDestination]:
+        """The destinations an event of ``event_type`` goes to: the enabled ones that match it,
+        in the set's order."""
+        return [d for d in self.event_destinations if d.receives(event_type)]
 
     def event_destination(self, name: str) -> EventDestination:
         for destination in self.event_destinations:

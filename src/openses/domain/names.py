@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 MAX_NAME_LENGTH = 64
 
@@ -16,6 +17,19 @@ _DIMENSION_VALUE = re.compile(r"[A-Za-z0-9_:@.-]{1,256}")
 
 def is_valid_name(name: str) -> bool:
     return _NAME.fullmatch(name) is not None
+
+
+def check_name(name: str, noun: str, error: Callable[[str], Exception]) -> None:
+    """A configuration-set or template name, refused in AWS's wording for that ``noun``."""
+    if not name:
+        raise error(f"The {noun} name must be specified.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise error(f"{noun.capitalize()} name cannot exceed {MAX_NAME_LENGTH} characters.")
+    if not is_valid_name(name):
+        raise error(
+            f"Invalid {noun} name <{name}>: only alphanumeric ASCII characters, '_', "
+            "and '-' are allowed."
+        )
 
 
 def is_valid_dimension_name(name: str) -> bool:

@@ -21,15 +21,7 @@ ESCAPE_HTML = False
 
 
 def check_name(name: str) -> None:
-    if not name:
-        raise InvalidTemplate("The template name must be specified.")
-    if len(name) > names.MAX_NAME_LENGTH:
-        raise InvalidTemplate("Template name cannot exceed 64 characters.")
-    if not names.is_valid_name(name):
-        raise InvalidTemplate(
-            f"Invalid template name <{name}>: only alphanumeric ASCII characters, '_', "
-            "and '-' are allowed."
-        )
+    names.check_name(name, "template", InvalidTemplate)
 
 
 # The most steps (a node rendered, or a loop's iteration) one message's rendering may take. A

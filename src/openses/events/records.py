@@ -12,6 +12,8 @@ from functools import lru_cache
 from typing import Any
 
 from openses.domain.clock import iso8601
+from openses.domain.configuration_set import ConfigurationSet
+from openses.domain.event_destination import RECORD_EVENT_TYPES, EventDestination
 from openses.domain.mailbox import name_address_pairs
 
 Record = dict[str, Any]
@@ -213,6 +215,17 @@ def click(
             "linkTags": {name: list(values) for name, values in link_tags.items()},
         },
     }
+
+
+def routed(
+    configuration_set: ConfigurationSet, records: Sequence[Record]
+) -> list[tuple[Record, list[EventDestination]]]:
+    """Each record with the destinations of the set it goes to (see
+    ConfigurationSet.destinations_for)."""
+    return [
+        (record, configuration_set.destinations_for(RECORD_EVENT_TYPES[record["eventType"]]))
+        for record in records
+    ]
 
 
 def headers_of(message: Message) -> list[tuple[str, str]]:

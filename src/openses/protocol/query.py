@@ -8,7 +8,6 @@ the operation's shapes, so no operation has code of its own here.
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime
 import math
 from collections.abc import Mapping
@@ -17,15 +16,12 @@ from xml.sax.saxutils import escape
 
 from openses.domain import json_text
 from openses.domain.clock import iso8601
-from openses.protocol import timestamps
+from openses.protocol import scalars
 from openses.protocol.errors import ProtocolError
 
 XMLNS = "http://ses.amazonaws.com/doc/2010-12-01/"
 # Non-finite numbers are spelled as botocore and the AWS SDKs write and read them.
 _NON_FINITE = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
-
-
-_INT_BOUNDS = {"integer": 2**31, "long": 2**63}
 
 
 def check_form(form: Mapping[str, str]) -> None:
@@ -59,7 +55,9 @@ def _parse(shape: Any, form: Mapping[str, str], keys: list[str], key: str) -> An
         return _parse_map(shape, form, keys, key)
     if key not in form:
         return None
-    return _scalar(kind, form[key])
+    value = scalars.from_text(kind, form[key])
+    # Beyond Java's int or long it is not a number of the member's type: validation says so.
+    return value if scalars.in_range(kind, value) else form[key]
 
 
 def _parse_structure(
@@ -122,34 +120,6 @@ def _indices(keys: list[str], prefix: str) -> list[int]:
             if head.isdigit():
                 found.add(int(head))
     return sorted(found)
-
-
-def _scalar(kind: str, raw: str) -> Any:
-    """Convert a form value; an unconvertible one stays a string for validation to report."""
-    if kind in ("integer", "long"):
-        try:
-            number = int(raw)
-        except ValueError:
-            return raw
-        # Beyond Java's int or long it is not a number of the member's type.
-        bound = _INT_BOUNDS[kind]
-        return number if -bound <= number < bound else raw
-    if kind in ("float", "double"):
-        try:
-            return float(raw)
-        except ValueError:
-            return raw
-    if kind == "boolean":
-        lowered = raw.lower()
-        return {"true": True, "false": False}.get(lowered, raw)
-    if kind == "timestamp":
-        return timestamps.parse(raw) or raw
-    if kind == "blob":
-        try:
-            return base64.b64decode(raw, validate=True)
-        except (binascii.Error, ValueError):
-            return raw
-    return raw
 
 
 def serialize_response(operation: Any, result: Mapping[str, Any], request_id: str) -> bytes:

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from openses.domain import json_text
-from openses.protocol import timestamps
+from openses.protocol import scalars, timestamps
 from openses.protocol.errors import SerializationError
 
 # JSON has no non-finite numbers; botocore and the AWS SDKs spell them as strings.
@@ -49,18 +49,18 @@ def parse_request(
         wire_name = moved.get(name) or member.serialization.get("name", name)
         if location == "uri":
             if wire_name in uri_params:
-                params[name] = _from_text(member, uri_params[wire_name])
+                params[name] = _from_text(member.type_name, uri_params[wire_name])
         elif location == "querystring":
             values = query.get(wire_name)
             if values:
                 params[name] = (
-                    [_from_text(member.member, v) for v in values]
+                    [_from_text(member.member.type_name, v) for v in values]
                     if member.type_name == "list"
-                    else _from_text(member, values[-1])
+                    else _from_text(member.type_name, values[-1])
                 )
         elif location == "header":
             if wire_name.lower() in headers:
-                params[name] = _from_text(member, headers[wire_name.lower()])
+                params[name] = _from_text(member.type_name, headers[wire_name.lower()])
         elif name in document and document[name] is not None:
             params[name] = _from_json(member, document[name])
     return params
@@ -92,27 +92,6 @@ def _decode_body(body: bytes) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise SerializationError("Could not parse request body into json: expected an object")
     return document
-
-
-def _from_text(shape: Any, raw: str) -> Any:
-    kind = shape.type_name
-    if kind in ("integer", "long"):
-        try:
-            number = int(raw)
-        except ValueError:
-            return raw
-        _check_range(kind, number)
-        return number
-    if kind in ("float", "double"):
-        try:
-            return float(raw)
-        except ValueError:
-            return raw
-    if kind == "boolean":
-        return {"true": True, "false": False}.get(raw.lower(), raw)
-    if kind == "timestamp":
-        return timestamps.parse(raw) or raw
-    return raw
 
 
 # JSON types each shape type accepts, and how AWS's JSON layer names the target type.
@@ -163,7 +142,7 @@ def _from_json(shape: Any, value: Any) -> Any:
         raise SerializationError(
             f"{_json_token(value)} can not be converted to {_TARGETS.get(kind, kind)}"
         )
-    if kind in _INT_RANGES and isinstance(value, int):
+    if kind in _JAVA_INTS and isinstance(value, int):
         _check_range(kind, value)
     if kind == "structure" and isinstance(value, dict):
         return {
@@ -187,13 +166,20 @@ def _from_json(shape: Any, value: Any) -> Any:
     return value
 
 
-# What an integer or long member holds (Java's int and long), and how Jackson names them.
-_INT_RANGES = {"integer": ("int", 2**31), "long": ("long", 2**63)}
+def _from_text(kind: str, raw: str) -> Any:
+    value = scalars.from_text(kind, raw)
+    if kind in _JAVA_INTS and isinstance(value, int):
+        _check_range(kind, value)
+    return value
+
+
+# How Jackson names the Java types of integer and long members.
+_JAVA_INTS = {"integer": "int", "long": "long"}
 
 
 def _check_range(kind: str, value: int) -> None:
-    name, bound = _INT_RANGES[kind]
-    if not -bound <= value < bound:
+    if not scalars.in_range(kind, value):
+        name, bound = _JAVA_INTS[kind], scalars.INT_BOUNDS[kind]
         text = str(value) if len(str(value)) <= 40 else str(value)[:40] + "..."
         raise SerializationError(
             f"Numeric value ({text}) out of range of {name} ({-bound} - {bound - 1})"

@@ -1,5 +1,6 @@
-"""Sending: accept, check, render, store, deliver (capture mode) and record every event.
+"""Sending: accept, check, render, track, build, deliver (capture mode) and record every event.
 
+``send_in`` reads as the pipeline, one named step per line, each step a function below it.
 A send runs in one unit of work: the stored message and all of its event records commit
 together or not at all, so no message is ever left without its events (see events/records.py).
 """
@@ -21,6 +22,7 @@ from openses.domain.errors import (
     ConfigurationSetSendingPaused,
     MessageRejected,
 )
+from openses.domain.identity import EmailIdentity
 from openses.domain.mailbox import address_of
 from openses.domain.message import (
     EICAR,
@@ -38,6 +40,7 @@ from openses.domain.message import (
     new_message_id,
     parse_tags_header,
 )
+from openses.domain.options import SuppressionReason
 from openses.events import records
 from openses.mail import autoreply, mime, raw
 from openses.services import account as account_service
@@ -88,8 +91,44 @@ def send(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Clock
 
 
 def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Clock) -> str:
-    """The send itself, inside a unit of work the caller commits (bulk sends share one)."""
+    """The send itself, inside a unit of work the caller commits (bulk sends share one).
+    Each step may refuse the send with the error AWS gives; the first refusal wins."""
     accepted_at = clock()
+    submission = _accept(email)
+    sender = _resolve_sender(uow, email, submission)
+    suppressed_reasons = _check_sending(uow, sender)
+    message_id = new_message_id(accepted_at)
+    draft = _render(uow, email, submission, mime.ses_message_id_header(message_id, uow.region))
+    draft = _track(uow, sender.configuration_set, message_id, draft)
+    built = _build(uow, email, submission, sender, draft, accepted_at)
+    facts = _facts(uow, submission, sender, built, origin, message_id, accepted_at)
+    outcome = outcomes.decide(
+        uow,
+        facts,
+        submission.recipients,
+        sender.configuration_set,
+        suppressed_reasons,
+        rejected=draft.rendering_error is None and EICAR in built.data,
+        rendering_error=_rendering_error(email, draft),
+        clock=clock,
+    )
+    _record(uow, email, submission, sender, built, facts, outcome, clock)
+    return message_id
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """What the request itself says: the raw message if any (with its headers as submitted),
+    the sender, the recipients and the message tags."""
+
+    raw_message: EmailMessage | None
+    raw_headers: list[tuple[str, str]]
+    source: str
+    recipients: list[str]
+    tags: list[MessageTag]
+
+
+def _accept(email: OutgoingEmail) -> Submission:
     submitted = raw.parse(email.raw_message) if email.raw_message is not None else None
     if email.raw_message is not None:
         check_size(len(email.raw_message), email.max_size)
@@ -109,7 +148,20 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Cl
     if submitted is not None and email.envelope.recipients:
         # The headers' recipients are checked too when Destinations names the envelope.
         check_recipient_addresses(raw.header_addresses(submitted, "To", "Cc", "Bcc"))
+    headers = records.headers_of(submitted) if submitted is not None else []
+    return Submission(submitted, headers, source, recipients, tags)
 
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    identity: EmailIdentity
+    configuration_set: ConfigurationSet | None
+
+
+def _resolve_sender(uow: UnitOfWork, email: OutgoingEmail, submission: Submission) -> Sender:
+    """The verified identity the source sends as, and the configuration set: the request's,
+    else the raw message's header, else the identity's default."""
+    source, submitted = submission.source, submission.raw_message
     identity = identities.sending_identity(uow, address_of(source))
     if identity is None:
         raise MessageRejected(
@@ -122,106 +174,188 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Cl
         else identity.configuration_set_name
     )
     configuration_set = uow.configuration_sets.get(set_name) if set_name else None
+    return Sender(identity, configuration_set)
+
+
+def _check_sending(uow: UnitOfWork, sender: Sender) -> list[SuppressionReason]:
+    """Refuse the send while the account's or the set's sending is paused; answer the account's
+    suppressed reasons, which decide the outcome of each recipient."""
     settings = account_service.settings(uow)
     if not settings.sending_enabled:
         raise AccountSendingPaused()
+    configuration_set = sender.configuration_set
     if configuration_set is not None and not configuration_set.sending_enabled:
         raise ConfigurationSetSendingPaused(configuration_set.name)
+    return list(settings.suppressed_reasons)
 
-    message_id = new_message_id(accepted_at)
-    id_header = mime.ses_message_id_header(message_id, uow.region)
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """The message before tracking: a raw message ready to go, or the content to build one
+    from (a template's rendering, or nothing when rendering failed)."""
+
+    raw_message: EmailMessage | None
+    content: mime.Content
+    message_id_header: str
     rendering_error: str | None = None
+
+
+def _render(
+    uow: UnitOfWork, email: OutgoingEmail, submission: Submission, message_id_header: str
+) -> Draft:
+    if submission.raw_message is not None:
+        # A raw message is its own rendering, less the headers SES reads and with SES's
+        # Message-ID (set before tracking rewrites its HTML, which keeps the header order).
+        raw.strip_ses_headers(submission.raw_message)
+        raw.set_message_id(submission.raw_message, message_id_header)
+        return Draft(submission.raw_message, mime.Content(), message_id_header)
+    content = email.content or mime.Content()
+    if email.template is None:
+        return Draft(None, content, message_id_header)
+    rendered = templates.render_for_send(
+        uow, email.template.name, email.template.data, max_size=email.max_size
+    )
+    if isinstance(rendered, str):
+        return Draft(None, mime.Content(), message_id_header, rendering_error=rendered)
+    content = mime.Content(
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        headers=content.headers,
+        attachments=content.attachments,
+    )
+    return Draft(None, content, message_id_header)
+
+
+def _track(
+    uow: UnitOfWork, configuration_set: ConfigurationSet | None, message_id: str, draft: Draft
+) -> Draft:
+    """Open and click tracking: the set's pixel and links in the HTML (tracking/links.py)."""
+    if draft.raw_message is not None:
+        tracking.track_message(uow, configuration_set, message_id, draft.raw_message)
+        return draft
+    if draft.content.html is None:
+        return draft
+    html = tracking.track_html(uow, configuration_set, message_id, draft.content.html)
+    return dataclasses.replace(draft, content=dataclasses.replace(draft.content, html=html))
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
     message: Message
-    if submitted is not None:
-        submitted_headers = records.headers_of(submitted)
-        raw.strip_ses_headers(submitted)
-        raw.set_message_id(submitted, id_header)
-        tracking.track_message(uow, configuration_set, message_id, submitted)
-        message = submitted
+    data: bytes
+    # the headers as submitted, which the events report, and the subject for the messages
+    headers: list[tuple[str, str]]
+    subject: str | None
+
+
+def _build(
+    uow: UnitOfWork,
+    email: OutgoingEmail,
+    submission: Submission,
+    sender: Sender,
+    draft: Draft,
+    accepted_at: datetime.datetime,
+) -> Built:
+    message: Message
+    if draft.raw_message is not None:
+        message, headers = draft.raw_message, submission.raw_headers
     else:
-        content = email.content or mime.Content()
-        if email.template is not None:
-            rendered = templates.render_for_send(
-                uow, email.template.name, email.template.data, max_size=email.max_size
-            )
-            if isinstance(rendered, str):
-                rendering_error, content = rendered, mime.Content()
-            else:
-                content = mime.Content(
-                    subject=rendered.subject,
-                    text=rendered.text,
-                    html=rendered.html,
-                    headers=content.headers,
-                    attachments=content.attachments,
-                )
         envelope = mime.Envelope(
-            source=source,
+            source=submission.source,
             to=email.envelope.to,
             cc=email.envelope.cc,
             bcc=email.envelope.bcc,
             reply_to=email.envelope.reply_to,
         )
-        _check_header_texts(envelope, content)
-        if content.html is not None:
-            html = tracking.track_html(uow, configuration_set, message_id, content.html)
-            content = dataclasses.replace(content, html=html)
-        message = mime.build(envelope, content, message_id_header=id_header, date=accepted_at)
-        submitted_headers = [
+        _check_header_texts(envelope, draft.content)
+        message = mime.build(
+            envelope, draft.content, message_id_header=draft.message_id_header, date=accepted_at
+        )
+        headers = [
             (name, value)
             for name, value in records.headers_of(message)
             if name.lower() not in ("message-id", "date")
         ]
-
     # SES adds its Feedback-ID on the way out; the events' headers are the submitted ones.
     message["Feedback-ID"] = feedback_id_header(
-        tags, uow.region, f"{uow.account_id}:{uow.region}:{identity.name}"
+        submission.tags, uow.region, f"{uow.account_id}:{uow.region}:{sender.identity.name}"
     )
-    delivered_bytes = message.as_bytes()
-    check_size(len(delivered_bytes), email.max_size)
-    facts = records.MailFacts(
+    data = message.as_bytes()
+    check_size(len(data), email.max_size)
+    if draft.rendering_error is not None:
+        return Built(message, data, [], None)
+    return Built(message, data, headers, _subject(message))
+
+
+def _facts(
+    uow: UnitOfWork,
+    submission: Submission,
+    sender: Sender,
+    built: Built,
+    origin: SendOrigin,
+    message_id: str,
+    accepted_at: datetime.datetime,
+) -> records.MailFacts:
+    return records.MailFacts(
         accepted_at=accepted_at,
-        source=source,
-        source_arn=f"arn:aws:ses:{uow.region}:{uow.account_id}:identity/{identity.name}",
+        source=submission.source,
+        source_arn=f"arn:aws:ses:{uow.region}:{uow.account_id}:identity/{sender.identity.name}",
         account_id=uow.account_id,
         message_id=message_id,
-        destination=recipients,
-        headers=[] if rendering_error is not None else submitted_headers,
-        tags=_tags(tags, origin, source, configuration_set),
+        destination=submission.recipients,
+        headers=built.headers,
+        tags=_tags(submission.tags, origin, submission.source, sender.configuration_set),
     )
-    outcome = outcomes.decide(
-        uow,
-        facts,
-        recipients,
-        configuration_set,
-        settings.suppressed_reasons,
-        rejected=rendering_error is None and EICAR in delivered_bytes,
-        rendering_error=(email.template.name, rendering_error)
-        if email.template is not None and rendering_error is not None
-        else None,
-        clock=clock,
-    )
+
+
+def _rendering_error(email: OutgoingEmail, draft: Draft) -> tuple[str, str] | None:
+    if email.template is None or draft.rendering_error is None:
+        return None
+    return email.template.name, draft.rendering_error
+
+
+def _record(
+    uow: UnitOfWork,
+    email: OutgoingEmail,
+    submission: Submission,
+    sender: Sender,
+    built: Built,
+    facts: records.MailFacts,
+    outcome: outcomes.Outcome,
+    clock: Clock,
+) -> None:
+    """The message among the captured messages, its events for the set's destinations and
+    the identity's notifications, and any simulator auto-reply, all in this unit of work."""
+    configuration_set = sender.configuration_set
     uow.messages.add(
         StoredMessage(
-            message_id=message_id,
+            message_id=facts.message_id,
             account_id=uow.account_id,
             region=uow.region,
             configuration_set=configuration_set.name if configuration_set else None,
-            source=source,
-            destination=_destination(email, submitted, recipients),
-            subject=None if rendering_error is not None else _subject(message),
-            tags={tag.name: [tag.value] for tag in tags},
+            source=submission.source,
+            destination=_destination(email, submission.raw_message, submission.recipients),
+            subject=built.subject,
+            tags={tag.name: [tag.value] for tag in submission.tags},
             status=outcome.status,
-            raw=delivered_bytes if outcome.delivered else None,
-            created_at=accepted_at,
+            raw=built.data if outcome.delivered else None,
+            created_at=facts.accepted_at,
             mail=outcome.mail,
         )
     )
     if configuration_set is not None:
-        uow.outbox.add_events(message_id, configuration_set, outcome.records, accepted_at)
-    identity_notifications.record_for_send(uow, identity, facts, outcome.records, accepted_at)
+        uow.outbox.add_events(
+            facts.message_id,
+            configuration_set.name,
+            records.routed(configuration_set, outcome.records),
+            facts.accepted_at,
+        )
+    identity_notifications.record_for_send(
+        uow, sender.identity, facts, outcome.records, facts.accepted_at
+    )
     for replier in outcome.auto_repliers:
-        _capture_auto_reply(uow, replier, source, message, clock())
-    return message_id
+        _capture_auto_reply(uow, replier, submission.source, built.message, clock())
 
 
 def _check_header_texts(envelope: mime.Envelope, content: mime.Content) -> None:

@@ -1,8 +1,9 @@
-"""The outbox: event records and, for each, one publication row per destination that wants it.
+"""The outbox: event records and, for each, one publication row per destination it goes to.
 
 Rows are written in the caller's transaction, next to the state change that caused them, so an
-event exists exactly when its cause does. The destinations are resolved now, at record time: a
-destination changed or deleted later affects only events recorded after the change.
+event exists exactly when its cause does. The caller resolves the destinations at record time
+(ConfigurationSet.destinations_for): a destination changed or deleted later affects only events
+recorded after the change.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from openses.domain.configuration_set import ConfigurationSet
-from openses.domain.event_destination import RECORD_EVENT_TYPES
+from openses.domain.event_destination import EventDestination
 from openses.store import mapping
 from openses.store.queries import Insert
 from openses.store.tables import events, publications
@@ -45,12 +45,13 @@ class OutboxRepository:
     def add_events(
         self,
         message_id: str,
-        configuration_set: ConfigurationSet,
-        records: Sequence[dict[str, Any]],
+        configuration_set: str,
+        routed: Sequence[tuple[dict[str, Any], Sequence[EventDestination]]],
         now: datetime.datetime,
     ) -> None:
-        """Record a configuration set's events and fan them out to its destinations."""
-        if not records:
+        """Record a configuration set's events, each with one publication per destination it
+        was routed to (ConfigurationSet.destinations_for decides which)."""
+        if not routed:
             return
         _INSERT_EVENTS.run(
             self._connection,
@@ -59,31 +60,26 @@ class OutboxRepository:
                     "account_id": self._account_id,
                     "region": self._region,
                     "message_id": message_id,
-                    "configuration_set": configuration_set.name,
+                    "configuration_set": configuration_set,
                     "event_type": record["eventType"],
                     "payload": record,
                     "created_at": now,
                 }
-                for record in records
+                for record, _ in routed
             ],
         )
-        rows = []
-        for record in records:
-            event_type = RECORD_EVENT_TYPES[record["eventType"]]
-            for destination in configuration_set.event_destinations:
-                if destination.receives(event_type):
-                    kind, target = mapping.target_to_json(destination.target)
-                    rows.append(
-                        self._publication(
-                            kind,
-                            target,
-                            record,
-                            now,
-                            message_id=message_id,
-                            configuration_set=configuration_set.name,
-                            destination_name=destination.name,
-                        )
-                    )
+        rows = [
+            self._publication(
+                *mapping.target_to_json(destination.target),
+                record,
+                now,
+                message_id=message_id,
+                configuration_set=configuration_set,
+                destination_name=destination.name,
+            )
+            for record, destinations in routed
+            for destination in destinations
+        ]
         if rows:
             self.recorded = True
             _INSERT_PUBLICATIONS.run(self._connection, rows)

@@ -54,5 +54,10 @@ def record(
             configuration_set = uow.configuration_sets.get(row.configuration_set)
         except ConfigurationSetNotFound:
             return
-        uow.outbox.add_events(claims.message_id, configuration_set, [event], now)
+        uow.outbox.add_events(
+            claims.message_id,
+            configuration_set.name,
+            records.routed(configuration_set, [event]),
+            now,
+        )
         uow.commit()

@@ -101,7 +101,7 @@ class Tracker:
 
 
 def _wanted(configuration_set: ConfigurationSet, event_type: EventType) -> bool:
-    return any(d.receives(event_type) for d in configuration_set.event_destinations)
+    return bool(configuration_set.destinations_for(event_type))
 
 
 def _html_parts(message: EmailMessage) -> list[EmailMessage]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from openses.api import destinations
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v1 import shapes
@@ -64,7 +63,15 @@ def create_configuration_set_event_destination(
     context: RequestContext, *, configuration_set_name: str, event_destination: dict[str, Any]
 ) -> Output:
     destination = shapes.event_destination(event_destination)
-    return destinations.put(context, configuration_set_name, destination, replace=False)
+    service.put_event_destination(
+        context.writing(),
+        configuration_set_name,
+        destination,
+        replace=False,
+        settings=context.settings,
+        now=context.clock(),
+    )
+    return {}
 
 
 @operation(V1, "UpdateConfigurationSetEventDestination", calls_out=True)
@@ -72,7 +79,15 @@ def update_configuration_set_event_destination(
     context: RequestContext, *, configuration_set_name: str, event_destination: dict[str, Any]
 ) -> Output:
     destination = shapes.event_destination(event_destination)
-    return destinations.put(context, configuration_set_name, destination, replace=True)
+    service.put_event_destination(
+        context.writing(),
+        configuration_set_name,
+        destination,
+        replace=True,
+        settings=context.settings,
+        now=context.clock(),
+    )
+    return {}
 
 
 @operation(V1, "DeleteConfigurationSetEventDestination")

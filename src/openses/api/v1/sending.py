@@ -41,7 +41,8 @@ def send_email(
         configuration_set_name=configuration_set_name,
         tags=message_shapes.tags(tags),
     )
-    return message_shapes.send(context, "SendEmail", email)
+    origin = message_shapes.origin(context, "SendEmail")
+    return {"MessageId": sending.send(context.writing(), email, origin, context.clock)}
 
 
 @operation(V1, "SendRawEmail")
@@ -64,7 +65,8 @@ def send_raw_email(
         configuration_set_name=configuration_set_name,
         tags=message_shapes.tags(tags),
     )
-    return message_shapes.send(context, "SendRawEmail", email)
+    origin = message_shapes.origin(context, "SendRawEmail")
+    return {"MessageId": sending.send(context.writing(), email, origin, context.clock)}
 
 
 @operation(V1, "SendTemplatedEmail")
@@ -90,7 +92,8 @@ def send_templated_email(
         configuration_set_name=configuration_set_name,
         tags=message_shapes.tags(tags),
     )
-    return message_shapes.send(context, "SendTemplatedEmail", email)
+    origin = message_shapes.origin(context, "SendTemplatedEmail")
+    return {"MessageId": sending.send(context.writing(), email, origin, context.clock)}
 
 
 @operation(V1, "SendBulkTemplatedEmail")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from openses.api import destinations
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v2 import shapes
@@ -220,7 +219,15 @@ def create_configuration_set_event_destination(
 ) -> Output:
     check_name(configuration_set_name)
     destination = shapes.event_destination(event_destination_name, event_destination)
-    return destinations.put(context, configuration_set_name, destination, replace=False)
+    service.put_event_destination(
+        context.writing(),
+        configuration_set_name,
+        destination,
+        replace=False,
+        settings=context.settings,
+        now=context.clock(),
+    )
+    return {}
 
 
 @operation(V2, "GetConfigurationSetEventDestinations")
@@ -246,7 +253,15 @@ def update_configuration_set_event_destination(
 ) -> Output:
     check_name(configuration_set_name)
     destination = shapes.event_destination(event_destination_name, event_destination)
-    return destinations.put(context, configuration_set_name, destination, replace=True)
+    service.put_event_destination(
+        context.writing(),
+        configuration_set_name,
+        destination,
+        replace=True,
+        settings=context.settings,
+        now=context.clock(),
+    )
+    return {}
 
 
 @operation(V2, "DeleteConfigurationSetEventDestination")

@@ -60,7 +60,8 @@ def send_email(
         tags=message_shapes.tags(email_tags),
         **_content(content),
     )
-    return message_shapes.send(context, "SendEmail", email)
+    origin = message_shapes.origin(context, "SendEmail")
+    return {"MessageId": sending.send(context.writing(), email, origin, context.clock)}
 
 
 def _content(content: Wire) -> dict[str, Any]:
