@@ -65,9 +65,7 @@ def messages_to(server: LiveServer, address: str) -> list[dict[str, Any]]:
 def delivered(server: LiveServer, message_id: str) -> EmailMessage:
     raw = httpx.get(f"{server.url}/_openses/messages/{message_id}/raw")
     assert raw.status_code == 200, raw.text
-    parsed: EmailMessage = email.message_from_bytes(  # type: ignore[assignment]
-        raw.content, policy=email.policy.default
-    )
+    parsed: EmailMessage = email.message_from_bytes(raw.content, policy=email.policy.default)
     return parsed
 
 

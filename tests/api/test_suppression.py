@@ -118,7 +118,7 @@ def test_domain_part_is_case_insensitive(sesv2: Any) -> None:
 
 @pytest.mark.parametrize("operation", ["put", "get", "delete"])
 def test_invalid_address(sesv2: Any, operation: str) -> None:
-    call = {
+    call: Callable[[], Any] = {
         "put": lambda: sesv2.put_suppressed_destination(EmailAddress="nobody", Reason="BOUNCE"),
         "get": lambda: sesv2.get_suppressed_destination(EmailAddress="nobody"),
         "delete": lambda: sesv2.delete_suppressed_destination(EmailAddress="nobody"),

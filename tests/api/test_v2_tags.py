@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -170,8 +171,9 @@ def test_another_accounts_arn(server: Any, sesv2: Any, make_set: Callable[..., s
         for other_name in (unique("missing"), "bad name"):
             bad_request(
                 sesv2,
-                lambda other_name=other_name: sesv2.list_tags_for_resource(
-                    ResourceArn=arn(other_name, account="222222222222")
+                functools.partial(
+                    sesv2.list_tags_for_resource,
+                    ResourceArn=arn(other_name, account="222222222222"),
                 ),
                 message,
             )
