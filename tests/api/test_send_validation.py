@@ -16,7 +16,7 @@ import httpx
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.support import LiveServer, unique
+from tests.support import LiveServer, unique, verified_sender
 
 ACCOUNT = "123456789012"
 MISSING_DOMAIN = "Missing final '@domain'"
@@ -27,10 +27,8 @@ DATA = '{"name": "N"}'
 
 @pytest.fixture
 def sender(sesv2: Any) -> Iterator[str]:
-    domain = f"{unique('v')}.example.com"
-    sesv2.create_email_identity(EmailIdentity=domain)
-    yield f"sender@{domain}"
-    sesv2.delete_email_identity(EmailIdentity=domain)
+    with verified_sender(sesv2, "v") as address:
+        yield address
 
 
 @pytest.fixture
