@@ -35,9 +35,8 @@ def ensure_wrk() -> str:
     if os.geteuid() != 0:
         raise SystemExit("wrk is not installed: run `sudo apt-get install -y wrk` first")
     print("installing wrk with apt-get ...", flush=True)
-    quiet = {"stdout": subprocess.DEVNULL, "check": True}
-    subprocess.run(["apt-get", "update"], **quiet)  # type: ignore[call-overload]
-    subprocess.run(["apt-get", "install", "-y", "wrk"], **quiet)  # type: ignore[call-overload]
+    subprocess.run(["apt-get", "update"], stdout=subprocess.DEVNULL, check=True)
+    subprocess.run(["apt-get", "install", "-y", "wrk"], stdout=subprocess.DEVNULL, check=True)
     found = shutil.which("wrk")
     if not found:
         raise SystemExit("apt-get did not install wrk")

@@ -127,8 +127,8 @@ def _running(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if log_path:
-            log.close()  # type: ignore[union-attr]
+        if not isinstance(log, int):
+            log.close()
 
 
 def _wait_ready(name: str, url: str, process: subprocess.Popen[bytes]) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import socket
 import subprocess
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,65 @@ def free_port() -> int:
 
 def unique(prefix: str = "t") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def fresh_account() -> str:
+    """A 12-digit access key id: a fresh account, whose listings and settings start empty."""
+    return str(random.randrange(10**11, 10**12))
+
+
+def strip_metadata(response: dict[str, Any]) -> dict[str, Any]:
+    """A boto3 response without its ResponseMetadata, for whole-dict comparisons."""
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+def error_tuple(raised: pytest.ExceptionInfo[Any]) -> tuple[str, str, int]:
+    """(Code, Message, HTTP status) of a ClientError."""
+    response = raised.value.response
+    return (
+        response["Error"]["Code"],
+        response["Error"]["Message"],
+        response["ResponseMetadata"]["HTTPStatusCode"],
+    )
+
+
+def all_set_names(sesv2: Any) -> list[str]:
+    """Every configuration-set name of the client's account, through all pages."""
+    names: list[str] = []
+    kwargs: dict[str, Any] = {"PageSize": 1000}
+    while True:
+        page = sesv2.list_configuration_sets(**kwargs)
+        names.extend(page["ConfigurationSets"])
+        if not page.get("NextToken"):
+            return names
+        kwargs["NextToken"] = page["NextToken"]
+
+
+@contextlib.contextmanager
+def v2_configuration_sets(sesv2: Any, prefix: str) -> Iterator[Callable[..., str]]:
+    """A factory of v2 configuration sets (keyword arguments as CreateConfigurationSet takes
+    them), each deleted afterwards."""
+    created: list[str] = []
+
+    def make(**kwargs: Any) -> str:
+        name = unique(prefix)
+        sesv2.create_configuration_set(ConfigurationSetName=name, **kwargs)
+        created.append(name)
+        return name
+
+    yield make
+    for name in created:
+        with contextlib.suppress(sesv2.exceptions.NotFoundException):
+            sesv2.delete_configuration_set(ConfigurationSetName=name)
+
+
+@contextlib.contextmanager
+def verified_sender(sesv2: Any, prefix: str, local_part: str = "sender") -> Iterator[str]:
+    """An address on a new verified sending domain, deleted afterwards."""
+    domain = f"{unique(prefix)}.example.com"
+    sesv2.create_email_identity(EmailIdentity=domain)
+    yield f"{local_part}@{domain}"
+    sesv2.delete_email_identity(EmailIdentity=domain)
 
 
 def assert_recreated_set_starts_empty(sesv2: Any, name: str) -> None:
@@ -168,3 +228,88 @@ def serve_process(env: dict[str, str], port: int, log: Path) -> subprocess.Popen
             time.sleep(0.1)
     process.kill()
     raise RuntimeError(f"openses serve did not start:\n{log.read_text()}")
+
+
+# --- v1 configuration sets -----------------------------------------------------------------
+
+SNS_TOPIC = "arn:aws:sns:us-east-1:123456789012:events"
+FIREHOSE_ROLE = "arn:aws:iam::123456789012:role/firehose"
+FIREHOSE_STREAM = "arn:aws:firehose:us-east-1:123456789012:deliverystream/s"
+ALL_ATTRIBUTES = ["eventDestinations", "trackingOptions", "deliveryOptions", "reputationOptions"]
+FRESH_REPUTATION = {"SendingEnabled": True, "ReputationMetricsEnabled": False}
+
+
+def error_dict(raised: pytest.ExceptionInfo[Any]) -> dict[str, Any]:
+    """A v1 ClientError's Error block (Type, Code, Message) with its HTTPStatusCode."""
+    response = raised.value.response
+    return {**response["Error"], "HTTPStatusCode": response["ResponseMetadata"]["HTTPStatusCode"]}
+
+
+def sender_error(code: str, message: str) -> dict[str, Any]:
+    """What ``error_dict`` gives for a v1 Sender fault with HTTP 400."""
+    return {"Type": "Sender", "Code": code, "Message": message, "HTTPStatusCode": 400}
+
+
+def describe_set(ses: Any, name: str) -> dict[str, Any]:
+    """v1 DescribeConfigurationSet with every attribute, without ResponseMetadata."""
+    return strip_metadata(
+        ses.describe_configuration_set(
+            ConfigurationSetName=name, ConfigurationSetAttributeNames=ALL_ATTRIBUTES
+        )
+    )
+
+
+def fresh_description(name: str, **blocks: Any) -> dict[str, Any]:
+    """Describe-all output of a set created with only a name, with ``blocks`` overriding."""
+    return {
+        "ConfigurationSet": {"Name": name},
+        "EventDestinations": [],
+        "DeliveryOptions": {"TlsPolicy": "Optional"},
+        "ReputationOptions": FRESH_REPUTATION,
+        **blocks,
+    }
+
+
+def sns_destination(name: str, *types: str, enabled: bool = True) -> dict[str, Any]:
+    """A v1 EventDestination to SNS_TOPIC (``send`` events unless ``types`` says)."""
+    return {
+        "Name": name,
+        "Enabled": enabled,
+        "MatchingEventTypes": list(types or ("send",)),
+        "SNSDestination": {"TopicARN": SNS_TOPIC},
+    }
+
+
+def cloudwatch_destination(name: str, dimension_name: str, default_value: str) -> dict[str, Any]:
+    """A v1 EventDestination to CloudWatch with one message-tag dimension."""
+    return {
+        "Name": name,
+        "Enabled": True,
+        "MatchingEventTypes": ["send"],
+        "CloudWatchDestination": {
+            "DimensionConfigurations": [
+                {
+                    "DimensionName": dimension_name,
+                    "DimensionValueSource": "messageTag",
+                    "DefaultDimensionValue": default_value,
+                }
+            ]
+        },
+    }
+
+
+@contextlib.contextmanager
+def v1_configuration_sets(ses: Any) -> Iterator[Callable[[], str]]:
+    """A factory of v1 configuration sets (name only), each deleted afterwards."""
+    created: list[str] = []
+
+    def make() -> str:
+        name = unique("cs")
+        ses.create_configuration_set(ConfigurationSet={"Name": name})
+        created.append(name)
+        return name
+
+    yield make
+    for name in created:
+        with contextlib.suppress(ses.exceptions.ConfigurationSetDoesNotExistException):
+            ses.delete_configuration_set(ConfigurationSetName=name)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import random
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -13,7 +12,7 @@ from sqlalchemy import JSON, insert
 
 from openses.store.database import make_engine
 from openses.store.tables import messages
-from tests.support import LiveServer
+from tests.support import LiveServer, fresh_account, strip_metadata
 
 FRESH_ACCOUNT = {
     "DedicatedIpAutoWarmupEnabled": False,
@@ -25,14 +24,10 @@ FRESH_ACCOUNT = {
 }
 
 
-def _strip(response: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
-
-
 @pytest.fixture
 def account() -> str:
     """A fresh account (its 12-digit access key id), so account settings start at defaults."""
-    return str(random.randrange(10**11, 10**12))
+    return fresh_account()
 
 
 @pytest.fixture
@@ -74,22 +69,22 @@ def add_message(server: LiveServer, account: str) -> Iterator[Callable[..., None
 
 
 def test_fresh_account(sesv2: Any, ses: Any) -> None:
-    assert _strip(sesv2.get_account()) == FRESH_ACCOUNT
-    assert _strip(ses.get_account_sending_enabled()) == {"Enabled": True}
-    assert _strip(ses.get_send_quota()) == {
+    assert strip_metadata(sesv2.get_account()) == FRESH_ACCOUNT
+    assert strip_metadata(ses.get_account_sending_enabled()) == {"Enabled": True}
+    assert strip_metadata(ses.get_send_quota()) == {
         "Max24HourSend": 200.0,
         "MaxSendRate": 1.0,
         "SentLast24Hours": 0.0,
     }
-    assert _strip(ses.get_send_statistics()) == {"SendDataPoints": []}
+    assert strip_metadata(ses.get_send_statistics()) == {"SendDataPoints": []}
 
 
 def test_sending_switch_v2_and_v1(sesv2: Any, ses: Any) -> None:
-    assert _strip(sesv2.put_account_sending_attributes(SendingEnabled=False)) == {}
+    assert strip_metadata(sesv2.put_account_sending_attributes(SendingEnabled=False)) == {}
     assert sesv2.get_account()["SendingEnabled"] is False
     assert ses.get_account_sending_enabled()["Enabled"] is False
 
-    assert _strip(ses.update_account_sending_enabled(Enabled=True)) == {}
+    assert strip_metadata(ses.update_account_sending_enabled(Enabled=True)) == {}
     assert sesv2.get_account()["SendingEnabled"] is True
     ses.update_account_sending_enabled(Enabled=False)
     assert ses.get_account_sending_enabled()["Enabled"] is False
@@ -99,8 +94,11 @@ def test_sending_switch_v2_and_v1(sesv2: Any, ses: Any) -> None:
 
 def test_suppression_attributes(sesv2: Any) -> None:
     sesv2.put_account_sending_attributes(SendingEnabled=False)
-    assert _strip(sesv2.put_account_suppression_attributes(SuppressedReasons=["COMPLAINT"])) == {}
-    assert _strip(sesv2.get_account()) == {
+    assert (
+        strip_metadata(sesv2.put_account_suppression_attributes(SuppressedReasons=["COMPLAINT"]))
+        == {}
+    )
+    assert strip_metadata(sesv2.get_account()) == {
         **FRESH_ACCOUNT,
         "SendingEnabled": False,
         "SuppressionAttributes": {"SuppressedReasons": ["COMPLAINT"]},
@@ -111,7 +109,7 @@ def test_suppression_attributes(sesv2: Any) -> None:
     }
     # No reasons at all turns automatic suppression off and leaves the sending switch alone.
     sesv2.put_account_suppression_attributes()
-    assert _strip(sesv2.get_account()) == {
+    assert strip_metadata(sesv2.get_account()) == {
         **FRESH_ACCOUNT,
         "SendingEnabled": False,
         "SuppressionAttributes": {"SuppressedReasons": []},
@@ -132,10 +130,10 @@ def test_bad_suppression_reason(sesv2: Any, unchecked_sesv2: Any) -> None:
 def test_settings_are_per_account_and_region(server: LiveServer, sesv2: Any, account: str) -> None:
     sesv2.put_account_sending_attributes(SendingEnabled=False)
     sesv2.put_account_suppression_attributes(SuppressedReasons=["BOUNCE"])
-    other_account = server.client("sesv2", access_key=str(random.randrange(10**11, 10**12)))
+    other_account = server.client("sesv2", access_key=fresh_account())
     other_region = server.client("sesv2", access_key=account, region="eu-west-1")
-    assert _strip(other_account.get_account()) == FRESH_ACCOUNT
-    assert _strip(other_region.get_account()) == FRESH_ACCOUNT
+    assert strip_metadata(other_account.get_account()) == FRESH_ACCOUNT
+    assert strip_metadata(other_region.get_account()) == FRESH_ACCOUNT
 
 
 def test_quota_counts_the_last_24_hours(
@@ -204,7 +202,7 @@ def test_counts_are_per_account(
 ) -> None:
     add_message(datetime.datetime.now(datetime.UTC), "delivered")
     assert ses.get_send_quota()["SentLast24Hours"] == 1.0
-    other = server.client("ses", access_key=str(random.randrange(10**11, 10**12)))
+    other = server.client("ses", access_key=fresh_account())
     assert other.get_send_quota()["SentLast24Hours"] == 0.0
     assert other.get_send_statistics()["SendDataPoints"] == []
 

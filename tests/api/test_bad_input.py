@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -15,7 +14,14 @@ import pytest
 from botocore.exceptions import ClientError
 
 from openses.config import Settings
-from tests.support import LiveServer, database_url, serve_in_thread, unique
+from tests.support import (
+    LiveServer,
+    all_set_names,
+    database_url,
+    serve_in_thread,
+    unique,
+    v2_configuration_sets,
+)
 
 SNS_TOPIC = "arn:aws:sns:us-east-1:123456789012:events"
 SNS_DESTINATION = {"MatchingEventTypes": ["SEND"], "SnsDestination": {"TopicArn": SNS_TOPIC}}
@@ -51,31 +57,10 @@ def destinations(sesv2: Any, name: str) -> list[dict[str, Any]]:
     return list(got["EventDestinations"])
 
 
-def all_names(sesv2: Any) -> list[str]:
-    names: list[str] = []
-    kwargs: dict[str, Any] = {"PageSize": 1000}
-    while True:
-        page = sesv2.list_configuration_sets(**kwargs)
-        names.extend(page["ConfigurationSets"])
-        if not page.get("NextToken"):
-            return names
-        kwargs["NextToken"] = page["NextToken"]
-
-
 @pytest.fixture
 def make_set(sesv2: Any) -> Iterator[Callable[..., str]]:
-    created: list[str] = []
-
-    def make(**kwargs: Any) -> str:
-        name = unique("bad")
-        sesv2.create_configuration_set(ConfigurationSetName=name, **kwargs)
-        created.append(name)
-        return name
-
-    yield make
-    for name in created:
-        with contextlib.suppress(sesv2.exceptions.NotFoundException):
-            sesv2.delete_configuration_set(ConfigurationSetName=name)
+    with v2_configuration_sets(sesv2, "bad") as make:
+        yield make
 
 
 # --- v2: members of the wrong JSON type -------------------------------------------------------
@@ -120,7 +105,7 @@ def test_v2_wrong_json_type_changes_nothing(
     assert status == 400
     assert stored(sesv2, name) == {"ConfigurationSetName": name, **FRESH}
     assert destinations(sesv2, name) == []
-    names = all_names(sesv2)
+    names = all_set_names(sesv2)
     assert "12345" not in names
     assert name + "-new" not in names
 
@@ -196,7 +181,7 @@ def test_v2_unknown_enum_values(
     )
     assert stored(sesv2, name) == {"ConfigurationSetName": name, **FRESH}
     assert destinations(sesv2, name) == []
-    assert new_name not in all_names(sesv2)
+    assert new_name not in all_set_names(sesv2)
 
 
 def test_v2_overlong_name(sesv2: Any, unchecked_sesv2: Any) -> None:
@@ -205,7 +190,7 @@ def test_v2_overlong_name(sesv2: Any, unchecked_sesv2: Any) -> None:
     assert rejected(
         lambda: unchecked_sesv2.create_configuration_set(ConfigurationSetName=too_long)
     ) == bad_request("Configuration set name cannot exceed 64 characters.")
-    assert too_long not in all_names(sesv2)
+    assert too_long not in all_set_names(sesv2)
     sesv2.create_configuration_set(ConfigurationSetName=longest)
     try:
         assert stored(sesv2, longest) == {"ConfigurationSetName": longest, **FRESH}
@@ -221,14 +206,14 @@ def test_v2_bad_characters_in_name(sesv2: Any, unchecked_sesv2: Any, name: str) 
         f"Invalid configuration set name <{name}>: only alphanumeric ASCII characters, '_', "
         "and '-' are allowed."
     )
-    assert name not in all_names(sesv2)
+    assert name not in all_set_names(sesv2)
 
 
 def test_v2_empty_name(sesv2: Any, unchecked_sesv2: Any) -> None:
     assert rejected(
         lambda: unchecked_sesv2.create_configuration_set(ConfigurationSetName="")
     ) == bad_request("The configuration set name must be specified.")
-    assert "" not in all_names(sesv2)
+    assert "" not in all_set_names(sesv2)
 
 
 @pytest.mark.parametrize("destination_name", ["a b", "d" * 65], ids=["space", "65-chars"])
@@ -301,7 +286,7 @@ def test_v2_malformed_json_body(server: LiveServer, sesv2: Any, body: bytes, mes
     assert response.status_code == 400
     assert response.headers["x-amzn-ErrorType"] == "SerializationException"
     assert response.json() == {"message": message}
-    assert name not in all_names(sesv2)
+    assert name not in all_set_names(sesv2)
 
 
 def test_v2_valid_raw_body_is_accepted(server: LiveServer, sesv2: Any) -> None:
@@ -478,7 +463,7 @@ def test_v1_malformed_form(
     # The expected messages spell the unique name as NAME.
     fields["Message"] = str(fields["Message"]).replace(name, "NAME")
     assert (status, fields) == expected
-    assert not [n for n in all_names(sesv2) if n.startswith(name)]
+    assert not [n for n in all_set_names(sesv2) if n.startswith(name)]
 
 
 @pytest.mark.parametrize(
@@ -561,7 +546,7 @@ def test_v1_bad_names_through_boto3(sesv2: Any, unchecked_ses: Any) -> None:
         },
         400,
     )
-    assert not [n for n in all_names(sesv2) if n.startswith(name)]
+    assert not [n for n in all_set_names(sesv2) if n.startswith(name)]
 
 
 # --- quota ------------------------------------------------------------------------------------

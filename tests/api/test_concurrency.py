@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 from openses.config import Settings
 from tests.support import (
     LiveServer,
+    all_set_names,
     assert_recreated_set_starts_empty,
     database_url,
     serve_in_thread,
@@ -42,17 +43,6 @@ def race(clients: list[Any], call: Callable[[Any, int], Any]) -> list[str]:
 
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
         return list(pool.map(run, range(len(clients))))
-
-
-def all_names(sesv2: Any) -> list[str]:
-    names: list[str] = []
-    kwargs: dict[str, Any] = {"PageSize": 1000}
-    while True:
-        page = sesv2.list_configuration_sets(**kwargs)
-        names.extend(page["ConfigurationSets"])
-        if not page.get("NextToken"):
-            return names
-        kwargs["NextToken"] = page["NextToken"]
 
 
 @pytest.fixture
@@ -86,7 +76,7 @@ def test_same_name_created_at_once(
     winner = outcomes.index("ok")
     got = sesv2.get_configuration_set(ConfigurationSetName=name)
     assert got["Tags"] == [{"Key": "winner", "Value": str(winner)}]
-    assert all_names(sesv2).count(name) == 1
+    assert all_set_names(sesv2).count(name) == 1
 
 
 def test_same_name_created_at_once_through_both_apis(

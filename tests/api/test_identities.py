@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,16 +15,20 @@ from openses.config import Settings
 from openses.services import identities
 from openses.store.database import make_engine
 from openses.store.unit_of_work import UnitOfWork
-from tests.support import LiveServer, database_url, serve_in_thread, unique
-
-
-def _strip(response: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+from tests.support import (
+    LiveServer,
+    database_url,
+    error_tuple,
+    fresh_account,
+    serve_in_thread,
+    strip_metadata,
+    unique,
+)
 
 
 def _account() -> str:
     """A 12-digit access key id: a fresh account, so listings hold only this test's names."""
-    return str(random.randrange(10**11, 10**12))
+    return fresh_account()
 
 
 def _address() -> str:
@@ -43,15 +46,6 @@ def _authorization(access_key: str, region: str = "us-east-1") -> str:
     )
 
 
-def _error(raised: pytest.ExceptionInfo[Any]) -> tuple[str, str, int]:
-    response = raised.value.response
-    return (
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-    )
-
-
 @pytest.fixture
 def clients(server: LiveServer) -> tuple[Any, Any]:
     """(v2, v1) clients of one fresh account."""
@@ -65,9 +59,12 @@ def clients(server: LiveServer) -> tuple[Any, Any]:
 def test_create_and_get_email_address(sesv2: Any) -> None:
     address = _address()
     created = sesv2.create_email_identity(EmailIdentity=address)
-    assert _strip(created) == {"IdentityType": "EMAIL_ADDRESS", "VerifiedForSendingStatus": True}
+    assert strip_metadata(created) == {
+        "IdentityType": "EMAIL_ADDRESS",
+        "VerifiedForSendingStatus": True,
+    }
     try:
-        assert _strip(sesv2.get_email_identity(EmailIdentity=address)) == {
+        assert strip_metadata(sesv2.get_email_identity(EmailIdentity=address)) == {
             "IdentityType": "EMAIL_ADDRESS",
             "FeedbackForwardingStatus": True,
             "VerifiedForSendingStatus": True,
@@ -90,7 +87,7 @@ def test_create_and_get_email_address(sesv2: Any) -> None:
 def test_create_domain_has_easy_dkim(sesv2: Any) -> None:
     domain = _domain()
     before = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)
-    created = _strip(sesv2.create_email_identity(EmailIdentity=domain))
+    created = strip_metadata(sesv2.create_email_identity(EmailIdentity=domain))
     try:
         dkim = created.pop("DkimAttributes")
         assert created == {"IdentityType": "DOMAIN", "VerifiedForSendingStatus": True}
@@ -143,7 +140,7 @@ def test_create_with_missing_configuration_set(sesv2: Any) -> None:
     missing = unique("missing")
     with pytest.raises(sesv2.exceptions.NotFoundException) as raised:
         sesv2.create_email_identity(EmailIdentity=address, ConfigurationSetName=missing)
-    assert _error(raised) == (
+    assert error_tuple(raised) == (
         "NotFoundException",
         f"Configuration set <{missing}> does not exist.",
         404,
@@ -158,7 +155,7 @@ def test_duplicate_identity_already_exists(sesv2: Any) -> None:
     try:
         with pytest.raises(sesv2.exceptions.AlreadyExistsException) as raised:
             sesv2.create_email_identity(EmailIdentity=address)
-        assert _error(raised) == (
+        assert error_tuple(raised) == (
             "AlreadyExistsException",
             f"Email identity {address} already exist.",
             400,
@@ -177,7 +174,11 @@ def test_missing_identity_is_not_found(sesv2: Any, operation: str) -> None:
     }[operation]
     with pytest.raises(sesv2.exceptions.NotFoundException) as raised:
         call(EmailIdentity=name)
-    assert _error(raised) == ("NotFoundException", f"Email identity {name} does not exist.", 404)
+    assert error_tuple(raised) == (
+        "NotFoundException",
+        f"Email identity {name} does not exist.",
+        404,
+    )
 
 
 @pytest.mark.parametrize(
@@ -192,7 +193,7 @@ def test_missing_identity_is_not_found(sesv2: Any, operation: str) -> None:
 def test_invalid_identity_name(sesv2: Any, name: str, message: str) -> None:
     with pytest.raises(sesv2.exceptions.BadRequestException) as raised:
         sesv2.create_email_identity(EmailIdentity=name)
-    assert _error(raised) == ("BadRequestException", message, 400)
+    assert error_tuple(raised) == ("BadRequestException", message, 400)
 
 
 def test_put_configuration_set_attributes(sesv2: Any) -> None:
@@ -210,7 +211,7 @@ def test_put_configuration_set_attributes(sesv2: Any) -> None:
             sesv2.put_email_identity_configuration_set_attributes(
                 EmailIdentity=address, ConfigurationSetName=missing
             )
-        assert _error(raised) == (
+        assert error_tuple(raised) == (
             "NotFoundException",
             f"Configuration set <{missing}> does not exist.",
             404,
@@ -226,7 +227,7 @@ def test_put_configuration_set_attributes(sesv2: Any) -> None:
 
 def test_list_email_identities_pages(clients: tuple[Any, Any]) -> None:
     sesv2, _ = clients
-    assert _strip(sesv2.list_email_identities()) == {"EmailIdentities": []}
+    assert strip_metadata(sesv2.list_email_identities()) == {"EmailIdentities": []}
     names = sorted([_address(), _address(), _domain(), _domain(), _address()])
     for name in names:
         sesv2.create_email_identity(EmailIdentity=name)
@@ -259,7 +260,7 @@ def test_list_email_identities_pages(clients: tuple[Any, Any]) -> None:
 def test_list_email_identities_page_size_out_of_range(sesv2: Any, size: int) -> None:
     with pytest.raises(sesv2.exceptions.BadRequestException) as raised:
         sesv2.list_email_identities(PageSize=size)
-    assert _error(raised) == (
+    assert error_tuple(raised) == (
         "BadRequestException",
         "The page size must be between 1 and 1000",
         400,
@@ -269,7 +270,7 @@ def test_list_email_identities_page_size_out_of_range(sesv2: Any, size: int) -> 
 def test_list_email_identities_bad_filter(sesv2: Any) -> None:
     with pytest.raises(sesv2.exceptions.BadRequestException) as raised:
         sesv2.list_email_identities(Filter={"IDENTITY_TYPE": "PIGEON"})
-    assert _error(raised) == (
+    assert error_tuple(raised) == (
         "BadRequestException",
         "Invalid value PIGEON for filter IDENTITY_TYPE.",
         400,
@@ -307,8 +308,8 @@ def test_list_email_identities_legacy_get_route(server: LiveServer) -> None:
 def test_v1_verify_email_identity_is_idempotent(clients: tuple[Any, Any]) -> None:
     sesv2, ses = clients
     address = _address()
-    assert _strip(ses.verify_email_identity(EmailAddress=address)) == {}
-    assert _strip(ses.verify_email_identity(EmailAddress=address)) == {}
+    assert strip_metadata(ses.verify_email_identity(EmailAddress=address)) == {}
+    assert strip_metadata(ses.verify_email_identity(EmailAddress=address)) == {}
     assert ses.list_identities()["Identities"] == [address]
     assert sesv2.get_email_identity(EmailIdentity=address)["VerificationStatus"] == "SUCCESS"
     assert ses.get_identity_verification_attributes(Identities=[address])[
@@ -319,9 +320,9 @@ def test_v1_verify_email_identity_is_idempotent(clients: tuple[Any, Any]) -> Non
 def test_v1_verify_email_address(clients: tuple[Any, Any]) -> None:
     _, ses = clients
     address = _address()
-    assert _strip(ses.verify_email_address(EmailAddress=address)) == {}
+    assert strip_metadata(ses.verify_email_address(EmailAddress=address)) == {}
     assert ses.list_verified_email_addresses()["VerifiedEmailAddresses"] == [address]
-    assert _strip(ses.delete_verified_email_address(EmailAddress=address)) == {}
+    assert strip_metadata(ses.delete_verified_email_address(EmailAddress=address)) == {}
     assert ses.list_verified_email_addresses()["VerifiedEmailAddresses"] == []
     # Deleting it again is no error.
     ses.delete_verified_email_address(EmailAddress=address)
@@ -331,7 +332,11 @@ def test_v1_verify_email_address(clients: tuple[Any, Any]) -> None:
 def test_v1_invalid_email_address(ses: Any, operation: str) -> None:
     with pytest.raises(ses.exceptions.ClientError) as raised:
         getattr(ses, operation)(EmailAddress="fake_email")
-    assert _error(raised) == ("InvalidParameterValue", "Invalid email address<fake_email>.", 400)
+    assert error_tuple(raised) == (
+        "InvalidParameterValue",
+        "Invalid email address<fake_email>.",
+        400,
+    )
 
 
 def test_v1_verify_domain_identity_token(clients: tuple[Any, Any]) -> None:
@@ -349,7 +354,11 @@ def test_v1_verify_domain_identity_token(clients: tuple[Any, Any]) -> None:
 def test_v1_invalid_domain(ses: Any) -> None:
     with pytest.raises(ses.exceptions.ClientError) as raised:
         ses.verify_domain_identity(Domain="not a domain")
-    assert _error(raised) == ("InvalidParameterValue", "Invalid domain name <not a domain>.", 400)
+    assert error_tuple(raised) == (
+        "InvalidParameterValue",
+        "Invalid domain name <not a domain>.",
+        400,
+    )
 
 
 def test_v1_list_identities(clients: tuple[Any, Any]) -> None:
@@ -384,9 +393,9 @@ def test_v1_delete_identity_is_idempotent(clients: tuple[Any, Any]) -> None:
     sesv2, ses = clients
     domain = _domain()
     sesv2.create_email_identity(EmailIdentity=domain)
-    assert _strip(ses.delete_identity(Identity=domain)) == {}
+    assert strip_metadata(ses.delete_identity(Identity=domain)) == {}
     assert ses.list_identities()["Identities"] == []
-    assert _strip(ses.delete_identity(Identity=domain)) == {}
+    assert strip_metadata(ses.delete_identity(Identity=domain)) == {}
     with pytest.raises(sesv2.exceptions.NotFoundException):
         sesv2.get_email_identity(EmailIdentity=domain)
 
@@ -442,7 +451,10 @@ def test_pending_until_the_operator_verifies(manual_server: LiveServer) -> None:
     ses = manual_server.client("ses", access_key=key)
     address, domain = _address(), _domain()
     created = sesv2.create_email_identity(EmailIdentity=address)
-    assert _strip(created) == {"IdentityType": "EMAIL_ADDRESS", "VerifiedForSendingStatus": False}
+    assert strip_metadata(created) == {
+        "IdentityType": "EMAIL_ADDRESS",
+        "VerifiedForSendingStatus": False,
+    }
     token = ses.verify_domain_identity(Domain=domain)["VerificationToken"]
     assert sesv2.get_email_identity(EmailIdentity=domain)["DkimAttributes"]["Status"] == "PENDING"
     assert ses.get_identity_verification_attributes(Identities=[address, domain])[
@@ -556,7 +568,7 @@ def test_sending_identity_needs_verification(manual_server: LiveServer) -> None:
 def test_list_bad_next_token(sesv2: Any, ses: Any) -> None:
     with pytest.raises(sesv2.exceptions.BadRequestException) as raised:
         sesv2.list_email_identities(NextToken="!!")
-    assert _error(raised) == ("BadRequestException", "invalid nextToken !!", 400)
+    assert error_tuple(raised) == ("BadRequestException", "invalid nextToken !!", 400)
     with pytest.raises(ses.exceptions.ClientError) as raised_v1:
         ses.list_identities(NextToken="!!")
-    assert _error(raised_v1) == ("InvalidParameterValue", "invalid nextToken !!", 400)
+    assert error_tuple(raised_v1) == ("InvalidParameterValue", "invalid nextToken !!", 400)

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.support import LiveServer, unique
+from tests.support import LiveServer, unique, verified_sender
 
 ACCOUNT = "123456789012"
 MISSING_DOMAIN = "Missing final '@domain'"
@@ -27,10 +27,8 @@ DATA = '{"name": "N"}'
 
 @pytest.fixture
 def sender(sesv2: Any) -> Iterator[str]:
-    domain = f"{unique('v')}.example.com"
-    sesv2.create_email_identity(EmailIdentity=domain)
-    yield f"sender@{domain}"
-    sesv2.delete_email_identity(EmailIdentity=domain)
+    with verified_sender(sesv2, "v") as address:
+        yield address
 
 
 @pytest.fixture
@@ -65,9 +63,7 @@ def messages_to(server: LiveServer, address: str) -> list[dict[str, Any]]:
 def delivered(server: LiveServer, message_id: str) -> EmailMessage:
     raw = httpx.get(f"{server.url}/_openses/messages/{message_id}/raw")
     assert raw.status_code == 200, raw.text
-    parsed: EmailMessage = email.message_from_bytes(  # type: ignore[assignment]
-        raw.content, policy=email.policy.default
-    )
+    parsed: EmailMessage = email.message_from_bytes(raw.content, policy=email.policy.default)
     return parsed
 
 

@@ -14,60 +14,28 @@ import httpx
 import pytest
 
 from openses.domain.message import EICAR
-from tests.events_schema import schema_errors
-from tests.support import LiveServer, unique
-
-SIM = "simulator.amazonses.com"
+from tests.api.sending import (
+    SIM,
+    assert_valid,
+    configuration_set,
+    event_types,
+    inspect,
+    send_v2,
+)
+from tests.support import LiveServer, unique, verified_sender
 
 
 @pytest.fixture
 def sender(sesv2: Any) -> Iterator[str]:
     """A verified sending domain; yields an address on it."""
-    domain = f"{unique('d')}.example.com"
-    sesv2.create_email_identity(EmailIdentity=domain)
-    yield f"sender@{domain}"
-    sesv2.delete_email_identity(EmailIdentity=domain)
+    with verified_sender(sesv2, "d") as address:
+        yield address
 
 
 @pytest.fixture
 def config_set(sesv2: Any) -> Iterator[str]:
-    name = unique("send")
-    sesv2.create_configuration_set(ConfigurationSetName=name)
-    yield name
-    sesv2.delete_configuration_set(ConfigurationSetName=name)
-
-
-def inspect(server: LiveServer, message_id: str) -> dict[str, Any]:
-    response = httpx.get(f"{server.url}/_openses/messages/{message_id}")
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def event_types(message: dict[str, Any]) -> list[str]:
-    return [event["eventType"] for event in message["events"]]
-
-
-def assert_valid(message: dict[str, Any]) -> None:
-    for event in message["events"]:
-        assert schema_errors(event) == [], event
-
-
-def send_v2(sesv2: Any, sender: str, to: list[str], config_set: str | None, **extra: Any) -> str:
-    kwargs: dict[str, Any] = {
-        "FromEmailAddress": sender,
-        "Destination": {"ToAddresses": to},
-        "Content": {
-            "Simple": {
-                "Subject": {"Data": "Hello"},
-                "Body": {"Text": {"Data": "plain body"}, "Html": {"Data": "<p>html body</p>"}},
-            }
-        },
-        **extra,
-    }
-    if config_set:
-        kwargs["ConfigurationSetName"] = config_set
-    return str(sesv2.send_email(**kwargs)["MessageId"])
+    with configuration_set(sesv2) as name:
+        yield name
 
 
 def test_v2_simple_send_is_captured_with_events(
@@ -454,137 +422,6 @@ def test_send_limits_are_checked_before_anything_is_stored(
         )
     listed = httpx.get(f"{server.url}/_openses/messages", params={"to": recipient}).json()
     assert listed == {"messages": []}
-
-
-@pytest.fixture
-def template(sesv2: Any) -> Iterator[str]:
-    name = unique("tpl")
-    sesv2.create_email_template(
-        TemplateName=name,
-        TemplateContent={
-            "Subject": "Hi {{name}}",
-            "Text": "Dear {{name}}, your plan is {{plan.tier}}.",
-            "Html": "<p>Dear {{name}}</p>{{#if vip}}<b>VIP</b>{{/if}}",
-        },
-    )
-    yield name
-    sesv2.delete_email_template(TemplateName=name)
-
-
-def test_templated_send_v1_and_v2(
-    server: LiveServer, ses: Any, sesv2: Any, sender: str, config_set: str, template: str
-) -> None:
-    data = '{"name": "Ada", "plan": {"tier": "pro"}, "vip": true}'
-    v1_id = ses.send_templated_email(
-        Source=sender,
-        Destination={"ToAddresses": ["ada@example.net"]},
-        Template=template,
-        TemplateData=data,
-        ConfigurationSetName=config_set,
-    )["MessageId"]
-    v2_id = sesv2.send_email(
-        FromEmailAddress=sender,
-        Destination={"ToAddresses": ["ada@example.net"]},
-        Content={"Template": {"TemplateName": template, "TemplateData": data}},
-        ConfigurationSetName=config_set,
-    )["MessageId"]
-    for message_id in (v1_id, v2_id):
-        message = inspect(server, message_id)
-        assert message["subject"] == "Hi Ada"
-        assert message["text"] == "Dear Ada, your plan is pro."
-        assert message["html"] == "<p>Dear Ada</p><b>VIP</b>"
-        assert event_types(message) == ["Send", "Delivery"]
-        assert_valid(message)
-
-
-def test_missing_template_is_refused(ses: Any, sesv2: Any, sender: str) -> None:
-    with pytest.raises(ses.exceptions.TemplateDoesNotExistException):
-        ses.send_templated_email(
-            Source=sender,
-            Destination={"ToAddresses": ["a@example.net"]},
-            Template=unique("missing"),
-            TemplateData="{}",
-        )
-    with pytest.raises(sesv2.exceptions.NotFoundException):
-        sesv2.send_email(
-            FromEmailAddress=sender,
-            Destination={"ToAddresses": ["a@example.net"]},
-            Content={"Template": {"TemplateName": unique("missing"), "TemplateData": "{}"}},
-        )
-
-
-def test_rendering_failure_is_accepted_and_not_delivered(
-    server: LiveServer, ses: Any, sender: str, config_set: str, template: str
-) -> None:
-    message_id = ses.send_templated_email(
-        Source=sender,
-        Destination={"ToAddresses": ["ada@example.net"]},
-        Template=template,
-        TemplateData='{"plan": {"tier": "pro"}}',
-        ConfigurationSetName=config_set,
-    )["MessageId"]
-    message = inspect(server, message_id)
-    assert event_types(message) == ["Send", "Rendering Failure"]
-    assert message["events"][1]["failure"] == {
-        "templateName": template,
-        "errorMessage": "Attribute 'name' is not present in the rendering data.",
-    }
-    assert message["text"] is None
-    assert message["status"] == "rendering_failed"
-    assert_valid(message)
-
-
-def test_bulk_send_with_one_bad_destination(
-    server: LiveServer, ses: Any, sesv2: Any, sender: str, config_set: str, template: str
-) -> None:
-    v1 = ses.send_bulk_templated_email(
-        Source=sender,
-        Template=template,
-        DefaultTemplateData='{"plan": {"tier": "free"}}',
-        ConfigurationSetName=config_set,
-        Destinations=[
-            {
-                "Destination": {"ToAddresses": ["one@example.net"]},
-                "ReplacementTemplateData": '{"name": "One"}',
-            },
-            {"Destination": {"ToAddresses": ["two@example.net"]}},
-            {
-                "Destination": {"ToAddresses": ["three@example.net"]},
-                "ReplacementTemplateData": '{"name": "Three", "plan": {"tier": "pro"}}',
-                "ReplacementTags": [{"Name": "who", "Value": "three"}],
-            },
-        ],
-    )["Status"]
-    assert [entry["Status"] for entry in v1] == ["Success", "Success", "Success"]
-    one, two, three = (inspect(server, entry["MessageId"]) for entry in v1)
-    assert one["text"] == "Dear One, your plan is free."
-    assert event_types(one) == ["Send", "Delivery"]
-    assert event_types(two) == ["Send", "Rendering Failure"]
-    assert two["text"] is None
-    assert three["text"] == "Dear Three, your plan is pro."
-    assert three["tags"] == {"who": ["three"]}
-    for message in (one, two, three):
-        assert_valid(message)
-
-    v2 = sesv2.send_bulk_email(
-        FromEmailAddress=sender,
-        DefaultContent={
-            "Template": {"TemplateName": template, "TemplateData": '{"plan": {"tier": "x"}}'}
-        },
-        BulkEmailEntries=[
-            {
-                "Destination": {"ToAddresses": ["four@example.net"]},
-                "ReplacementEmailContent": {
-                    "ReplacementTemplate": {"ReplacementTemplateData": '{"name": "Four"}'}
-                },
-            },
-            {"Destination": {"ToAddresses": ["five@example.net"]}},
-        ],
-        ConfigurationSetName=config_set,
-    )["BulkEmailEntryResults"]
-    assert [entry["Status"] for entry in v2] == ["SUCCESS", "SUCCESS"]
-    assert event_types(inspect(server, v2[0]["MessageId"])) == ["Send", "Delivery"]
-    assert event_types(inspect(server, v2[1]["MessageId"])) == ["Send", "Rendering Failure"]
 
 
 def test_ooto_answers_the_sender_with_an_auto_reply(

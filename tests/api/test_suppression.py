@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import random
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -13,22 +12,9 @@ from openses.domain.options import SuppressionReason
 from openses.services import account as account_service
 from openses.store.database import make_engine
 from openses.store.unit_of_work import UnitOfWork
-from tests.support import LiveServer, unique
+from tests.support import LiveServer, error_tuple, fresh_account, strip_metadata, unique
 
 UTC = datetime.UTC
-
-
-def _strip(response: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
-
-
-def _error(raised: pytest.ExceptionInfo[Any]) -> tuple[str, str, int]:
-    response = raised.value.response
-    return (
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-    )
 
 
 def _address(domain: str = "example.net") -> str:
@@ -37,7 +23,7 @@ def _address(domain: str = "example.net") -> str:
 
 @pytest.fixture
 def account() -> str:
-    return str(random.randrange(10**11, 10**12))
+    return fresh_account()
 
 
 @pytest.fixture
@@ -74,8 +60,11 @@ def suppress(engine: Any, account: str) -> Callable[..., None]:
 def test_put_get_delete(sesv2: Any) -> None:
     address = _address()
     before = datetime.datetime.now(UTC) - datetime.timedelta(seconds=1)
-    assert _strip(sesv2.put_suppressed_destination(EmailAddress=address, Reason="BOUNCE")) == {}
-    got = _strip(sesv2.get_suppressed_destination(EmailAddress=address))
+    assert (
+        strip_metadata(sesv2.put_suppressed_destination(EmailAddress=address, Reason="BOUNCE"))
+        == {}
+    )
+    got = strip_metadata(sesv2.get_suppressed_destination(EmailAddress=address))
     updated = got["SuppressedDestination"].pop("LastUpdateTime")
     assert got == {"SuppressedDestination": {"EmailAddress": address, "Reason": "BOUNCE"}}
     assert before <= updated <= datetime.datetime.now(UTC)
@@ -85,7 +74,7 @@ def test_put_get_delete(sesv2: Any) -> None:
     entry = sesv2.get_suppressed_destination(EmailAddress=address)["SuppressedDestination"]
     assert (entry["Reason"], entry["LastUpdateTime"] >= updated) == ("COMPLAINT", True)
 
-    assert _strip(sesv2.delete_suppressed_destination(EmailAddress=address)) == {}
+    assert strip_metadata(sesv2.delete_suppressed_destination(EmailAddress=address)) == {}
     with pytest.raises(sesv2.exceptions.NotFoundException):
         sesv2.get_suppressed_destination(EmailAddress=address)
 
@@ -99,7 +88,7 @@ def test_missing_address_is_not_found(sesv2: Any, operation: str) -> None:
     }[operation]
     with pytest.raises(sesv2.exceptions.NotFoundException) as raised:
         call(EmailAddress=address)
-    assert _error(raised) == (
+    assert error_tuple(raised) == (
         "NotFoundException",
         f"Email address {address} does not exist on your suppression list.",
         404,
@@ -118,21 +107,21 @@ def test_domain_part_is_case_insensitive(sesv2: Any) -> None:
 
 @pytest.mark.parametrize("operation", ["put", "get", "delete"])
 def test_invalid_address(sesv2: Any, operation: str) -> None:
-    call = {
+    call: Callable[[], Any] = {
         "put": lambda: sesv2.put_suppressed_destination(EmailAddress="nobody", Reason="BOUNCE"),
         "get": lambda: sesv2.get_suppressed_destination(EmailAddress="nobody"),
         "delete": lambda: sesv2.delete_suppressed_destination(EmailAddress="nobody"),
     }[operation]
     with pytest.raises(sesv2.exceptions.BadRequestException) as raised:
         call()
-    assert _error(raised) == ("BadRequestException", "Invalid email address<nobody>.", 400)
+    assert error_tuple(raised) == ("BadRequestException", "Invalid email address<nobody>.", 400)
 
 
 def test_unknown_tenant(sesv2: Any) -> None:
     address = _address()
     with pytest.raises(sesv2.exceptions.NotFoundException) as raised:
         sesv2.put_suppressed_destination(EmailAddress=address, Reason="BOUNCE", TenantName="t1")
-    assert _error(raised) == ("NotFoundException", "Tenant t1 does not exist.", 404)
+    assert error_tuple(raised) == ("NotFoundException", "Tenant t1 does not exist.", 404)
     with pytest.raises(sesv2.exceptions.NotFoundException):
         sesv2.list_suppressed_destinations(TenantName="t1")
 
@@ -143,7 +132,7 @@ def test_pipeline_suppression_keeps_message_and_feedback_ids(
     address = _address()
     at = datetime.datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)
     suppress(address, SuppressionReason.COMPLAINT, at, "0100018f-msg", "0100018f-feedback")
-    assert _strip(sesv2.get_suppressed_destination(EmailAddress=address)) == {
+    assert strip_metadata(sesv2.get_suppressed_destination(EmailAddress=address)) == {
         "SuppressedDestination": {
             "EmailAddress": address,
             "Reason": "COMPLAINT",
@@ -190,7 +179,9 @@ def test_suppressed_among(
 
 
 def test_list_pages_and_filters(sesv2: Any, suppress: Callable[..., None]) -> None:
-    assert _strip(sesv2.list_suppressed_destinations()) == {"SuppressedDestinationSummaries": []}
+    assert strip_metadata(sesv2.list_suppressed_destinations()) == {
+        "SuppressedDestinationSummaries": []
+    }
     entries = sorted(
         [
             (_address(), "BOUNCE", datetime.datetime(2024, 1, 1, tzinfo=UTC)),
@@ -242,7 +233,7 @@ def test_list_pages_and_filters(sesv2: Any, suppress: Callable[..., None]) -> No
 def test_list_page_size_out_of_range(sesv2: Any, size: int) -> None:
     with pytest.raises(sesv2.exceptions.BadRequestException) as raised:
         sesv2.list_suppressed_destinations(PageSize=size)
-    assert _error(raised) == (
+    assert error_tuple(raised) == (
         "BadRequestException",
         "The page size must be between 1 and 1000",
         400,
@@ -252,14 +243,14 @@ def test_list_page_size_out_of_range(sesv2: Any, size: int) -> None:
 def test_list_bad_next_token(sesv2: Any) -> None:
     with pytest.raises(sesv2.exceptions.BadRequestException) as raised:
         sesv2.list_suppressed_destinations(NextToken="!!")
-    assert _error(raised) == ("BadRequestException", "invalid nextToken !!", 400)
+    assert error_tuple(raised) == ("BadRequestException", "invalid nextToken !!", 400)
 
 
 def test_list_is_per_account_and_region(server: LiveServer, sesv2: Any, account: str) -> None:
     address = _address()
     sesv2.put_suppressed_destination(EmailAddress=address, Reason="BOUNCE")
     for other in (
-        server.client("sesv2", access_key=str(random.randrange(10**11, 10**12))),
+        server.client("sesv2", access_key=fresh_account()),
         server.client("sesv2", access_key=account, region="eu-west-1"),
     ):
         assert other.list_suppressed_destinations()["SuppressedDestinationSummaries"] == []
@@ -282,7 +273,7 @@ def test_list_is_per_account_and_region(server: LiveServer, sesv2: Any, account:
 def test_bad_reason(sesv2: Any, unchecked_sesv2: Any) -> None:
     with pytest.raises(sesv2.exceptions.BadRequestException) as raised:
         unchecked_sesv2.put_suppressed_destination(EmailAddress=_address(), Reason="SPAM")
-    assert _error(raised) == (
+    assert error_tuple(raised) == (
         "BadRequestException",
         "1 validation error detected: Value 'SPAM' at 'reason' failed to satisfy constraint: "
         "Member must satisfy enum value set: [BOUNCE, COMPLAINT]",

@@ -7,34 +7,20 @@ import datetime
 import email
 import email.policy
 import json
-import random
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
 
-from tests.support import LiveServer, unique
+from tests.support import LiveServer, error_tuple, fresh_account, strip_metadata, unique
 
 NOT_FOUND_V1 = ("TemplateDoesNotExist", 400)
 
 
-def _strip(response: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
-
-
-def _error(caught: pytest.ExceptionInfo[Any]) -> tuple[str, str, int]:
-    response = caught.value.response
-    return (
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-    )
-
-
 def _account_clients(server: LiveServer) -> tuple[Any, Any]:
     """v1 and v2 clients of a fresh account, so that listings see only this test's templates."""
-    account = str(random.randrange(10**11, 10**12))
+    account = fresh_account()
     return server.client("ses", access_key=account), server.client("sesv2", access_key=account)
 
 
@@ -82,7 +68,7 @@ def _body(message: EmailMessage, subtype: str) -> str:
 
 def test_v2_create_and_get(sesv2: Any, make_template: Callable[..., str]) -> None:
     name = make_template(subject="Hi {{name}}", text="Dear {{name}}", html="<p>{{name}}</p>")
-    assert _strip(sesv2.get_email_template(TemplateName=name)) == {
+    assert strip_metadata(sesv2.get_email_template(TemplateName=name)) == {
         "TemplateName": name,
         "TemplateContent": {
             "Subject": "Hi {{name}}",
@@ -101,7 +87,7 @@ def test_v2_create_with_tags(sesv2: Any) -> None:
         Tags=[{"Key": "team", "Value": "growth"}],
     )
     try:
-        assert _strip(sesv2.get_email_template(TemplateName=name)) == {
+        assert strip_metadata(sesv2.get_email_template(TemplateName=name)) == {
             "TemplateName": name,
             "TemplateContent": {"Subject": "s", "Html": "<p>h</p>"},
             "Tags": [{"Key": "team", "Value": "growth"}],
@@ -114,13 +100,17 @@ def test_v2_create_twice(sesv2: Any, make_template: Callable[..., str]) -> None:
     name = make_template()
     with pytest.raises(sesv2.exceptions.AlreadyExistsException) as caught:
         sesv2.create_email_template(TemplateName=name, TemplateContent={"Subject": "again"})
-    assert _error(caught) == ("AlreadyExistsException", f"Template {name} already exists.", 400)
+    assert error_tuple(caught) == (
+        "AlreadyExistsException",
+        f"Template {name} already exists.",
+        400,
+    )
 
 
 def test_v2_get_missing(sesv2: Any) -> None:
     with pytest.raises(sesv2.exceptions.NotFoundException) as caught:
         sesv2.get_email_template(TemplateName="no-such-template")
-    assert _error(caught) == (
+    assert error_tuple(caught) == (
         "NotFoundException",
         "Template no-such-template does not exist.",
         404,
@@ -130,7 +120,7 @@ def test_v2_get_missing(sesv2: Any) -> None:
 def test_v2_update_replaces_every_part(sesv2: Any, make_template: Callable[..., str]) -> None:
     name = make_template(subject="old", text="old", html="old")
     sesv2.update_email_template(TemplateName=name, TemplateContent={"Html": "<b>new</b>"})
-    assert _strip(sesv2.get_email_template(TemplateName=name))["TemplateContent"] == {
+    assert strip_metadata(sesv2.get_email_template(TemplateName=name))["TemplateContent"] == {
         "Html": "<b>new</b>"
     }
 
@@ -138,17 +128,17 @@ def test_v2_update_replaces_every_part(sesv2: Any, make_template: Callable[..., 
 def test_v2_update_missing(sesv2: Any) -> None:
     with pytest.raises(sesv2.exceptions.NotFoundException) as caught:
         sesv2.update_email_template(TemplateName="gone-tpl", TemplateContent={"Subject": "s"})
-    assert _error(caught) == ("NotFoundException", "Template gone-tpl does not exist.", 404)
+    assert error_tuple(caught) == ("NotFoundException", "Template gone-tpl does not exist.", 404)
 
 
 def test_v2_delete(sesv2: Any, make_template: Callable[..., str]) -> None:
     name = make_template()
-    assert _strip(sesv2.delete_email_template(TemplateName=name)) == {}
+    assert strip_metadata(sesv2.delete_email_template(TemplateName=name)) == {}
     with pytest.raises(sesv2.exceptions.NotFoundException):
         sesv2.get_email_template(TemplateName=name)
     with pytest.raises(sesv2.exceptions.NotFoundException) as caught:
         sesv2.delete_email_template(TemplateName=name)
-    assert _error(caught) == ("NotFoundException", f"Template {name} does not exist.", 404)
+    assert error_tuple(caught) == ("NotFoundException", f"Template {name} does not exist.", 404)
 
 
 def test_v2_list_pages(server: LiveServer) -> None:
@@ -175,7 +165,7 @@ def test_v2_list_pages(server: LiveServer) -> None:
 def test_v2_list_page_size_out_of_range(sesv2: Any, size: int) -> None:
     with pytest.raises(sesv2.exceptions.BadRequestException) as caught:
         sesv2.list_email_templates(PageSize=size)
-    assert _error(caught) == (
+    assert error_tuple(caught) == (
         "BadRequestException",
         "The page size must be between 1 and 100",
         400,
@@ -185,13 +175,13 @@ def test_v2_list_page_size_out_of_range(sesv2: Any, size: int) -> None:
 def test_v2_list_bad_token(sesv2: Any) -> None:
     with pytest.raises(sesv2.exceptions.BadRequestException) as caught:
         sesv2.list_email_templates(NextToken="%%%")
-    assert _error(caught) == ("BadRequestException", "invalid nextToken %%%", 400)
+    assert error_tuple(caught) == ("BadRequestException", "invalid nextToken %%%", 400)
 
 
 def test_v2_bad_name(sesv2: Any) -> None:
     with pytest.raises(sesv2.exceptions.BadRequestException) as caught:
         sesv2.create_email_template(TemplateName="bad name", TemplateContent={"Subject": "s"})
-    assert _error(caught) == (
+    assert error_tuple(caught) == (
         "BadRequestException",
         "Invalid template name <bad name>: only alphanumeric ASCII characters, '_', and '-' "
         "are allowed.",
@@ -205,7 +195,7 @@ def test_v2_broken_template_is_refused(sesv2: Any) -> None:
         sesv2.create_email_template(
             TemplateName=name, TemplateContent={"Subject": "s", "Html": "{{#if a}}never closed"}
         )
-    assert _error(caught) == (
+    assert error_tuple(caught) == (
         "BadRequestException",
         f"Template {name} is invalid: the html part cannot be parsed: "
         "Unclosed block '{{#if}}' opened on line 1.",
@@ -232,17 +222,17 @@ def test_v1_create_get_update_delete(ses: Any) -> None:
     ses.create_template(
         Template={"TemplateName": name, "SubjectPart": "Hi {{n}}", "TextPart": "Dear {{n}}"}
     )
-    assert _strip(ses.get_template(TemplateName=name)) == {
+    assert strip_metadata(ses.get_template(TemplateName=name)) == {
         "Template": {"TemplateName": name, "SubjectPart": "Hi {{n}}", "TextPart": "Dear {{n}}"}
     }
     ses.update_template(Template={"TemplateName": name, "HtmlPart": "<p>{{n}}</p>"})
-    assert _strip(ses.get_template(TemplateName=name)) == {
+    assert strip_metadata(ses.get_template(TemplateName=name)) == {
         "Template": {"TemplateName": name, "HtmlPart": "<p>{{n}}</p>"}
     }
-    assert _strip(ses.delete_template(TemplateName=name)) == {}
+    assert strip_metadata(ses.delete_template(TemplateName=name)) == {}
     with pytest.raises(ses.exceptions.TemplateDoesNotExistException) as caught:
         ses.get_template(TemplateName=name)
-    assert _error(caught) == ("TemplateDoesNotExist", f"Template {name} does not exist.", 400)
+    assert error_tuple(caught) == ("TemplateDoesNotExist", f"Template {name} does not exist.", 400)
 
 
 def test_v1_create_twice(ses: Any) -> None:
@@ -251,7 +241,7 @@ def test_v1_create_twice(ses: Any) -> None:
     try:
         with pytest.raises(ses.exceptions.AlreadyExistsException) as caught:
             ses.create_template(Template={"TemplateName": name, "SubjectPart": "s"})
-        assert _error(caught) == ("AlreadyExists", f"Template {name} already exists.", 400)
+        assert error_tuple(caught) == ("AlreadyExists", f"Template {name} already exists.", 400)
     finally:
         ses.delete_template(TemplateName=name)
 
@@ -259,21 +249,21 @@ def test_v1_create_twice(ses: Any) -> None:
 def test_v1_update_missing(ses: Any) -> None:
     with pytest.raises(ses.exceptions.TemplateDoesNotExistException) as caught:
         ses.update_template(Template={"TemplateName": "gone-v1", "SubjectPart": "s"})
-    assert _error(caught) == ("TemplateDoesNotExist", "Template gone-v1 does not exist.", 400)
+    assert error_tuple(caught) == ("TemplateDoesNotExist", "Template gone-v1 does not exist.", 400)
 
 
 def test_v1_delete_missing_succeeds(ses: Any) -> None:
-    assert _strip(ses.delete_template(TemplateName="never-existed")) == {}
+    assert strip_metadata(ses.delete_template(TemplateName="never-existed")) == {}
 
 
 def test_v1_bad_name_and_broken_template(ses: Any) -> None:
     with pytest.raises(ses.exceptions.InvalidTemplateException) as caught:
         ses.create_template(Template={"TemplateName": "a/b", "SubjectPart": "s"})
-    assert _error(caught)[0::2] == ("InvalidTemplate", 400)
+    assert error_tuple(caught)[0::2] == ("InvalidTemplate", 400)
     name = unique("tpl")
     with pytest.raises(ses.exceptions.InvalidTemplateException) as caught:
         ses.create_template(Template={"TemplateName": name, "TextPart": "{{#each x}}{{/if}}"})
-    assert _error(caught) == (
+    assert error_tuple(caught) == (
         "InvalidTemplate",
         f"Template {name} is invalid: the text part cannot be parsed: each doesn't match if "
         "(opened on line 1, closed on line 1).",
@@ -304,7 +294,7 @@ def test_v1_template_is_visible_in_v2(ses: Any, sesv2: Any) -> None:
     name = unique("tpl")
     ses.create_template(Template={"TemplateName": name, "SubjectPart": "S", "HtmlPart": "H"})
     try:
-        assert _strip(sesv2.get_email_template(TemplateName=name)) == {
+        assert strip_metadata(sesv2.get_email_template(TemplateName=name)) == {
             "TemplateName": name,
             "TemplateContent": {"Subject": "S", "Html": "H"},
             "Tags": [],
@@ -319,7 +309,7 @@ def test_v2_template_is_visible_in_v1(
     ses: Any, sesv2: Any, make_template: Callable[..., str]
 ) -> None:
     name = make_template(subject="S", text="T", html="H")
-    assert _strip(ses.get_template(TemplateName=name)) == {
+    assert strip_metadata(ses.get_template(TemplateName=name)) == {
         "Template": {"TemplateName": name, "SubjectPart": "S", "TextPart": "T", "HtmlPart": "H"}
     }
     ses.update_template(Template={"TemplateName": name, "SubjectPart": "v1"})
@@ -415,21 +405,21 @@ def test_v2_render_errors(sesv2: Any, make_template: Callable[..., str]) -> None
     name = make_template(subject="Hi {{name}}", text="{{#if vip}}gold{{/if}}")
     with pytest.raises(sesv2.exceptions.BadRequestException) as caught:
         sesv2.test_render_email_template(TemplateName=name, TemplateData='{"vip": true}')
-    assert _error(caught) == (
+    assert error_tuple(caught) == (
         "BadRequestException",
         "Attribute 'name' is not present in the rendering data.",
         400,
     )
     with pytest.raises(sesv2.exceptions.BadRequestException) as caught:
         sesv2.test_render_email_template(TemplateName=name, TemplateData="{not json")
-    assert _error(caught) == (
+    assert error_tuple(caught) == (
         "BadRequestException",
         "Template data must be a valid JSON object.",
         400,
     )
     with pytest.raises(sesv2.exceptions.NotFoundException) as caught:
         sesv2.test_render_email_template(TemplateName="absent-tpl", TemplateData="{}")
-    assert _error(caught) == ("NotFoundException", "Template absent-tpl does not exist.", 404)
+    assert error_tuple(caught) == ("NotFoundException", "Template absent-tpl does not exist.", 404)
 
 
 def test_v1_render(ses: Any, make_template: Callable[..., str]) -> None:
@@ -446,18 +436,22 @@ def test_v1_render_errors(ses: Any, make_template: Callable[..., str]) -> None:
     name = make_template(subject="Hi {{name}}", text="t")
     with pytest.raises(ses.exceptions.MissingRenderingAttributeException) as caught:
         ses.test_render_template(TemplateName=name, TemplateData="{}")
-    assert _error(caught) == (
+    assert error_tuple(caught) == (
         "MissingRenderingAttribute",
         "Attribute 'name' is not present in the rendering data.",
         400,
     )
     with pytest.raises(ses.exceptions.InvalidRenderingParameterException) as caught:
         ses.test_render_template(TemplateName=name, TemplateData="[1, 2]")
-    assert _error(caught) == (
+    assert error_tuple(caught) == (
         "InvalidRenderingParameter",
         "Template data must be a valid JSON object.",
         400,
     )
     with pytest.raises(ses.exceptions.TemplateDoesNotExistException) as caught:
         ses.test_render_template(TemplateName="absent-v1", TemplateData="{}")
-    assert _error(caught) == ("TemplateDoesNotExist", "Template absent-v1 does not exist.", 400)
+    assert error_tuple(caught) == (
+        "TemplateDoesNotExist",
+        "Template absent-v1 does not exist.",
+        400,
+    )

@@ -9,30 +9,21 @@ from typing import Any
 
 import pytest
 
-from tests.support import unique
+from tests.support import (
+    FIREHOSE_ROLE,
+    FIREHOSE_STREAM,
+    SNS_TOPIC,
+    describe_set,
+    strip_metadata,
+    unique,
+)
 
-SNS_TOPIC = "arn:aws:sns:us-east-1:123456789012:events"
-FIREHOSE_ROLE = "arn:aws:iam::123456789012:role/firehose"
-FIREHOSE_STREAM = "arn:aws:firehose:us-east-1:123456789012:deliverystream/s"
 EVENT_BUS = "arn:aws:events:us-east-1:123456789012:event-bus/default"
 PINPOINT_APP = "arn:aws:mobiletargeting:us-east-1:123456789012:apps/abc"
-ALL_ATTRIBUTES = ["eventDestinations", "trackingOptions", "deliveryOptions", "reputationOptions"]
-
-
-def _strip(response: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
-
-
-def _describe(ses: Any, name: str) -> dict[str, Any]:
-    return _strip(
-        ses.describe_configuration_set(
-            ConfigurationSetName=name, ConfigurationSetAttributeNames=ALL_ATTRIBUTES
-        )
-    )
 
 
 def _get(sesv2: Any, name: str) -> dict[str, Any]:
-    return _strip(sesv2.get_configuration_set(ConfigurationSetName=name))
+    return strip_metadata(sesv2.get_configuration_set(ConfigurationSetName=name))
 
 
 def _destinations(sesv2: Any, name: str) -> list[dict[str, Any]]:
@@ -79,7 +70,7 @@ def test_set_made_by_v1_reads_as_a_fresh_v2_set(sesv2: Any, make_set: Callable[.
 
 def test_set_made_by_v2_reads_as_a_fresh_v1_set(ses: Any, make_set: Callable[..., str]) -> None:
     name = make_set("v2")
-    assert _describe(ses, name) == {
+    assert describe_set(ses, name) == {
         "ConfigurationSet": {"Name": name},
         "EventDestinations": [],
         "DeliveryOptions": {"TlsPolicy": "Optional"},
@@ -118,7 +109,7 @@ def test_v1_set_edited_by_v2_and_back(ses: Any, sesv2: Any, make_set: Callable[.
         ResourceArn=f"arn:aws:ses:us-east-1:123456789012:configuration-set/{name}",
         Tags=[{"Key": "team", "Value": "mail"}],
     )
-    assert _describe(ses, name) == {
+    assert describe_set(ses, name) == {
         "ConfigurationSet": {"Name": name},
         "EventDestinations": [],
         "TrackingOptions": {"CustomRedirectDomain": "v2.example.com"},
@@ -157,7 +148,7 @@ def test_set_made_by_v2_with_options_reads_in_v1(ses: Any, make_set: Callable[..
         ReputationOptions={"ReputationMetricsEnabled": True},
         SendingOptions={"SendingEnabled": False},
     )
-    assert _describe(ses, name) == {
+    assert describe_set(ses, name) == {
         "ConfigurationSet": {"Name": name},
         "EventDestinations": [],
         "TrackingOptions": {"CustomRedirectDomain": "t.example.com"},
@@ -180,9 +171,9 @@ def test_tls_policy_both_ways(
     assert _get(sesv2, name)["DeliveryOptions"] == {"TlsPolicy": v2_policy}
     sesv2.put_configuration_set_delivery_options(ConfigurationSetName=name, TlsPolicy=other_v2)
     other_v1 = "Optional" if v1_policy == "Require" else "Require"
-    assert _describe(ses, name)["DeliveryOptions"] == {"TlsPolicy": other_v1}
+    assert describe_set(ses, name)["DeliveryOptions"] == {"TlsPolicy": other_v1}
     sesv2.put_configuration_set_delivery_options(ConfigurationSetName=name, TlsPolicy=v2_policy)
-    assert _describe(ses, name)["DeliveryOptions"] == {"TlsPolicy": v1_policy}
+    assert describe_set(ses, name)["DeliveryOptions"] == {"TlsPolicy": v1_policy}
 
 
 def test_v1_delivery_options_keep_the_v2_sending_pool(
@@ -243,7 +234,7 @@ def test_v1_tracking_options_read_in_v2_and_removed_by_v2(
     sesv2.put_configuration_set_tracking_options(ConfigurationSetName=name)
     with pytest.raises(ses.exceptions.TrackingOptionsDoesNotExistException):
         ses.delete_configuration_set_tracking_options(ConfigurationSetName=name)
-    assert "TrackingOptions" not in _describe(ses, name)
+    assert "TrackingOptions" not in describe_set(ses, name)
 
 
 def test_v1_sending_and_reputation_read_in_v2(
@@ -255,7 +246,7 @@ def test_v1_sending_and_reputation_read_in_v2(
     before = datetime.datetime.now(datetime.UTC)
     sesv2.put_configuration_set_sending_options(ConfigurationSetName=name, SendingEnabled=True)
     after = datetime.datetime.now(datetime.UTC)
-    reputation = _describe(ses, name)["ReputationOptions"]
+    reputation = describe_set(ses, name)["ReputationOptions"]
     fresh = reputation.pop("LastFreshStart")
     assert reputation == {"SendingEnabled": True, "ReputationMetricsEnabled": False}
     assert before - datetime.timedelta(seconds=1) <= fresh <= after
@@ -316,7 +307,7 @@ def test_v2_destination_reads_in_v1_spelling(
             "SnsDestination": {"TopicArn": SNS_TOPIC},
         },
     )
-    assert _describe(ses, name)["EventDestinations"] == [
+    assert describe_set(ses, name)["EventDestinations"] == [
         {
             "Name": "cw",
             "Enabled": True,
@@ -531,7 +522,7 @@ def test_destination_limit_counts_both_apis(
                 "SNSDestination": {"TopicARN": SNS_TOPIC},
             },
         )
-    assert len(_describe(ses, name)["EventDestinations"]) == 10
+    assert len(describe_set(ses, name)["EventDestinations"]) == 10
 
 
 def test_v2_only_targets_show_in_v1_without_a_target_block(
@@ -556,7 +547,7 @@ def test_v2_only_targets_show_in_v1_without_a_target_block(
             "PinpointDestination": {"ApplicationArn": PINPOINT_APP},
         },
     )
-    assert _describe(ses, name)["EventDestinations"] == [
+    assert describe_set(ses, name)["EventDestinations"] == [
         {"Name": "bus", "Enabled": True, "MatchingEventTypes": ["send", "delivery"]},
         {"Name": "pinpoint", "Enabled": False, "MatchingEventTypes": ["open"]},
     ]
@@ -590,15 +581,17 @@ def test_v1_list_includes_v2_sets(server: Any) -> None:
     v1.create_configuration_set(ConfigurationSet={"Name": from_v1})
     v2.create_configuration_set(ConfigurationSetName=from_v2)
     try:
-        assert _strip(v1.list_configuration_sets()) == {
+        assert strip_metadata(v1.list_configuration_sets()) == {
             "ConfigurationSets": [{"Name": from_v1}, {"Name": from_v2}]
         }
-        assert _strip(v2.list_configuration_sets()) == {"ConfigurationSets": [from_v1, from_v2]}
+        assert strip_metadata(v2.list_configuration_sets()) == {
+            "ConfigurationSets": [from_v1, from_v2]
+        }
         # A v1 page token is good for v1's next page, and so is v2's for v2.
         first = v1.list_configuration_sets(MaxItems=1)
         assert first["ConfigurationSets"] == [{"Name": from_v1}]
         second = v1.list_configuration_sets(MaxItems=1, NextToken=first["NextToken"])
-        assert _strip(second) == {"ConfigurationSets": [{"Name": from_v2}]}
+        assert strip_metadata(second) == {"ConfigurationSets": [{"Name": from_v2}]}
     finally:
         v2.delete_configuration_set(ConfigurationSetName=from_v1)
         v1.delete_configuration_set(ConfigurationSetName=from_v2)

@@ -2,41 +2,31 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from tests.support import assert_recreated_set_starts_empty, unique
+from tests.support import (
+    assert_recreated_set_starts_empty,
+    strip_metadata,
+    unique,
+    v2_configuration_sets,
+)
 
 SNS_TOPIC = "arn:aws:sns:us-east-1:123456789012:events"
 
 
-def _strip(response: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
-
-
 @pytest.fixture
 def make_set(sesv2: Any) -> Iterator[Callable[..., str]]:
-    created: list[str] = []
-
-    def make(**kwargs: Any) -> str:
-        name = unique("cs")
-        sesv2.create_configuration_set(ConfigurationSetName=name, **kwargs)
-        created.append(name)
-        return name
-
-    yield make
-    for name in created:
-        with contextlib.suppress(sesv2.exceptions.NotFoundException):
-            sesv2.delete_configuration_set(ConfigurationSetName=name)
+    with v2_configuration_sets(sesv2, "cs") as make:
+        yield make
 
 
 def test_fresh_set_has_aws_defaults(sesv2: Any, make_set: Callable[..., str]) -> None:
     name = make_set()
-    assert _strip(sesv2.get_configuration_set(ConfigurationSetName=name)) == {
+    assert strip_metadata(sesv2.get_configuration_set(ConfigurationSetName=name)) == {
         "ConfigurationSetName": name,
         "DeliveryOptions": {"TlsPolicy": "OPTIONAL"},
         "ReputationOptions": {"ReputationMetricsEnabled": False},
@@ -62,7 +52,7 @@ def test_create_with_every_option(sesv2: Any, make_set: Callable[..., str]) -> N
         },
         Tags=[{"Key": "team", "Value": "growth"}, {"Key": "env", "Value": ""}],
     )
-    assert _strip(sesv2.get_configuration_set(ConfigurationSetName=name)) == {
+    assert strip_metadata(sesv2.get_configuration_set(ConfigurationSetName=name)) == {
         "ConfigurationSetName": name,
         "TrackingOptions": {"CustomRedirectDomain": "track.example.com", "HttpsPolicy": "REQUIRE"},
         "DeliveryOptions": {
@@ -166,7 +156,7 @@ def test_put_options(sesv2: Any, make_set: Callable[..., str]) -> None:
     sesv2.put_configuration_set_vdm_options(
         ConfigurationSetName=name, VdmOptions={"DashboardOptions": {"EngagementMetrics": "ENABLED"}}
     )
-    got = _strip(sesv2.get_configuration_set(ConfigurationSetName=name))
+    got = strip_metadata(sesv2.get_configuration_set(ConfigurationSetName=name))
     fresh = got["ReputationOptions"].pop("LastFreshStart")
     assert isinstance(fresh, datetime.datetime)
     assert got == {

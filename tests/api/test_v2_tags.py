@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from tests.support import unique
+from tests.support import unique, v2_configuration_sets
 
 ACCOUNT = "123456789012"
 
@@ -23,18 +23,8 @@ def tags(*pairs: tuple[str, str]) -> list[dict[str, str]]:
 
 @pytest.fixture
 def make_set(sesv2: Any) -> Iterator[Callable[..., str]]:
-    created: list[str] = []
-
-    def make(**kwargs: Any) -> str:
-        name = unique("tagged")
-        sesv2.create_configuration_set(ConfigurationSetName=name, **kwargs)
-        created.append(name)
-        return name
-
-    yield make
-    for name in created:
-        with contextlib.suppress(sesv2.exceptions.NotFoundException):
-            sesv2.delete_configuration_set(ConfigurationSetName=name)
+    with v2_configuration_sets(sesv2, "tagged") as make:
+        yield make
 
 
 def listed(sesv2: Any, name: str) -> list[dict[str, str]]:
@@ -170,8 +160,9 @@ def test_another_accounts_arn(server: Any, sesv2: Any, make_set: Callable[..., s
         for other_name in (unique("missing"), "bad name"):
             bad_request(
                 sesv2,
-                lambda other_name=other_name: sesv2.list_tags_for_resource(
-                    ResourceArn=arn(other_name, account="222222222222")
+                functools.partial(
+                    sesv2.list_tags_for_resource,
+                    ResourceArn=arn(other_name, account="222222222222"),
                 ),
                 message,
             )

@@ -114,7 +114,7 @@ def rule_to_queue(peer: AwsPeer, configuration_set: str) -> str:
     """A rule on the default bus sending this set's SES events to a new queue."""
     name = unique("rule")
     sqs, events = peer.client("sqs"), peer.client("events")
-    queue_url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    queue_url: str = sqs.create_queue(QueueName=name)["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
         "Attributes"
     ]["QueueArn"]

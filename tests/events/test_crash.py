@@ -85,7 +85,7 @@ def send_bulk(server: LiveServer, domain: str, template: str, name: str, count: 
 
 
 def arrived(peer: AwsPeer, streams: list[Stream]) -> list[Arrival]:
-    found = []
+    found: list[Arrival] = []
     for index, stream in enumerate(streams):
         records = (json.loads(line) for line in s3_lines(peer, stream.bucket))
         found.extend((index, r["mail"]["messageId"], r["eventType"]) for r in records)

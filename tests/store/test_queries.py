@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, bindparam, func, insert, select, text
+from sqlalchemy import Engine, Select, bindparam, func, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.util import greenlet_spawn
 
@@ -81,7 +81,7 @@ def _fill(engine: Engine) -> None:
                 delivery_options={"TlsPolicy": "REQUIRE", "MaxDeliverySeconds": 300},
                 reputation_options={"ReputationMetricsEnabled": True},
             )
-        ).inserted_primary_key[0]  # type: ignore[index]
+        ).inserted_primary_key[0]  # type: ignore[index]  # a Row, typed by SQLAlchemy as None-able
         connection.execute(
             insert(event_destinations),
             [
@@ -102,7 +102,7 @@ def _fill(engine: Engine) -> None:
         )
 
 
-STATEMENTS = {
+STATEMENTS: dict[str, tuple[Select[Any], dict[str, Any]]] = {
     "set by scope and name": (
         select(configuration_sets).where(
             configuration_sets.c.account_id == bindparam("account_id"),
@@ -217,7 +217,7 @@ def test_every_datetime_column_is_utc_aware_whatever_the_zones(store: Store) -> 
                     tracking_keys.c.created_at == created
                 )
             ).one()
-            through_query = by_created.first(connection, {"at": created})
+            through_query: Any = by_created.first(connection, {"at": created})
             missed = by_created.first(connection, {"at": created.replace(tzinfo=utc)})
             return [tuple(through_sqlalchemy), tuple(through_query), missed]
 

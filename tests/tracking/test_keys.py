@@ -53,7 +53,7 @@ def serve(db_url: str, log: Path, **environ: str) -> Iterator[LiveServer]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"openses serve did not start:\n{log.read_text()}")
             time.sleep(0.1)
-        yield LiveServer(url, settings=None)  # type: ignore[arg-type]
+        yield LiveServer(url, settings=None)  # type: ignore[arg-type]  # settings live in the child
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)

@@ -16,7 +16,7 @@ from openses.store.tables import tracking_keys
 from openses.tracking.tokens import Claims, Key, Kind, sign
 from openses.web.tracking import PIXEL
 from tests.events_schema import schema_errors
-from tests.support import LiveServer, unique
+from tests.support import LiveServer, unique, verified_sender
 from tests.tracking.wire import (
     BROWSER,
     HREF,
@@ -82,10 +82,8 @@ POLICIES = {
 
 @pytest.fixture
 def sender(sesv2: Any) -> Iterator[str]:
-    domain = f"{unique('d')}.example.com"
-    sesv2.create_email_identity(EmailIdentity=domain)
-    yield f"news@{domain}"
-    sesv2.delete_email_identity(EmailIdentity=domain)
+    with verified_sender(sesv2, "d", local_part="news") as address:
+        yield address
 
 
 def expected_html(open_base: str, https_base: str, http_base: str) -> str:
