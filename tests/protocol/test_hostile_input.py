@@ -137,7 +137,7 @@ def v2_requests(stage: dict[str, str], value: str) -> dict[str, tuple[str, str, 
     }
 
 
-def v1_requests(stage: dict[str, str], value: bytes) -> dict[str, dict[str, bytes]]:
+def v1_requests(stage: dict[str, str], value: bytes) -> dict[str, dict[bytes, bytes]]:
     """Operation -> form with ``value`` (UTF-8 bytes, maybe invalid) in one parameter."""
     sender, template = stage["sender"].encode(), stage["template"].encode()
     data = b'{"name": "' + value + b'"}'
