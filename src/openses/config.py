@@ -105,8 +105,15 @@ def parse_access_keys(text: str) -> dict[str, str]:
 def parse_dedicated_ips(text: str) -> tuple[str, ...]:
     """Parse ``192.0.2.10,192.0.2.11`` into IPv4 addresses (SES's dedicated IPs are IPv4), in
     their canonical form; anything else stops start-up with a ValueError."""
-    addresses = (item.strip() for item in text.split(",") if item.strip())
-    return tuple(dict.fromkeys(str(ipaddress.IPv4Address(address)) for address in addresses))
+    parsed: list[str] = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        try:
+            parsed.append(str(ipaddress.IPv4Address(item)))
+        except ValueError:
+            raise ValueError(f"OPENSES_DEDICATED_IPS: {item!r} is not an IPv4 address") from None
+    return tuple(dict.fromkeys(parsed))
 
 
 _ENDPOINT_SERVICES = ("sns", "firehose", "cloudwatch", "eventbridge", "pinpoint", "sts")
