@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -56,6 +57,8 @@ class Settings:
     # Threads that run API handlers that write; 0 (the default) runs them on the event loop
     # (api/gateway.py says why).
     database_threads: int = 0
+    # issue 15: the operator's outbound addresses, offered to every account as dedicated IPs
+    dedicated_ips: tuple[str, ...] = ()
 
     @classmethod
     def from_environ(
@@ -86,6 +89,8 @@ class Settings:
         if "OPENSES_TRUSTED_PROXIES" in env:
             proxies = env["OPENSES_TRUSTED_PROXIES"].split(",")
             values["trusted_proxies"] = tuple(p.strip() for p in proxies if p.strip())
+        if "OPENSES_DEDICATED_IPS" in env:
+            values["dedicated_ips"] = parse_dedicated_ips(env["OPENSES_DEDICATED_IPS"])
         values.update(_destination_values(env))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -95,6 +100,20 @@ def parse_access_keys(text: str) -> dict[str, str]:
     """Parse ``KEY1=ACCOUNT1,KEY2=ACCOUNT2`` into a mapping."""
     pairs = (item.split("=", 1) for item in text.split(",") if item.strip())
     return {key.strip(): account.strip() for key, account in pairs}
+
+
+def parse_dedicated_ips(text: str) -> tuple[str, ...]:
+    """Parse ``192.0.2.10,192.0.2.11`` into IPv4 addresses (SES's dedicated IPs are IPv4), in
+    their canonical form; anything else stops start-up with a ValueError."""
+    parsed: list[str] = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        try:
+            parsed.append(str(ipaddress.IPv4Address(item)))
+        except ValueError:
+            raise ValueError(f"OPENSES_DEDICATED_IPS: {item!r} is not an IPv4 address") from None
+    return tuple(dict.fromkeys(parsed))
 
 
 _ENDPOINT_SERVICES = ("sns", "firehose", "cloudwatch", "eventbridge", "pinpoint", "sts")

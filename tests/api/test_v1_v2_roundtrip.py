@@ -144,7 +144,7 @@ def test_set_made_by_v2_with_options_reads_in_v1(ses: Any, make_set: Callable[..
     name = make_set(
         "v2",
         TrackingOptions={"CustomRedirectDomain": "t.example.com", "HttpsPolicy": "OPTIONAL"},
-        DeliveryOptions={"TlsPolicy": "REQUIRE", "SendingPoolName": "pool-1"},
+        DeliveryOptions={"TlsPolicy": "REQUIRE", "SendingPoolName": "ses-shared-pool"},
         ReputationOptions={"ReputationMetricsEnabled": True},
         SendingOptions={"SendingEnabled": False},
     )
@@ -183,7 +183,7 @@ def test_v1_delivery_options_keep_the_v2_sending_pool(
         "v2",
         DeliveryOptions={
             "TlsPolicy": "OPTIONAL",
-            "SendingPoolName": "pool-1",
+            "SendingPoolName": "ses-shared-pool",
             "MaxDeliverySeconds": 600,
         },
     )
@@ -192,7 +192,7 @@ def test_v1_delivery_options_keep_the_v2_sending_pool(
     )
     assert _get(sesv2, name)["DeliveryOptions"] == {
         "TlsPolicy": "REQUIRE",
-        "SendingPoolName": "pool-1",
+        "SendingPoolName": "ses-shared-pool",
         "MaxDeliverySeconds": 600,
     }
 

@@ -40,7 +40,7 @@ def test_create_with_every_option(sesv2: Any, make_set: Callable[..., str]) -> N
         TrackingOptions={"CustomRedirectDomain": "track.example.com", "HttpsPolicy": "REQUIRE"},
         DeliveryOptions={
             "TlsPolicy": "REQUIRE",
-            "SendingPoolName": "pool-1",
+            "SendingPoolName": "ses-shared-pool",
             "MaxDeliverySeconds": 600,
         },
         ReputationOptions={"ReputationMetricsEnabled": True},
@@ -57,7 +57,7 @@ def test_create_with_every_option(sesv2: Any, make_set: Callable[..., str]) -> N
         "TrackingOptions": {"CustomRedirectDomain": "track.example.com", "HttpsPolicy": "REQUIRE"},
         "DeliveryOptions": {
             "TlsPolicy": "REQUIRE",
-            "SendingPoolName": "pool-1",
+            "SendingPoolName": "ses-shared-pool",
             "MaxDeliverySeconds": 600,
         },
         "ReputationOptions": {"ReputationMetricsEnabled": True},

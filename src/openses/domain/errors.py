@@ -9,13 +9,16 @@ OpensesError
 │   ├── IdentityNotFound
 │   ├── SuppressedDestinationNotFound
 │   ├── TenantNotFound
-│   └── TemplateNotFound
+│   ├── TemplateNotFound
+│   ├── DedicatedIpPoolNotFound
+│   └── DedicatedIpNotFound
 ├── AlreadyExists
 │   ├── ConfigurationSetAlreadyExists
 │   ├── EventDestinationAlreadyExists
 │   ├── TrackingOptionsAlreadyExist
 │   ├── IdentityAlreadyExists
-│   └── TemplateAlreadyExists
+│   ├── TemplateAlreadyExists
+│   └── DedicatedIpPoolAlreadyExists
 ├── InvalidInput
 │   ├── InvalidConfigurationSetName
 │   ├── InvalidEventDestination
@@ -35,7 +38,10 @@ OpensesError
 │   │   └── RefusedRenderingParameter
 │   ├── InvalidIdentity
 │   ├── InvalidNotificationTopic
-│   └── FeedbackForwardingRequired
+│   ├── FeedbackForwardingRequired
+│   ├── InvalidDedicatedIpPool
+│   ├── InvalidDedicatedIp
+│   └── SendingPoolNotFound
 └── LimitExceeded
     ├── ConfigurationSetLimitExceeded
     └── EventDestinationLimitExceeded
@@ -100,6 +106,21 @@ class TemplateNotFound(NotFound):
     def __init__(self, name: str) -> None:
         super().__init__(f"Template {name} does not exist.")
         self.template_name = name
+
+
+# -- dedicated IP pools (issue 15) ------------------------------------------------------------
+
+
+class DedicatedIpPoolNotFound(NotFound):
+    def __init__(self, name: str) -> None:
+        # EMU: floci-io/floci#1421 (GetDedicatedIpPool, DeleteDedicatedIpPool, probed on AWS).
+        super().__init__(f"The requested pool <{name}> does not exist.")
+
+
+class DedicatedIpNotFound(NotFound):
+    def __init__(self, ip: str) -> None:
+        # EMU: floci-io/floci#3420; the same words in Yandex Cloud Postbox's SES v2 docs.
+        super().__init__(f"Could not find dedicated IP <{ip}> under this account.")
 
 
 class AlreadyExists(OpensesError):
@@ -235,6 +256,28 @@ class FeedbackForwardingRequired(InvalidInput):
             "Feedback forwarding can only be disabled when Amazon SNS topics are specified for "
             "both bounces and complaints."
         )
+
+
+class DedicatedIpPoolAlreadyExists(AlreadyExists):
+    def __init__(self, name: str) -> None:
+        # EMU: floci-io/floci#1421 (CreateDedicatedIpPool, probed on AWS).
+        super().__init__(f"The pool <{name}> already exists.")
+
+
+class InvalidDedicatedIpPool(InvalidInput):
+    pass
+
+
+class InvalidDedicatedIp(InvalidInput):
+    pass
+
+
+class SendingPoolNotFound(InvalidInput):
+    """A configuration set's SendingPoolName naming no pool: a BadRequest, not a NotFound."""
+
+    def __init__(self, name: str) -> None:
+        # REC: aws-cloudformation/rain#271 (AWS::SES::ConfigurationSet); EMU: floci-io/floci#1412.
+        super().__init__(f"SendingPool <{name}> doesn't exist")
 
 
 class LimitExceeded(OpensesError):

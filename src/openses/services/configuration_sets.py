@@ -15,7 +15,7 @@ from openses.domain.errors import (
 from openses.domain.event_destination import EventDestination, SnsDestination, Target
 from openses.domain.tags import check as check_tags
 from openses.events import checks
-from openses.services import paging
+from openses.services import dedicated_ips, paging
 from openses.store.unit_of_work import UnitOfWork
 
 
@@ -32,6 +32,8 @@ def create(uow: UnitOfWork, configuration_set: ConfigurationSet, *, limit: int) 
         uow.configuration_sets.lock_scope()
         if uow.configuration_sets.count() >= limit:
             raise ConfigurationSetLimitExceeded(limit)
+        # issue 15: a SendingPoolName must name an existing pool
+        dedicated_ips.check_sending_pool(uow, configuration_set.delivery_options.sending_pool_name)
         uow.configuration_sets.add(configuration_set)
         uow.commit()
 
@@ -45,7 +47,12 @@ def update(uow: UnitOfWork, name: str, change: Callable[[ConfigurationSet], None
     """Load the set under a row lock, apply one domain change, save; all or nothing."""
     with uow:
         configuration_set = uow.configuration_sets.get(name, for_update=True)
+        pool_before = configuration_set.delivery_options.sending_pool_name
         change(configuration_set)
+        # issue 15: a new SendingPoolName must name an existing pool
+        pool_after = configuration_set.delivery_options.sending_pool_name
+        if pool_after != pool_before:
+            dedicated_ips.check_sending_pool(uow, pool_after)
         uow.configuration_sets.save(configuration_set)
         uow.commit()
 

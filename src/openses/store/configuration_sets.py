@@ -179,6 +179,16 @@ class ConfigurationSetRepository(ScopedRepository):
             rows = _LIST_NAMES_AFTER.all(self._connection, params)
         return [row.name for row in rows]
 
+    def names_using_pool(self, pool_name: str) -> list[str]:
+        """Issue 15: the sets whose DeliveryOptions.SendingPoolName is ``pool_name``."""
+        pool = configuration_sets.c.delivery_options["sending_pool_name"].as_string()
+        rows = self._connection.execute(
+            select(configuration_sets.c.name)
+            .where(self._scope(), pool == pool_name)
+            .order_by(configuration_sets.c.name)
+        )
+        return [row.name for row in rows]
+
     def save(self, configuration_set: ConfigurationSet) -> None:
         """Write the set's options and reconcile its event destinations and tags."""
         set_id = self._id(configuration_set.name)

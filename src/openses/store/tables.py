@@ -193,3 +193,40 @@ tracking_keys = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("retired_at", UtcDateTime(), nullable=True),
 )
+
+# -- dedicated IP pools (issue 15) ---------------------------------------------------------------
+
+dedicated_ip_pools = Table(
+    "dedicated_ip_pools",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("scaling_mode", String(16), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("account_id", "region", "name", name="uq_dedicated_ip_pools_scope_name"),
+)
+
+# What an account changed about one of the operator's dedicated IPs; an IP without a row is in
+# ses-default-dedicated-pool, fully warmed up.
+dedicated_ips = Table(
+    "dedicated_ips",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("ip", String(45), nullable=False),
+    # NULL: ses-default-dedicated-pool
+    Column("pool_name", String(64), nullable=True),
+    Column("warmup_percentage", Integer, nullable=False),
+    UniqueConstraint("account_id", "region", "ip", name="uq_dedicated_ips_scope_ip"),
+)
+
+dedicated_ip_settings = Table(
+    "dedicated_ip_settings",
+    metadata,
+    Column("account_id", String(12), primary_key=True),
+    Column("region", String(32), primary_key=True),
+    Column("auto_warmup_enabled", Boolean, nullable=False),
+)

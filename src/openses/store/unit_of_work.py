@@ -12,6 +12,7 @@ from openses.store import outbox
 from openses.store.account import AccountRepository
 from openses.store.configuration_sets import ConfigurationSetRepository
 from openses.store.database import driver
+from openses.store.dedicated_ips import DedicatedIpRepository
 from openses.store.identities import IdentityRepository
 from openses.store.loop import LoopReader, LoopWriter, open_connection
 from openses.store.messages import MessageRepository
@@ -98,6 +99,10 @@ class UnitOfWork:
     @property
     def templates(self) -> TemplateRepository:
         return self._scoped(TemplateRepository)
+
+    @property
+    def dedicated_ips(self) -> DedicatedIpRepository:  # issue 15: dedicated IP pools
+        return self._scoped(DedicatedIpRepository)
 
     @property
     def tags(self) -> TagRepository:

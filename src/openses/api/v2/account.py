@@ -13,7 +13,7 @@ from openses.domain.options import SuppressionReason
 from openses.domain.suppression import SuppressedDestination
 from openses.protocol.models import V2
 from openses.services import account as service
-from openses.services import paging
+from openses.services import dedicated_ips, paging
 
 Output = dict[str, Any]
 Wire = dict[str, Any]
@@ -30,8 +30,10 @@ def _no_tenants(tenant_name: str | None) -> None:
 @operation(V2, "GetAccount")
 def get_account(context: RequestContext) -> Output:
     settings, quota = service.overview(context.reading(), context.clock())
+    # issue 15: PutAccountDedicatedIpWarmupAttributes' switch
+    auto_warmup = dedicated_ips.auto_warmup_enabled(context.reading())
     return {
-        "DedicatedIpAutoWarmupEnabled": False,
+        "DedicatedIpAutoWarmupEnabled": auto_warmup,
         "EnforcementStatus": "HEALTHY",
         "ProductionAccessEnabled": False,
         "SendQuota": {
