@@ -73,9 +73,14 @@ def test_an_answer_cut_short_is_no_answer(body: bytes) -> None:
         def answer() -> None:
             connection, _ = listener.accept()
             with connection:
-                connection.recv(65536)
+                _read_request(connection)
                 head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
                 connection.sendall(head + b"content-length: 48\r\n\r\n" + body)
+                # End with FIN, never RST: closing with the request unread, or before the
+                # client is done reading, would reset the connection instead of cutting short.
+                connection.shutdown(socket.SHUT_WR)
+                while connection.recv(65536):
+                    pass
 
         thread = threading.Thread(target=answer, daemon=True)
         thread.start()
@@ -87,6 +92,21 @@ def test_an_answer_cut_short_is_no_answer(body: bytes) -> None:
                 Content={"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}}},
             )
         thread.join(timeout=10)
+
+
+def _read_request(connection: socket.socket) -> None:
+    """The whole request, head and body, however the client's writes arrive."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += connection.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        body += connection.recv(65536)
 
 
 def test_every_answered_send_is_there_after_kill_9(db_url: str, tmp_path: Path) -> None:
