@@ -17,7 +17,7 @@ def put(
         set_name,
         destination,
         replace=replace,
-        settings=context.settings,
+        check=context.destination_check,
         now=context.clock(),
     )
     return {}

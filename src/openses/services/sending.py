@@ -76,14 +76,28 @@ class OutgoingEmail:
     max_size: int = MAX_V1_MESSAGE_BYTES
 
 
-def send(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Clock) -> str:
+def send(
+    uow: UnitOfWork,
+    email: OutgoingEmail,
+    origin: SendOrigin,
+    clock: Clock,
+    *,
+    tracker: tracking.Tracker | None,
+) -> str:
     with uow:
-        message_id = send_in(uow, email, origin, clock)
+        message_id = send_in(uow, email, origin, clock, tracker=tracker)
         uow.commit()
     return message_id
 
 
-def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Clock) -> str:
+def send_in(
+    uow: UnitOfWork,
+    email: OutgoingEmail,
+    origin: SendOrigin,
+    clock: Clock,
+    *,
+    tracker: tracking.Tracker | None,
+) -> str:
     """The send itself, inside a unit of work the caller commits (bulk sends share one)."""
     accepted_at = clock()
     submitted = raw.parse(email.raw_message) if email.raw_message is not None else None
@@ -130,7 +144,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Cl
         submitted_headers = records.headers_of(submitted)
         raw.strip_ses_headers(submitted)
         raw.set_message_id(submitted, id_header)
-        tracking.track_message(uow, configuration_set, message_id, submitted)
+        tracking.track_message(tracker, uow, configuration_set, message_id, submitted)
         message = submitted
     else:
         content = email.content or mime.Content()
@@ -153,7 +167,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Cl
             reply_to=email.envelope.reply_to,
         )
         if content.html is not None:
-            html = tracking.track_html(uow, configuration_set, message_id, content.html)
+            html = tracking.track_html(tracker, uow, configuration_set, message_id, content.html)
             content = dataclasses.replace(content, html=html)
         message = mime.build(envelope, content, message_id_header=id_header, date=accepted_at)
         submitted_headers = [
@@ -308,7 +322,12 @@ class BulkResult:
 
 
 def send_bulk(
-    uow: UnitOfWork, emails: Sequence[OutgoingEmail], origin: SendOrigin, clock: Clock
+    uow: UnitOfWork,
+    emails: Sequence[OutgoingEmail],
+    origin: SendOrigin,
+    clock: Clock,
+    *,
+    tracker: tracking.Tracker | None,
 ) -> list[BulkResult]:
     """Each destination is its own send: a bad one fails alone while the others go out.
     Request-wide problems (unknown set or template, unverified sender, paused sending) still
@@ -317,7 +336,7 @@ def send_bulk(
     results = []
     for email in emails:
         try:
-            results.append(BulkResult(send(uow, email, origin, clock)))
+            results.append(BulkResult(send(uow, email, origin, clock, tracker=tracker)))
         except InvalidMessage as error:
             results.append(
                 BulkResult(None, "InvalidParameterValue", "INVALID_PARAMETER", error.message)
