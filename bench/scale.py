@@ -18,6 +18,7 @@ from openses.domain.message import new_message_id
 from openses.store import message_search
 from openses.store.database import make_engine
 from openses.store.messages import StoredMessage
+from openses.store.sources import EngineSource
 from openses.store.tables import messages
 from openses.store.unit_of_work import UnitOfWork
 
@@ -79,7 +80,7 @@ def memory(server: Server, database_url: str, total: int, seconds: float) -> Mem
 def _add_sets(engine: Engine, start: int, stop: int) -> None:
     now = datetime.datetime.now(datetime.UTC)
     for first in range(start, stop, BATCH):
-        with UnitOfWork(engine, ACCOUNT_ID, REGION, write=True) as uow:
+        with UnitOfWork(EngineSource(engine, write=True), ACCOUNT_ID, REGION) as uow:
             for index in range(first, min(first + BATCH, stop)):
                 uow.configuration_sets.add(
                     ConfigurationSet(name=f"{PREFIX}{index:06d}", created_at=now)
@@ -89,7 +90,7 @@ def _add_sets(engine: Engine, start: int, stop: int) -> None:
 
 def _add_messages(engine: Engine, template: StoredMessage, count: int) -> None:
     for first in range(0, count, BATCH):
-        with UnitOfWork(engine, ACCOUNT_ID, REGION, write=True) as uow:
+        with UnitOfWork(EngineSource(engine, write=True), ACCOUNT_ID, REGION) as uow:
             for _ in range(min(BATCH, count - first)):
                 now = datetime.datetime.now(datetime.UTC)
                 uow.messages.add(

@@ -23,7 +23,7 @@ import uvicorn
 from botocore.config import Config
 from sqlalchemy import create_engine, text
 
-from openses.app import create_app
+from openses.app import Application, create_app
 from openses.config import Settings
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -190,8 +190,10 @@ class LiveServer:
 
 
 @contextlib.contextmanager
-def serve_in_thread(settings: Settings) -> Iterator[LiveServer]:
-    app = create_app(settings)
+def serve_in_thread(settings: Settings, app: Application | None = None) -> Iterator[LiveServer]:
+    """openses under uvicorn; ``app`` built with chosen collaborators (``bootstrap.py``), else
+    the one ``settings`` describe."""
+    app = app if app is not None else create_app(settings)
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)

@@ -1,4 +1,5 @@
-"""Builds the ASGI application. Routes read top to bottom."""
+"""Builds the ASGI application from the collaborators ``bootstrap.py`` made. Routes read top to
+bottom."""
 
 from __future__ import annotations
 
@@ -6,21 +7,18 @@ import contextlib
 from collections.abc import AsyncIterator
 from urllib.parse import parse_qsl
 
-from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from openses import bootstrap
 from openses.api.gateway import Gateway, Receive, Scope, Send, is_aws_path
 from openses.config import Settings
 from openses.domain import json_text
-from openses.domain.clock import utc_now
 from openses.events import dispatcher as event_dispatcher
-from openses.events.metrics import OutboxCollector, PublicationMetrics
-from openses.store.database import make_engine, make_loop_engine, migrate
-from openses.tracking import links as tracking_links
+from openses.tracking.links import CLICK_PATH, OPEN_PATH
 from openses.web.admin import Admin
 from openses.web.dead_letters import DeadLetters
 from openses.web.messages import MessagesEndpoints
@@ -33,20 +31,26 @@ async def health(_request: Request) -> Response:
 
 
 def create_app(settings: Settings, engine: Engine | None = None) -> Application:
-    engine = engine if engine is not None else make_engine(settings.database_url)
-    migrate(engine)
-    loop_engine = make_loop_engine(engine)
-    gateway = Gateway(settings, engine, loop_engine)
-    admin = Admin(settings, engine)
+    return build_app(bootstrap.server(settings, engine=engine))
+
+
+def build_app(root: bootstrap.Server) -> Application:
+    settings, engine = root.settings, root.engine
+    gateway = Gateway(
+        settings,
+        root.handlers,
+        root.execution,
+        loop_engine=root.loop_engine,
+        clock=root.clock,
+        tracker=root.tracker,
+        destination_check=root.destination_check,
+    )
+    admin = Admin(settings, root.writes)
     messages = MessagesEndpoints(engine)
-    registry = CollectorRegistry()
-    publication_metrics = PublicationMetrics(registry)
-    registry.register(OutboxCollector(engine))
     dead_letters = DeadLetters(engine)
-    tracker = tracking_links.install(engine, settings, utc_now)
-    if loop_engine is not None:
-        tracking_links.share(tracker, loop_engine.sync_engine)
-    tracking = TrackingEndpoints(engine, tracker.keyring, settings.trusted_proxies, utc_now)
+    tracking = TrackingEndpoints(
+        root.writes, root.tracker.keyring, settings.trusted_proxies, root.clock
+    )
     routes = [
         Route("/health", health, methods=["GET"]),
         Route("/_openses/identities/{name}/verify", admin.verify_identity, methods=["POST"]),
@@ -56,17 +60,12 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Application:
         Route("/_openses/dead-letters", dead_letters.index, methods=["GET"]),
         Route("/_openses/dead-letters/retry", dead_letters.retry_all, methods=["POST"]),
         Route("/_openses/dead-letters/{id}/retry", dead_letters.retry_one, methods=["POST"]),
-        Route("/metrics", MetricsEndpoint(registry).render, methods=["GET"]),
+        Route("/metrics", MetricsEndpoint(root.metrics).render, methods=["GET"]),
         # open and click tracking, under any Host (a CustomRedirectDomain points here)
-        Route(tracking_links.OPEN_PATH + "{token}", tracking.open, methods=["GET"]),
-        Route(tracking_links.CLICK_PATH + "{token}", tracking.click, methods=["GET"]),
+        Route(OPEN_PATH + "{token}", tracking.open, methods=["GET"]),
+        Route(CLICK_PATH + "{token}", tracking.click, methods=["GET"]),
     ]
-    dispatcher = (
-        event_dispatcher.build(engine, settings, publication_metrics)
-        if settings.dispatch_events
-        else None
-    )
-    dispatching = event_dispatcher.lifespan(dispatcher)
+    dispatching = event_dispatcher.lifespan(root.dispatcher)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: object) -> AsyncIterator[None]:

@@ -14,6 +14,7 @@ import pytest
 from openses.config import Settings
 from openses.services import identities
 from openses.store.database import make_engine
+from openses.store.sources import EngineSource
 from openses.store.unit_of_work import UnitOfWork
 from tests.support import (
     LiveServer,
@@ -512,7 +513,7 @@ def unit_of_work(server: LiveServer) -> Iterator[tuple[Any, UnitOfWork]]:
     try:
         yield (
             server.client("sesv2", access_key=key),
-            UnitOfWork(engine, key, "us-east-1", write=False),
+            UnitOfWork(EngineSource(engine, write=False), key, "us-east-1"),
         )
     finally:
         engine.dispose()
@@ -552,7 +553,7 @@ def test_sending_identity_needs_verification(manual_server: LiveServer) -> None:
     sesv2.create_email_identity(EmailIdentity=address)
     sesv2.create_email_identity(EmailIdentity=domain)
     engine = make_engine(manual_server.settings.database_url)
-    uow = UnitOfWork(engine, key, "us-east-1", write=False)
+    uow = UnitOfWork(EngineSource(engine, write=False), key, "us-east-1")
     try:
         assert _sender_of(uow, address) is None
         httpx.post(

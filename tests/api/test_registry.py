@@ -7,8 +7,10 @@ import inspect
 import pytest
 from botocore import xform_name
 
-from openses.api.registry import registered
+from openses.api.registry import Handlers
 from openses.protocol.models import V1, V2, service_model
+
+HANDLERS = Handlers.discover()
 
 CONFIGURATION_SET_OPERATIONS = {
     V2: [
@@ -49,13 +51,13 @@ CONFIGURATION_SET_OPERATIONS = {
 }
 
 
-@pytest.mark.parametrize(("service", "name"), sorted(registered()))
+@pytest.mark.parametrize(("service", "name"), sorted(HANDLERS.registered()))
 def test_handler_matches_model(service: str, name: str) -> None:
     operation = service_model(service).operation_model(name)
     shape = operation.input_shape
     members = {xform_name(m): m for m in shape.members} if shape is not None else {}
     required = {xform_name(m) for m in shape.required_members} if shape is not None else set()
-    parameters = inspect.signature(registered()[(service, name)]).parameters
+    parameters = inspect.signature(HANDLERS.registered()[(service, name)]).parameters
     keyword_only = {
         p.name: p for p in parameters.values() if p.kind is inspect.Parameter.KEYWORD_ONLY
     }
@@ -67,5 +69,5 @@ def test_handler_matches_model(service: str, name: str) -> None:
 
 @pytest.mark.parametrize("service", [V1, V2])
 def test_every_configuration_set_operation_is_registered(service: str) -> None:
-    names = {name for svc, name in registered() if svc == service}
+    names = {name for svc, name in HANDLERS.registered() if svc == service}
     assert set(CONFIGURATION_SET_OPERATIONS[service]) <= names

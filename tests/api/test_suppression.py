@@ -11,6 +11,7 @@ import pytest
 from openses.domain.options import SuppressionReason
 from openses.services import account as account_service
 from openses.store.database import make_engine
+from openses.store.sources import EngineSource
 from openses.store.unit_of_work import UnitOfWork
 from tests.support import LiveServer, error_tuple, fresh_account, strip_metadata, unique
 
@@ -49,7 +50,7 @@ def suppress(engine: Any, account: str) -> Callable[..., None]:
         message_id: str | None = None,
         feedback_id: str | None = None,
     ) -> None:
-        uow = UnitOfWork(engine, account, "us-east-1", write=True)
+        uow = UnitOfWork(EngineSource(engine, write=True), account, "us-east-1")
         with uow:
             account_service.suppress(uow, address, reason, message_id, feedback_id, now)
             uow.commit()
@@ -146,7 +147,7 @@ def test_suppressed_among(
     sesv2: Any, engine: Any, account: str, suppress: Callable[..., None]
 ) -> None:
     address, other = _address(), _address()
-    uow = UnitOfWork(engine, account, "us-east-1", write=False)
+    uow = UnitOfWork(EngineSource(engine, write=False), account, "us-east-1")
     with uow:
         assert account_service.suppressed_among(uow, [address]) == {}
         assert account_service.suppressed_among(uow, [address, other, "not an address"]) == {}

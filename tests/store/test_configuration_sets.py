@@ -21,6 +21,7 @@ from openses.domain.event_destination import (
 )
 from openses.domain.options import DeliveryOptions, ReputationOptions, Tag, TlsPolicy
 from openses.store.database import make_engine, migrate
+from openses.store.sources import EngineSource
 from openses.store.unit_of_work import UnitOfWork
 from tests.support import database_url
 
@@ -74,12 +75,12 @@ def _stored_set() -> ConfigurationSet:
 
 def test_the_one_statement_read_returns_what_was_stored(engine: Engine) -> None:
     stored = _stored_set()
-    with UnitOfWork(engine, ACCOUNT, REGION, write=True) as uow:
+    with UnitOfWork(EngineSource(engine, write=True), ACCOUNT, REGION) as uow:
         uow.configuration_sets.add(stored)
         uow.commit()
-    with UnitOfWork(engine, ACCOUNT, REGION, write=False) as uow:
+    with UnitOfWork(EngineSource(engine, write=False), ACCOUNT, REGION) as uow:
         read = uow.configuration_sets.get("whole")
-    with UnitOfWork(engine, ACCOUNT, REGION, write=True) as uow:
+    with UnitOfWork(EngineSource(engine, write=True), ACCOUNT, REGION) as uow:
         locked = uow.configuration_sets.get("whole", for_update=True)
     assert read == locked
     assert [d.name for d in read.event_destinations] == ["z-first", "a-metrics", "m-third"]
@@ -91,23 +92,23 @@ def test_the_one_statement_read_returns_what_was_stored(engine: Engine) -> None:
 
 
 def test_a_set_without_destinations_or_tags(engine: Engine) -> None:
-    with UnitOfWork(engine, ACCOUNT, REGION, write=True) as uow:
+    with UnitOfWork(EngineSource(engine, write=True), ACCOUNT, REGION) as uow:
         uow.configuration_sets.add(
             ConfigurationSet(name="bare", created_at=datetime.datetime.now(datetime.UTC))
         )
         uow.commit()
-    with UnitOfWork(engine, ACCOUNT, REGION, write=False) as uow:
+    with UnitOfWork(EngineSource(engine, write=False), ACCOUNT, REGION) as uow:
         read = uow.configuration_sets.get("bare")
     assert read.event_destinations == []
     assert read.tags == []
 
 
 def test_another_scope_does_not_see_the_set(engine: Engine) -> None:
-    with UnitOfWork(engine, ACCOUNT, REGION, write=True) as uow:
+    with UnitOfWork(EngineSource(engine, write=True), ACCOUNT, REGION) as uow:
         uow.configuration_sets.add(_stored_set())
         uow.commit()
     with (
-        UnitOfWork(engine, ACCOUNT, "us-east-1", write=False) as uow,
+        UnitOfWork(EngineSource(engine, write=False), ACCOUNT, "us-east-1") as uow,
         pytest.raises(ConfigurationSetNotFound),
     ):
         uow.configuration_sets.get("whole")

@@ -19,6 +19,7 @@ from sqlalchemy.util import greenlet_spawn
 from openses.domain.configuration_set import ConfigurationSet
 from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.store.loop import LoopReader, LoopWriter
+from openses.store.sources import EngineSource
 from openses.store.tables import event_destinations
 from openses.store.unit_of_work import UnitOfWork
 from tests.support import database_url
@@ -37,19 +38,20 @@ def database(tmp_path: Path) -> Iterator[tuple[Engine, Path]]:
 
 
 def _add(engine: Engine, writer: LoopWriter, name: str) -> None:
-    with UnitOfWork(engine, ACCOUNT, REGION, write=True, writer=writer) as uow:
+    with UnitOfWork(writer, ACCOUNT, REGION) as uow:
         uow.configuration_sets.add(ConfigurationSet(name=name, created_at=NOW))
         uow.commit()
 
 
 def _add_then_fail(engine: Engine, writer: LoopWriter, name: str) -> None:
-    with UnitOfWork(engine, ACCOUNT, REGION, write=True, writer=writer) as uow:
+    with UnitOfWork(writer, ACCOUNT, REGION) as uow:
         uow.configuration_sets.add(ConfigurationSet(name=name, created_at=NOW))
         raise RuntimeError("the handler failed before committing")
 
 
 def _names(engine: Engine, reader: LoopReader | None = None) -> set[str]:
-    with UnitOfWork(engine, ACCOUNT, REGION, write=False, reader=reader) as uow:
+    source = reader if reader is not None else EngineSource(engine, write=False)
+    with UnitOfWork(source, ACCOUNT, REGION) as uow:
         return set(uow.configuration_sets.list_names(after=None, limit=100))
 
 
@@ -107,7 +109,7 @@ def test_a_failed_commit_fails_the_whole_group_and_the_next_starts_clean(
 
     async def failing_turn() -> None:
         _add(engine, writer, "lost-with-the-group")
-        with UnitOfWork(engine, ACCOUNT, REGION, write=True, writer=writer) as uow:
+        with UnitOfWork(writer, ACCOUNT, REGION) as uow:
             # checked at COMMIT rather than at the INSERT: the group's commit fails
             connection = uow._in_use()
             connection.execute(text("PRAGMA defer_foreign_keys = ON"))

@@ -11,8 +11,9 @@ from sqlalchemy import Engine, Table, func, select
 
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.event_destination import EventDestination, EventType, SnsDestination
-from openses.store import outbox
 from openses.store.database import make_engine, migrate
+from openses.store.outbox import CommitSignal
+from openses.store.sources import EngineSource
 from openses.store.tables import events, publications
 from openses.store.unit_of_work import UnitOfWork
 
@@ -40,8 +41,8 @@ def _set_receiving(*event_types: EventType) -> ConfigurationSet:
 
 
 def _record_send(engine: Engine, configuration_set: ConfigurationSet) -> bool:
-    outbox.COMMITTED.clear()
-    with UnitOfWork(engine, ACCOUNT, REGION, write=True) as uow:
+    signal = CommitSignal()
+    with UnitOfWork(EngineSource(engine, write=True, signal=signal), ACCOUNT, REGION) as uow:
         uow.outbox.add_events(
             "m-1",
             configuration_set.name,
@@ -49,7 +50,7 @@ def _record_send(engine: Engine, configuration_set: ConfigurationSet) -> bool:
             NOW,
         )
         uow.commit()
-    return outbox.COMMITTED.is_set()
+    return signal.is_set()
 
 
 def _count(engine: Engine, table: Table) -> int:

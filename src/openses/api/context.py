@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-
 from openses.config import Settings
 from openses.domain.clock import Clock, utc_now
-from openses.store.loop import LoopReader, LoopWriter
+from openses.services.configuration_sets import DestinationCheck
+from openses.store.sources import ConnectionSource
 from openses.store.unit_of_work import UnitOfWork
+from openses.tracking.links import Tracker
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -18,18 +18,18 @@ class RequestContext:
     region: str
     request_id: str
     settings: Settings
-    engine: Engine
+    # where this request's units of work get their connections (api/execution.py)
+    reads: ConnectionSource
+    writes: ConnectionSource
     source_ip: str = "127.0.0.1"
     access_key: str = ""
     clock: Clock = utc_now
-    # set when the request runs on the event loop
-    reader: LoopReader | None = None
-    writer: LoopWriter | None = None
+    # collaborators, built once by the composition root (bootstrap.py)
+    tracker: Tracker | None = None
+    destination_check: DestinationCheck | None = None
 
     def reading(self) -> UnitOfWork:
-        return UnitOfWork(
-            self.engine, self.account_id, self.region, write=False, reader=self.reader
-        )
+        return UnitOfWork(self.reads, self.account_id, self.region)
 
     def writing(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.account_id, self.region, write=True, writer=self.writer)
+        return UnitOfWork(self.writes, self.account_id, self.region)

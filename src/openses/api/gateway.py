@@ -17,12 +17,14 @@ from urllib.parse import parse_qs, parse_qsl
 
 import anyio
 import anyio.to_thread
-from sqlalchemy import Engine
 from sqlalchemy.util import greenlet_spawn
 
 from openses.api import errors, registry
 from openses.api.context import RequestContext
+from openses.api.execution import Execution, Mode
+from openses.api.registry import Handlers
 from openses.config import Settings
+from openses.domain.clock import Clock, utc_now
 from openses.domain.errors import OpensesError
 from openses.protocol import query, rest_json
 from openses.protocol.auth import caller_from_headers
@@ -30,7 +32,8 @@ from openses.protocol.errors import ProtocolError, UnknownOperationError
 from openses.protocol.models import V1, V2, service_model
 from openses.protocol.routing import Router
 from openses.protocol.validation import validate
-from openses.store.loop import LoopReader, LoopWriter
+from openses.services.configuration_sets import DestinationCheck
+from openses.tracking.links import Tracker
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -42,12 +45,6 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 log = logging.getLogger("openses.api")
 _V1_VERSION = "2010-12-01"
 V1_METHODS = frozenset({"GET", "POST"})
-# Handlers run on the event loop, which beats a thread hop per request. SQLite work takes
-# microseconds, one writer at a time. PostgreSQL work runs in a greenlet on asyncio connections
-# (store/database.make_loop_engine): a handler waiting on the server, for a round trip, a lock
-# or a commit's flush, leaves the loop to the other requests. Handlers that call out to AWS,
-# and TestRender(Email)Template, whose work is rendering, run in threads.
-_READS = ("Get", "List", "Describe")  # SES's read operations, in both APIs, by name
 _XML = b"text/xml; charset=utf-8"
 _JSON = b"application/json"
 
@@ -68,19 +65,29 @@ def is_aws_path(scope: Scope) -> bool:
 
 
 class Gateway:
+    """Handlers run on the event loop where they can, which beats a thread hop per request
+    (``api/execution.py`` decides where each runs)."""
+
     def __init__(
-        self, settings: Settings, engine: Engine, loop_engine: AsyncEngine | None = None
+        self,
+        settings: Settings,
+        handlers: Handlers,
+        execution: Execution,
+        *,
+        loop_engine: AsyncEngine | None = None,
+        clock: Clock = utc_now,
+        tracker: Tracker | None = None,
+        destination_check: DestinationCheck | None = None,
     ) -> None:
         self._settings = settings
-        self._engine = engine
+        self._handlers = handlers
+        self._execution = execution
         self._loop_engine = loop_engine
-        self._on_loop_engine = loop_engine.sync_engine if loop_engine is not None else engine
+        self._clock = clock
+        self._tracker = tracker
+        self._destination_check = destination_check
         self._router = Router(service_model(V2))
-        self._threads = settings.database_threads
         self._limiters: list[anyio.CapacityLimiter] = []
-        self._reader = LoopReader(self._on_loop_engine)
-        self._writer = LoopWriter(self._on_loop_engine)
-        registry.load()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = await _read(scope, receive)
@@ -97,35 +104,38 @@ class Gateway:
         await send({"type": "http.response.body", "body": body})
 
     async def aclose(self) -> None:
-        self._writer.close()
+        self._execution.writer.close()
         if self._loop_engine is not None:
-            await greenlet_spawn(self._reader.close)
+            await greenlet_spawn(self._execution.reader.close)
             await self._loop_engine.dispose()
         else:
-            self._reader.close()
+            self._execution.reader.close()
 
     def _limiter(self) -> anyio.CapacityLimiter:
         # Created on first use, inside the event loop that serves the requests.
         if not self._limiters:
-            self._limiters.append(anyio.CapacityLimiter(max(self._threads, 1)))
+            self._limiters.append(anyio.CapacityLimiter(max(self._execution.threads, 1)))
         return self._limiters[0]
 
-    def _context(self, request: WireRequest, request_id: str, *, on_loop: bool) -> RequestContext:
+    def _context(self, request: WireRequest, request_id: str, mode: Mode) -> RequestContext:
         caller = caller_from_headers(
             request.headers.get("authorization"),
             self._settings.access_keys,
             self._settings.default_account_id,
         )
+        sources = self._execution.sources(mode)
         return RequestContext(
             account_id=caller.account_id,
             region=caller.region,
             request_id=request_id,
             settings=self._settings,
-            engine=self._on_loop_engine if on_loop else self._engine,
+            reads=sources.reads,
+            writes=sources.writes,
             source_ip=request.client_host,
             access_key=caller.access_key,
-            reader=self._reader if on_loop else None,
-            writer=self._writer if on_loop else None,
+            clock=self._clock,
+            tracker=self._tracker,
+            destination_check=self._destination_check,
         )
 
     async def v1(self, request: WireRequest) -> tuple[int, bytes, dict[str, str], bytes]:
@@ -177,25 +187,19 @@ class Gateway:
     ) -> dict[str, Any]:
         if operation.input_shape is not None:
             validate(operation.input_shape, params)
-        handler = registry.handler_for(service, operation.name)
+        handler = self._handlers.handler_for(service, operation.name)
         if handler is None:
             raise ProtocolError(
                 "NotImplemented", f"openses does not implement {operation.name} yet.", 501
             )
-        on_loop = (self._threads == 0 or operation.name.startswith(_READS)) and not (
-            registry.off_loop(service, operation.name)
-        )
-        context = self._context(request, request_id, on_loop=on_loop)
-        if on_loop and self._loop_engine is not None:
+        off_loop = self._handlers.off_loop(service, operation.name)
+        mode = self._execution.mode_for(operation.name, off_loop=off_loop)
+        context = self._context(request, request_id, mode)
+        if mode is Mode.GREENLET:
             return await greenlet_spawn(registry.call, handler, context, params)
-        if on_loop:
-            kept = self._writer.kept
-            try:
+        if mode is Mode.LOOP:
+            async with self._execution.writer.group():
                 return registry.call(handler, context, params)
-            finally:
-                if self._writer.kept != kept:
-                    # The answer waits for its writes' group commit (store/loop.py).
-                    await self._writer.durable()
         return await anyio.to_thread.run_sync(
             registry.call, handler, context, params, limiter=self._limiter()
         )

@@ -1,11 +1,16 @@
-"""(service, operation) -> handler. Handlers take the input members in snake_case, keyword-only."""
+"""(service, operation) -> handler. Handlers take the input members in snake_case, keyword-only.
+
+``@operation`` only marks a handler with its AWS name; ``Handlers.discover()`` imports every
+module of api/v1 and api/v2 and builds the table from the marks, once, in the composition root
+(``bootstrap.py``), so that a broken module stops start-up, not requests.
+"""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
-from functools import cache
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from botocore import xform_name
@@ -13,61 +18,70 @@ from botocore import xform_name
 from openses.api.context import RequestContext
 
 Handler = Callable[..., dict[str, Any]]
+_MARK = "__openses_operation__"
 
-_handlers: dict[tuple[str, str], Handler] = {}
-_calling_out: set[tuple[str, str]] = set()
-_rendering: set[tuple[str, str]] = set()
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    service: str
+    name: str
+    calls_out: bool
+    renders: bool
 
 
 def operation(
     service: str, name: str, *, calls_out: bool = False, renders: bool = False
 ) -> Callable[[Handler], Handler]:
-    """Register a handler. ``calls_out``: it may wait on another service (an AWS API), so it
-    must never run on the event loop. ``renders``: its work is rendering (bounded, but up to a
+    """Mark a handler. ``calls_out``: it may wait on another service (an AWS API), so it must
+    never run on the event loop. ``renders``: its work is rendering (bounded, but up to a
     tenth of a second, domain/template.py), which runs in a thread too."""
 
-    def register(handler: Handler) -> Handler:
-        key = (service, name)
-        if key in _handlers:
-            raise ValueError(f"{service}:{name} is registered twice")
-        _handlers[key] = handler
-        if calls_out:
-            _calling_out.add(key)
-        if renders:
-            _rendering.add(key)
+    def mark(handler: Handler) -> Handler:
+        setattr(handler, _MARK, Registration(service, name, calls_out, renders))
         return handler
 
-    return register
+    return mark
 
 
-def off_loop(service: str, name: str) -> bool:
-    """Whether the handler runs in a thread whatever OPENSES_DATABASE_THREADS says."""
-    return (service, name) in _calling_out or (service, name) in _rendering
+class Handlers:
+    def __init__(self, handlers: Iterable[tuple[Registration, Handler]]) -> None:
+        self._handlers: dict[tuple[str, str], Handler] = {}
+        self._off_loop: set[tuple[str, str]] = set()
+        for registration, handler in handlers:
+            key = (registration.service, registration.name)
+            if key in self._handlers:
+                raise ValueError(f"{registration.service}:{registration.name} is registered twice")
+            self._handlers[key] = handler
+            if registration.calls_out or registration.renders:
+                self._off_loop.add(key)
+
+    @classmethod
+    def discover(cls) -> Handlers:
+        """Every handler marked in the modules of api/v1 and api/v2."""
+        return cls(_marked())
+
+    def handler_for(self, service: str, name: str) -> Handler | None:
+        return self._handlers.get((service, name))
+
+    def off_loop(self, service: str, name: str) -> bool:
+        """Whether the handler runs in a thread whatever OPENSES_DATABASE_THREADS says."""
+        return (service, name) in self._off_loop
+
+    def registered(self) -> dict[tuple[str, str], Handler]:
+        return dict(self._handlers)
 
 
-def handler_for(service: str, name: str) -> Handler | None:
-    _load_handlers()
-    return _handlers.get((service, name))
-
-
-def load() -> None:
-    """Import every handler module now, so that a broken one stops start-up, not requests."""
-    _load_handlers()
-
-
-def registered() -> dict[tuple[str, str], Handler]:
-    _load_handlers()
-    return dict(_handlers)
-
-
-@cache
-def _load_handlers() -> None:
-    """Importing every module of api/v1 and api/v2 registers its handlers."""
+def _marked() -> Iterator[tuple[Registration, Handler]]:
     from openses.api import v1, v2
 
     for package in (v1, v2):
-        for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
-            importlib.import_module(module.name)
+        for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            module = importlib.import_module(info.name)
+            for value in vars(module).values():
+                registration = getattr(value, _MARK, None)
+                # a handler imported into another module is found there too: count it once
+                if isinstance(registration, Registration) and value.__module__ == info.name:
+                    yield registration, value
 
 
 def call(handler: Handler, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

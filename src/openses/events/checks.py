@@ -10,7 +10,6 @@ logged, no traceback, and nothing is retried.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 from botocore.exceptions import ClientError, NoCredentialsError
@@ -118,20 +117,12 @@ class AwsDestinationCheck:
         )
 
 
-_CHECKS: dict[int, tuple[Settings, AwsDestinationCheck]] = {}
-_LOCK = threading.Lock()
-
-
-def for_settings(settings: Settings) -> AwsDestinationCheck | None:
-    """One checker per Settings object (its clients are cached); None when checks are off."""
+def destination_check(settings: Settings) -> AwsDestinationCheck | None:
+    """The checker ``settings`` ask for (its clients are cached), None when checks are off;
+    ``bootstrap.py`` builds it once."""
     if not settings.validate_destinations:
         return None
-    with _LOCK:
-        found = _CHECKS.get(id(settings))
-        if found is None or found[0] is not settings:
-            clients = AwsClients(
-                settings,
-                timeout_seconds=min(settings.publish.timeout_seconds, CHECK_TIMEOUT_SECONDS),
-            )
-            found = _CHECKS[id(settings)] = (settings, AwsDestinationCheck(clients))
-        return found[1]
+    clients = AwsClients(
+        settings, timeout_seconds=min(settings.publish.timeout_seconds, CHECK_TIMEOUT_SECONDS)
+    )
+    return AwsDestinationCheck(clients)

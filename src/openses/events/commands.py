@@ -10,16 +10,15 @@ import threading
 from types import FrameType
 
 import click
-from prometheus_client import CollectorRegistry, start_http_server
+from prometheus_client import start_http_server
 from sqlalchemy import Engine
 
+from openses import bootstrap
 from openses.cli_support import database_option, open_database, settings_for
 from openses.domain.clock import utc_now
-from openses.events import dispatcher
-from openses.events.metrics import OutboxCollector, PublicationMetrics
+from openses.events.dead_letters import as_json
 from openses.store import publications
 from openses.store.database import describe_url
-from openses.web.dead_letters import as_json
 
 
 @click.command()
@@ -30,11 +29,9 @@ def worker(database_url: str | None, metrics_port: int | None) -> None:
     settings = settings_for(database_url)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     engine = open_database(settings, create=False)
-    registry = CollectorRegistry()
-    metrics = PublicationMetrics(registry)
+    root = bootstrap.worker(settings, engine)
     if metrics_port is not None:
-        registry.register(OutboxCollector(engine))
-        start_http_server(metrics_port, addr=settings.host, registry=registry)
+        start_http_server(metrics_port, addr=settings.host, registry=root.metrics)
     stop = threading.Event()
 
     def on_signal(_signum: int, _frame: FrameType | None) -> None:
@@ -42,7 +39,7 @@ def worker(database_url: str | None, metrics_port: int | None) -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    running = dispatcher.build(engine, settings, metrics)
+    running = root.dispatcher
     logging.getLogger("openses.events").info(
         "dispatching events from %s", describe_url(settings.database_url)
     )

@@ -31,7 +31,8 @@ from openses.events.publishers.eventbridge import EventBridgePublisher
 from openses.events.publishers.firehose import FirehosePublisher
 from openses.events.publishers.pinpoint import PinpointPublisher
 from openses.events.publishers.sns import SnsPublisher
-from openses.store import outbox, publications
+from openses.store import publications
+from openses.store.outbox import CommitSignal
 from openses.store.publications import Failure, Publication
 
 log = logging.getLogger("openses.events")
@@ -57,10 +58,13 @@ class Dispatcher:
         publishers: Mapping[str, Publisher],
         metrics: PublicationMetrics,
         *,
+        signal: CommitSignal | None = None,
         clock: Clock = utc_now,
         jitter: Callable[[], float] = random.random,
     ) -> None:
         self._engine = engine
+        # raised by this process's commits of publications (``bootstrap.py`` shares it)
+        self.signal = signal if signal is not None else CommitSignal()
         self._policy = policy
         self._publishers = publishers
         self._metrics = metrics
@@ -87,14 +91,14 @@ class Dispatcher:
         """Rounds back to back while there is work; when a round finds none, wait for the next
         poll or for this process to commit new outbox rows, whichever comes first."""
         while not stop.is_set():
-            outbox.COMMITTED.clear()
+            self.signal.clear()
             try:
                 claimed = self.run_once()
             except Exception:
                 log.exception("event dispatch round failed")
                 claimed = 0
             if claimed == 0 and not stop.is_set():
-                outbox.COMMITTED.wait(self._policy.poll_seconds)
+                self.signal.wait(self._policy.poll_seconds)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
@@ -161,14 +165,24 @@ class DispatcherThread:
 
     def stop(self, timeout: float = 30.0) -> None:
         self._stop.set()
-        outbox.COMMITTED.set()  # end the wait now rather than at the next poll
+        self._dispatcher.signal.notify()  # end the wait now rather than at the next poll
         self._thread.join(timeout)
         self._dispatcher.close()
 
 
-def build(engine: Engine, settings: Settings, metrics: PublicationMetrics) -> Dispatcher:
-    """The dispatcher wired to the AWS publishers that ``settings`` point at."""
-    return Dispatcher(engine, settings.publish, publishers(settings), metrics)
+def build(
+    engine: Engine,
+    settings: Settings,
+    metrics: PublicationMetrics,
+    *,
+    signal: CommitSignal | None = None,
+    publishing: Mapping[str, Publisher] | None = None,
+    clock: Clock = utc_now,
+) -> Dispatcher:
+    """The dispatcher wired to the AWS publishers that ``settings`` point at (or to
+    ``publishing``), woken by ``signal``."""
+    chosen = publishing if publishing is not None else publishers(settings)
+    return Dispatcher(engine, settings.publish, chosen, metrics, signal=signal, clock=clock)
 
 
 def lifespan(

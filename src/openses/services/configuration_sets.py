@@ -7,14 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from openses.config import Settings
 from openses.domain.configuration_set import ConfigurationSet, check_name
 from openses.domain.errors import (
     ConfigurationSetLimitExceeded,
 )
 from openses.domain.event_destination import EventDestination, SnsDestination, Target
 from openses.domain.tags import check as check_tags
-from openses.events import checks
 from openses.services import dedicated_ips, paging
 from openses.store.unit_of_work import UnitOfWork
 
@@ -87,12 +85,11 @@ def put_event_destination(
     destination: EventDestination,
     *,
     replace: bool,
-    settings: Settings,
+    check: DestinationCheck | None,
     now: datetime.datetime,
 ) -> None:
     """Create (or, with ``replace``, update) a destination as AWS does: the target must exist,
     and an SNS topic gets the one-off validation message, enqueued with the change itself."""
-    check: DestinationCheck | None = checks.for_settings(settings)
     if check is not None:
         get(uow, name)  # a missing set is reported before a missing target
         # Outside the transaction: a slow peer must not hold the set's row lock.

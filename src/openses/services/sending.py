@@ -83,14 +83,28 @@ class OutgoingEmail:
     max_size: int = MAX_V1_MESSAGE_BYTES
 
 
-def send(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Clock) -> str:
+def send(
+    uow: UnitOfWork,
+    email: OutgoingEmail,
+    origin: SendOrigin,
+    clock: Clock,
+    *,
+    tracker: tracking.Tracker | None,
+) -> str:
     with uow:
-        message_id = send_in(uow, email, origin, clock)
+        message_id = send_in(uow, email, origin, clock, tracker=tracker)
         uow.commit()
     return message_id
 
 
-def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Clock) -> str:
+def send_in(
+    uow: UnitOfWork,
+    email: OutgoingEmail,
+    origin: SendOrigin,
+    clock: Clock,
+    *,
+    tracker: tracking.Tracker | None,
+) -> str:
     """The send itself, inside a unit of work the caller commits (bulk sends share one).
     Each step may refuse the send with the error AWS gives; the first refusal wins."""
     accepted_at = clock()
@@ -99,7 +113,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Cl
     suppressed_reasons = _check_sending(uow, sender)
     message_id = new_message_id(accepted_at)
     draft = _render(uow, email, submission, mime.ses_message_id_header(message_id, uow.region))
-    draft = _track(uow, sender.configuration_set, message_id, draft)
+    draft = _track(tracker, uow, sender.configuration_set, message_id, draft)
     built = _build(uow, email, submission, sender, draft, accepted_at)
     facts = _facts(uow, submission, sender, built, origin, message_id, accepted_at)
     outcome = outcomes.decide(
@@ -228,15 +242,19 @@ def _render(
 
 
 def _track(
-    uow: UnitOfWork, configuration_set: ConfigurationSet | None, message_id: str, draft: Draft
+    tracker: tracking.Tracker | None,
+    uow: UnitOfWork,
+    configuration_set: ConfigurationSet | None,
+    message_id: str,
+    draft: Draft,
 ) -> Draft:
     """Open and click tracking: the set's pixel and links in the HTML (tracking/links.py)."""
     if draft.raw_message is not None:
-        tracking.track_message(uow, configuration_set, message_id, draft.raw_message)
+        tracking.track_message(tracker, uow, configuration_set, message_id, draft.raw_message)
         return draft
     if draft.content.html is None:
         return draft
-    html = tracking.track_html(uow, configuration_set, message_id, draft.content.html)
+    html = tracking.track_html(tracker, uow, configuration_set, message_id, draft.content.html)
     return dataclasses.replace(draft, content=dataclasses.replace(draft.content, html=html))
 
 
@@ -480,7 +498,12 @@ class BulkResult:
 
 
 def send_bulk(
-    uow: UnitOfWork, emails: Sequence[OutgoingEmail], origin: SendOrigin, clock: Clock
+    uow: UnitOfWork,
+    emails: Sequence[OutgoingEmail],
+    origin: SendOrigin,
+    clock: Clock,
+    *,
+    tracker: tracking.Tracker | None,
 ) -> list[BulkResult]:
     """Each destination is its own send: a bad one fails alone while the others go out.
     Request-wide problems (unknown set or template, unverified sender, paused sending) still
@@ -489,7 +512,7 @@ def send_bulk(
     results = []
     for email in emails:
         try:
-            results.append(BulkResult(send(uow, email, origin, clock)))
+            results.append(BulkResult(send(uow, email, origin, clock, tracker=tracker)))
         except InvalidMessage as error:
             results.append(
                 BulkResult(None, "InvalidParameterValue", "INVALID_PARAMETER", error.message)

@@ -10,8 +10,10 @@ the WAL, so sends that arrive together and share a commit share their pages too.
 work that fails rolls back to its savepoint alone; a commit that fails fails every request of
 its group, none of which has answered yet.
 
-Both serve only the thread that first used them. A unit of work they cannot serve (on another
-thread, nested in the writer's, beyond the reader's bound) opens a pooled connection as before.
+Both are connection sources (``store/sources.py``) and serve only the thread that first used
+them. A unit of work they cannot serve (on another thread, beyond the reader's bound) gets a
+pooled connection instead. A request on the loop wraps its handler in ``writer.group()``, which
+holds its answer until the writes it kept are committed.
 """
 
 from __future__ import annotations
@@ -19,21 +21,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+from collections.abc import AsyncIterator
 
 from sqlalchemy import Connection, Engine
 
-from openses.store import outbox
 from openses.store.database import driver
+from openses.store.outbox import CommitSignal
+from openses.store.sources import EngineSource, begin, end, open_connection
 
 _SAVEPOINT = "openses_unit_of_work"
-
-
-def open_connection(engine: Engine, *, write: bool) -> Connection:
-    connection = engine.connect()
-    if not write and connection.dialect.name == "postgresql":
-        # A read needs no BEGIN and ROLLBACK round trips; each statement sees committed data.
-        return connection.execution_options(isolation_level="AUTOCOMMIT")
-    return connection.execution_options(openses_write=write)
 
 
 class _OneThread:
@@ -56,6 +52,38 @@ class LoopReader(_OneThread):
         self._most = most
         self._idle: list[Connection] = []
         self._lent = 0
+        self._out: set[Connection] = set()
+        self._elsewhere = EngineSource(engine, write=False)
+
+    def open(self) -> Connection:
+        connection = self.take()
+        if connection is None:
+            return self._elsewhere.open()
+        self._out.add(connection)
+        try:
+            begin(connection, write=False)
+        except BaseException:
+            self.close(connection)
+            raise
+        return connection
+
+    def commit(self, connection: Connection, *, outbox_recorded: bool) -> None:
+        connection.commit()  # a read has nothing to publish
+
+    def close(self, connection: Connection | None = None) -> None:
+        """With a connection: end its read and keep it (or close it, if it was not lent).
+        Without: close the idle connections, at shutdown."""
+        if connection is None:
+            self._close_idle()
+            return
+        if connection not in self._out:
+            self._elsewhere.close(connection)
+            return
+        self._out.discard(connection)
+        try:
+            end(connection)
+        finally:
+            self.give_back(connection)
 
     def take(self) -> Connection | None:
         if not self._on_its_thread():
@@ -75,27 +103,63 @@ class LoopReader(_OneThread):
             # Its PostgreSQL server went away (a restart, a failover), and with it the server
             # of every idle connection: new ones are opened as reads come.
             connection.close()
-            self.close()
+            self._close_idle()
             return
         self._idle.append(connection)
 
-    def close(self) -> None:
+    def _close_idle(self) -> None:
         idle, self._idle = self._idle, []
         for connection in idle:
             connection.close()
 
 
 class LoopWriter(_OneThread):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, signal: CommitSignal | None = None) -> None:
         super().__init__()
         self._engine = engine
+        self._signal = signal
         self._connection: Connection | None = None
         self._busy = False
         self._committing: asyncio.Future[None] | None = None
         self._outbox_recorded = False
         self._failure: Exception | None = None
-        # how many times work was kept: a request compares it before and after its handler
-        self.kept = 0
+        self._kept = 0  # how many times work was kept: ``group()`` compares it
+        self._elsewhere = EngineSource(engine, write=True, signal=signal)
+
+    def open(self) -> Connection:
+        connection = self.join()
+        return connection if connection is not None else self._elsewhere.open()
+
+    def commit(self, connection: Connection, *, outbox_recorded: bool) -> None:
+        if self._lent(connection):
+            self.keep(outbox_recorded=outbox_recorded)
+        else:
+            self._elsewhere.commit(connection, outbox_recorded=outbox_recorded)
+
+    def close(self, connection: Connection | None = None) -> None:
+        """With a connection: end its unit of work. Without: commit what is kept and close
+        the shared connection, at shutdown."""
+        if connection is None:
+            self._shut()
+        elif self._lent(connection):
+            self.leave()
+        else:
+            self._elsewhere.close(connection)
+
+    @contextlib.asynccontextmanager
+    async def group(self) -> AsyncIterator[None]:
+        """Run a request's handler inside: on leaving, wait for the group commit of whatever
+        work its units of work kept, so that the request answers only once that is durable
+        (raises what made the commit fail)."""
+        kept = self._kept
+        try:
+            yield
+        finally:
+            if self._kept != kept:
+                await self.durable()
+
+    def _lent(self, connection: Connection) -> bool:
+        return self._busy and connection is self._connection
 
     def join(self) -> Connection | None:
         """The shared connection inside a fresh savepoint, the group's transaction begun if
@@ -119,7 +183,7 @@ class LoopWriter(_OneThread):
         fresh savepoint."""
         sqlite = driver(self._in_use())
         sqlite.execute(f"RELEASE {_SAVEPOINT}")
-        self.kept += 1
+        self._kept += 1
         self._outbox_recorded |= outbox_recorded
         if self._committing is None:
             self._committing = asyncio.get_running_loop().create_future()
@@ -155,7 +219,7 @@ class LoopWriter(_OneThread):
         if self._committing is not None:
             await asyncio.shield(self._committing)
 
-    def close(self) -> None:
+    def _shut(self) -> None:
         if self._committing is not None:
             self._commit()
         if self._connection is not None:
@@ -183,8 +247,8 @@ class LoopWriter(_OneThread):
             committing.set_exception(error)
             return
         committing.set_result(None)
-        if recorded:
-            outbox.COMMITTED.set()
+        if recorded and self._signal is not None:
+            self._signal.notify()
 
     def _lend(self) -> Connection | None:
         if self._busy or not self._on_its_thread():

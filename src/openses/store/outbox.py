@@ -29,10 +29,27 @@ _INSERT_EVENTS = Insert(events)
 _INSERT_PUBLICATIONS = Insert(publications)
 
 
-# Set when a unit of work commits publications, so that a dispatcher in the same process wakes at
-# once instead of at its next poll. Other processes still find the rows by polling. (Events
-# that no destination receives are recorded without waking it.)
-COMMITTED = threading.Event()
+class CommitSignal:
+    """Raised when a unit of work commits publications, so that a dispatcher in the same
+    process wakes at once instead of at its next poll. Other processes still find the rows by
+    polling. (Events that no destination receives are recorded without raising it.) One per
+    process, built by the composition root (``bootstrap.py``) and handed to the connection
+    sources that commit and to the dispatcher that waits."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def notify(self) -> None:
+        self._event.set()
+
+    def clear(self) -> None:
+        self._event.clear()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def wait(self, timeout: float) -> bool:
+        return self._event.wait(timeout)
 
 
 class OutboxRepository:

@@ -3,76 +3,58 @@ committed."""
 
 from __future__ import annotations
 
+import contextvars
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
-from openses.store import outbox
 from openses.store.account import AccountRepository
 from openses.store.configuration_sets import ConfigurationSetRepository
-from openses.store.database import driver
 from openses.store.dedicated_ips import DedicatedIpRepository
 from openses.store.identities import IdentityRepository
-from openses.store.loop import LoopReader, LoopWriter, open_connection
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
+from openses.store.sources import ConnectionSource
 from openses.store.tags import TagRepository
 from openses.store.templates import TemplateRepository
 
 Repository = TypeVar("Repository")
 
+# The unit of work active in this thread, or in this greenlet on the event loop (greenlets and
+# threads each have their own context): one at a time, see ``UnitOfWork.__enter__``.
+_ACTIVE: contextvars.ContextVar[UnitOfWork | None] = contextvars.ContextVar(
+    "openses_unit_of_work", default=None
+)
+
+
+class NestedUnitOfWork(RuntimeError):
+    """A unit of work entered while another is active in the same thread (or greenlet)."""
+
 
 class UnitOfWork:
     """Repositories are made on first use: most units of work need one or two of them."""
 
-    def __init__(
-        self,
-        engine: Engine,
-        account_id: str,
-        region: str,
-        *,
-        write: bool,
-        reader: LoopReader | None = None,
-        writer: LoopWriter | None = None,
-    ) -> None:
-        self._engine = engine
-        self._reader = reader if not write else None
-        self._writer = writer if write else None
-        self._lent_by: LoopReader | LoopWriter | None = None
+    def __init__(self, source: ConnectionSource, account_id: str, region: str) -> None:
+        self._source = source
         self.account_id = account_id
         self.region = region
-        self._write = write
         self._connection: Connection | None = None
-        self._driver_snapshot = False
         self._repositories: dict[type[Any], Any] = {}
-
-    @property
-    def engine(self) -> Engine:
-        return self._engine
+        self._token: contextvars.Token[UnitOfWork | None] | None = None
 
     def __enter__(self) -> UnitOfWork:
-        self._lent_by = None
-        self._driver_snapshot = False
-        connection = self._writer.join() if self._writer is not None else None
-        if connection is not None:
-            self._lent_by = self._writer  # in its savepoint, within the group's transaction
-        else:
-            connection = self._reader.take() if self._reader is not None else None
-            if connection is not None:
-                self._lent_by = self._reader
-            else:
-                connection = open_connection(self._engine, write=self._write)
-            self._driver_snapshot = not self._write and connection.dialect.name == "sqlite"
-            if self._driver_snapshot:
-                # A read needs only a snapshot: BEGIN and ROLLBACK go straight to the driver,
-                # which costs a tenth of a SQLAlchemy transaction (statements run through
-                # SQLAlchemy join it: store/database.py begins only outside a transaction).
-                driver(connection).execute("BEGIN")
-            elif self._write:
-                connection.begin()
-            # else a PostgreSQL read, in autocommit (store/loop.py): nothing to begin or end
-        self._connection = connection
+        """Fails at once when another unit of work is active here: the inner one would wait
+        for the outer one's locks (on SQLite, 30 s for the write lock), which it holds."""
+        active = _ACTIVE.get()
+        if active is not None:
+            raise NestedUnitOfWork(
+                "a unit of work was entered while another one is active in this thread "
+                f"(account {active.account_id}, region {active.region}); finish the first "
+                "before starting the next, or do both in one"
+            )
+        self._connection = self._source.open()
+        self._token = _ACTIVE.set(self)
         self._repositories = {}
         return self
 
@@ -132,29 +114,13 @@ class UnitOfWork:
         connection = self._connection
         assert connection is not None
         self._connection = None
-        lender, self._lent_by = self._lent_by, None
-        if isinstance(lender, LoopWriter):
-            lender.leave()
-            return
-        try:
-            if connection.in_transaction():
-                connection.rollback()  # SQLAlchemy's transaction, begun by its own statements
-            elif self._driver_snapshot:
-                driver(connection).rollback()
-        finally:
-            if isinstance(lender, LoopReader):
-                lender.give_back(connection)
-            else:
-                connection.close()
+        if self._token is not None:
+            _ACTIVE.reset(self._token)
+            self._token = None
+        self._source.close(connection)
 
     def commit(self) -> None:
         """Make the work durable; within a group (``LoopWriter``), once the group commits."""
-        assert self._connection is not None
         written: OutboxRepository | None = self._repositories.get(OutboxRepository)
         recorded = written is not None and written.recorded
-        if isinstance(self._lent_by, LoopWriter):
-            self._lent_by.keep(outbox_recorded=recorded)
-            return
-        self._connection.commit()
-        if recorded:
-            outbox.COMMITTED.set()
+        self._source.commit(self._in_use(), outbox_recorded=recorded)

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import datetime
 
-from sqlalchemy import Engine
-
 from openses.domain.errors import ConfigurationSetNotFound
 from openses.events import records
 from openses.store import message_search
+from openses.store.sources import EngineSource
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking.tokens import Claims, Kind
 
@@ -20,7 +19,7 @@ class MessageNotFound(Exception):
 
 
 def record(
-    engine: Engine,
+    writes: EngineSource,
     claims: Claims,
     *,
     ip_address: str,
@@ -28,7 +27,7 @@ def record(
     now: datetime.datetime,
 ) -> None:
     """Record the open or click. A message whose set is gone since gets no event."""
-    with engine.connect().execution_options(openses_write=False) as connection:
+    with writes.engine.connect().execution_options(openses_write=False) as connection:
         row = message_search.get_message(connection, claims.message_id)
     if row is None or (row.account_id, row.region) != (claims.account_id, claims.region):
         raise MessageNotFound(claims.message_id)
@@ -48,7 +47,7 @@ def record(
             link=claims.link,
             link_tags=tags,
         )
-    uow = UnitOfWork(engine, claims.account_id, claims.region, write=True)
+    uow = UnitOfWork(writes, claims.account_id, claims.region)
     with uow:
         try:
             configuration_set = uow.configuration_sets.get(row.configuration_set)

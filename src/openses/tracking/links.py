@@ -8,7 +8,6 @@ host is the set's CustomRedirectDomain, else the service's public URL.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from email.message import EmailMessage
 from urllib.parse import urlsplit
@@ -136,51 +135,48 @@ def _rewrite_part(part: EmailMessage, rewrite_html: Callable[[str], str]) -> Non
         part[name] = value
 
 
-_TRACKERS: weakref.WeakKeyDictionary[Engine, Tracker] = weakref.WeakKeyDictionary()
-
-
-def install(
+def build_tracker(
     engine: Engine, settings: Settings, clock: Clock, *, refresh_seconds: float = 30.0
 ) -> Tracker:
-    """Make sure a signing key exists and register this engine's tracker for sends."""
+    """The service's tracker, a signing key made sure of (``bootstrap.py`` builds it once)."""
     stored_keys.ensure_key(engine, clock())
-    tracker = Tracker(
+    return Tracker(
         keys.Keyring(engine, clock, refresh_seconds=refresh_seconds), public_url(settings)
     )
-    _TRACKERS[engine] = tracker
-    return tracker
-
-
-def share(tracker: Tracker, engine: Engine) -> None:
-    """Sends through another engine on the same database use the same tracker."""
-    _TRACKERS[engine] = tracker
 
 
 def _rewriter(
-    uow: UnitOfWork, configuration_set: ConfigurationSet | None, message_id: str
+    tracker: Tracker | None,
+    uow: UnitOfWork,
+    configuration_set: ConfigurationSet | None,
+    message_id: str,
 ) -> Callable[[str], str] | None:
-    tracker = _TRACKERS.get(uow.engine) if configuration_set is not None else None
     if tracker is None or configuration_set is None:
         return None
     return tracker.rewriter(configuration_set, uow.account_id, uow.region, message_id)
 
 
 def track_html(
-    uow: UnitOfWork, configuration_set: ConfigurationSet | None, message_id: str, html: str
+    tracker: Tracker | None,
+    uow: UnitOfWork,
+    configuration_set: ConfigurationSet | None,
+    message_id: str,
+    html: str,
 ) -> str:
     """The send pipeline's hook for HTML it builds: the HTML with the set's tracking, if any."""
-    rewrite_html = _rewriter(uow, configuration_set, message_id)
+    rewrite_html = _rewriter(tracker, uow, configuration_set, message_id)
     return html if rewrite_html is None else rewrite_html(html)
 
 
 def track_message(
+    tracker: Tracker | None,
     uow: UnitOfWork,
     configuration_set: ConfigurationSet | None,
     message_id: str,
     message: EmailMessage,
 ) -> None:
     """The send pipeline's hook for raw messages: rewrite their HTML parts in place."""
-    rewrite_html = _rewriter(uow, configuration_set, message_id)
+    rewrite_html = _rewriter(tracker, uow, configuration_set, message_id)
     if rewrite_html is not None:
         for part in _html_parts(message):
             _rewrite_part(part, rewrite_html)

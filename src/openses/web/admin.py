@@ -7,7 +7,6 @@ region come from the SigV4 ``Authorization`` header by the same rules as the API
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -16,13 +15,14 @@ from openses.config import Settings
 from openses.domain.errors import IdentityNotFound
 from openses.protocol.auth import caller_from_headers
 from openses.services import identities
+from openses.store.sources import ConnectionSource
 from openses.store.unit_of_work import UnitOfWork
 
 
 class Admin:
-    def __init__(self, settings: Settings, engine: Engine) -> None:
+    def __init__(self, settings: Settings, writes: ConnectionSource) -> None:
         self._settings = settings
-        self._engine = engine
+        self._writes = writes
 
     def _unit_of_work(self, request: Request) -> UnitOfWork:
         caller = caller_from_headers(
@@ -30,7 +30,7 @@ class Admin:
             self._settings.access_keys,
             self._settings.default_account_id,
         )
-        return UnitOfWork(self._engine, caller.account_id, caller.region, write=True)
+        return UnitOfWork(self._writes, caller.account_id, caller.region)
 
     async def verify_identity(self, request: Request) -> Response:
         name = request.path_params["name"]

@@ -4,16 +4,14 @@ dispatcher gave up on; ``POST /_openses/dead-letters/{id}/retry`` and
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from openses.domain.clock import iso8601, utc_now
+from openses.domain.clock import utc_now
+from openses.events.dead_letters import as_json
 from openses.store import publications
-from openses.store.publications import Publication
 from openses.web.messages import fits_row_id
 
 
@@ -42,20 +40,3 @@ class DeadLetters:
     async def retry_all(self, _request: Request) -> Response:
         count = await run_in_threadpool(publications.retry_dead, self._engine, utc_now())
         return JSONResponse({"retried": count})
-
-
-def as_json(row: Publication) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "accountId": row.account_id,
-        "region": row.region,
-        "kind": row.kind,
-        "target": row.target,
-        "configurationSet": row.configuration_set,
-        "destinationName": row.destination_name,
-        "messageId": row.message_id,
-        "attempts": row.attempts,
-        "lastError": row.last_error,
-        "createdAt": iso8601(row.created_at),
-        "payload": row.payload,
-    }

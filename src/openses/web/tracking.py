@@ -12,11 +12,11 @@ import datetime
 import ipaddress
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from openses.store.sources import EngineSource
 from openses.tracking import engagement, tokens
 from openses.tracking.keys import Keyring
 from openses.tracking.rewrite import trackable
@@ -54,12 +54,12 @@ UNKNOWN = "This link is not known here."
 class TrackingEndpoints:
     def __init__(
         self,
-        engine: Engine,
+        writes: EngineSource,
         keyring: Keyring,
         trusted_proxies: Sequence[str],
         clock: Callable[[], datetime.datetime],
     ) -> None:
-        self._engine = engine
+        self._writes = writes
         self._keyring = keyring
         self._proxies: list[Network] = [
             ipaddress.ip_network(proxy, strict=False) for proxy in trusted_proxies
@@ -93,7 +93,7 @@ class TrackingEndpoints:
         try:
             await run_in_threadpool(
                 engagement.record,
-                self._engine,
+                self._writes,
                 claims,
                 ip_address=self.client_ip(request),
                 user_agent=request.headers.get("user-agent", ""),

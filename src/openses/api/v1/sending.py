@@ -42,7 +42,11 @@ def send_email(
         tags=message_shapes.tags(tags),
     )
     origin = message_shapes.origin(context, "SendEmail")
-    return {"MessageId": sending.send(context.writing(), email, origin, context.clock)}
+    return {
+        "MessageId": sending.send(
+            context.writing(), email, origin, context.clock, tracker=context.tracker
+        )
+    }
 
 
 @operation(V1, "SendRawEmail")
@@ -66,7 +70,11 @@ def send_raw_email(
         tags=message_shapes.tags(tags),
     )
     origin = message_shapes.origin(context, "SendRawEmail")
-    return {"MessageId": sending.send(context.writing(), email, origin, context.clock)}
+    return {
+        "MessageId": sending.send(
+            context.writing(), email, origin, context.clock, tracker=context.tracker
+        )
+    }
 
 
 @operation(V1, "SendTemplatedEmail")
@@ -93,7 +101,11 @@ def send_templated_email(
         tags=message_shapes.tags(tags),
     )
     origin = message_shapes.origin(context, "SendTemplatedEmail")
-    return {"MessageId": sending.send(context.writing(), email, origin, context.clock)}
+    return {
+        "MessageId": sending.send(
+            context.writing(), email, origin, context.clock, tracker=context.tracker
+        )
+    }
 
 
 @operation(V1, "SendBulkTemplatedEmail")
@@ -133,6 +145,7 @@ def send_bulk_templated_email(
         emails,
         message_shapes.origin(context, "SendBulkTemplatedEmail"),
         context.clock,
+        tracker=context.tracker,
     )
     return {
         "Status": [

@@ -224,7 +224,7 @@ def create_configuration_set_event_destination(
         configuration_set_name,
         destination,
         replace=False,
-        settings=context.settings,
+        check=context.destination_check,
         now=context.clock(),
     )
     return {}
@@ -258,7 +258,7 @@ def update_configuration_set_event_destination(
         configuration_set_name,
         destination,
         replace=True,
-        settings=context.settings,
+        check=context.destination_check,
         now=context.clock(),
     )
     return {}

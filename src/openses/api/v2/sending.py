@@ -61,7 +61,11 @@ def send_email(
         **_content(content),
     )
     origin = message_shapes.origin(context, "SendEmail")
-    return {"MessageId": sending.send(context.writing(), email, origin, context.clock)}
+    return {
+        "MessageId": sending.send(
+            context.writing(), email, origin, context.clock, tracker=context.tracker
+        )
+    }
 
 
 def _content(content: Wire) -> dict[str, Any]:
@@ -135,7 +139,11 @@ def send_bulk_email(
             )
         )
     results = sending.send_bulk(
-        context.writing(), emails, message_shapes.origin(context, "SendBulkEmail"), context.clock
+        context.writing(),
+        emails,
+        message_shapes.origin(context, "SendBulkEmail"),
+        context.clock,
+        tracker=context.tracker,
     )
     return {
         "BulkEmailEntryResults": [

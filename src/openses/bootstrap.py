@@ -1,0 +1,140 @@
+"""The composition root: every collaborator is built here, once, from Settings, and handed to
+whoever needs it; nothing is found through a module-level registry.
+
+``server()`` builds what ``openses serve`` (``app.py``) runs: engines, the handler table, the
+execution modes' connection sources, the tracker, the destination check, the outbox's commit
+signal, the metrics and the dispatcher. ``worker()`` builds what ``openses worker`` runs.
+Tests pass the collaborators they want instead (an engine, a clock, a check, publishers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry
+from sqlalchemy import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from openses.api.execution import Execution
+from openses.api.registry import Handlers
+from openses.config import Settings
+from openses.domain.clock import Clock, utc_now
+from openses.events import checks
+from openses.events import dispatcher as event_dispatcher
+from openses.events.dispatcher import Dispatcher
+from openses.events.metrics import OutboxCollector, PublicationMetrics
+from openses.events.publishers import Publisher
+from openses.services.configuration_sets import DestinationCheck
+from openses.store.database import make_engine, make_loop_engine, migrate
+from openses.store.outbox import CommitSignal
+from openses.store.sources import EngineSource
+from openses.tracking.links import Tracker, build_tracker
+
+
+class FromSettings:
+    """``destination_check`` left out: the one Settings ask for."""
+
+
+FROM_SETTINGS = FromSettings()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Server:
+    settings: Settings
+    clock: Clock
+    engine: Engine
+    loop_engine: AsyncEngine | None  # PostgreSQL's asyncio engine for the event loop
+    signal: CommitSignal
+    writes: EngineSource  # a pooled connection per unit of work, for openses' own endpoints
+    handlers: Handlers
+    execution: Execution
+    tracker: Tracker
+    destination_check: DestinationCheck | None
+    metrics: CollectorRegistry
+    dispatcher: Dispatcher | None  # None when ``dispatch_events`` is off
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Worker:
+    settings: Settings
+    engine: Engine
+    metrics: CollectorRegistry
+    dispatcher: Dispatcher
+
+
+def server(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    clock: Clock = utc_now,
+    destination_check: DestinationCheck | FromSettings | None = FROM_SETTINGS,
+    publishers: Mapping[str, Publisher] | None = None,
+) -> Server:
+    engine = engine if engine is not None else make_engine(settings.database_url)
+    migrate(engine)
+    loop_engine = make_loop_engine(engine)
+    signal = CommitSignal()
+    registry = CollectorRegistry()
+    publication_metrics = PublicationMetrics(registry)
+    registry.register(OutboxCollector(engine))
+    check = (
+        checks.destination_check(settings)
+        if isinstance(destination_check, FromSettings)
+        else destination_check
+    )
+    return Server(
+        settings=settings,
+        clock=clock,
+        engine=engine,
+        loop_engine=loop_engine,
+        signal=signal,
+        writes=EngineSource(engine, write=True, signal=signal),
+        handlers=Handlers.discover(),
+        execution=Execution(
+            engine,
+            loop_engine.sync_engine if loop_engine is not None else engine,
+            signal,
+            threads=settings.database_threads,
+        ),
+        tracker=build_tracker(engine, settings, clock),
+        destination_check=check,
+        metrics=registry,
+        dispatcher=event_dispatcher.build(
+            engine,
+            settings,
+            publication_metrics,
+            signal=signal,
+            publishing=publishers,
+            clock=clock,
+        )
+        if settings.dispatch_events
+        else None,
+    )
+
+
+def worker(
+    settings: Settings,
+    engine: Engine,
+    *,
+    clock: Clock = utc_now,
+    publishers: Mapping[str, Publisher] | None = None,
+) -> Worker:
+    """The dispatcher alone, on a migrated ``engine``; its metrics are the server's less the
+    API. Its commit signal stays unraised: the worker's rows come from other processes, found
+    by polling."""
+    registry = CollectorRegistry()
+    registry.register(OutboxCollector(engine))
+    return Worker(
+        settings=settings,
+        engine=engine,
+        metrics=registry,
+        dispatcher=event_dispatcher.build(
+            engine,
+            settings,
+            PublicationMetrics(registry),
+            signal=CommitSignal(),
+            publishing=publishers,
+            clock=clock,
+        ),
+    )
