@@ -23,6 +23,7 @@ from openses.api import errors, registry
 from openses.api.context import RequestContext
 from openses.api.execution import Execution, Mode
 from openses.api.registry import Handlers
+from openses.api.v2 import path_names
 from openses.config import Settings
 from openses.domain.clock import Clock, utc_now
 from openses.domain.errors import OpensesError
@@ -187,6 +188,8 @@ class Gateway:
     ) -> dict[str, Any]:
         if operation.input_shape is not None:
             validate(operation.input_shape, params)
+        if service == V2:
+            path_names.check(operation, params)
         handler = self._handlers.handler_for(service, operation.name)
         if handler is None:
             raise ProtocolError(

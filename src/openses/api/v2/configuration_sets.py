@@ -72,7 +72,6 @@ def create_configuration_set(
 
 @operation(V2, "GetConfigurationSet")
 def get_configuration_set(context: RequestContext, *, configuration_set_name: str) -> Output:
-    check_name(configuration_set_name)
     return shapes.configuration_set_wire(service.get(context.reading(), configuration_set_name))
 
 
@@ -91,7 +90,6 @@ def list_configuration_sets(
 
 @operation(V2, "DeleteConfigurationSet")
 def delete_configuration_set(context: RequestContext, *, configuration_set_name: str) -> Output:
-    check_name(configuration_set_name)
     service.delete(context.writing(), configuration_set_name)
     return {}
 
@@ -100,7 +98,6 @@ def delete_configuration_set(context: RequestContext, *, configuration_set_name:
 def put_configuration_set_sending_options(
     context: RequestContext, *, configuration_set_name: str, sending_enabled: bool = False
 ) -> Output:
-    check_name(configuration_set_name)
     now = context.clock()
     service.update(
         context.writing(),
@@ -117,7 +114,6 @@ def put_configuration_set_reputation_options(
     configuration_set_name: str,
     reputation_metrics_enabled: bool = False,
 ) -> Output:
-    check_name(configuration_set_name)
     now = context.clock()
     service.update(
         context.writing(),
@@ -137,7 +133,6 @@ def put_configuration_set_delivery_options(
     max_delivery_seconds: int | None = None,
     shared_pool_delivery_mode: str | None = None,
 ) -> Output:
-    check_name(configuration_set_name)
     delivery = DeliveryOptions(
         tls_policy=TlsPolicy(tls_policy or TlsPolicy.OPTIONAL),
         sending_pool_name=sending_pool_name,
@@ -156,7 +151,6 @@ def put_configuration_set_tracking_options(
     custom_redirect_domain: str | None = None,
     https_policy: str | None = None,
 ) -> Output:
-    check_name(configuration_set_name)
     tracking = None
     if custom_redirect_domain or https_policy:
         tracking = TrackingOptions(
@@ -176,7 +170,6 @@ def put_configuration_set_suppression_options(
     suppression_scope: str | None = None,
     validation_options: dict[str, Any] | None = None,
 ) -> Output:
-    check_name(configuration_set_name)
     suppression = None
     if suppressed_reasons is not None:
         suppression = SuppressionOptions(
@@ -193,7 +186,6 @@ def put_configuration_set_suppression_options(
 def put_configuration_set_vdm_options(
     context: RequestContext, *, configuration_set_name: str, vdm_options: Any = None
 ) -> Output:
-    check_name(configuration_set_name)
     vdm = shapes.vdm_options(vdm_options) if vdm_options is not None else None
     _replace(context, configuration_set_name, vdm_options=vdm)
     return {}
@@ -203,7 +195,6 @@ def put_configuration_set_vdm_options(
 def put_configuration_set_archiving_options(
     context: RequestContext, *, configuration_set_name: str, archive_arn: str | None = None
 ) -> Output:
-    check_name(configuration_set_name)
     archiving = shapes.archiving_options({"ArchiveArn": archive_arn}) if archive_arn else None
     _replace(context, configuration_set_name, archiving_options=archiving)
     return {}
@@ -217,7 +208,6 @@ def create_configuration_set_event_destination(
     event_destination_name: str,
     event_destination: dict[str, Any],
 ) -> Output:
-    check_name(configuration_set_name)
     destination = shapes.event_destination(event_destination_name, event_destination)
     service.put_event_destination(
         context.writing(),
@@ -234,7 +224,6 @@ def create_configuration_set_event_destination(
 def get_configuration_set_event_destinations(
     context: RequestContext, *, configuration_set_name: str
 ) -> Output:
-    check_name(configuration_set_name)
     configuration_set = service.get(context.reading(), configuration_set_name)
     return {
         "EventDestinations": [
@@ -251,7 +240,6 @@ def update_configuration_set_event_destination(
     event_destination_name: str,
     event_destination: dict[str, Any],
 ) -> Output:
-    check_name(configuration_set_name)
     destination = shapes.event_destination(event_destination_name, event_destination)
     service.put_event_destination(
         context.writing(),
@@ -268,7 +256,6 @@ def update_configuration_set_event_destination(
 def delete_configuration_set_event_destination(
     context: RequestContext, *, configuration_set_name: str, event_destination_name: str
 ) -> Output:
-    check_name(configuration_set_name)
     service.update(
         context.writing(),
         configuration_set_name,
