@@ -17,10 +17,12 @@ from openses.config import Settings
 from openses.domain.clock import utc_now
 from openses.events import dispatcher as event_dispatcher
 from openses.events.metrics import OutboxCollector, PublicationMetrics
+from openses.mail.dns_records import DnsRecords
 from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.tracking import links as tracking_links
 from openses.web.admin import Admin
 from openses.web.dead_letters import DeadLetters
+from openses.web.identity_dns import IdentityDnsEndpoints
 from openses.web.messages import MessagesEndpoints
 from openses.web.metrics import MetricsEndpoint
 from openses.web.tracking import TrackingEndpoints
@@ -35,7 +37,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Application:
     migrate(engine)
     loop_engine = make_loop_engine(engine)
     gateway = Gateway(settings, engine, loop_engine)
-    admin = Admin(settings, engine)
+    dns_records = DnsRecords(settings.dns_servers)  # issue 15: the identities' DNS check
+    admin = Admin(settings, engine, dns_records)
+    identity_dns = IdentityDnsEndpoints(settings, engine)
     messages = MessagesEndpoints(engine)
     registry = CollectorRegistry()
     publication_metrics = PublicationMetrics(registry)
@@ -48,6 +52,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Application:
     routes = [
         Route("/health", health, methods=["GET"]),
         Route("/_openses/identities/{name}/verify", admin.verify_identity, methods=["POST"]),
+        Route("/_openses/identities/{name}/dns", identity_dns.records, methods=["GET"]),
         Route("/_openses/messages", messages.index, methods=["GET"]),
         Route("/_openses/messages/{message_id}", messages.get, methods=["GET"]),
         Route("/_openses/messages/{message_id}/raw", messages.raw, methods=["GET"]),

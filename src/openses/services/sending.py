@@ -37,7 +37,14 @@ from openses.domain.message import (
 from openses.events import records
 from openses.mail import autoreply, mime, raw
 from openses.services import account as account_service
-from openses.services import identities, identity_notifications, messages, outcomes, templates
+from openses.services import (
+    identities,
+    identity_notifications,
+    identity_signing,
+    messages,
+    outcomes,
+    templates,
+)
 from openses.store.messages import StoredMessage
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking import links as tracking
@@ -121,6 +128,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Cl
         raise AccountSendingPaused()
     if configuration_set is not None and not configuration_set.sending_enabled:
         raise ConfigurationSetSendingPaused(configuration_set.name)
+    identity_signing.check_mail_from(uow, identity)  # issue 15: REJECT_MESSAGE
 
     message_id = new_message_id(accepted_at)
     id_header = mime.ses_message_id_header(message_id, uow.region)
@@ -166,7 +174,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Cl
     message["Feedback-ID"] = feedback_id_header(
         tags, uow.region, f"{uow.account_id}:{uow.region}:{identity.name}"
     )
-    delivered_bytes = message.as_bytes()
+    delivered_bytes = identity_signing.signed_bytes(uow, identity, message)  # issue 15: DKIM
     check_size(len(delivered_bytes), email.max_size)
     facts = records.MailFacts(
         accepted_at=accepted_at,

@@ -16,6 +16,7 @@ from openses.store.identities import IdentityRepository
 from openses.store.loop import LoopReader, LoopWriter, open_connection
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
+from openses.store.signing_keys import SigningKeyRepository
 from openses.store.tags import TagRepository
 from openses.store.templates import TemplateRepository
 
@@ -98,6 +99,10 @@ class UnitOfWork:
     @property
     def templates(self) -> TemplateRepository:
         return self._scoped(TemplateRepository)
+
+    @property
+    def signing_keys(self) -> SigningKeyRepository:  # issue 15
+        return self._scoped(SigningKeyRepository)
 
     @property
     def tags(self) -> TagRepository:
