@@ -46,9 +46,12 @@ class ExternalKey:
 
 def sign(message: bytes, *, domain: str, selector: str, private_key_pem: str) -> bytes:
     """The message with a DKIM-Signature header on top: rsa-sha256, relaxed/relaxed, over the
-    SIGNED_HEADERS the message has. Line endings follow the message's own."""
+    SIGNED_HEADERS the message has. Line endings follow the message's own. A message without
+    a From header cannot be signed (RFC 6376 requires From) and is returned as it is."""
     linesep = b"\r\n" if b"\r\n" in message else b"\n"
     present = _header_names(message)
+    if "from" not in present:
+        return message
     include = [name.encode() for name in SIGNED_HEADERS if name.lower() in present]
     signature = dkimpy.sign(
         message,
