@@ -48,10 +48,12 @@ def create_email_identity(
         configuration_set_name=configuration_set_name,
         tags=shapes.tags(tags or []),
     )
-    key = signing.creation_key(context, email_identity, dkim_signing_attributes)  # issue 15
-    if key is not None:
-        identity_signing.start_dkim(identity, key[1], key[0], verified=identity.verified)
-    service.create(context.writing(), identity, signing_key=key[1] if key else None)
+    created = signing.creation_key(context, email_identity, dkim_signing_attributes)  # issue 15
+    signing_key = None
+    if created is not None:
+        origin, signing_key = created
+        identity_signing.start_dkim(identity, signing_key, origin, verified=identity.verified)
+    service.create(context.writing(), identity, signing_key=signing_key)
     output: Output = {
         "IdentityType": identity.kind,
         "VerifiedForSendingStatus": identity.verified,
