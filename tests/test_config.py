@@ -38,3 +38,18 @@ def test_openses_delivery_variables_are_not_the_publish_settings() -> None:
     assert settings.publish == PublishSettings()
     assert settings.publish.max_attempts == 10
     assert settings.publish.batch_size == 500
+
+
+def test_identity_signing_settings() -> None:
+    settings = Settings.from_environ(
+        {
+            "OPENSES_DNS_SERVERS": "127.0.0.1:5353, 10.0.0.2,[::1]:5300 ,",
+            "OPENSES_DKIM_DOMAIN": "Keys.Example.NET.",
+            "OPENSES_RETURN_PATH_DOMAIN": "bounces.{region}.example.net",
+        }
+    )
+    assert settings.dns_servers == (("127.0.0.1", 5353), ("10.0.0.2", 53), ("::1", 5300))
+    assert settings.dkim_domain == "keys.example.net"
+    assert settings.return_path_domain == "bounces.{region}.example.net"
+    unset = Settings.from_environ({})
+    assert (unset.dns_servers, unset.dkim_domain, unset.return_path_domain) == ((), None, None)

@@ -21,6 +21,7 @@ from openses.events import dispatcher as event_dispatcher
 from openses.tracking.links import CLICK_PATH, OPEN_PATH
 from openses.web.admin import Admin
 from openses.web.dead_letters import DeadLetters
+from openses.web.identity_dns import IdentityDnsEndpoints
 from openses.web.messages import MessagesEndpoints
 from openses.web.metrics import MetricsEndpoint
 from openses.web.tracking import TrackingEndpoints
@@ -45,7 +46,8 @@ def build_app(root: bootstrap.Server) -> Application:
         tracker=root.tracker,
         destination_check=root.destination_check,
     )
-    admin = Admin(settings, root.writes)
+    admin = Admin(settings, root.reads, root.writes, root.dns_records)
+    identity_dns = IdentityDnsEndpoints(settings, root.reads)
     messages = MessagesEndpoints(engine)
     dead_letters = DeadLetters(engine)
     tracking = TrackingEndpoints(
@@ -54,6 +56,7 @@ def build_app(root: bootstrap.Server) -> Application:
     routes = [
         Route("/health", health, methods=["GET"]),
         Route("/_openses/identities/{name}/verify", admin.verify_identity, methods=["POST"]),
+        Route("/_openses/identities/{name}/dns", identity_dns.records, methods=["GET"]),
         Route("/_openses/messages", messages.index, methods=["GET"]),
         Route("/_openses/messages/{message_id}", messages.get, methods=["GET"]),
         Route("/_openses/messages/{message_id}/raw", messages.raw, methods=["GET"]),

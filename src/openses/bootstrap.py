@@ -25,6 +25,7 @@ from openses.events import dispatcher as event_dispatcher
 from openses.events.dispatcher import Dispatcher
 from openses.events.metrics import OutboxCollector, PublicationMetrics
 from openses.events.publishers import Publisher
+from openses.mail.dns_records import DnsRecords
 from openses.services.configuration_sets import DestinationCheck
 from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.store.outbox import CommitSignal
@@ -46,7 +47,10 @@ class Server:
     engine: Engine
     loop_engine: AsyncEngine | None  # PostgreSQL's asyncio engine for the event loop
     signal: CommitSignal
-    writes: EngineSource  # a pooled connection per unit of work, for openses' own endpoints
+    # a pooled connection per unit of work, for openses' own endpoints
+    reads: EngineSource
+    writes: EngineSource
+    dns_records: DnsRecords  # the identities' DNS check (DKIM, custom MAIL FROM)
     handlers: Handlers
     execution: Execution
     tracker: Tracker
@@ -89,7 +93,9 @@ def server(
         engine=engine,
         loop_engine=loop_engine,
         signal=signal,
+        reads=EngineSource(engine, write=False),
         writes=EngineSource(engine, write=True, signal=signal),
+        dns_records=DnsRecords(settings.dns_servers),
         handlers=Handlers.discover(),
         execution=Execution(
             engine,

@@ -59,6 +59,12 @@ class Settings:
     database_threads: int = 0
     # issue 15: the operator's outbound addresses, offered to every account as dedicated IPs
     dedicated_ips: tuple[str, ...] = ()
+    # issue 15: DNS servers (host, port) for the DKIM and MAIL FROM checks; () is the system's.
+    dns_servers: tuple[tuple[str, int], ...] = ()
+    # Easy DKIM's CNAME targets are <token>.dkim.<dkim_domain> when set; else TXT records.
+    dkim_domain: str | None = None
+    # openses' own envelope-sender domain; "{region}" stands for the region.
+    return_path_domain: str | None = None
 
     @classmethod
     def from_environ(
@@ -92,6 +98,7 @@ class Settings:
         if "OPENSES_DEDICATED_IPS" in env:
             values["dedicated_ips"] = parse_dedicated_ips(env["OPENSES_DEDICATED_IPS"])
         values.update(_destination_values(env))
+        values.update(_signing_values(env))  # issue 15
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
@@ -159,6 +166,34 @@ def _destination_values(env: Mapping[str, str]) -> dict[str, object]:
     }
     if publish:
         values["publish"] = PublishSettings(**publish)  # type: ignore[arg-type]
+    return values
+
+
+def parse_dns_servers(text: str) -> tuple[tuple[str, int], ...]:
+    """``host[:port],...``; an IPv6 address with a port is written ``[::1]:5353``."""
+    servers = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        if item.startswith("["):
+            host, _, rest = item[1:].partition("]")
+            port = rest.removeprefix(":") or "53"
+        elif item.count(":") == 1:
+            host, port = item.split(":")
+        else:
+            host, port = item, "53"
+        servers.append((host, int(port)))
+    return tuple(servers)
+
+
+def _signing_values(env: Mapping[str, str]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    if env.get("OPENSES_DNS_SERVERS"):
+        values["dns_servers"] = parse_dns_servers(env["OPENSES_DNS_SERVERS"])
+    if env.get("OPENSES_DKIM_DOMAIN"):
+        values["dkim_domain"] = env["OPENSES_DKIM_DOMAIN"].strip().rstrip(".").lower()
+    if env.get("OPENSES_RETURN_PATH_DOMAIN"):
+        values["return_path_domain"] = env["OPENSES_RETURN_PATH_DOMAIN"].strip().rstrip(".")
     return values
 
 

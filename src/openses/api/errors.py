@@ -72,6 +72,10 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
     domain.InvalidInput: ("InvalidParameterValue", "BadRequestException"),
     domain.LimitExceeded: ("LimitExceededException", "LimitExceededException"),
     domain.MessageRejected: ("MessageRejected", "MessageRejected"),
+    domain.MailFromDomainNotVerified: (  # issue 15
+        "MailFromDomainNotVerifiedException",
+        "MailFromDomainNotVerifiedException",
+    ),
     domain.AccountSendingPaused: ("AccountSendingPausedException", "SendingPausedException"),
     domain.ConfigurationSetSendingPaused: (
         "ConfigurationSetSendingPausedException",

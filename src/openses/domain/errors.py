@@ -12,6 +12,7 @@ OpensesError
 │   ├── TemplateNotFound
 │   ├── DedicatedIpPoolNotFound
 │   └── DedicatedIpNotFound
+├── MailFromDomainNotVerified
 ├── AlreadyExists
 │   ├── ConfigurationSetAlreadyExists
 │   ├── EventDestinationAlreadyExists
@@ -299,6 +300,17 @@ class EventDestinationLimitExceeded(LimitExceeded):
 
 class MessageRejected(OpensesError):
     pass
+
+
+class MailFromDomainNotVerified(OpensesError):
+    """A send from an identity whose custom MAIL FROM domain is not SUCCESS while its
+    BehaviorOnMxFailure is REJECT_MESSAGE (issue 15; GUESS wording, AWS's is unrecorded)."""
+
+    def __init__(self, identity: str, mail_from_domain: str) -> None:
+        super().__init__(
+            f"The custom MAIL FROM domain <{mail_from_domain}> of identity <{identity}> is not "
+            "verified, and the identity rejects messages while it is not."
+        )
 
 
 class SendingPaused(OpensesError):

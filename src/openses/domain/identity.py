@@ -12,6 +12,7 @@ from enum import StrEnum
 from openses.domain.errors import InvalidDomain, InvalidEmailAddress
 from openses.domain.feedback import FeedbackSettings
 from openses.domain.options import Tag
+from openses.domain.signing import DkimSettings, MailFromSettings
 
 # A domain name: dot-separated labels of letters, digits and inner hyphens, 253 chars at most.
 _DOMAIN = re.compile(
@@ -94,6 +95,9 @@ class EmailIdentity:
     configuration_set_name: str | None = None
     tags: list[Tag] = field(default_factory=list)
     feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
+    # issue 15: DKIM signing and the custom MAIL FROM domain (domain/signing.py)
+    dkim: DkimSettings = field(default_factory=DkimSettings)
+    mail_from: MailFromSettings = field(default_factory=MailFromSettings)
 
     def __post_init__(self) -> None:
         check_name(self.name)

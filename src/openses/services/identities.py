@@ -18,6 +18,7 @@ from openses.domain.errors import (
 from openses.domain.identity import EmailIdentity, IdentityKind, VerificationStatus
 from openses.domain.tags import check as check_tags
 from openses.services import paging
+from openses.store.signing_keys import SigningKey
 from openses.store.unit_of_work import UnitOfWork
 
 
@@ -27,13 +28,18 @@ class Page:
     next_token: str | None
 
 
-def create(uow: UnitOfWork, identity: EmailIdentity) -> None:
-    """v2 CreateEmailIdentity: a name already held is an error."""
+def create(
+    uow: UnitOfWork, identity: EmailIdentity, *, signing_key: SigningKey | None = None
+) -> None:
+    """v2 CreateEmailIdentity: a name already held is an error. ``signing_key``: the domain's
+    DKIM key (issue 15)."""
     check_tags(identity.tags)
     with uow:
         if identity.configuration_set_name is not None:
             _check_configuration_set(uow, identity.configuration_set_name)
         uow.identities.add(identity)
+        if signing_key is not None:
+            uow.signing_keys.put(identity.name, signing_key)
         uow.commit()
 
 

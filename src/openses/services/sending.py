@@ -44,7 +44,14 @@ from openses.domain.options import SuppressionReason
 from openses.events import records
 from openses.mail import autoreply, mime, raw
 from openses.services import account as account_service
-from openses.services import identities, identity_notifications, messages, outcomes, templates
+from openses.services import (
+    identities,
+    identity_notifications,
+    identity_signing,
+    messages,
+    outcomes,
+    templates,
+)
 from openses.store.messages import StoredMessage
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking import links as tracking
@@ -200,6 +207,7 @@ def _check_sending(uow: UnitOfWork, sender: Sender) -> list[SuppressionReason]:
     configuration_set = sender.configuration_set
     if configuration_set is not None and not configuration_set.sending_enabled:
         raise ConfigurationSetSendingPaused(configuration_set.name)
+    identity_signing.check_mail_from(uow, sender.identity)  # REJECT_MESSAGE
     return list(settings.suppressed_reasons)
 
 
@@ -299,7 +307,7 @@ def _build(
     message["Feedback-ID"] = feedback_id_header(
         submission.tags, uow.region, f"{uow.account_id}:{uow.region}:{sender.identity.name}"
     )
-    data = message.as_bytes()
+    data = identity_signing.signed_bytes(uow, sender.identity, message)  # DKIM
     check_size(len(data), email.max_size)
     if draft.rendering_error is not None:
         return Built(message, data, [], None)

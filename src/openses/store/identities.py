@@ -10,6 +10,7 @@ from sqlalchemy import Row, bindparam, func, select, update
 from openses.domain.errors import IdentityAlreadyExists, IdentityNotFound
 from openses.domain.feedback import FeedbackSettings, NotificationType
 from openses.domain.identity import EmailIdentity, IdentityKind, VerificationStatus
+from openses.domain.signing import DkimSettings, MailFromSettings
 from openses.store.queries import Query
 from openses.store.scoped import ScopedRepository, in_scope
 from openses.store.tables import identities
@@ -115,6 +116,8 @@ def _row_values(identity: EmailIdentity) -> dict[str, Any]:
         "notification_topics": {str(k): v for k, v in identity.feedback.topics.items()},
         "feedback_forwarding_enabled": identity.feedback.forwarding_enabled,
         "headers_in_notifications": sorted(str(k) for k in identity.feedback.headers_included),
+        "dkim": identity.dkim.to_json(),
+        "mail_from": identity.mail_from.to_json(),
     }
 
 
@@ -134,4 +137,6 @@ def _identity(row: Row[Any], tags: list[Any]) -> EmailIdentity:
         configuration_set_name=row.configuration_set_name,
         tags=tags,
         feedback=_feedback(row),
+        dkim=DkimSettings.from_json(row.dkim),
+        mail_from=MailFromSettings.from_json(row.mail_from),
     )

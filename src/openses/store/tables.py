@@ -83,7 +83,29 @@ identities = Table(
     Column("notification_topics", JSON, nullable=False, server_default="{}"),
     Column("feedback_forwarding_enabled", Boolean, nullable=False, server_default=true()),
     Column("headers_in_notifications", JSON, nullable=False, server_default="[]"),
+    # issue 15: DKIM settings and the custom MAIL FROM domain (domain/signing.py), null: none
+    Column("dkim", JSON, nullable=True),
+    Column("mail_from", JSON, nullable=True),
     UniqueConstraint("account_id", "region", "name", name="uq_identities_scope_name"),
+)
+
+# issue 15: an identity's DKIM private key (Easy DKIM's or BYODKIM's), PKCS#1 PEM. Read only to
+# sign and to show the public key; no API returns it.
+identity_signing_keys = Table(
+    "identity_signing_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "identity_id",
+        Integer,
+        ForeignKey("identities.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("selector", String(63), nullable=True),
+    Column("private_key", Text, nullable=False),
+    Column("bits", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 templates = Table(

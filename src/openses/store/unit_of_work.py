@@ -15,6 +15,7 @@ from openses.store.dedicated_ips import DedicatedIpRepository
 from openses.store.identities import IdentityRepository
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
+from openses.store.signing_keys import SigningKeyRepository
 from openses.store.sources import ConnectionSource
 from openses.store.tags import TagRepository
 from openses.store.templates import TemplateRepository
@@ -85,6 +86,10 @@ class UnitOfWork:
     @property
     def dedicated_ips(self) -> DedicatedIpRepository:  # issue 15: dedicated IP pools
         return self._scoped(DedicatedIpRepository)
+
+    @property
+    def signing_keys(self) -> SigningKeyRepository:  # issue 15
+        return self._scoped(SigningKeyRepository)
 
     @property
     def tags(self) -> TagRepository:

@@ -1,8 +1,10 @@
 """openses' own operator endpoints under ``/_openses``, outside the AWS APIs.
 
 ``POST /_openses/identities/{name}/verify`` marks an identity verified, standing in for the
-verification email link or DNS record when ``auto_verify_identities`` is off. The account and
-region come from the SigV4 ``Authorization`` header by the same rules as the API.
+verification email link or DNS record when ``auto_verify_identities`` is off. Then it also
+checks the identity's DKIM records and custom MAIL FROM domain in DNS (issue 15,
+services/identity_checks.py). The account and region come from the SigV4 ``Authorization``
+header by the same rules as the API.
 """
 
 from __future__ import annotations
@@ -13,24 +15,33 @@ from starlette.responses import JSONResponse, Response
 
 from openses.config import Settings
 from openses.domain.errors import IdentityNotFound
+from openses.mail.dns_records import DnsRecords
 from openses.protocol.auth import caller_from_headers
-from openses.services import identities
+from openses.services import identities, identity_checks
 from openses.store.sources import ConnectionSource
 from openses.store.unit_of_work import UnitOfWork
 
 
 class Admin:
-    def __init__(self, settings: Settings, writes: ConnectionSource) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        reads: ConnectionSource,
+        writes: ConnectionSource,
+        dns_records: DnsRecords | None = None,
+    ) -> None:
         self._settings = settings
+        self._reads = reads
         self._writes = writes
+        self._dns_records = dns_records
 
-    def _unit_of_work(self, request: Request) -> UnitOfWork:
+    def _unit_of_work(self, request: Request, *, write: bool = True) -> UnitOfWork:
         caller = caller_from_headers(
             request.headers.get("authorization"),
             self._settings.access_keys,
             self._settings.default_account_id,
         )
-        return UnitOfWork(self._writes, caller.account_id, caller.region)
+        return UnitOfWork(self._writes if write else self._reads, caller.account_id, caller.region)
 
     async def verify_identity(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -38,8 +49,22 @@ class Admin:
             identity = await run_in_threadpool(
                 identities.mark_verified, self._unit_of_work(request), name
             )
+            body = {
+                "identity": identity.name,
+                "verificationStatus": str(identity.verification_status),
+            }
+            if self._dns_records is not None and not self._settings.auto_verify_identities:
+                checked = await run_in_threadpool(
+                    identity_checks.check,
+                    self._unit_of_work(request, write=False),
+                    self._unit_of_work(request),
+                    name,
+                    self._dns_records,
+                )
+                if checked.dkim_status is not None:
+                    body["dkimStatus"] = str(checked.dkim_status)
+                if checked.mail_from_status is not None:
+                    body["mailFromDomainStatus"] = str(checked.mail_from_status)
         except IdentityNotFound as exc:
             return JSONResponse({"message": exc.message}, status_code=404)
-        return JSONResponse(
-            {"identity": identity.name, "verificationStatus": str(identity.verification_status)}
-        )
+        return JSONResponse(body)

@@ -7,12 +7,13 @@ from typing import Any, TypeVar
 
 from openses.api.context import RequestContext
 from openses.api.registry import operation
+from openses.api.v2 import identity_signing as signing
 from openses.api.v2 import shapes
 from openses.domain.errors import InvalidInput
 from openses.domain.identity import EmailIdentity, IdentityKind, VerificationStatus
 from openses.protocol.models import V2
 from openses.services import identities as service
-from openses.services import paging
+from openses.services import identity_signing, paging
 
 Output = dict[str, Any]
 Wire = dict[str, Any]
@@ -31,28 +32,8 @@ def _new_identity(context: RequestContext, name: str, **fields: Any) -> EmailIde
     )
 
 
-def _dkim_attributes(context: RequestContext, identity: EmailIdentity) -> Wire:
-    """Easy DKIM: a domain signs with AWS-made 2048-bit keys; an address has no DKIM of its
-    own (AWS answers NOT_STARTED with a 1024-bit next key, getmoto/moto#9771)."""
-    if identity.kind is IdentityKind.EMAIL_ADDRESS:
-        return {
-            "SigningEnabled": False,
-            "Status": VerificationStatus.NOT_STARTED,
-            "SigningAttributesOrigin": "AWS_SES",
-            "NextSigningKeyLength": "RSA_1024_BIT",
-        }
-    return {
-        "SigningEnabled": True,
-        "Status": identity.verification_status,
-        "Tokens": identity.dkim_tokens(context.account_id, context.region),
-        "SigningAttributesOrigin": "AWS_SES",
-        "NextSigningKeyLength": "RSA_2048_BIT",
-        "CurrentSigningKeyLength": "RSA_2048_BIT",
-        "LastKeyGenerationTimestamp": identity.created_at,
-    }
-
-
-@operation(V2, "CreateEmailIdentity")
+# A domain gets a new RSA key (issue 15): kept off the event loop like a call out.
+@operation(V2, "CreateEmailIdentity", calls_out=True)
 def create_email_identity(
     context: RequestContext,
     *,
@@ -61,21 +42,25 @@ def create_email_identity(
     dkim_signing_attributes: Wire | None = None,
     configuration_set_name: str | None = None,
 ) -> Output:
-    # BYODKIM (DkimSigningAttributes) is accepted but not stored: Easy DKIM always applies.
     identity = _new_identity(
         context,
         email_identity,
         configuration_set_name=configuration_set_name,
         tags=shapes.tags(tags or []),
     )
-    service.create(context.writing(), identity)
+    created = signing.creation_key(context, email_identity, dkim_signing_attributes)  # issue 15
+    signing_key = None
+    if created is not None:
+        origin, signing_key = created
+        identity_signing.start_dkim(identity, signing_key, origin, verified=identity.verified)
+    service.create(context.writing(), identity, signing_key=signing_key)
     output: Output = {
         "IdentityType": identity.kind,
         "VerifiedForSendingStatus": identity.verified,
     }
     # A recorded AWS answer for an address carries no DkimAttributes (getmoto/moto#9771).
     if identity.kind is IdentityKind.DOMAIN:
-        output["DkimAttributes"] = _dkim_attributes(context, identity)
+        output["DkimAttributes"] = signing.dkim_attributes(context, identity)
     return output
 
 
@@ -86,8 +71,8 @@ def get_email_identity(context: RequestContext, *, email_identity: str) -> Outpu
         "IdentityType": identity.kind,
         "FeedbackForwardingStatus": identity.feedback.forwarding_enabled,
         "VerifiedForSendingStatus": identity.verified,
-        "DkimAttributes": _dkim_attributes(context, identity),
-        "MailFromAttributes": {"BehaviorOnMxFailure": "USE_DEFAULT_VALUE"},
+        "DkimAttributes": signing.dkim_attributes(context, identity),
+        "MailFromAttributes": signing.mail_from_attributes(identity),
         "Policies": {},
         "Tags": shapes.tags_wire(identity.tags),
         "ConfigurationSetName": identity.configuration_set_name,

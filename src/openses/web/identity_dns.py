@@ -1,0 +1,63 @@
+"""openses' identity DNS endpoints (issue 15), outside the AWS APIs:
+
+- ``GET /_openses/identities/{name}/dns``: the DNS records to publish for the identity's DKIM
+  keys and custom MAIL FROM domain (services/identity_checks.records_to_publish says which).
+- ``POST /_openses/identities/{name}/verify`` (web/admin.py) runs the DNS check as well.
+
+The account and region come from the SigV4 ``Authorization`` header, as in the API.
+"""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from openses.config import Settings
+from openses.domain.errors import IdentityNotFound
+from openses.protocol.auth import caller_from_headers
+from openses.services import identity_checks, return_path
+from openses.store.sources import ConnectionSource
+from openses.store.unit_of_work import UnitOfWork
+
+
+class IdentityDnsEndpoints:
+    def __init__(self, settings: Settings, reads: ConnectionSource) -> None:
+        self._settings = settings
+        self._reads = reads
+
+    async def records(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        caller = caller_from_headers(
+            request.headers.get("authorization"),
+            self._settings.access_keys,
+            self._settings.default_account_id,
+        )
+        uow = UnitOfWork(self._reads, caller.account_id, caller.region)
+        try:
+            found = await run_in_threadpool(
+                identity_checks.records_to_publish,
+                uow,
+                name,
+                dkim_domain=self._settings.dkim_domain,
+                return_domain=return_path.default_domain(
+                    self._settings.return_path_domain, caller.region
+                ),
+            )
+        except IdentityNotFound as exc:
+            return JSONResponse({"message": exc.message}, status_code=404)
+        return JSONResponse(
+            {
+                "identity": name,
+                "records": [
+                    {
+                        "name": record.name,
+                        "type": record.type,
+                        "value": record.value,
+                        "purpose": record.purpose,
+                        "publishedBy": record.published_by,
+                    }
+                    for record in found
+                ],
+            }
+        )
