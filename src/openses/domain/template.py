@@ -6,7 +6,8 @@ import datetime
 import json
 from dataclasses import dataclass, field
 
-from openses.domain import handlebars, names
+from openses import handlebars
+from openses.domain import names
 from openses.domain.errors import (
     InvalidRenderingParameter,
     InvalidTemplate,
