@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 DEFAULT_ACCOUNT_ID = "123456789012"
-DEFAULT_REGION = "us-east-1"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,8 +11,8 @@ from email.message import Message
 from functools import lru_cache
 from typing import Any
 
-from openses.domain.clock import iso8601
 from openses.domain.mailbox import name_address_pairs
+from openses.protocol.timestamps import iso8601
 
 Record = dict[str, Any]
 

@@ -11,7 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from openses.domain.clock import iso8601, utc_now
+from openses.domain.clock import utc_now
+from openses.protocol.timestamps import iso8601
 from openses.store import publications
 from openses.store.publications import Publication
 
