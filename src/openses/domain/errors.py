@@ -35,9 +35,13 @@ OpensesError
 │   ├── InvalidIdentity
 │   ├── InvalidNotificationTopic
 │   └── FeedbackForwardingRequired
-└── LimitExceeded
-    ├── ConfigurationSetLimitExceeded
-    └── EventDestinationLimitExceeded
+├── LimitExceeded
+│   ├── ConfigurationSetLimitExceeded
+│   └── EventDestinationLimitExceeded
+├── MessageRejected
+└── SendingPaused
+    ├── AccountSendingPaused
+    └── ConfigurationSetSendingPaused
 """
 
 from __future__ import annotations
