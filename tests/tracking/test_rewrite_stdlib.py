@@ -39,14 +39,21 @@ TAGS = [
 ]
 
 
+def _stdlib(name: str) -> re.Pattern[str]:
+    """A private pattern of html.parser (typeshed does not declare them)."""
+    pattern = getattr(html.parser, name, None)
+    assert isinstance(pattern, re.Pattern), f"html.parser.{name} is gone. {WHAT_TO_DO}"
+    return pattern
+
+
 def _stdlib_spans(tag: str) -> list[tuple[str, int, int, tuple[int, int] | None]]:
     """The attributes html.parser finds in a start tag, as rewrite._attribute_spans gives them."""
-    name = html.parser.tagfind_tolerant.match(tag, 1)
+    name = _stdlib("tagfind_tolerant").match(tag, 1)
     assert name is not None
     spans = []
     position = name.end()
     while position < len(tag):
-        match = html.parser.attrfind_tolerant.match(tag, position)
+        match = _stdlib("attrfind_tolerant").match(tag, position)
         if match is None:
             break
         value = match.span(3) if match.group(3) is not None else None
@@ -56,14 +63,9 @@ def _stdlib_spans(tag: str) -> list[tuple[str, int, int, tuple[int, int] | None]
 
 
 def test_html_parser_still_has_the_patterns_rewrite_copies() -> None:
-    for name in ("tagfind_tolerant", "attrfind_tolerant"):
-        assert isinstance(getattr(html.parser, name, None), re.Pattern), (
-            f"html.parser.{name} is gone. {WHAT_TO_DO}"
-        )
-    assert html.parser.tagfind_tolerant.pattern == TAGFIND_TOLERANT, WHAT_TO_DO
-    assert html.parser.attrfind_tolerant.pattern == ATTRFIND_TOLERANT, WHAT_TO_DO
-    assert html.parser.tagfind_tolerant.flags == re.UNICODE, WHAT_TO_DO
-    assert html.parser.attrfind_tolerant.flags == re.UNICODE, WHAT_TO_DO
+    tagfind, attrfind = _stdlib("tagfind_tolerant"), _stdlib("attrfind_tolerant")
+    assert (tagfind.pattern, tagfind.flags) == (TAGFIND_TOLERANT, re.UNICODE), WHAT_TO_DO
+    assert (attrfind.pattern, attrfind.flags) == (ATTRFIND_TOLERANT, re.UNICODE), WHAT_TO_DO
 
 
 @pytest.mark.parametrize("tag", TAGS)
