@@ -371,3 +371,33 @@ def test_serve_logs_its_database_without_the_password(backend: str, tmp_path: Pa
     text = log.read_text()
     assert re.search(rf"^\S+ \S+ INFO openses database: {re.escape(shown)}$", text, re.M), text
     assert "hunter2" not in text
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "accepted"),
+    [
+        ("OPENSES_ACCESS_LOG", "tru", "accepted values are true, 1, yes, on, false, 0, no, off"),
+        ("OPENSES_PORT", "85o5", "an integer is expected, such as 10"),
+        ("OPENSES_PUBLISH_POLL_SECONDS", "fast", "a number is expected, such as 10 or 0.5"),
+    ],
+)
+def test_serve_with_a_bad_variable_is_one_line(
+    variable: str, value: str, accepted: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, variable: value, "OPENSES_DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    process = subprocess.run(
+        [*OPENSES, "serve"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    line = f"Error: {variable}={value!r} is not valid: {accepted}\n"
+    assert (process.returncode, process.stdout, process.stderr) == (1, "", line)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["messages"], ["worker"], ["tracking", "keys"]])
+def test_every_command_refuses_a_bad_variable(command: list[str]) -> None:
+    result = run(*command, env={"OPENSES_ASSUME_ROLES": "maybe"})
+    line = (
+        "Error: OPENSES_ASSUME_ROLES='maybe' is not valid: accepted values are true, 1, yes, on, "
+        "false, 0, no, off\n"
+    )
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", line)

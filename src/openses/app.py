@@ -13,10 +13,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from openses import bootstrap
+from openses import bootstrap, json_text
 from openses.api.gateway import Gateway, Receive, Scope, Send, is_aws_path
 from openses.config import Settings
-from openses.domain import json_text
 from openses.events import dispatcher as event_dispatcher
 from openses.tracking.links import CLICK_PATH, OPEN_PATH
 from openses.web.admin import Admin

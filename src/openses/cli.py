@@ -17,11 +17,11 @@ from openses.cli_support import (
     settings_for,
     unusable,
 )
-from openses.domain.clock import iso8601
-from openses.events.commands import dead_letters, worker
+from openses.commands.events import dead_letters, worker
+from openses.commands.tracking import tracking
+from openses.protocol.timestamps import iso8601
 from openses.store import message_search
 from openses.store.database import describe_url, reading
-from openses.tracking.commands import tracking
 from openses.web.messages import summary
 
 log = logging.getLogger("openses")

@@ -10,7 +10,7 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from openses.config import Settings
+from openses.config import Settings, SettingsError
 from openses.store.database import (
     DatabaseUrlError,
     describe_url,
@@ -35,9 +35,12 @@ def database_option(command: F) -> F:
 
 
 def settings_for(database_url: str | None, **overrides: Any) -> Settings:
-    """Settings from the environment with the command line's values; a URL openses cannot
-    take ends the command with one line."""
-    settings = Settings.from_environ(database_url=database_url, **overrides)
+    """Settings from the environment with the command line's values; a bad variable or a URL
+    openses cannot take ends the command with one line."""
+    try:
+        settings = Settings.from_environ(database_url=database_url, **overrides)
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
     try:
         describe_url(settings.database_url)
     except DatabaseUrlError as error:

@@ -1,14 +1,16 @@
-"""One frozen Settings object, read from flags and ``OPENSES_*`` environment variables."""
+"""One frozen Settings object, read from flags and ``OPENSES_*`` environment variables through
+one table (``SETTINGS``): each variable with its field, its strict cast and its help. A value
+its cast refuses is a ``SettingsError`` naming the variable and what it accepts."""
 
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, field, fields
 
 DEFAULT_ACCOUNT_ID = "123456789012"
-DEFAULT_REGION = "us-east-1"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,9 +59,9 @@ class Settings:
     # Threads that run API handlers that write; 0 (the default) runs them on the event loop
     # (api/gateway.py says why).
     database_threads: int = 0
-    # issue 15: the operator's outbound addresses, offered to every account as dedicated IPs
+    # The operator's outbound addresses, offered to every account as dedicated IPs.
     dedicated_ips: tuple[str, ...] = ()
-    # issue 15: DNS servers (host, port) for the DKIM and MAIL FROM checks; () is the system's.
+    # DNS servers (host, port) for the DKIM and MAIL FROM checks; () is the system's.
     dns_servers: tuple[tuple[str, int], ...] = ()
     # Easy DKIM's CNAME targets are <token>.dkim.<dkim_domain> when set; else TXT records.
     dkim_domain: str | None = None
@@ -70,111 +72,138 @@ class Settings:
     def from_environ(
         cls, environ: Mapping[str, str] | None = None, **overrides: object
     ) -> Settings:
+        """The table's variables that are set and not empty, cast; then the command line's
+        ``overrides`` (None: not given). Raises ``SettingsError`` on the first bad value."""
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
-        if "OPENSES_HOST" in env:
-            values["host"] = env["OPENSES_HOST"]
-        if "OPENSES_PORT" in env:
-            values["port"] = int(env["OPENSES_PORT"])
-        if "OPENSES_DATABASE_URL" in env:
-            values["database_url"] = env["OPENSES_DATABASE_URL"]
-        if "OPENSES_DEFAULT_ACCOUNT_ID" in env:
-            values["default_account_id"] = env["OPENSES_DEFAULT_ACCOUNT_ID"]
-        if "OPENSES_ACCESS_KEYS" in env:
-            values["access_keys"] = parse_access_keys(env["OPENSES_ACCESS_KEYS"])
-        if "OPENSES_MAX_CONFIGURATION_SETS" in env:
-            values["max_configuration_sets"] = int(env["OPENSES_MAX_CONFIGURATION_SETS"])
-        if "OPENSES_DATABASE_THREADS" in env:
-            values["database_threads"] = int(env["OPENSES_DATABASE_THREADS"])
-        if "OPENSES_ACCESS_LOG" in env:
-            values["access_log"] = _flag(env["OPENSES_ACCESS_LOG"])
-        if "OPENSES_AUTO_VERIFY_IDENTITIES" in env:
-            values["auto_verify_identities"] = _flag(env["OPENSES_AUTO_VERIFY_IDENTITIES"])
-        if env.get("OPENSES_PUBLIC_URL"):
-            values["public_url"] = env["OPENSES_PUBLIC_URL"]
-        if "OPENSES_TRUSTED_PROXIES" in env:
-            proxies = env["OPENSES_TRUSTED_PROXIES"].split(",")
-            values["trusted_proxies"] = tuple(p.strip() for p in proxies if p.strip())
-        if "OPENSES_DEDICATED_IPS" in env:
-            values["dedicated_ips"] = parse_dedicated_ips(env["OPENSES_DEDICATED_IPS"])
-        values.update(_destination_values(env))
-        values.update(_signing_values(env))  # issue 15
+        publish: dict[str, object] = {}
+        endpoint_urls: dict[str, str] = {}
+        for setting in SETTINGS:
+            text = env.get(setting.variable, "")
+            if not text.strip():
+                continue
+            value = setting.read(text)
+            if setting.field.startswith("publish."):
+                publish[setting.field.removeprefix("publish.")] = value
+            elif setting.field.startswith("aws_endpoint_urls."):
+                endpoint_urls[setting.field.removeprefix("aws_endpoint_urls.")] = str(value)
+            else:
+                values[setting.field] = value
+        if publish:
+            values["publish"] = PublishSettings(**publish)  # type: ignore[arg-type]
+        if endpoint_urls:
+            values["aws_endpoint_urls"] = endpoint_urls
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
 
-def parse_access_keys(text: str) -> dict[str, str]:
+class SettingsError(ValueError):
+    """An ``OPENSES_*`` variable whose value its cast refuses; the message names both."""
+
+
+Cast = Callable[[str], object]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One environment variable: the Settings field it sets (``publish.x`` and
+    ``aws_endpoint_urls.x`` for the nested ones), its cast, its help."""
+
+    variable: str
+    field: str
+    cast: Cast
+    help: str
+
+    @property
+    def default(self) -> object:
+        """The field's default, read from the dataclass so that it is written once."""
+        if self.field.startswith("aws_endpoint_urls."):
+            return None
+        owner: type = Settings
+        name = self.field
+        if name.startswith("publish."):
+            owner, name = PublishSettings, name.removeprefix("publish.")
+        for candidate in fields(owner):
+            if candidate.name == name:
+                if candidate.default_factory is not MISSING:
+                    return candidate.default_factory()
+                return candidate.default
+        raise LookupError(self.field)
+
+    def read(self, text: str) -> object:
+        try:
+            return self.cast(text.strip())
+        except ValueError as error:
+            raise SettingsError(f"{self.variable}={text!r} is not valid: {error}") from None
+
+
+TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off")
+
+
+def boolean(text: str) -> bool:
+    word = text.lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"accepted values are {', '.join(TRUE_WORDS + FALSE_WORDS)}")
+
+
+def integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError("an integer is expected, such as 10") from None
+
+
+def number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError("a number is expected, such as 10 or 0.5") from None
+    if not math.isfinite(value):
+        raise ValueError("a finite number is expected, such as 10 or 0.5")
+    return value
+
+
+def text(value: str) -> str:
+    return value
+
+
+def parse_access_keys(value: str) -> dict[str, str]:
     """Parse ``KEY1=ACCOUNT1,KEY2=ACCOUNT2`` into a mapping."""
-    pairs = (item.split("=", 1) for item in text.split(",") if item.strip())
-    return {key.strip(): account.strip() for key, account in pairs}
-
-
-def parse_dedicated_ips(text: str) -> tuple[str, ...]:
-    """Parse ``192.0.2.10,192.0.2.11`` into IPv4 addresses (SES's dedicated IPs are IPv4), in
-    their canonical form; anything else stops start-up with a ValueError."""
-    parsed: list[str] = []
-    for item in (part.strip() for part in text.split(",")):
-        if not item:
+    keys: dict[str, str] = {}
+    for item in value.split(","):
+        if not item.strip():
             continue
+        key, equals, account = item.partition("=")
+        if not equals or not key.strip() or not account.strip():
+            raise ValueError("KEY=ACCOUNT pairs separated by commas are expected")
+        keys[key.strip()] = account.strip()
+    return keys
+
+
+def comma_list(value: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def parse_dedicated_ips(value: str) -> tuple[str, ...]:
+    """``192.0.2.10,192.0.2.11``: IPv4 addresses (SES's dedicated IPs are IPv4), in their
+    canonical form, each once."""
+    parsed: list[str] = []
+    for item in comma_list(value):
         try:
             parsed.append(str(ipaddress.IPv4Address(item)))
         except ValueError:
-            raise ValueError(f"OPENSES_DEDICATED_IPS: {item!r} is not an IPv4 address") from None
+            raise ValueError(f"{item!r} is not an IPv4 address") from None
     return tuple(dict.fromkeys(parsed))
 
 
-_ENDPOINT_SERVICES = ("sns", "firehose", "cloudwatch", "eventbridge", "pinpoint", "sts")
-_PUBLISH_FIELDS = {
-    "OPENSES_PUBLISH_MAX_ATTEMPTS": ("max_attempts", int),
-    "OPENSES_PUBLISH_MAX_AGE_SECONDS": ("max_age_seconds", float),
-    "OPENSES_PUBLISH_BACKOFF_BASE_SECONDS": ("backoff_base_seconds", float),
-    "OPENSES_PUBLISH_BACKOFF_MAX_SECONDS": ("backoff_max_seconds", float),
-    "OPENSES_PUBLISH_LEASE_SECONDS": ("lease_seconds", float),
-    "OPENSES_PUBLISH_POLL_SECONDS": ("poll_seconds", float),
-    "OPENSES_PUBLISH_BATCH_SIZE": ("batch_size", int),
-    "OPENSES_PUBLISH_TIMEOUT_SECONDS": ("timeout_seconds", float),
-}
-
-
-def _destination_values(env: Mapping[str, str]) -> dict[str, object]:
-    values: dict[str, object] = {}
-    if "OPENSES_VALIDATE_DESTINATIONS" in env:
-        values["validate_destinations"] = _flag(env["OPENSES_VALIDATE_DESTINATIONS"])
-    if "OPENSES_DISPATCH_EVENTS" in env:
-        values["dispatch_events"] = _flag(env["OPENSES_DISPATCH_EVENTS"])
-    if "OPENSES_ASSUME_ROLES" in env:
-        values["assume_roles"] = _flag(env["OPENSES_ASSUME_ROLES"])
-    for variable, name in (
-        ("OPENSES_CLOUDWATCH_NAMESPACE", "cloudwatch_namespace"),
-        ("OPENSES_EVENTBRIDGE_SOURCE", "eventbridge_source"),
-    ):
-        if env.get(variable):
-            values[name] = env[variable]
-    if env.get("OPENSES_AWS_ENDPOINT_URL"):
-        values["aws_endpoint_url"] = env["OPENSES_AWS_ENDPOINT_URL"]
-    urls = {
-        service: env[f"OPENSES_AWS_ENDPOINT_URL_{service.upper()}"]
-        for service in _ENDPOINT_SERVICES
-        if env.get(f"OPENSES_AWS_ENDPOINT_URL_{service.upper()}")
-    }
-    if urls:
-        values["aws_endpoint_urls"] = urls
-    publish: dict[str, object] = {
-        name: kind(env[variable])
-        for variable, (name, kind) in _PUBLISH_FIELDS.items()
-        if variable in env
-    }
-    if publish:
-        values["publish"] = PublishSettings(**publish)  # type: ignore[arg-type]
-    return values
-
-
-def parse_dns_servers(text: str) -> tuple[tuple[str, int], ...]:
+def parse_dns_servers(value: str) -> tuple[tuple[str, int], ...]:
     """``host[:port],...``; an IPv6 address with a port is written ``[::1]:5353``."""
     servers = []
-    for item in (part.strip() for part in text.split(",")):
-        if not item:
-            continue
+    for item in comma_list(value):
         if item.startswith("["):
             host, _, rest = item[1:].partition("]")
             port = rest.removeprefix(":") or "53"
@@ -182,20 +211,170 @@ def parse_dns_servers(text: str) -> tuple[tuple[str, int], ...]:
             host, port = item.split(":")
         else:
             host, port = item, "53"
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"{item!r} is not host[:port]")
         servers.append((host, int(port)))
     return tuple(servers)
 
 
-def _signing_values(env: Mapping[str, str]) -> dict[str, object]:
-    values: dict[str, object] = {}
-    if env.get("OPENSES_DNS_SERVERS"):
-        values["dns_servers"] = parse_dns_servers(env["OPENSES_DNS_SERVERS"])
-    if env.get("OPENSES_DKIM_DOMAIN"):
-        values["dkim_domain"] = env["OPENSES_DKIM_DOMAIN"].strip().rstrip(".").lower()
-    if env.get("OPENSES_RETURN_PATH_DOMAIN"):
-        values["return_path_domain"] = env["OPENSES_RETURN_PATH_DOMAIN"].strip().rstrip(".")
-    return values
+def domain_name(value: str) -> str:
+    return value.rstrip(".").lower()
 
 
-def _flag(text: str) -> bool:
-    return text.strip().lower() in ("1", "true", "yes", "on")
+_ENDPOINT_SERVICES = ("sns", "firehose", "cloudwatch", "eventbridge", "pinpoint", "sts")
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("OPENSES_HOST", "host", text, "address to listen on"),
+    Setting("OPENSES_PORT", "port", integer, "port to listen on"),
+    Setting("OPENSES_DATABASE_URL", "database_url", text, "sqlite:///PATH or postgresql://..."),
+    Setting(
+        "OPENSES_ACCESS_KEYS",
+        "access_keys",
+        parse_access_keys,
+        "access key to account map, KEY1=111111111111,KEY2=222222222222",
+    ),
+    Setting(
+        "OPENSES_DEFAULT_ACCOUNT_ID",
+        "default_account_id",
+        text,
+        "account of access keys not otherwise mapped",
+    ),
+    Setting(
+        "OPENSES_MAX_CONFIGURATION_SETS",
+        "max_configuration_sets",
+        integer,
+        "configuration sets per account and region",
+    ),
+    Setting(
+        "OPENSES_AUTO_VERIFY_IDENTITIES",
+        "auto_verify_identities",
+        boolean,
+        "new identities verify at once; false keeps them Pending",
+    ),
+    Setting("OPENSES_ACCESS_LOG", "access_log", boolean, "a log line per request"),
+    Setting(
+        "OPENSES_DATABASE_THREADS",
+        "database_threads",
+        integer,
+        "threads for API handlers that write; 0 runs them on the event loop",
+    ),
+    Setting("OPENSES_PUBLIC_URL", "public_url", text, "base of open and click tracking links"),
+    Setting(
+        "OPENSES_TRUSTED_PROXIES",
+        "trusted_proxies",
+        comma_list,
+        "proxies (IPs or CIDRs) whose X-Forwarded-For is believed",
+    ),
+    Setting(
+        "OPENSES_VALIDATE_DESTINATIONS",
+        "validate_destinations",
+        boolean,
+        "check event destinations' targets on create and update",
+    ),
+    Setting("OPENSES_DISPATCH_EVENTS", "dispatch_events", boolean, "serve runs the dispatcher"),
+    Setting(
+        "OPENSES_ASSUME_ROLES",
+        "assume_roles",
+        boolean,
+        "assume a Firehose destination's IamRoleArn with STS",
+    ),
+    Setting(
+        "OPENSES_CLOUDWATCH_NAMESPACE",
+        "cloudwatch_namespace",
+        text,
+        "namespace of CloudWatch destinations' metrics",
+    ),
+    Setting(
+        "OPENSES_EVENTBRIDGE_SOURCE",
+        "eventbridge_source",
+        text,
+        "source of EventBridge destinations' events",
+    ),
+    Setting(
+        "OPENSES_AWS_ENDPOINT_URL",
+        "aws_endpoint_url",
+        text,
+        "endpoint of every AWS service events go to",
+    ),
+    *(
+        Setting(
+            f"OPENSES_AWS_ENDPOINT_URL_{service.upper()}",
+            f"aws_endpoint_urls.{service}",
+            text,
+            f"endpoint of {service}, before OPENSES_AWS_ENDPOINT_URL",
+        )
+        for service in _ENDPOINT_SERVICES
+    ),
+    Setting(
+        "OPENSES_PUBLISH_MAX_ATTEMPTS",
+        "publish.max_attempts",
+        integer,
+        "attempts before a dead letter",
+    ),
+    Setting(
+        "OPENSES_PUBLISH_MAX_AGE_SECONDS",
+        "publish.max_age_seconds",
+        number,
+        "age before a dead letter",
+    ),
+    Setting(
+        "OPENSES_PUBLISH_BACKOFF_BASE_SECONDS",
+        "publish.backoff_base_seconds",
+        number,
+        "first retry's backoff",
+    ),
+    Setting(
+        "OPENSES_PUBLISH_BACKOFF_MAX_SECONDS",
+        "publish.backoff_max_seconds",
+        number,
+        "longest backoff",
+    ),
+    Setting(
+        "OPENSES_PUBLISH_LEASE_SECONDS",
+        "publish.lease_seconds",
+        number,
+        "how long a dispatcher holds the publications it took",
+    ),
+    Setting(
+        "OPENSES_PUBLISH_POLL_SECONDS",
+        "publish.poll_seconds",
+        number,
+        "pause between polls of an empty outbox",
+    ),
+    Setting(
+        "OPENSES_PUBLISH_BATCH_SIZE",
+        "publish.batch_size",
+        integer,
+        "publications taken per poll",
+    ),
+    Setting(
+        "OPENSES_PUBLISH_TIMEOUT_SECONDS",
+        "publish.timeout_seconds",
+        number,
+        "timeout of one call to a destination",
+    ),
+    Setting(
+        "OPENSES_DEDICATED_IPS",
+        "dedicated_ips",
+        parse_dedicated_ips,
+        "outbound IPv4 addresses offered to every account as dedicated IPs",
+    ),
+    Setting(
+        "OPENSES_DNS_SERVERS",
+        "dns_servers",
+        parse_dns_servers,
+        "DNS servers (host[:port],...) for the identities' DNS check",
+    ),
+    Setting(
+        "OPENSES_DKIM_DOMAIN",
+        "dkim_domain",
+        domain_name,
+        "Easy DKIM records as CNAMEs to <token>.dkim.DOMAIN instead of TXT records",
+    ),
+    Setting(
+        "OPENSES_RETURN_PATH_DOMAIN",
+        "return_path_domain",
+        lambda value: value.rstrip("."),
+        "envelope sender's domain without a custom MAIL FROM ({region} is replaced)",
+    ),
+)

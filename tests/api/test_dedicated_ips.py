@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from openses.config import Settings, parse_dedicated_ips
+from openses.config import Settings, SettingsError, parse_dedicated_ips
 from tests.support import LiveServer, database_url, serve_in_thread, unique
 
 # TEST-NET-1 addresses (RFC 5737): never contacted. Configured out of order on purpose.
@@ -592,4 +592,9 @@ def test_dedicated_ips_setting() -> None:
     for bad in ("192.0.2.256", "2001:db8::1", "example.com", "192.0.2.010"):
         with pytest.raises(ValueError, match="is not an IPv4 address") as caught:
             parse_dedicated_ips(bad)
-        assert str(caught.value) == f"OPENSES_DEDICATED_IPS: {bad!r} is not an IPv4 address"
+        assert str(caught.value) == f"{bad!r} is not an IPv4 address"
+        with pytest.raises(SettingsError) as refused:
+            Settings.from_environ({"OPENSES_DEDICATED_IPS": bad})
+        assert str(refused.value) == (
+            f"OPENSES_DEDICATED_IPS={bad!r} is not valid: {bad!r} is not an IPv4 address"
+        )

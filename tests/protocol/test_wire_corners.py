@@ -14,9 +14,9 @@ from urllib.parse import parse_qs
 import pytest
 from botocore.model import ServiceModel
 
-from openses.domain.clock import iso8601
 from openses.protocol import query, rest_json, timestamps
 from openses.protocol.routing import Router
+from openses.protocol.timestamps import iso8601
 from tests.protocol.wire import client_parse, client_request
 
 _SHAPES: dict[str, Any] = {

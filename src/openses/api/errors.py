@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from openses.domain import errors as domain
 from openses.protocol.errors import ProtocolError
 from openses.protocol.models import V1, V2, error_shapes
+
+log = logging.getLogger("openses.api")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,8 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
         "MailFromDomainNotVerifiedException",
         "MailFromDomainNotVerifiedException",
     ),
+    # SendingPaused is raised only as one of its two subclasses; v1 has no code for both.
+    domain.SendingPaused: ("AccountSendingPausedException", "SendingPausedException"),
     domain.AccountSendingPaused: ("AccountSendingPausedException", "SendingPausedException"),
     domain.ConfigurationSetSendingPaused: (
         "ConfigurationSetSendingPausedException",
@@ -84,14 +89,28 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
 }
 
 
-def from_domain(service: str, error: domain.OpensesError) -> WireError:
-    for cls in type(error).__mro__:
+def shape_names(error_type: type[domain.OpensesError]) -> tuple[str, str] | None:
+    """The (v1, v2) error shapes of a domain error class, from its nearest mapped class."""
+    for cls in error_type.__mro__:
         if cls in _TABLE:
-            v1_name, v2_name = _TABLE[cls]
-            if service == V1:
-                return _wire(V1, v1_name, error.message)
-            return _wire(V2, v2_name, error.v2_message)
-    return internal_failure()
+            return _TABLE[cls]
+    return None
+
+
+def from_domain(service: str, error: domain.OpensesError) -> WireError:
+    names = shape_names(type(error))
+    if names is None:
+        # A domain error nobody mapped is a bug of ours: the caller sees InternalFailure.
+        log.error(
+            "domain error %s has no AWS error in api/errors.py; answered InternalFailure",
+            type(error).__qualname__,
+            exc_info=error,
+        )
+        return internal_failure()
+    v1_name, v2_name = names
+    if service == V1:
+        return _wire(V1, v1_name, error.message)
+    return _wire(V2, v2_name, error.v2_message)
 
 
 def from_protocol(service: str, error: ProtocolError) -> WireError:

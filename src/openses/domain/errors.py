@@ -43,9 +43,13 @@ OpensesError
 │   ├── InvalidDedicatedIpPool
 │   ├── InvalidDedicatedIp
 │   └── SendingPoolNotFound
-└── LimitExceeded
-    ├── ConfigurationSetLimitExceeded
-    └── EventDestinationLimitExceeded
+├── LimitExceeded
+│   ├── ConfigurationSetLimitExceeded
+│   └── EventDestinationLimitExceeded
+├── MessageRejected
+└── SendingPaused
+    ├── AccountSendingPaused
+    └── ConfigurationSetSendingPaused
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from openses.domain import json_text
+from openses import json_text
 from openses.domain.errors import InvalidInput
 from openses.domain.mailbox import address_of
 

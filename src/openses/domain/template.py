@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from openses.domain import handlebars, json_text, names
+from openses import handlebars, json_text
+from openses.domain import names
 from openses.domain.errors import (
     InvalidRenderingParameter,
     InvalidTemplate,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openses.domain.clock import iso8601
+from openses.protocol.timestamps import iso8601
 from openses.store.publications import Publication
 
 

@@ -11,10 +11,10 @@ from email.message import Message
 from functools import lru_cache
 from typing import Any
 
-from openses.domain.clock import iso8601
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.event_destination import RECORD_EVENT_TYPES, EventDestination
 from openses.domain.mailbox import name_address_pairs
+from openses.protocol.timestamps import iso8601
 
 Record = dict[str, Any]
 

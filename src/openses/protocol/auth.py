@@ -6,10 +6,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from openses.config import DEFAULT_REGION
-
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/")
 _TWELVE_DIGITS = re.compile(r"\d{12}")
+# A request without a credential scope (unsigned, or signed otherwise) is in this region.
+DEFAULT_REGION = "us-east-1"
 
 
 @dataclass(frozen=True, slots=True)

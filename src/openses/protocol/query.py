@@ -14,9 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
-from openses.domain import json_text
-from openses.domain.clock import iso8601
-from openses.protocol import scalars
+from openses import json_text
+from openses.protocol import scalars, timestamps
 from openses.protocol.errors import ProtocolError
 
 XMLNS = "http://ses.amazonaws.com/doc/2010-12-01/"
@@ -186,7 +185,7 @@ def _scalar_text(kind: str, value: Any) -> str:
     if kind in ("float", "double") and isinstance(value, float) and not math.isfinite(value):
         return _NON_FINITE[str(value)]
     if kind == "timestamp" and isinstance(value, datetime.datetime):
-        return iso8601(value)
+        return timestamps.iso8601(value)
     if kind == "blob" and isinstance(value, bytes):
         return base64.b64encode(value).decode()
     return _escape(str(value))

@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from openses.domain import json_text
+from openses import json_text
 from openses.protocol import scalars, timestamps
 from openses.protocol.errors import SerializationError
 

@@ -1,9 +1,17 @@
-"""Timestamp formats of the two wire protocols (Query's ISO 8601 is domain/clock.iso8601)."""
+"""Timestamp formats: ``iso8601``, the one format of the timestamps openses writes (Query's,
+events', its own endpoints'), REST-JSON's epoch seconds, and reading either."""
 
 from __future__ import annotations
 
 import calendar
 import datetime
+
+
+def iso8601(moment: datetime.datetime) -> str:
+    """UTC to the millisecond, as AWS writes event timestamps and Query timestamps:
+    ``2024-05-01T12:00:00.123Z``."""
+    utc = moment.astimezone(datetime.UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
 def to_epoch(value: datetime.datetime) -> float:

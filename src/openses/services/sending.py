@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 
-from openses.domain import json_text
+from openses import json_text
 from openses.domain.clock import Clock
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.errors import (

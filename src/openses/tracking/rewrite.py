@@ -25,7 +25,8 @@ NO_TRACK = "ses:no-track"
 TAGS = "ses:tags"
 OPEN_TRACKER = "{{ses:openTracker}}"
 _SES_ATTRIBUTES = (NO_TRACK, TAGS)
-# The same grammar html.parser uses for a start tag's name and its attributes.
+# The same grammar html.parser uses for a start tag's name and its attributes (its private
+# tagfind_tolerant and attrfind_tolerant); tests/tracking/test_rewrite_stdlib.py pins both.
 _TAG_NAME = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*(?:\s|/(?!>))*")
 _ATTRIBUTE = re.compile(
     r"""(?P<name>(?<=['"\s/])[^\s/>][^\s/=>]*)"""

@@ -10,8 +10,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from openses.domain.clock import iso8601
 from openses.mail import inspection
+from openses.protocol.timestamps import iso8601
 from openses.store import message_search
 from openses.store.database import reading
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from openses.domain.handlebars.tree import (
+from openses.handlebars.tree import (
     BUILTIN_BLOCKS,
     Block,
     Literal,

@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from openses.domain.handlebars.tree import (
+from openses.handlebars.tree import (
     Block,
     Budget,
     Literal,

@@ -14,9 +14,9 @@ simply falsy. A block whose name is not a helper is a section over that attribut
 ``{{#IF x}}`` fails as ``Attribute 'IF' is not present`` exactly as SES does.
 """
 
-from openses.domain.handlebars.parser import parse
-from openses.domain.handlebars.render import Template
-from openses.domain.handlebars.tree import (
+from openses.handlebars.parser import parse
+from openses.handlebars.render import Template
+from openses.handlebars.tree import (
     Budget,
     MissingAttribute,
     RenderLimitExceeded,

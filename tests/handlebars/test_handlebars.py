@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openses.domain import handlebars
-from openses.domain.handlebars import MissingAttribute, TemplateSyntaxError, escape_html
+from openses import handlebars
+from openses.handlebars import MissingAttribute, TemplateSyntaxError, escape_html
 
 
 def render(source: str, data: object, *, escape: bool = True) -> str:

@@ -7,7 +7,8 @@ import datetime
 import click
 
 from openses.cli_support import database_option, echo_table, open_database, settings_for
-from openses.domain.clock import iso8601, utc_now
+from openses.domain.clock import utc_now
+from openses.protocol.timestamps import iso8601
 from openses.store import tracking_keys as stored_keys
 from openses.tracking import keys
 

@@ -1,0 +1,1 @@
+"""``openses`` subcommands beyond serve, migrate and messages: worker, dead-letters, tracking."""
