@@ -14,6 +14,8 @@ from starlette.routing import Route
 
 from openses.api.gateway import Gateway, Receive, Scope, Send, is_aws_path
 from openses.config import Settings
+from openses.delivery import bootstrap as delivery_bootstrap
+from openses.delivery import worker as delivery_worker
 from openses.domain.clock import utc_now
 from openses.events import dispatcher as event_dispatcher
 from openses.events.metrics import OutboxCollector, PublicationMetrics
@@ -34,7 +36,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Application:
     engine = engine if engine is not None else make_engine(settings.database_url)
     migrate(engine)
     loop_engine = make_loop_engine(engine)
-    gateway = Gateway(settings, engine, loop_engine)
+    # issue 15: real delivery (DeliverySettingsError for settings that cannot work)
+    outbound = delivery_bootstrap.outbound(settings.delivery)
+    gateway = Gateway(settings, engine, loop_engine, outbound)
     admin = Admin(settings, engine)
     messages = MessagesEndpoints(engine)
     registry = CollectorRegistry()
@@ -65,10 +69,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Application:
         else None
     )
     dispatching = event_dispatcher.lifespan(dispatcher)
+    delivering = delivery_worker.lifespan(delivery_bootstrap.worker(engine, settings.delivery))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: object) -> AsyncIterator[None]:
-        async with dispatching(app):
+        async with dispatching(app), delivering(app):
             try:
                 yield
             finally:

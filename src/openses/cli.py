@@ -17,6 +17,7 @@ from openses.cli_support import (
     settings_for,
     unusable,
 )
+from openses.delivery.bootstrap import DeliverySettingsError
 from openses.domain.clock import iso8601
 from openses.events.commands import dead_letters, worker
 from openses.store import message_search
@@ -46,6 +47,8 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
         app = create_app(settings)
     except SQLAlchemyError as error:
         raise click.ClickException(unusable(settings.database_url, error)) from None
+    except DeliverySettingsError as error:  # issue 15
+        raise click.ClickException(str(error)) from None
     # uvicorn stops accepting on SIGTERM and lets requests in flight finish before exiting.
     uvicorn.run(
         app,

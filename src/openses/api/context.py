@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from openses.config import Settings
 from openses.domain.clock import Clock, utc_now
+from openses.services.outbound import CAPTURE, Outbound
 from openses.store.loop import LoopReader, LoopWriter
 from openses.store.unit_of_work import UnitOfWork
 
@@ -25,6 +26,8 @@ class RequestContext:
     # set when the request runs on the event loop
     reader: LoopReader | None = None
     writer: LoopWriter | None = None
+    # issue 15: whether sends go out for real (built once in app.py)
+    outbound: Outbound = CAPTURE
 
     def reading(self) -> UnitOfWork:
         return UnitOfWork(

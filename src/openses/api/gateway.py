@@ -30,6 +30,7 @@ from openses.protocol.errors import ProtocolError, UnknownOperationError
 from openses.protocol.models import V1, V2, service_model
 from openses.protocol.routing import Router
 from openses.protocol.validation import validate
+from openses.services.outbound import CAPTURE, Outbound
 from openses.store.loop import LoopReader, LoopWriter
 
 if TYPE_CHECKING:
@@ -69,9 +70,14 @@ def is_aws_path(scope: Scope) -> bool:
 
 class Gateway:
     def __init__(
-        self, settings: Settings, engine: Engine, loop_engine: AsyncEngine | None = None
+        self,
+        settings: Settings,
+        engine: Engine,
+        loop_engine: AsyncEngine | None = None,
+        outbound: Outbound = CAPTURE,  # issue 15: real delivery
     ) -> None:
         self._settings = settings
+        self._outbound = outbound
         self._engine = engine
         self._loop_engine = loop_engine
         self._on_loop_engine = loop_engine.sync_engine if loop_engine is not None else engine
@@ -126,6 +132,7 @@ class Gateway:
             access_key=caller.access_key,
             reader=self._reader if on_loop else None,
             writer=self._writer if on_loop else None,
+            outbound=self._outbound,
         )
 
     async def v1(self, request: WireRequest) -> tuple[int, bytes, dict[str, str], bytes]:

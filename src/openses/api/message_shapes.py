@@ -36,4 +36,5 @@ def tags(wire: list[Wire] | None) -> list[MessageTag]:
 def send(context: RequestContext, operation_name: str, email: sending.OutgoingEmail) -> Wire:
     """Run one send for an API call and answer with its MessageId."""
     origin_ = origin(context, operation_name)
-    return {"MessageId": sending.send(context.writing(), email, origin_, context.clock)}
+    message_id = sending.send(context.writing(), email, origin_, context.clock, context.outbound)
+    return {"MessageId": message_id}

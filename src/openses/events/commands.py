@@ -3,6 +3,7 @@ operator. Several workers (and servers) can share one PostgreSQL database."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import signal
@@ -14,6 +15,8 @@ from prometheus_client import CollectorRegistry, start_http_server
 from sqlalchemy import Engine
 
 from openses.cli_support import database_option, open_database, settings_for
+from openses.delivery import bootstrap as delivery_bootstrap
+from openses.delivery.worker import DeliveryThread
 from openses.domain.clock import utc_now
 from openses.events import dispatcher
 from openses.events.metrics import OutboxCollector, PublicationMetrics
@@ -26,8 +29,13 @@ from openses.web.dead_letters import as_json
 @database_option
 @click.option("--metrics-port", type=int, default=None, help="Serve Prometheus /metrics here.")
 def worker(database_url: str | None, metrics_port: int | None) -> None:
-    """Publish recorded events to their event destinations until SIGTERM or SIGINT."""
+    """Publish recorded events to their event destinations, and deliver queued mail in relay
+    and mx mode, until SIGTERM or SIGINT."""
     settings = settings_for(database_url)
+    try:  # issue 15: the delivery worker's settings, checked before anything starts
+        delivery_bootstrap.route_table(settings.delivery)
+    except delivery_bootstrap.DeliverySettingsError as error:
+        raise click.ClickException(str(error)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     engine = open_database(settings, create=False)
     registry = CollectorRegistry()
@@ -46,9 +54,19 @@ def worker(database_url: str | None, metrics_port: int | None) -> None:
     logging.getLogger("openses.events").info(
         "dispatching events from %s", describe_url(settings.database_url)
     )
+    # issue 15: the delivery worker beside the dispatcher
+    # (OPENSES_DELIVERY_WORKER=false keeps it out of ``serve``, not out of this command)
+    delivering = delivery_bootstrap.worker(
+        engine, dataclasses.replace(settings.delivery, worker=True)
+    )
+    delivery_thread = DeliveryThread(delivering) if delivering is not None else None
+    if delivery_thread is not None:
+        delivery_thread.start()
     try:
         running.run(stop)
     finally:
+        if delivery_thread is not None:
+            delivery_thread.stop()
         running.close()
         engine.dispose()
 

@@ -38,6 +38,7 @@ from openses.events import records
 from openses.mail import autoreply, mime, raw
 from openses.services import account as account_service
 from openses.services import identities, identity_notifications, messages, outcomes, templates
+from openses.services.outbound import CAPTURE, Outbound
 from openses.store.messages import StoredMessage
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking import links as tracking
@@ -76,15 +77,28 @@ class OutgoingEmail:
     max_size: int = MAX_V1_MESSAGE_BYTES
 
 
-def send(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Clock) -> str:
+def send(
+    uow: UnitOfWork,
+    email: OutgoingEmail,
+    origin: SendOrigin,
+    clock: Clock,
+    outbound: Outbound = CAPTURE,
+) -> str:
     with uow:
-        message_id = send_in(uow, email, origin, clock)
+        message_id = send_in(uow, email, origin, clock, outbound)
         uow.commit()
     return message_id
 
 
-def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Clock) -> str:
-    """The send itself, inside a unit of work the caller commits (bulk sends share one)."""
+def send_in(
+    uow: UnitOfWork,
+    email: OutgoingEmail,
+    origin: SendOrigin,
+    clock: Clock,
+    outbound: Outbound = CAPTURE,
+) -> str:
+    """The send itself, inside a unit of work the caller commits (bulk sends share one).
+    ``outbound`` (issue 15) says whether mail leaves for real, through the delivery queue."""
     accepted_at = clock()
     submitted = raw.parse(email.raw_message) if email.raw_message is not None else None
     if email.raw_message is not None:
@@ -189,6 +203,7 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Cl
         if email.template is not None and rendering_error is not None
         else None,
         clock=clock,
+        real=outbound.real,
     )
     uow.messages.add(
         StoredMessage(
@@ -205,6 +220,15 @@ def send_in(uow: UnitOfWork, email: OutgoingEmail, origin: SendOrigin, clock: Cl
             created_at=accepted_at,
             mail=outcome.mail,
         )
+    )
+    # issue 15: real recipients go into the delivery queue with the message
+    outbound.enqueue(
+        uow,
+        message_id=message_id,
+        identity=identity,
+        configuration_set=configuration_set,
+        recipients=outcome.outgoing,
+        accepted_at=accepted_at,
     )
     if configuration_set is not None:
         uow.outbox.add_events(message_id, configuration_set, outcome.records, accepted_at)
@@ -308,7 +332,11 @@ class BulkResult:
 
 
 def send_bulk(
-    uow: UnitOfWork, emails: Sequence[OutgoingEmail], origin: SendOrigin, clock: Clock
+    uow: UnitOfWork,
+    emails: Sequence[OutgoingEmail],
+    origin: SendOrigin,
+    clock: Clock,
+    outbound: Outbound = CAPTURE,
 ) -> list[BulkResult]:
     """Each destination is its own send: a bad one fails alone while the others go out.
     Request-wide problems (unknown set or template, unverified sender, paused sending) still
@@ -317,7 +345,7 @@ def send_bulk(
     results = []
     for email in emails:
         try:
-            results.append(BulkResult(send(uow, email, origin, clock)))
+            results.append(BulkResult(send(uow, email, origin, clock, outbound)))
         except InvalidMessage as error:
             results.append(
                 BulkResult(None, "InvalidParameterValue", "INVALID_PARAMETER", error.message)

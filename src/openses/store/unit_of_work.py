@@ -12,6 +12,7 @@ from openses.store import outbox
 from openses.store.account import AccountRepository
 from openses.store.configuration_sets import ConfigurationSetRepository
 from openses.store.database import driver
+from openses.store.deliveries import DeliveryRepository
 from openses.store.identities import IdentityRepository
 from openses.store.loop import LoopReader, LoopWriter, open_connection
 from openses.store.messages import MessageRepository
@@ -94,6 +95,10 @@ class UnitOfWork:
     @property
     def outbox(self) -> OutboxRepository:
         return self._scoped(OutboxRepository)
+
+    @property
+    def deliveries(self) -> DeliveryRepository:  # issue 15: the delivery queue
+        return self._scoped(DeliveryRepository)
 
     @property
     def templates(self) -> TemplateRepository:

@@ -130,6 +130,7 @@ def send_bulk_templated_email(
         emails,
         message_shapes.origin(context, "SendBulkTemplatedEmail"),
         context.clock,
+        context.outbound,
     )
     return {
         "Status": [

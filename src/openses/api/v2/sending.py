@@ -134,7 +134,11 @@ def send_bulk_email(
             )
         )
     results = sending.send_bulk(
-        context.writing(), emails, message_shapes.origin(context, "SendBulkEmail"), context.clock
+        context.writing(),
+        emails,
+        message_shapes.origin(context, "SendBulkEmail"),
+        context.clock,
+        context.outbound,
     )
     return {
         "BulkEmailEntryResults": [
