@@ -18,6 +18,7 @@ import socket
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from openses.delivery import outcomes
 from openses.delivery.mx import MailHost, MxResolver, Unroutable
@@ -46,6 +47,12 @@ class _Client(smtplib.SMTP):
             local_hostname=local_hostname, timeout=timeout, source_address=source_address
         )
 
+    def connect(
+        self, host: str = "localhost", port: int = 0, source_address: Any = None
+    ) -> tuple[int, bytes]:
+        self._host = host  # STARTTLS verifies the certificate against this name
+        return super().connect(host, port, source_address)
+
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
         sock: socket.socket = super()._get_socket(  # type: ignore[misc]
             self._address or host, port, timeout
@@ -71,11 +78,17 @@ class _TlsClient(smtplib.SMTP_SSL):
             context=context,
         )
 
+    def connect(
+        self, host: str = "localhost", port: int = 0, source_address: Any = None
+    ) -> tuple[int, bytes]:
+        self._host = host
+        return super().connect(host, port, source_address)
+
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
         plain: socket.socket = smtplib.SMTP._get_socket(  # type: ignore[attr-defined]
             self, self._address or host, port, timeout
         )
-        return self.context.wrap_socket(plain, server_hostname=self._host)  # type: ignore[attr-defined]
+        return self.context.wrap_socket(plain, server_hostname=self._host)
 
 
 class _Failed(Exception):
@@ -282,6 +295,9 @@ class SmtpTransport:
         except (smtplib.SMTPException, OSError) as error:
             client.close()
             raise _Failed(_local_failure(error)) from None
+        except BaseException:
+            client.close()
+            raise
         sock = client.sock
         remote_ip = local_ip = None
         if sock is not None:

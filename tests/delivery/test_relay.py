@@ -1,0 +1,93 @@
+"""Relay mode: every message goes to the smarthost of OPENSES_SMTP_RELAY; the Delivery, Bounce
+and DeliveryDelay events come from the real SMTP conversation and land at the moto peer."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from openses.domain.clock import iso8601
+from tests.delivery.conftest import HOSTNAME, by_type, delivering
+from tests.delivery.peers import ACCEPTED, CertificateAuthority, sink
+from tests.peer import AwsPeer
+
+SIM = "simulator.amazonses.com"
+
+
+def _parse(timestamp: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+
+
+def test_relay_delivers_one_transaction_and_publishes_delivery(
+    backend: str, tmp_path: Path, peer: AwsPeer
+) -> None:
+    with sink() as smarthost, delivering(
+        backend, tmp_path, peer, smtp_relay=smarthost.url
+    ) as live:
+        message_id = live.send("ann@one.example.net", "bob@two.example.net")
+        records = by_type(live.events(message_id, 2))
+        assert live.status(message_id, "delivered") == "delivered"
+
+    assert sorted(records) == ["Delivery", "Send"]
+    [received] = smarthost.received
+    assert received.recipients == ["ann@one.example.net", "bob@two.example.net"]
+    assert received.message["Message-ID"] == f"<{message_id}@email.amazonses.com>"
+    assert received.message["Subject"] == "Hello"
+    assert received.message["From"] == f"sender@{live.domain}"
+    assert received.mail_from == f"{message_id}@{live.domain}"
+    assert received.tls is False  # the sink offers no STARTTLS: OPTIONAL sends in plaintext
+    [delivery] = records["Delivery"]
+    body = delivery["delivery"]
+    accepted_at = _parse(delivery["mail"]["timestamp"])
+    assert body == {
+        "timestamp": body["timestamp"],
+        "processingTimeMillis": body["processingTimeMillis"],
+        "recipients": ["ann@one.example.net", "bob@two.example.net"],
+        "smtpResponse": ACCEPTED,
+        "reportingMTA": HOSTNAME,
+        "remoteMtaIp": "127.0.0.1",
+    }
+    delivered_at = _parse(body["timestamp"])
+    assert body["processingTimeMillis"] == int(
+        (delivered_at - accepted_at).total_seconds() * 1000
+    ) or abs(body["processingTimeMillis"] - (delivered_at - accepted_at).total_seconds() * 1000) < 2
+    assert delivery["mail"]["tags"]["ses:outgoing-ip"] == ["127.0.0.1"]
+    assert "ses:outgoing-ip" not in records["Send"][0]["mail"]["tags"]
+
+
+def test_starttls_and_auth_with_the_relay(
+    backend: str, tmp_path: Path, peer: AwsPeer, test_ca: CertificateAuthority, ca_file: str
+) -> None:
+    context = test_ca.server_context("localhost")
+    with sink(host="127.0.0.1", starttls=context, credentials=("relay-user", "s3cret")) as smarthost:
+        url = f"smtp://relay-user:s3cret@localhost:{smarthost.port}"
+        with delivering(
+            backend,
+            tmp_path,
+            peer,
+            smtp_relay=url,
+            smtp_ca_file=ca_file,
+            delivery_options={"TlsPolicy": "REQUIRE"},
+        ) as live:
+            message_id = live.send("ann@example.net")
+            assert live.status(message_id, "delivered") == "delivered"
+    [received] = smarthost.received
+    assert (received.tls, received.login) == (True, "relay-user")
+    assert smarthost.behaviour.logins == [("PLAIN", "relay-user")]
+
+
+def test_simulator_and_suppressed_mail_never_leaves(
+    backend: str, tmp_path: Path, peer: AwsPeer
+) -> None:
+    with sink() as smarthost, delivering(
+        backend, tmp_path, peer, smtp_relay=smarthost.url
+    ) as live:
+        live.sesv2.put_suppressed_destination(EmailAddress="gone@example.net", Reason="BOUNCE")
+        message_id = live.send(f"success@{SIM}", "gone@example.net")
+        records = by_type(live.events(message_id, 3))
+        assert live.message(message_id)["status"] == "delivered"
+    assert smarthost.received == []
+    assert sorted(records) == ["Bounce", "Delivery", "Send"]
+    assert records["Delivery"][0]["delivery"]["recipients"] == [f"success@{SIM}"]
+    assert records["Delivery"][0]["delivery"]["smtpResponse"] == "250 2.6.0 Message received"
+    assert records["Bounce"][0]["bounce"]["bounceSubType"] == "OnAccountSuppressionList"
