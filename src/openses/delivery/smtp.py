@@ -394,7 +394,8 @@ def _reset(client: smtplib.SMTP) -> None:
 
 
 def _local_failure(error: BaseException) -> Reply:
-    if isinstance(error, TimeoutError | socket.timeout):
+    # smtplib reports a timed-out read as a disconnection caused by the timeout
+    if isinstance(error.__context__, TimeoutError) or isinstance(error, TimeoutError):
         return outcomes.TIMED_OUT
     if isinstance(error, ssl.SSLError):
         return outcomes.TLS_FAILED
