@@ -23,7 +23,7 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from dnslib import QTYPE, RCODE, RR, DNSRecord  # type: ignore[import-untyped]
-from dnslib.server import BaseResolver, DNSServer  # type: ignore[import-untyped]
+from dnslib.server import BaseResolver, DNSLogger, DNSServer  # type: ignore[import-untyped]
 
 from tests.support import free_port
 
@@ -229,10 +229,12 @@ class _Zone(BaseResolver):  # type: ignore[misc]
 def dns_server(lines: list[str]) -> Iterator[str]:
     """A UDP DNS server answering from zone-file ``lines``; yields ``127.0.0.1:port``."""
     port = free_port()
-    server = DNSServer(_Zone(lines), port=port, address="127.0.0.1")
+    quiet = DNSLogger(log="-request,-reply,-truncated,-error,-recv,-send,-data", prefix=False)
+    server = DNSServer(_Zone(lines), port=port, address="127.0.0.1", logger=quiet)
     server.start_thread()
     time.sleep(0.05)
     try:
         yield f"127.0.0.1:{port}"
     finally:
         server.stop()
+        server.server.server_close()
