@@ -8,6 +8,7 @@ A sink answers each recipient by its local part: ``reject-*`` gets ``550 5.1.1``
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 import ssl
@@ -54,8 +55,9 @@ class Behaviour:
 
 
 class _Handler:
-    def __init__(self, behaviour: Behaviour) -> None:
+    def __init__(self, behaviour: Behaviour, data_delay: float = 0.0) -> None:
         self.behaviour = behaviour
+        self.data_delay = data_delay
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
@@ -72,6 +74,8 @@ class _Handler:
         return "250 2.1.5 Ok"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)
         login = session.auth_data.login.decode() if session.authenticated else None
         self.behaviour.received.append(
             Received(
@@ -111,6 +115,7 @@ class Sink:
         starttls: ssl.SSLContext | None = None,
         implicit_tls: ssl.SSLContext | None = None,
         credentials: tuple[str, str] | None = None,
+        data_delay: float = 0.0,
     ) -> None:
         self.host = host
         self.port = port or free_port()
@@ -125,12 +130,16 @@ class Sink:
             kwargs["authenticator"] = _Authenticator(self.behaviour, *credentials)
             kwargs["auth_require_tls"] = starttls is not None and implicit_tls is None
         self._controller = Controller(
-            _Handler(self.behaviour), hostname=host, port=self.port, **kwargs
+            _Handler(self.behaviour, data_delay), hostname=host, port=self.port, **kwargs
         )
 
     @property
     def received(self) -> list[Received]:
         return self.behaviour.received
+
+    def message_ids(self) -> list[str]:
+        """The SES message id of each message received, in order (repeats included)."""
+        return [str(r.message["Message-ID"]).strip("<>").split("@")[0] for r in list(self.received)]
 
     @property
     def url(self) -> str:

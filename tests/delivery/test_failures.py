@@ -37,9 +37,7 @@ def _expiry(record: dict[str, Any], seconds: int) -> str:
 def test_greylisting_is_retried_with_one_delivery_delay(
     backend: str, tmp_path: Path, peer: AwsPeer
 ) -> None:
-    with sink() as smarthost, delivering(
-        backend, tmp_path, peer, smtp_relay=smarthost.url
-    ) as live:
+    with sink() as smarthost, delivering(backend, tmp_path, peer, smtp_relay=smarthost.url) as live:
         message_id = live.send("grey-ann@example.net")
         records = by_type(live.events(message_id, 3))
         assert live.status(message_id, "delivered") == "delivered"
@@ -54,8 +52,7 @@ def test_greylisting_is_retried_with_one_delivery_delay(
             {
                 "emailAddress": "grey-ann@example.net",
                 "status": "4.7.1",
-                "diagnosticCode": "smtp; "
-                + GREYLISTED.format(address="grey-ann@example.net"),
+                "diagnosticCode": "smtp; " + GREYLISTED.format(address="grey-ann@example.net"),
             }
         ],
         "reportingMTA": "127.0.0.1",
@@ -70,9 +67,7 @@ def test_greylisting_is_retried_with_one_delivery_delay(
 def test_5xx_bounces_permanently_and_suppresses_while_others_are_delivered(
     backend: str, tmp_path: Path, peer: AwsPeer
 ) -> None:
-    with sink() as smarthost, delivering(
-        backend, tmp_path, peer, smtp_relay=smarthost.url
-    ) as live:
+    with sink() as smarthost, delivering(backend, tmp_path, peer, smtp_relay=smarthost.url) as live:
         message_id = live.send("ann@example.net", "reject-bob@example.net")
         records = by_type(live.events(message_id, 3))
         assert live.status(message_id, "bounced") == "bounced"
@@ -109,12 +104,13 @@ def test_5xx_bounces_permanently_and_suppresses_while_others_are_delivered(
     assert again_records["Bounce"][0]["bounce"]["bounceSubType"] == "OnAccountSuppressionList"
 
 
-def test_expired_message_bounces_as_transient(
-    backend: str, tmp_path: Path, peer: AwsPeer
-) -> None:
-    with sink() as smarthost, delivering(
-        backend, tmp_path, peer, smtp_relay=smarthost.url, max_delivery_seconds=2
-    ) as live:
+def test_expired_message_bounces_as_transient(backend: str, tmp_path: Path, peer: AwsPeer) -> None:
+    with (
+        sink() as smarthost,
+        delivering(
+            backend, tmp_path, peer, smtp_relay=smarthost.url, max_delivery_seconds=2
+        ) as live,
+    ):
         message_id = live.send("full-ann@example.net")
         records = by_type(live.events(message_id, 3))
         assert live.status(message_id, "bounced") == "bounced"
@@ -179,9 +175,7 @@ def test_hanging_and_dropping_peers_are_temporary_failures(
 ) -> None:
     flaky = Misbehaving(mode)
     try:
-        with delivering(
-            backend, tmp_path, peer, smtp_relay=flaky.url, timeout_seconds=0.5
-        ) as live:
+        with delivering(backend, tmp_path, peer, smtp_relay=flaky.url, timeout_seconds=0.5) as live:
             message_id = live.send("ann@example.net")
             records = by_type(live.events(message_id, 2))
             assert live.status(message_id, "delayed") == "delayed"
@@ -198,14 +192,17 @@ def test_hanging_and_dropping_peers_are_temporary_failures(
 def test_require_tls_without_starttls_is_delayed_then_bounced(
     backend: str, tmp_path: Path, peer: AwsPeer
 ) -> None:
-    with sink() as smarthost, delivering(
-        backend,
-        tmp_path,
-        peer,
-        smtp_relay=smarthost.url,
-        max_delivery_seconds=2,
-        delivery_options={"TlsPolicy": "REQUIRE"},
-    ) as live:
+    with (
+        sink() as smarthost,
+        delivering(
+            backend,
+            tmp_path,
+            peer,
+            smtp_relay=smarthost.url,
+            max_delivery_seconds=2,
+            delivery_options={"TlsPolicy": "REQUIRE"},
+        ) as live,
+    ):
         message_id = live.send("ann@example.net")
         records = by_type(live.events(message_id, 3))
     assert smarthost.received == []  # never in plaintext
@@ -229,14 +226,17 @@ def test_require_tls_with_an_untrusted_certificate_is_not_delivered(
     backend: str, tmp_path: Path, peer: AwsPeer, ca_file: str
 ) -> None:
     stranger = CertificateAuthority()  # not in OPENSES_SMTP_CA_FILE
-    with sink(starttls=stranger.server_context("localhost")) as smarthost, delivering(
-        backend,
-        tmp_path,
-        peer,
-        smtp_relay=f"smtp://localhost:{smarthost.port}",
-        smtp_ca_file=ca_file,
-        delivery_options={"TlsPolicy": "REQUIRE"},
-    ) as live:
+    with (
+        sink(starttls=stranger.server_context("localhost")) as smarthost,
+        delivering(
+            backend,
+            tmp_path,
+            peer,
+            smtp_relay=f"smtp://localhost:{smarthost.port}",
+            smtp_ca_file=ca_file,
+            delivery_options={"TlsPolicy": "REQUIRE"},
+        ) as live,
+    ):
         message_id = live.send("ann@example.net")
         records = by_type(live.events(message_id, 2))
         assert live.status(message_id, "delayed") == "delayed"
@@ -252,9 +252,12 @@ def test_optional_tls_encrypts_even_with_an_untrusted_certificate(
     backend: str, tmp_path: Path, peer: AwsPeer
 ) -> None:
     stranger = CertificateAuthority()
-    with sink(starttls=stranger.server_context("localhost")) as smarthost, delivering(
-        backend, tmp_path, peer, smtp_relay=f"smtp://localhost:{smarthost.port}"
-    ) as live:
+    with (
+        sink(starttls=stranger.server_context("localhost")) as smarthost,
+        delivering(
+            backend, tmp_path, peer, smtp_relay=f"smtp://localhost:{smarthost.port}"
+        ) as live,
+    ):
         message_id = live.send("ann@example.net")
         assert live.status(message_id, "delivered") == "delivered"
     [received] = smarthost.received

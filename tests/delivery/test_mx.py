@@ -31,9 +31,11 @@ def test_mx_preference_order_fallback_and_one_transaction_per_domain(
     backend: str, tmp_path: Path, peer: AwsPeer
 ) -> None:
     port = free_port()
-    with dns_server(ZONE) as dns, sink(host="127.0.0.3", port=port) as mx2, delivering(
-        backend, tmp_path, peer, mode="mx", dns_servers=(dns,), mx_port=port
-    ) as live:
+    with (
+        dns_server(ZONE) as dns,
+        sink(host="127.0.0.3", port=port) as mx2,
+        delivering(backend, tmp_path, peer, mode="mx", dns_servers=(dns,), mx_port=port) as live,
+    ):
         message_id = live.send("ann@one.test", "bob@one.test", "cat@two.test")
         records = by_type(live.events(message_id, 3))
         assert live.status(message_id, "delivered") == "delivered"
@@ -49,9 +51,12 @@ def test_mx_preference_order_fallback_and_one_transaction_per_domain(
 def test_null_mx_bounces_and_unknown_domain_is_delayed(
     backend: str, tmp_path: Path, peer: AwsPeer
 ) -> None:
-    with dns_server(ZONE) as dns, delivering(
-        backend, tmp_path, peer, mode="mx", dns_servers=(dns,), mx_port=free_port()
-    ) as live:
+    with (
+        dns_server(ZONE) as dns,
+        delivering(
+            backend, tmp_path, peer, mode="mx", dns_servers=(dns,), mx_port=free_port()
+        ) as live,
+    ):
         message_id = live.send("ann@nomail.test", "bob@missing.test")
         records = by_type(live.events(message_id, 3))
     bounce = records["Bounce"][0]["bounce"]
@@ -83,34 +88,40 @@ def test_require_tls_to_mx_verifies_the_mx_host_name(
 ) -> None:
     port = free_port()
     context = test_ca.server_context("mx.secure.test")
-    with dns_server(ZONE) as dns, sink(host="127.0.0.4", port=port, starttls=context) as mx, (
-        delivering(
-            backend,
-            tmp_path,
-            peer,
-            mode="mx",
-            dns_servers=(dns,),
-            mx_port=port,
-            smtp_ca_file=ca_file,
-            delivery_options={"TlsPolicy": "REQUIRE"},
-        )
-    ) as live:
+    with (
+        dns_server(ZONE) as dns,
+        sink(host="127.0.0.4", port=port, starttls=context) as mx,
+        (
+            delivering(
+                backend,
+                tmp_path,
+                peer,
+                mode="mx",
+                dns_servers=(dns,),
+                mx_port=port,
+                smtp_ca_file=ca_file,
+                delivery_options={"TlsPolicy": "REQUIRE"},
+            )
+        ) as live,
+    ):
         message_id = live.send("ann@secure.test")
         assert live.status(message_id, "delivered") == "delivered"
     [received] = mx.received
     assert (received.recipients, received.tls) == (["ann@secure.test"], True)
 
 
-def test_a_pool_with_a_route_leaves_through_it(
-    backend: str, tmp_path: Path, peer: AwsPeer
-) -> None:
-    with sink() as default_relay, sink() as marketing_relay, delivering(
-        backend,
-        tmp_path,
-        peer,
-        smtp_relay=default_relay.url,
-        pool_routes=f"marketing={marketing_relay.url}?bind=127.0.0.1;other=smtp://127.0.0.1:1",
-    ) as live:
+def test_a_pool_with_a_route_leaves_through_it(backend: str, tmp_path: Path, peer: AwsPeer) -> None:
+    with (
+        sink() as default_relay,
+        sink() as marketing_relay,
+        delivering(
+            backend,
+            tmp_path,
+            peer,
+            smtp_relay=default_relay.url,
+            pool_routes=f"marketing={marketing_relay.url}?bind=127.0.0.1;other=smtp://127.0.0.1:1",
+        ) as live,
+    ):
         live.sesv2.create_configuration_set(
             ConfigurationSetName="marketing-set",
             DeliveryOptions={"SendingPoolName": "marketing"},

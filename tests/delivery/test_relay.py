@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from openses.domain.clock import iso8601
 from tests.delivery.conftest import HOSTNAME, by_type, delivering
 from tests.delivery.peers import ACCEPTED, CertificateAuthority, sink
 from tests.peer import AwsPeer
@@ -21,9 +20,7 @@ def _parse(timestamp: str) -> datetime.datetime:
 def test_relay_delivers_one_transaction_and_publishes_delivery(
     backend: str, tmp_path: Path, peer: AwsPeer
 ) -> None:
-    with sink() as smarthost, delivering(
-        backend, tmp_path, peer, smtp_relay=smarthost.url
-    ) as live:
+    with sink() as smarthost, delivering(backend, tmp_path, peer, smtp_relay=smarthost.url) as live:
         message_id = live.send("ann@one.example.net", "bob@two.example.net")
         records = by_type(live.events(message_id, 2))
         assert live.status(message_id, "delivered") == "delivered"
@@ -48,9 +45,11 @@ def test_relay_delivers_one_transaction_and_publishes_delivery(
         "remoteMtaIp": "127.0.0.1",
     }
     delivered_at = _parse(body["timestamp"])
-    assert body["processingTimeMillis"] == int(
-        (delivered_at - accepted_at).total_seconds() * 1000
-    ) or abs(body["processingTimeMillis"] - (delivered_at - accepted_at).total_seconds() * 1000) < 2
+    assert (
+        body["processingTimeMillis"] == int((delivered_at - accepted_at).total_seconds() * 1000)
+        or abs(body["processingTimeMillis"] - (delivered_at - accepted_at).total_seconds() * 1000)
+        < 2
+    )
     assert delivery["mail"]["tags"]["ses:outgoing-ip"] == ["127.0.0.1"]
     assert "ses:outgoing-ip" not in records["Send"][0]["mail"]["tags"]
 
@@ -59,7 +58,9 @@ def test_starttls_and_auth_with_the_relay(
     backend: str, tmp_path: Path, peer: AwsPeer, test_ca: CertificateAuthority, ca_file: str
 ) -> None:
     context = test_ca.server_context("localhost")
-    with sink(host="127.0.0.1", starttls=context, credentials=("relay-user", "s3cret")) as smarthost:
+    with sink(
+        host="127.0.0.1", starttls=context, credentials=("relay-user", "s3cret")
+    ) as smarthost:
         url = f"smtp://relay-user:s3cret@localhost:{smarthost.port}"
         with delivering(
             backend,
@@ -79,9 +80,7 @@ def test_starttls_and_auth_with_the_relay(
 def test_simulator_and_suppressed_mail_never_leaves(
     backend: str, tmp_path: Path, peer: AwsPeer
 ) -> None:
-    with sink() as smarthost, delivering(
-        backend, tmp_path, peer, smtp_relay=smarthost.url
-    ) as live:
+    with sink() as smarthost, delivering(backend, tmp_path, peer, smtp_relay=smarthost.url) as live:
         live.sesv2.put_suppressed_destination(EmailAddress="gone@example.net", Reason="BOUNCE")
         message_id = live.send(f"success@{SIM}", "gone@example.net")
         records = by_type(live.events(message_id, 3))
