@@ -76,17 +76,22 @@ class _Handler:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.data_delay:
             await asyncio.sleep(self.data_delay)
-        login = session.auth_data.login.decode() if session.authenticated else None
+        auth: Any = session.auth_data
+        login = auth.login.decode() if session.authenticated and auth is not None else None
         self.behaviour.received.append(
             Received(
                 mail_from=str(envelope.mail_from),
                 recipients=list(envelope.rcpt_tos),
-                data=bytes(envelope.original_content or envelope.content or b""),
+                data=_as_bytes(envelope.original_content or envelope.content or b""),
                 tls=session.ssl is not None,
                 login=login,
             )
         )
         return ACCEPTED
+
+
+def _as_bytes(content: bytes | str) -> bytes:
+    return content.encode() if isinstance(content, str) else bytes(content)
 
 
 class _Authenticator:
