@@ -17,7 +17,7 @@ from openses.cli_support import (
     settings_for,
     unusable,
 )
-from openses.delivery.bootstrap import DeliverySettingsError
+from openses.delivery.bootstrap import DeliverySettingsError, route_table
 from openses.domain.clock import iso8601
 from openses.events.commands import dead_letters, worker
 from openses.store import message_search
@@ -41,14 +41,16 @@ def main() -> None:
 def serve(host: str | None, port: int | None, database_url: str | None) -> None:
     """Run the SES-compatible HTTP API (creates the database if it does not exist)."""
     settings = settings_for(database_url, host=host, port=port)
+    try:  # issue 15: delivery settings that cannot work stop it before anything starts
+        route_table(settings.delivery)
+    except DeliverySettingsError as error:
+        raise click.ClickException(str(error)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     log.info("database: %s", describe_url(settings.database_url))
     try:
         app = create_app(settings)
     except SQLAlchemyError as error:
         raise click.ClickException(unusable(settings.database_url, error)) from None
-    except DeliverySettingsError as error:  # issue 15
-        raise click.ClickException(str(error)) from None
     # uvicorn stops accepting on SIGTERM and lets requests in flight finish before exiting.
     uvicorn.run(
         app,

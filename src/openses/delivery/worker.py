@@ -184,7 +184,8 @@ class DeliveryWorker:
         if retention is None:
             return
         now = self._clock()
-        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+        every = min(PRUNE_EVERY, datetime.timedelta(seconds=retention / 10))
+        if self._pruned_at is not None and now - self._pruned_at < every:
             return
         self._pruned_at = now
         removed = deliveries.prune(self._engine, now - datetime.timedelta(seconds=retention))
