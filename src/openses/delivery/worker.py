@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 
 from openses.config import DeliverySettings
 from openses.delivery import outcomes
+from openses.delivery.outcomes import INTERNAL
 from openses.delivery.routes import RouteTable
 from openses.delivery.transport import (
     Attempt,
@@ -160,20 +161,18 @@ class DeliveryWorker:
             scopes.setdefault((row.account_id, row.region), []).append(row)
         for (account_id, region), rows in scopes.items():
             try:
+                results = [
+                    (row, attempts.get(row.id) or self._failed(row.id, row.recipients, INTERNAL))
+                    for row in rows
+                ]
                 with UnitOfWork(self._engine, account_id, region, write=True) as uow:
-                    now = self._clock()
-                    for row in rows:
-                        attempt = attempts.get(row.id) or self._failed(
-                            row.id, row.recipients, outcomes.INTERNAL
-                        )
-                        settling.settle(
-                            uow,
-                            row,
-                            attempt,
-                            now,
-                            retry=self._retry,
-                            reporting_mta=self._hostname,
-                        )
+                    settling.settle(
+                        uow,
+                        results,
+                        self._clock(),
+                        retry=self._retry,
+                        reporting_mta=self._hostname,
+                    )
                     uow.commit()
             except Exception:
                 # the rows come due again when their lease ends: delivered at least once

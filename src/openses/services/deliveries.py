@@ -1,8 +1,8 @@
-"""Issue 15: settling one attempt at a queued delivery, in one unit of work: the queue row, the
-Delivery, Bounce or DeliveryDelay events (through the outbox, at least once), the sending
-identity's notifications, the account suppression list and the message's status.
+"""Issue 15: settling a round of attempts at queued deliveries, in one unit of work: the queue
+rows, the Delivery, Bounce or DeliveryDelay events (through the outbox, at least once), the
+sending identities' notifications, the account suppression list and the messages' status.
 
-Every recipient is settled once: delivered, bounced (a 5xx answer: Permanent), or kept in the
+Every recipient is settled once: delivered, bounced (a 5xx answer: Permanent), or kept in its
 row for a retry until the message expires (MaxDeliverySeconds), when it bounces as Transient.
 The first temporary failure publishes a DeliveryDelay.
 """
@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from openses.delivery.outcomes import Reply
+from openses.delivery.outcomes import INTERNAL_FAILURE, MAILBOX_FULL, Reply
 from openses.delivery.transport import Attempt, RecipientResult, Verdict
 from openses.domain.clock import iso8601
+from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.errors import ConfigurationSetNotFound
+from openses.domain.identity import EmailIdentity
 from openses.domain.message import new_feedback_id
 from openses.domain.options import SuppressionReason
 from openses.events import records
@@ -25,8 +27,10 @@ from openses.services import account as account_service
 from openses.services import identity_notifications
 from openses.services.outcomes import effective_reasons
 from openses.store import deliveries
-from openses.store.deliveries import QueuedDelivery
+from openses.store.deliveries import QueuedDelivery, Settled
 from openses.store.unit_of_work import UnitOfWork
+
+NO_RESULT = Reply(451, "4.3.0 No result for this recipient", INTERNAL_FAILURE)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,48 +44,103 @@ class RetryPolicy:
         return datetime.timedelta(seconds=min(self.max_seconds, self.base_seconds * 2**exponent))
 
 
+@dataclass(slots=True)
+class _Round:
+    """What one round looked up once: sets, identities, the account's suppressed reasons."""
+
+    uow: UnitOfWork
+    sets: dict[str, ConfigurationSet | None] = field(default_factory=dict)
+    identities: dict[str, EmailIdentity | None] = field(default_factory=dict)
+    account_reasons: list[str] | None = None
+
+    def configuration_set(self, name: str | None) -> ConfigurationSet | None:
+        if name is None:
+            return None
+        if name not in self.sets:
+            try:
+                self.sets[name] = self.uow.configuration_sets.get(name)
+            except ConfigurationSetNotFound:
+                self.sets[name] = None  # deleted since the send: no destinations left
+        return self.sets[name]
+
+    def identity(self, name: str) -> EmailIdentity | None:
+        if name not in self.identities:
+            self.identities[name] = self.uow.identities.find(name)
+        return self.identities[name]
+
+    def suppresses_bounces(self, configuration_set: ConfigurationSet | None) -> bool:
+        if self.account_reasons is None:
+            settings = account_service.settings(self.uow)
+            self.account_reasons = [str(r) for r in settings.suppressed_reasons]
+        reasons = effective_reasons(configuration_set, self.account_reasons)
+        return str(SuppressionReason.BOUNCE) in reasons
+
+
 def settle(
     uow: UnitOfWork,
-    row: QueuedDelivery,
-    attempt: Attempt,
+    attempts: Sequence[tuple[QueuedDelivery, Attempt]],
     now: datetime.datetime,
     *,
     retry: RetryPolicy,
     reporting_mta: str,
-) -> bool:
-    """Record ``attempt`` at ``row``; False when the row was no longer this claim's (then
-    nothing is recorded)."""
+) -> int:
+    """Record each attempt at its row (all of one account and region); rows no longer their
+    claim's (settled already, or claimed again after the lease ran out) are left alone.
+    Returns how many rows were settled. Runs in the caller's unit of work."""
+    owned = uow.deliveries.owned([row for row, _ in attempts])
+    mine = [(row, attempt) for row, attempt in attempts if row.id in owned]
+    if not mine:
+        return 0
+    mails = uow.deliveries.mail_objects(row.message_id for row, _ in mine)
+    lookups = _Round(uow)
+    results: list[Settled] = []
+    outcome: dict[str, tuple[bool, bool]] = {}  # message id: (delivered any, bounced any)
+    for row, attempt in mine:
+        settled, delivered, bounced = _settle_one(
+            lookups, row, attempt, now, mails.get(row.message_id), retry, reporting_mta
+        )
+        results.append(settled)
+        before = outcome.get(row.message_id, (False, False))
+        outcome[row.message_id] = (before[0] or delivered, before[1] or bounced)
+    uow.deliveries.record(results)
+    _message_statuses(uow, outcome)
+    return len(results)
+
+
+def _settle_one(
+    lookups: _Round,
+    row: QueuedDelivery,
+    attempt: Attempt,
+    now: datetime.datetime,
+    stored_mail: dict[str, Any] | None,
+    retry: RetryPolicy,
+    reporting_mta: str,
+) -> tuple[Settled, bool, bool]:
     by_verdict: dict[Verdict, list[RecipientResult]] = {v: [] for v in Verdict}
     answered = {result.address for result in attempt.results}
     for result in attempt.results:
         by_verdict[result.verdict].append(result)
-    for address in row.recipients:  # a transport must answer for each; never lose one
+    for address in row.recipients:  # a transport answers for each; never lose one
         if address not in answered:
             by_verdict[Verdict.DEFERRED].append(
-                RecipientResult(
-                    address=address,
-                    verdict=Verdict.DEFERRED,
-                    reply=Reply(451, "4.3.0 No result for this recipient", "InternalFailure"),
-                )
+                RecipientResult(address=address, verdict=Verdict.DEFERRED, reply=NO_RESULT)
             )
     delivered, bounced, deferred = (by_verdict[v] for v in Verdict)
     expired = bool(deferred) and now >= row.expires_at
     remaining = [] if expired else [r.address for r in deferred]
-    status = _row_status(delivered, bounced, deferred)
-    error = deferred[0].reply.line if deferred else None
-    next_attempt = min(now + retry.backoff(row.attempts), row.expires_at) if remaining else None
-    if not uow.deliveries.settle(
-        row,
-        now,
+    settled = Settled(
+        row=row,
         remaining=remaining,
-        status=status,
-        next_attempt_at=next_attempt,
+        status=_row_status(delivered, bounced, deferred),
+        next_attempt_at=min(now + retry.backoff(row.attempts), row.expires_at)
+        if remaining
+        else None,
         delayed=row.delayed or bool(deferred),
-        error=error,
-    ):
-        return False
+        error=deferred[0].reply.line if deferred else None,
+        now=now,
+    )
 
-    mail: dict[str, Any] = uow.deliveries.mail_object(row.message_id) or _bare_mail(row)
+    mail = stored_mail or _bare_mail(row)
     events: list[records.Record] = []
     if delivered:
         tags = dict(mail.get("tags", {}))
@@ -99,17 +158,17 @@ def settle(
                 remote_mta_ip=attempt.remote_ip,
             )
         )
-    bounces: list[tuple[str, list[RecipientResult], str]] = []
+    bounces: list[tuple[str, str, list[RecipientResult]]] = []
     if bounced:
-        bounces.append(("Permanent", bounced, "General"))
+        bounces.append(("Permanent", "General", bounced))
     if expired:
-        mailbox_full = all(r.reply.delay_type == "MailboxFull" for r in deferred)
-        bounces.append(("Transient", deferred, "MailboxFull" if mailbox_full else "General"))
-    permanent_feedback: dict[str, str] = {}
-    for bounce_type, bounced_here, sub_type in bounces:
+        full = all(r.reply.delay_type == MAILBOX_FULL for r in deferred)
+        bounces.append(("Transient", MAILBOX_FULL if full else "General", deferred))
+    permanent: dict[str, str] = {}  # address: feedback id
+    for bounce_type, sub_type, bounced_here in bounces:
         feedback_id = new_feedback_id(now)
         if bounce_type == "Permanent":
-            permanent_feedback.update({r.address: feedback_id for r in bounced_here})
+            permanent.update({r.address: feedback_id for r in bounced_here})
         events.append(
             records.bounce(
                 mail,
@@ -150,29 +209,19 @@ def settle(
             )
         )
 
-    configuration_set = None
-    if row.configuration_set is not None:
-        try:
-            configuration_set = uow.configuration_sets.get(row.configuration_set)
-        except ConfigurationSetNotFound:
-            configuration_set = None  # deleted since the send: no destinations left
-    if configuration_set is not None:
+    uow = lookups.uow
+    configuration_set = lookups.configuration_set(row.configuration_set)
+    if events and configuration_set is not None:
         uow.outbox.add_events(row.message_id, configuration_set, events, now)
-    identity = uow.identities.find(row.identity)
-    if identity is not None:
+    identity = lookups.identity(row.identity)
+    if events and identity is not None:
         identity_notifications.record_for_send(uow, identity, _facts(row, mail), events, now)
-    if permanent_feedback:
-        settings = account_service.settings(uow)
-        reasons = effective_reasons(
-            configuration_set, [str(r) for r in settings.suppressed_reasons]
-        )
-        if str(SuppressionReason.BOUNCE) in reasons:
-            for address, feedback_id in permanent_feedback.items():
-                account_service.suppress(
-                    uow, address, SuppressionReason.BOUNCE, row.message_id, feedback_id, now
-                )
-    _message_status(uow, row.message_id, delivered, bool(bounced) or expired, remaining)
-    return True
+    if permanent and lookups.suppresses_bounces(configuration_set):
+        for address, feedback_id in permanent.items():
+            account_service.suppress(
+                uow, address, SuppressionReason.BOUNCE, row.message_id, feedback_id, now
+            )
+    return settled, bool(delivered), bool(bounced) or expired
 
 
 def _row_status(
@@ -185,26 +234,26 @@ def _row_status(
     return deliveries.DELIVERED if delivered else deliveries.BOUNCED
 
 
-def _message_status(
-    uow: UnitOfWork,
-    message_id: str,
-    delivered: Sequence[RecipientResult],
-    bounced: bool,
-    remaining: Sequence[str],
-) -> None:
-    current = uow.deliveries.message_status(message_id)
-    if current is None or current == "complained":
-        return
-    if bounced:
-        status = "bounced"
-    elif remaining:
-        status = deliveries.DELAYED if current == deliveries.QUEUED else current
-    elif current in (deliveries.QUEUED, deliveries.DELAYED) and delivered:
-        status = "delivered" if uow.deliveries.pending_for(message_id) == 0 else current
-    else:
-        status = current
-    if status != current:
-        uow.deliveries.set_message_status(message_id, status)
+def _message_statuses(uow: UnitOfWork, outcome: dict[str, tuple[bool, bool]]) -> None:
+    """queued → delayed while retrying; → delivered once nothing is pending; bounced as soon as
+    any recipient bounced. A complaint (simulator recipients) stays."""
+    changed: dict[str, str] = {}
+    for message_id, (status, pending) in uow.deliveries.message_states(outcome).items():
+        delivered, bounced = outcome[message_id]
+        if status == "complained":
+            continue
+        if bounced:
+            new = "bounced"
+        elif pending and status == deliveries.QUEUED:
+            new = deliveries.DELAYED
+        elif not pending and delivered and status in (deliveries.QUEUED, deliveries.DELAYED):
+            new = "delivered"
+        else:
+            new = status
+        if new != status:
+            changed[message_id] = new
+    if changed:
+        uow.deliveries.set_message_statuses(changed)
 
 
 def _facts(row: QueuedDelivery, mail: dict[str, Any]) -> records.MailFacts:

@@ -16,10 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, exists, func, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, exists, func, select, update
 
 from openses.store.database import reading
 from openses.store.tables import deliveries, events, messages, publications
+from openses.store.types import UtcDateTime
 
 PENDING = "pending"
 DELIVERED = "delivered"
@@ -99,73 +100,125 @@ class DeliveryRepository:
             ],
         )
 
-    def settle(
-        self,
-        row: QueuedDelivery,
-        now: datetime.datetime,
-        *,
-        remaining: Sequence[str],
-        status: str,
-        next_attempt_at: datetime.datetime | None,
-        delayed: bool,
-        error: str | None,
-    ) -> bool:
-        """Record an attempt's result; False (and nothing written) when the row is no longer
-        this claim's: settled already, or claimed again after the lease ran out."""
-        values: dict[str, Any] = {
-            "recipients": list(remaining),
-            "locked_until": None,
-            "delayed": delayed,
-            "last_error": error[:4000] if error else None,
-        }
-        if remaining:
-            assert next_attempt_at is not None
-            values["next_attempt_at"] = next_attempt_at
-        else:
-            values.update(status=status, settled_at=now)
-        result = self._connection.execute(
-            update(deliveries)
-            .where(
-                deliveries.c.id == row.id,
-                deliveries.c.attempts == row.attempts,
-                deliveries.c.status == PENDING,
+    def owned(self, rows: Sequence[QueuedDelivery]) -> set[int]:
+        """The ids among ``rows`` that are still these claims' (pending, not claimed again);
+        locked on PostgreSQL until the transaction ends."""
+        if not rows:
+            return set()
+        query = select(deliveries.c.id, deliveries.c.attempts).where(
+            deliveries.c.id.in_([row.id for row in rows]), deliveries.c.status == PENDING
+        )
+        if self._connection.dialect.name == "postgresql":
+            query = query.with_for_update()
+        current = {row_id: attempts for row_id, attempts in self._connection.execute(query)}
+        return {row.id for row in rows if current.get(row.id) == row.attempts}
+
+    def record(self, results: Sequence[Settled]) -> None:
+        """Write attempts' results (rows ``owned`` said are this worker's)."""
+        retried = [r.params() for r in results if r.remaining]
+        done = [r.params() for r in results if not r.remaining]
+        if retried:
+            self._connection.execute(_RETRY, retried)
+        if done:
+            self._connection.execute(_DONE, done)
+
+    def mail_objects(self, message_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The events' ``mail`` object each message was stored with."""
+        wanted = sorted(set(message_ids))
+        rows = self._connection.execute(
+            select(messages.c.message_id, messages.c.mail).where(
+                messages.c.message_id.in_(wanted),
+                messages.c.account_id == self._account_id,
+                messages.c.region == self._region,
             )
-            .values(**values)
-        )
-        return bool(result.rowcount)
+        ).all()
+        return {row[0]: row[1] for row in rows if row[1] is not None}
 
-    def pending_for(self, message_id: str) -> int:
-        return int(
+    def message_states(self, message_ids: Iterable[str]) -> dict[str, tuple[str, int]]:
+        """Each message's status and how many of its rows are still pending."""
+        wanted = sorted(set(message_ids))
+        statuses: dict[str, str] = dict(
             self._connection.execute(
-                select(func.count())
-                .select_from(deliveries)
-                .where(deliveries.c.message_id == message_id, deliveries.c.status == PENDING)
-            ).scalar_one()
+                select(messages.c.message_id, messages.c.status).where(
+                    messages.c.message_id.in_(wanted),
+                    messages.c.account_id == self._account_id,
+                    messages.c.region == self._region,
+                )
+            ).all()
         )
-
-    def message_status(self, message_id: str) -> str | None:
-        return self._connection.execute(
-            select(messages.c.status).where(self._message(message_id))
-        ).scalar()
-
-    def mail_object(self, message_id: str) -> dict[str, Any] | None:
-        """The events' ``mail`` object the message was stored with."""
-        found: dict[str, Any] | None = self._connection.execute(
-            select(messages.c.mail).where(self._message(message_id))
-        ).scalar()
-        return found
-
-    def set_message_status(self, message_id: str, status: str) -> None:
-        self._connection.execute(
-            update(messages).where(self._message(message_id)).values(status=status)
+        pending: dict[str, int] = dict(
+            self._connection.execute(
+                select(deliveries.c.message_id, func.count())
+                .where(deliveries.c.message_id.in_(wanted), deliveries.c.status == PENDING)
+                .group_by(deliveries.c.message_id)
+            ).all()
         )
+        return {m: (str(status), int(pending.get(m, 0))) for m, status in statuses.items()}
 
-    def _message(self, message_id: str) -> Any:
-        return and_(
-            messages.c.message_id == message_id,
-            messages.c.account_id == self._account_id,
-            messages.c.region == self._region,
-        )
+    def set_message_statuses(self, statuses: dict[str, str]) -> None:
+        by_status: dict[str, list[str]] = {}
+        for message_id, status in statuses.items():
+            by_status.setdefault(status, []).append(message_id)
+        for status, ids in by_status.items():
+            self._connection.execute(
+                update(messages)
+                .where(
+                    messages.c.message_id.in_(ids),
+                    messages.c.account_id == self._account_id,
+                    messages.c.region == self._region,
+                )
+                .values(status=status)
+            )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settled:
+    """One attempt's result for its row: the recipients still to retry (none: settled)."""
+
+    row: QueuedDelivery
+    remaining: Sequence[str]
+    status: str
+    next_attempt_at: datetime.datetime | None
+    delayed: bool
+    error: str | None
+    now: datetime.datetime
+
+    def params(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "row_id": self.row.id,
+            "claimed": self.row.attempts,
+            "left": list(self.remaining),
+            "was_delayed": self.delayed,
+            "error": self.error[:4000] if self.error else None,
+        }
+        if self.remaining:
+            values["next_at"] = self.next_attempt_at
+        else:
+            values.update(final=self.status, at=self.now)
+        return values
+
+
+_MINE = (
+    deliveries.c.id == bindparam("row_id"),
+    deliveries.c.attempts == bindparam("claimed"),
+    deliveries.c.status == PENDING,
+)
+_COMMON = {
+    "recipients": bindparam("left", type_=deliveries.c.recipients.type),
+    "locked_until": None,
+    "delayed": bindparam("was_delayed"),
+    "last_error": bindparam("error"),
+}
+_RETRY = (
+    update(deliveries)
+    .where(*_MINE)
+    .values(**_COMMON, next_attempt_at=bindparam("next_at", type_=UtcDateTime()))
+)
+_DONE = (
+    update(deliveries)
+    .where(*_MINE)
+    .values(**_COMMON, status=bindparam("final"), settled_at=bindparam("at", type_=UtcDateTime()))
+)
 
 
 def claim(
