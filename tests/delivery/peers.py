@@ -83,7 +83,12 @@ class _Handler:
                 mail_from=str(envelope.mail_from),
                 recipients=list(envelope.rcpt_tos),
                 data=_as_bytes(envelope.original_content or envelope.content or b""),
-                tls=session.ssl is not None,
+                # STARTTLS sets session.ssl; an implicit-TLS transport carries its ssl object
+                tls=session.ssl is not None
+                or (
+                    server.transport is not None
+                    and server.transport.get_extra_info("ssl_object") is not None
+                ),
                 login=login,
             )
         )
@@ -120,6 +125,7 @@ class Sink:
         starttls: ssl.SSLContext | None = None,
         implicit_tls: ssl.SSLContext | None = None,
         credentials: tuple[str, str] | None = None,
+        auth_mechanisms_excluded: tuple[str, ...] = (),
         data_delay: float = 0.0,
     ) -> None:
         self.host = host
@@ -134,6 +140,7 @@ class Sink:
         if credentials is not None:
             kwargs["authenticator"] = _Authenticator(self.behaviour, *credentials)
             kwargs["auth_require_tls"] = starttls is not None and implicit_tls is None
+            kwargs["auth_exclude_mechanism"] = list(auth_mechanisms_excluded)
         self._controller = Controller(
             _Handler(self.behaviour, data_delay), hostname=host, port=self.port, **kwargs
         )

@@ -113,3 +113,32 @@ def test_identity_notifications_come_from_the_conversation(
     assert kinds["Delivery"]["delivery"]["smtpResponse"] == ACCEPTED
     assert kinds["Delivery"]["delivery"]["remoteMtaIp"] == "127.0.0.1"
     assert kinds["Bounce"]["bounce"]["bouncedRecipients"][0]["status"] == "5.1.1"
+
+
+def test_implicit_tls_relay_and_auth_login(
+    backend: str, tmp_path: Path, peer: AwsPeer, test_ca: CertificateAuthority, ca_file: str
+) -> None:
+    context = test_ca.server_context("localhost")
+    with (
+        sink(
+            implicit_tls=context,
+            credentials=("relay-user", "s3cret"),
+            auth_mechanisms_excluded=("PLAIN",),
+        ) as smarthost,
+        delivering(
+            backend,
+            tmp_path,
+            peer,
+            smtp_relay=f"smtps://relay-user:s3cret@localhost:{smarthost.port}",
+            smtp_ca_file=ca_file,
+        ) as live,
+    ):
+        message_id = live.send("ann@example.net")
+        assert live.status(message_id, "delivered") == "delivered"
+    [received] = smarthost.received
+    assert (received.recipients, received.tls, received.login) == (
+        ["ann@example.net"],
+        True,
+        "relay-user",
+    )
+    assert smarthost.behaviour.logins == [("LOGIN", "relay-user")]
