@@ -3,6 +3,7 @@ aiosmtpd sink: openses -> postfix -> sink, with the Delivery event carrying Post
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from tests.peer import AwsPeer
 def test_openses_relays_through_postfix(backend: str, tmp_path: Path, peer: AwsPeer) -> None:
     reason = unavailable()
     if reason is not None:
+        if os.environ.get("CI") == "true":  # .ci/run installs postfix: missing is a failure
+            pytest.fail(reason)
         pytest.skip(reason)
     with (
         sink() as final,
