@@ -250,7 +250,7 @@ def test_events_without_credentials_are_retried_then_dead_lettered(db_url: str) 
         database_url=db_url,
         aws_endpoint_url=closed_endpoint(),
         validate_destinations=False,
-        delivery=dataclasses.replace(FAST, max_attempts=2),
+        publish=dataclasses.replace(FAST, max_attempts=2),
     )
     with serve_in_thread(settings) as server:
         sesv2 = server.client("sesv2")
