@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import api, load, machine, processes, report, scale, send, stores
+from bench import api, deliver, load, machine, processes, report, scale, send, stores
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,10 +22,11 @@ class Plan:
     scale_seconds: float
     levels: tuple[int, ...]
     messages: int
+    deliveries: int = 10_000
 
 
 FULL = Plan("full", 8.0, 10.0, 15.0, 4.0, (10, 1_000, 50_000), 100_000)
-QUICK = Plan("quick", 2.0, 3.0, 5.0, 1.0, (10, 1_000, 5_000), 10_000)
+QUICK = Plan("quick", 2.0, 3.0, 5.0, 1.0, (10, 1_000, 5_000), 10_000, deliveries=2_000)
 # Sends a second in the paced run: two events each, well within what moto's SNS delivers to
 # SQS on this project's machines (about 80 to 130 events a second, by machine).
 PACED_RATE = 20.0
@@ -103,6 +104,10 @@ def _store(plan: Plan, store: str, peer: processes.Server, tmp: Path) -> report.
         result.levels = scale.run(server, url, plan.levels, plan.scale_seconds)
         _say(f"openses {label}: memory with {plan.messages:,} messages")
         result.memory = scale.memory(server, url, plan.messages, plan.scale_seconds)
+    _say(f"openses {label}: relay delivery of {plan.deliveries:,} messages to an SMTP sink")
+    (tmp / f"deliver-{store}").mkdir(exist_ok=True)
+    with stores.database(store, tmp / f"deliver-{store}") as url:
+        result.delivery = deliver.run(url, peer.url, tmp, plan.deliveries)
     return result
 
 

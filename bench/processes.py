@@ -40,7 +40,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def openses(database_url: str, aws_endpoint_url: str, log_path: Path) -> Iterator[Server]:
+def openses(
+    database_url: str,
+    aws_endpoint_url: str,
+    log_path: Path,
+    extra: dict[str, str] | None = None,
+) -> Iterator[Server]:
     """``openses serve`` as shipped, with room for the 50,000-set scale run and the moto
     peer as its AWS (event destinations)."""
     port = free_port()
@@ -52,6 +57,7 @@ def openses(database_url: str, aws_endpoint_url: str, log_path: Path) -> Iterato
         "AWS_SECRET_ACCESS_KEY": "test",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_EC2_METADATA_DISABLED": "true",
+        **(extra or {}),
     }
     command = [
         str(VENV_BIN / "openses"),

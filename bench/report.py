@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bench import api, load
+from bench.deliver import DeliveryResult
 from bench.scale import Level, Memory
 from bench.send import SendResult
 from bench.stores import LABELS
@@ -19,6 +20,7 @@ class StoreRun:
     levels: list[Level] = field(default_factory=list)
     memory: Memory | None = None
     rss_start_mb: float = 0.0
+    delivery: DeliveryResult | None = None  # issue 15: relay mode to an aiosmtpd sink
 
 
 @dataclass
@@ -41,6 +43,7 @@ def render(run: Run) -> str:
         _api(run),
         _send(run),
         _paced(run),
+        _delivery(run),
         _scale(run),
         _memory(run),
         _targets(run),
@@ -121,6 +124,27 @@ def _paced(run: Run) -> str:
     notes = [f"- {LABELS[store]}: {r.note}" for store, r in paced if r.note]
     title = "### Send at a rate the peer keeps up with (one client, fixed schedule)"
     return title + "\n\n" + "\n".join([_table(rows), *notes])
+
+
+def _delivery(run: Run) -> str:
+    measured = [(s, s.delivery) for s in run.stores if s.delivery is not None]
+    if not measured:
+        return ""
+    header = ["delivery (issue 15)"] + [f"openses {LABELS[s.store]}" for s, _ in measured]
+    rows = [header, ["---"] * len(header)]
+    rows.append(
+        ["relay mode: queued messages delivered/s, one `openses worker`"]
+        + [f"{d.per_second:,.0f} ({d.messages:,} in {d.seconds:.1f} s)" for _, d in measured]
+    )
+    rows.append(
+        ["capture mode: SendEmail accepted/s (a send is its delivery)"]
+        + [_rate(s.send.load) if s.send is not None else "" for s, _ in measured]
+    )
+    return (
+        "### Delivery to an aiosmtpd sink (bench/deliver.py)\n\n"
+        + _table(rows)
+        + "\n\nTarget: at least 500 messages/s delivered on SQLite from one process."
+    )
 
 
 def _event_latency(result: SendResult) -> str:

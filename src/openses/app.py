@@ -16,6 +16,7 @@ from starlette.routing import Route
 from openses import bootstrap, json_text
 from openses.api.gateway import Gateway, Receive, Scope, Send, is_aws_path
 from openses.config import Settings
+from openses.delivery import worker as delivery_worker
 from openses.events import dispatcher as event_dispatcher
 from openses.tracking.links import CLICK_PATH, OPEN_PATH
 from openses.web.admin import Admin
@@ -44,6 +45,7 @@ def build_app(root: bootstrap.Server) -> Application:
         clock=root.clock,
         tracker=root.tracker,
         destination_check=root.destination_check,
+        outbound=root.outbound,
     )
     admin = Admin(settings, root.reads, root.writes, root.dns_records)
     identity_dns = IdentityDnsEndpoints(settings, root.reads)
@@ -68,10 +70,11 @@ def build_app(root: bootstrap.Server) -> Application:
         Route(CLICK_PATH + "{token}", tracking.click, methods=["GET"]),
     ]
     dispatching = event_dispatcher.lifespan(root.dispatcher)
+    delivering = delivery_worker.lifespan(root.delivery_worker)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: object) -> AsyncIterator[None]:
-        async with dispatching(app):
+        async with dispatching(app), delivering(app):
             try:
                 yield
             finally:

@@ -9,6 +9,7 @@ Tests pass the collaborators they want instead (an engine, a clock, a check, pub
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from openses.api.execution import Execution
 from openses.api.registry import Handlers
 from openses.config import Settings
+from openses.delivery import bootstrap as delivery_bootstrap
+from openses.delivery.worker import DeliveryWorker
 from openses.domain.clock import Clock, utc_now
 from openses.events import checks
 from openses.events import dispatcher as event_dispatcher
@@ -27,6 +30,7 @@ from openses.events.metrics import OutboxCollector, PublicationMetrics
 from openses.events.publishers import Publisher
 from openses.mail.dns_records import DnsRecords
 from openses.services.configuration_sets import DestinationCheck
+from openses.services.outbound import Outbound
 from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.store.outbox import CommitSignal
 from openses.store.sources import EngineSource
@@ -57,6 +61,10 @@ class Server:
     destination_check: DestinationCheck | None
     metrics: CollectorRegistry
     dispatcher: Dispatcher | None  # None when ``dispatch_events`` is off
+    # real delivery: what the send path needs, and the worker (None: nothing to deliver or
+    # forget, or OPENSES_DELIVERY_WORKER=false)
+    outbound: Outbound
+    delivery_worker: DeliveryWorker | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,6 +73,7 @@ class Worker:
     engine: Engine
     metrics: CollectorRegistry
     dispatcher: Dispatcher
+    delivery_worker: DeliveryWorker | None
 
 
 def server(
@@ -116,6 +125,12 @@ def server(
         )
         if settings.dispatch_events
         else None,
+        outbound=delivery_bootstrap.outbound(
+            settings.delivery, return_path_domain=settings.return_path_domain
+        ),
+        delivery_worker=delivery_bootstrap.worker(
+            engine, settings.delivery, dns_servers=settings.dns_servers, signal=signal
+        ),
     )
 
 
@@ -126,9 +141,10 @@ def worker(
     clock: Clock = utc_now,
     publishers: Mapping[str, Publisher] | None = None,
 ) -> Worker:
-    """The dispatcher alone, on a migrated ``engine``; its metrics are the server's less the
-    API. Its commit signal stays unraised: the worker's rows come from other processes, found
-    by polling."""
+    """The dispatcher and the delivery worker, on a migrated ``engine``; its metrics are the
+    server's less the API. Its commit signal stays unraised: the worker's rows come from other
+    processes, found by polling. It delivers whatever OPENSES_DELIVERY_WORKER says (that
+    setting keeps delivery out of ``serve``, not out of this command)."""
     registry = CollectorRegistry()
     registry.register(OutboxCollector(engine))
     return Worker(
@@ -142,5 +158,10 @@ def worker(
             signal=CommitSignal(),
             publishing=publishers,
             clock=clock,
+        ),
+        delivery_worker=delivery_bootstrap.worker(
+            engine,
+            dataclasses.replace(settings.delivery, worker=True),
+            dns_servers=settings.dns_servers,
         ),
     )

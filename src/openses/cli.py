@@ -19,6 +19,7 @@ from openses.cli_support import (
 )
 from openses.commands.events import dead_letters, worker
 from openses.commands.tracking import tracking
+from openses.delivery.bootstrap import DeliverySettingsError, route_table
 from openses.protocol.timestamps import iso8601
 from openses.store import message_search
 from openses.store.database import describe_url, reading
@@ -40,6 +41,10 @@ def main() -> None:
 def serve(host: str | None, port: int | None, database_url: str | None) -> None:
     """Run the SES-compatible HTTP API (creates the database if it does not exist)."""
     settings = settings_for(database_url, host=host, port=port)
+    try:  # issue 15: delivery settings that cannot work stop it before anything starts
+        route_table(settings.delivery)
+    except DeliverySettingsError as error:
+        raise click.ClickException(str(error)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     log.info("database: %s", describe_url(settings.database_url))
     try:

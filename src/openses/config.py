@@ -27,6 +27,49 @@ class PublishSettings:
     timeout_seconds: float = 10.0
 
 
+DELIVERY_MODES = ("capture", "relay", "mx")
+SECONDS_PER_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeliverySettings:
+    """How mail leaves openses: captured only (the default), through a relay or straight to
+    the recipients' MX hosts, and how the delivery queue retries. Routes and modes are checked
+    where they are used (delivery/bootstrap.py): a bad one stops ``serve`` with one line."""
+
+    mode: str = "capture"  # capture | relay | mx
+    smtp_relay: str | None = None  # smtp[s]://[user:pass@]host:port
+    pool_routes: str = ""  # pool=smtp://host:port?bind=IP;pool2=...
+    smtp_ca_file: str | None = None  # extra trusted CAs (PEM)
+    smtp_hostname: str | None = None  # EHLO name, reportingMTA
+    mx_port: int = 25  # the port of MX hosts (25; tests use another)
+    retry_base_seconds: float = 60.0
+    retry_max_seconds: float = 900.0
+    max_delivery_seconds: int = 50_400  # for a set without its own MaxDeliverySeconds
+    timeout_seconds: float = 60.0  # per SMTP command
+    lease_seconds: float = 600.0
+    poll_seconds: float = 0.5
+    batch_size: int = 200
+    concurrency: int = 16  # SMTP conversations at once
+    worker: bool = True  # ``serve`` runs the delivery worker
+    # OPENSES_MESSAGE_RETENTION: None keeps every message; unset (``message_retention_set``
+    # false), capture mode keeps all and relay/mx keep 7 days.
+    message_retention_seconds: float | None = None
+    message_retention_set: bool = False
+
+    @property
+    def sends_for_real(self) -> bool:
+        return self.mode != "capture"
+
+    @property
+    def retention_seconds(self) -> float | None:
+        """How long messages are kept: the setting, else all in capture mode and 7 days in
+        relay and mx mode."""
+        if self.message_retention_set:
+            return self.message_retention_seconds
+        return None if self.mode == "capture" else 7 * 86400.0
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     host: str = "127.0.0.1"
@@ -54,6 +97,7 @@ class Settings:
     cloudwatch_namespace: str = "AWS/SES"
     eventbridge_source: str = "aws.ses"
     publish: PublishSettings = field(default_factory=PublishSettings)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
     # uvicorn's line per request; off by default because it costs more than a request.
     access_log: bool = False
     # Threads that run API handlers that write; 0 (the default) runs them on the event loop
@@ -76,25 +120,34 @@ class Settings:
         ``overrides`` (None: not given). Raises ``SettingsError`` on the first bad value."""
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
-        publish: dict[str, object] = {}
+        nested: dict[str, dict[str, object]] = {prefix: {} for prefix in _NESTED}
         endpoint_urls: dict[str, str] = {}
         for setting in SETTINGS:
             text = env.get(setting.variable, "")
             if not text.strip():
                 continue
             value = setting.read(text)
-            if setting.field.startswith("publish."):
-                publish[setting.field.removeprefix("publish.")] = value
-            elif setting.field.startswith("aws_endpoint_urls."):
-                endpoint_urls[setting.field.removeprefix("aws_endpoint_urls.")] = str(value)
+            prefix, _, name = setting.field.partition(".")
+            if prefix in _NESTED:
+                nested[prefix][name] = value
+            elif prefix == "aws_endpoint_urls":
+                endpoint_urls[name] = str(value)
             else:
                 values[setting.field] = value
-        if publish:
-            values["publish"] = PublishSettings(**publish)  # type: ignore[arg-type]
+        if "message_retention_seconds" in nested["delivery"]:
+            # None ("forever") is a value of its own here, unlike an unset variable.
+            nested["delivery"]["message_retention_set"] = True
+        for prefix, kind in _NESTED.items():
+            if nested[prefix]:
+                values[prefix] = kind(**nested[prefix])
         if endpoint_urls:
             values["aws_endpoint_urls"] = endpoint_urls
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+# Settings fields that are settings objects of their own, by the prefix of their variables' fields.
+_NESTED: dict[str, type] = {"publish": PublishSettings, "delivery": DeliverySettings}
 
 
 class SettingsError(ValueError):
@@ -121,8 +174,9 @@ class Setting:
             return None
         owner: type = Settings
         name = self.field
-        if name.startswith("publish."):
-            owner, name = PublishSettings, name.removeprefix("publish.")
+        prefix, _, nested = name.partition(".")
+        if prefix in _NESTED:
+            owner, name = _NESTED[prefix], nested
         for candidate in fields(owner):
             if candidate.name == name:
                 if candidate.default_factory is not MISSING:
@@ -215,6 +269,30 @@ def parse_dns_servers(value: str) -> tuple[tuple[str, int], ...]:
             raise ValueError(f"{item!r} is not host[:port]")
         servers.append((host, int(port)))
     return tuple(servers)
+
+
+def delivery_mode(value: str) -> str:
+    mode = value.lower()
+    if mode not in DELIVERY_MODES:
+        raise ValueError(f"accepted values are {', '.join(DELIVERY_MODES)}")
+    return mode
+
+
+def duration(value: str) -> float | None:
+    """``7d``, ``12h``, ``30m``, ``90s`` or plain seconds; ``0`` or ``forever``: None, keep
+    everything."""
+    text = value.lower()
+    if text in ("0", "forever", "none"):
+        return None
+    unit = text[-1] if text[-1] in SECONDS_PER_UNIT else "s"
+    number = text[:-1] if text[-1] in SECONDS_PER_UNIT else text
+    try:
+        seconds = float(number) * SECONDS_PER_UNIT[unit]
+    except ValueError:
+        raise ValueError("a duration is expected, such as 7d, 12h, 30m or 3600") from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ValueError("a positive duration is expected, such as 7d, 12h, 30m or 3600")
+    return seconds
 
 
 def domain_name(value: str) -> str:
@@ -376,5 +454,91 @@ SETTINGS: tuple[Setting, ...] = (
         "return_path_domain",
         lambda value: value.rstrip("."),
         "envelope sender's domain without a custom MAIL FROM ({region} is replaced)",
+    ),
+    Setting(
+        "OPENSES_DELIVERY_MODE",
+        "delivery.mode",
+        delivery_mode,
+        "capture keeps mail in openses; relay sends it to OPENSES_SMTP_RELAY; mx to the MX hosts",
+    ),
+    Setting(
+        "OPENSES_SMTP_RELAY",
+        "delivery.smtp_relay",
+        text,
+        "the smarthost of relay mode, smtp://[user:pass@]host:port or smtps://...",
+    ),
+    Setting(
+        "OPENSES_POOL_ROUTES",
+        "delivery.pool_routes",
+        text,
+        "outbound route per dedicated IP pool, pool=smtp://host:port?bind=IP;pool2=...",
+    ),
+    Setting("OPENSES_SMTP_CA_FILE", "delivery.smtp_ca_file", text, "extra trusted CAs (PEM)"),
+    Setting(
+        "OPENSES_SMTP_HOSTNAME",
+        "delivery.smtp_hostname",
+        text,
+        "the EHLO name and reportingMTA (the host's name by default)",
+    ),
+    Setting("OPENSES_MX_PORT", "delivery.mx_port", integer, "the port of MX hosts"),
+    Setting(
+        "OPENSES_DELIVERY_RETRY_BASE_SECONDS",
+        "delivery.retry_base_seconds",
+        number,
+        "first retry of a temporary failure",
+    ),
+    Setting(
+        "OPENSES_DELIVERY_RETRY_MAX_SECONDS",
+        "delivery.retry_max_seconds",
+        number,
+        "longest wait between retries",
+    ),
+    Setting(
+        "OPENSES_DELIVERY_MAX_SECONDS",
+        "delivery.max_delivery_seconds",
+        integer,
+        "how long a message is retried when its set has no MaxDeliverySeconds",
+    ),
+    Setting(
+        "OPENSES_SMTP_TIMEOUT_SECONDS",
+        "delivery.timeout_seconds",
+        number,
+        "timeout of one SMTP command",
+    ),
+    Setting(
+        "OPENSES_DELIVERY_LEASE_SECONDS",
+        "delivery.lease_seconds",
+        number,
+        "how long a worker holds the deliveries it took",
+    ),
+    Setting(
+        "OPENSES_DELIVERY_POLL_SECONDS",
+        "delivery.poll_seconds",
+        number,
+        "pause between polls of an empty delivery queue",
+    ),
+    Setting(
+        "OPENSES_DELIVERY_BATCH_SIZE",
+        "delivery.batch_size",
+        integer,
+        "deliveries taken per poll",
+    ),
+    Setting(
+        "OPENSES_DELIVERY_CONCURRENCY",
+        "delivery.concurrency",
+        integer,
+        "SMTP conversations at once",
+    ),
+    Setting(
+        "OPENSES_DELIVERY_WORKER",
+        "delivery.worker",
+        boolean,
+        "serve runs the delivery worker (openses worker always does)",
+    ),
+    Setting(
+        "OPENSES_MESSAGE_RETENTION",
+        "delivery.message_retention_seconds",
+        duration,
+        "how long messages are kept (7d, 12h, 3600, forever); capture: all, relay/mx: 7d",
     ),
 )

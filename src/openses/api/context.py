@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from openses.config import Settings
 from openses.domain.clock import Clock, utc_now
 from openses.services.configuration_sets import DestinationCheck
+from openses.services.outbound import CAPTURE, Outbound
 from openses.store.sources import ConnectionSource
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking.links import Tracker
@@ -27,6 +28,7 @@ class RequestContext:
     # collaborators, built once by the composition root (bootstrap.py)
     tracker: Tracker | None = None
     destination_check: DestinationCheck | None = None
+    outbound: Outbound = CAPTURE  # whether sends go out for real (issue 15)
 
     def reading(self) -> UnitOfWork:
         return UnitOfWork(self.reads, self.account_id, self.region)

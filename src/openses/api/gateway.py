@@ -34,6 +34,7 @@ from openses.protocol.models import V1, V2, service_model
 from openses.protocol.routing import Router
 from openses.protocol.validation import validate
 from openses.services.configuration_sets import DestinationCheck
+from openses.services.outbound import CAPTURE, Outbound
 from openses.tracking.links import Tracker
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ class Gateway:
         clock: Clock = utc_now,
         tracker: Tracker | None = None,
         destination_check: DestinationCheck | None = None,
+        outbound: Outbound = CAPTURE,
     ) -> None:
         self._settings = settings
         self._handlers = handlers
@@ -87,6 +89,7 @@ class Gateway:
         self._clock = clock
         self._tracker = tracker
         self._destination_check = destination_check
+        self._outbound = outbound
         self._router = Router(service_model(V2))
         self._limiters: list[anyio.CapacityLimiter] = []
 
@@ -137,6 +140,7 @@ class Gateway:
             clock=self._clock,
             tracker=self._tracker,
             destination_check=self._destination_check,
+            outbound=self._outbound,
         )
 
     async def v1(self, request: WireRequest) -> tuple[int, bytes, dict[str, str], bytes]:

@@ -15,6 +15,8 @@ from sqlalchemy import Engine
 
 from openses import bootstrap
 from openses.cli_support import database_option, open_database, settings_for
+from openses.delivery import bootstrap as delivery_bootstrap
+from openses.delivery.worker import DeliveryThread
 from openses.domain.clock import utc_now
 from openses.events.dead_letters import as_json
 from openses.store import publications
@@ -25,8 +27,13 @@ from openses.store.database import describe_url
 @database_option
 @click.option("--metrics-port", type=int, default=None, help="Serve Prometheus /metrics here.")
 def worker(database_url: str | None, metrics_port: int | None) -> None:
-    """Publish recorded events to their event destinations until SIGTERM or SIGINT."""
+    """Publish recorded events to their event destinations, and deliver queued mail in relay
+    and mx mode, until SIGTERM or SIGINT."""
     settings = settings_for(database_url)
+    try:  # issue 15: the delivery worker's settings, checked before anything starts
+        delivery_bootstrap.route_table(settings.delivery)
+    except delivery_bootstrap.DeliverySettingsError as error:
+        raise click.ClickException(str(error)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     engine = open_database(settings, create=False)
     root = bootstrap.worker(settings, engine)
@@ -43,9 +50,16 @@ def worker(database_url: str | None, metrics_port: int | None) -> None:
     logging.getLogger("openses.events").info(
         "dispatching events from %s", describe_url(settings.database_url)
     )
+    # the delivery worker beside the dispatcher
+    delivering = root.delivery_worker
+    delivery_thread = DeliveryThread(delivering) if delivering is not None else None
+    if delivery_thread is not None:
+        delivery_thread.start()
     try:
         running.run(stop)
     finally:
+        if delivery_thread is not None:
+            delivery_thread.stop()
         running.close()
         engine.dispose()
 

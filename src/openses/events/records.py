@@ -101,19 +101,61 @@ def reject(mail: Record) -> Record:
 
 
 def delivery(
-    mail: Record, *, recipients: Sequence[str], at: datetime.datetime, processing_millis: int
+    mail: Record,
+    *,
+    recipients: Sequence[str],
+    at: datetime.datetime,
+    processing_millis: int,
+    smtp_response: str = SMTP_OK,
+    reporting_mta: str = REPORTING_MTA,
+    remote_mta_ip: str | None = None,
 ) -> Record:
-    return {
-        "eventType": "Delivery",
-        "mail": mail,
-        "delivery": {
-            "timestamp": iso8601(at),
-            "processingTimeMillis": processing_millis,
-            "recipients": list(recipients),
-            "smtpResponse": SMTP_OK,
-            "reportingMTA": REPORTING_MTA,
-        },
+    """Capture mode's defaults; a real delivery (issue 15) gives the conversation's values."""
+    body: Record = {
+        "timestamp": iso8601(at),
+        "processingTimeMillis": processing_millis,
+        "recipients": list(recipients),
+        "smtpResponse": smtp_response,
+        "reportingMTA": reporting_mta,
     }
+    if remote_mta_ip:
+        body["remoteMtaIp"] = remote_mta_ip
+    return {"eventType": "Delivery", "mail": mail, "delivery": body}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DelayedRecipient:
+    email_address: str
+    status: str
+    diagnostic_code: str
+
+
+def delivery_delay(
+    mail: Record,
+    *,
+    delay_type: str,
+    recipients: Sequence[DelayedRecipient],
+    at: datetime.datetime,
+    expires_at: datetime.datetime,
+    reporting_mta: str | None = None,
+) -> Record:
+    """Issue 15: a temporary failure SES keeps retrying until ``expires_at``."""
+    body: Record = {
+        "timestamp": iso8601(at),
+        "delayType": delay_type,
+        "expirationTime": iso8601(expires_at),
+        "delayedRecipients": [
+            {
+                "emailAddress": r.email_address,
+                "status": r.status,
+                "diagnosticCode": r.diagnostic_code,
+            }
+            for r in recipients
+        ],
+    }
+    if reporting_mta:
+        body["reportingMTA"] = reporting_mta
+    return {"eventType": "DeliveryDelay", "mail": mail, "deliveryDelay": body}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,6 +185,8 @@ def bounce(
     at: datetime.datetime,
     feedback_id: str,
     with_dsn: bool,
+    reporting_mta: str = REPORTING_MTA,
+    remote_mta_ip: str | None = None,
 ) -> Record:
     body: Record = {
         "bounceType": bounce_type,
@@ -152,7 +196,9 @@ def bounce(
         "feedbackId": feedback_id,
     }
     if with_dsn:
-        body["reportingMTA"] = f"dsn; {REPORTING_MTA}"
+        body["reportingMTA"] = f"dsn; {reporting_mta}"
+    if remote_mta_ip:
+        body["remoteMtaIp"] = remote_mta_ip
     return {"eventType": "Bounce", "mail": mail, "bounce": body}
 
 

@@ -28,7 +28,7 @@ from openses.store.unit_of_work import UnitOfWork
 # Message statuses that used up sending quota: SES accepted the message and tried to deliver it.
 # Sending to an address on the account suppression list counts too (SES developer guide,
 # "Using the account-level suppression list").
-SENT_STATUSES = ("delivered", "bounced", "complained", "suppressed")
+SENT_STATUSES = ("delivered", "bounced", "complained", "suppressed", "queued", "delayed")
 STATISTICS_PERIOD = datetime.timedelta(days=14)
 STATISTICS_INTERVAL = datetime.timedelta(minutes=15)
 
@@ -150,6 +150,9 @@ def send_statistics(uow: UnitOfWork, now: datetime.datetime) -> list[SendDataPoi
 
 _STATISTIC_FIELDS: dict[str, tuple[str, ...]] = {
     "delivered": ("delivery_attempts",),
+    # issue 15: mail still in the delivery queue (relay and mx mode)
+    "queued": ("delivery_attempts",),
+    "delayed": ("delivery_attempts",),
     "bounced": ("delivery_attempts", "bounces"),
     "suppressed": ("delivery_attempts", "bounces"),
     "complained": ("delivery_attempts", "complaints"),

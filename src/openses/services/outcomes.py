@@ -41,6 +41,8 @@ class Outcome:
     records: list[records.Record]
     # simulator recipients that answer with an out-of-office reply
     auto_repliers: tuple[str, ...] = ()
+    # issue 15: recipients whose mail goes out for real (relay and mx mode), through the queue
+    outgoing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,11 @@ def decide(
     rejected: bool,
     rendering_error: tuple[str, str] | None,
     clock: Callable[[], datetime.datetime],
+    real: bool = False,
 ) -> Outcome:
+    """``real`` (relay and mx mode): ordinary recipients are left for the delivery queue, whose
+    worker records their Delivery or Bounce; the simulator's and suppressed ones are settled
+    here in every mode."""
     mail = records.mail_object(facts)
     sent = records.send(mail)
     if rendering_error is not None:
@@ -96,6 +102,7 @@ def decide(
     delivered: list[str] = []
     complained: list[str] = []
     auto_repliers: list[str] = []
+    outgoing: list[str] = []
     suppressed = account_service.suppressed_among(uow, recipients)
     for recipient in recipients:
         simulated = simulator_outcome(recipient)
@@ -113,6 +120,8 @@ def decide(
                     diagnostic_code=kind.diagnostic_code,
                 )
             )
+        elif real and simulated is None:
+            outgoing.append(recipient)
         else:
             delivered.append(recipient)
             if simulated is SimulatorOutcome.COMPLAINT:
@@ -146,7 +155,11 @@ def decide(
             records.complaint(mail, recipients=complained, at=now, feedback_id=new_feedback_id(now))
         )
     status = _status(bounces, delivered, complained)
-    return Outcome(status, bool(delivered), mail, events, tuple(auto_repliers))
+    if outgoing and status in ("delivered", "suppressed"):
+        status = "queued"  # store/deliveries.QUEUED; the worker settles it
+    return Outcome(
+        status, bool(delivered or outgoing), mail, events, tuple(auto_repliers), tuple(outgoing)
+    )
 
 
 def _status(

@@ -52,6 +52,7 @@ from openses.services import (
     outcomes,
     templates,
 )
+from openses.services.outbound import CAPTURE, Outbound
 from openses.store.messages import StoredMessage
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking import links as tracking
@@ -97,9 +98,10 @@ def send(
     clock: Clock,
     *,
     tracker: tracking.Tracker | None,
+    outbound: Outbound = CAPTURE,
 ) -> str:
     with uow:
-        message_id = send_in(uow, email, origin, clock, tracker=tracker)
+        message_id = send_in(uow, email, origin, clock, tracker=tracker, outbound=outbound)
         uow.commit()
     return message_id
 
@@ -111,9 +113,11 @@ def send_in(
     clock: Clock,
     *,
     tracker: tracking.Tracker | None,
+    outbound: Outbound = CAPTURE,
 ) -> str:
     """The send itself, inside a unit of work the caller commits (bulk sends share one).
-    Each step may refuse the send with the error AWS gives; the first refusal wins."""
+    Each step may refuse the send with the error AWS gives; the first refusal wins.
+    ``outbound`` says whether mail leaves for real, through the delivery queue (issue 15)."""
     accepted_at = clock()
     submission = _accept(email)
     sender = _resolve_sender(uow, email, submission)
@@ -132,8 +136,10 @@ def send_in(
         rejected=draft.rendering_error is None and EICAR in built.data,
         rendering_error=_rendering_error(email, draft),
         clock=clock,
+        real=outbound.real,
     )
     _record(uow, email, submission, sender, built, facts, outcome, clock)
+    _enqueue(uow, outbound, sender, facts, outcome)
     return message_id
 
 
@@ -341,6 +347,24 @@ def _rendering_error(email: OutgoingEmail, draft: Draft) -> tuple[str, str] | No
     return email.template.name, draft.rendering_error
 
 
+def _enqueue(
+    uow: UnitOfWork,
+    outbound: Outbound,
+    sender: Sender,
+    facts: records.MailFacts,
+    outcome: outcomes.Outcome,
+) -> None:
+    """Recipients that go out for real join the delivery queue, in this unit of work."""
+    outbound.enqueue(
+        uow,
+        message_id=facts.message_id,
+        identity=sender.identity,
+        configuration_set=sender.configuration_set,
+        recipients=outcome.outgoing,
+        accepted_at=facts.accepted_at,
+    )
+
+
 def _record(
     uow: UnitOfWork,
     email: OutgoingEmail,
@@ -512,6 +536,7 @@ def send_bulk(
     clock: Clock,
     *,
     tracker: tracking.Tracker | None,
+    outbound: Outbound = CAPTURE,
 ) -> list[BulkResult]:
     """Each destination is its own send: a bad one fails alone while the others go out.
     Request-wide problems (unknown set or template, unverified sender, paused sending) still
@@ -520,7 +545,9 @@ def send_bulk(
     results = []
     for email in emails:
         try:
-            results.append(BulkResult(send(uow, email, origin, clock, tracker=tracker)))
+            results.append(
+                BulkResult(send(uow, email, origin, clock, tracker=tracker, outbound=outbound))
+            )
         except InvalidMessage as error:
             results.append(
                 BulkResult(None, "InvalidParameterValue", "INVALID_PARAMETER", error.message)

@@ -252,3 +252,33 @@ dedicated_ip_settings = Table(
     Column("region", String(32), primary_key=True),
     Column("auto_warmup_enabled", Boolean, nullable=False),
 )
+
+# issue 15: the delivery queue, one row per (message, route, recipient domain in mx mode):
+# the recipients still to settle, the envelope sender, and how far retrying got.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("message_id", String(80), nullable=False),
+    Column("configuration_set", String(64), nullable=True),
+    Column("identity", String(320), nullable=False),
+    Column("route", String(64), nullable=False),
+    Column("domain", String(255), nullable=True),
+    Column("mail_from", Text, nullable=False),
+    Column("recipients", JSON, nullable=False),
+    Column("tls_required", Boolean, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("delayed", Boolean, nullable=False),
+    Column("next_attempt_at", UtcDateTime(), nullable=False),
+    Column("locked_until", UtcDateTime(), nullable=True),
+    Column("first_attempt_at", UtcDateTime(), nullable=True),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("settled_at", UtcDateTime(), nullable=True),
+    Index("ix_deliveries_due", "status", "next_attempt_at"),
+    Index("ix_deliveries_message_id", "message_id"),
+)

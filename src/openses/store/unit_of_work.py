@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 from openses.store.account import AccountRepository
 from openses.store.configuration_sets import ConfigurationSetRepository
 from openses.store.dedicated_ips import DedicatedIpRepository
+from openses.store.deliveries import DeliveryRepository
 from openses.store.identities import IdentityRepository
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
@@ -78,6 +79,10 @@ class UnitOfWork:
     @property
     def outbox(self) -> OutboxRepository:
         return self._scoped(OutboxRepository)
+
+    @property
+    def deliveries(self) -> DeliveryRepository:  # issue 15: the delivery queue
+        return self._scoped(DeliveryRepository)
 
     @property
     def templates(self) -> TemplateRepository:

@@ -44,7 +44,12 @@ def send_email(
     origin = message_shapes.origin(context, "SendEmail")
     return {
         "MessageId": sending.send(
-            context.writing(), email, origin, context.clock, tracker=context.tracker
+            context.writing(),
+            email,
+            origin,
+            context.clock,
+            tracker=context.tracker,
+            outbound=context.outbound,
         )
     }
 
@@ -72,7 +77,12 @@ def send_raw_email(
     origin = message_shapes.origin(context, "SendRawEmail")
     return {
         "MessageId": sending.send(
-            context.writing(), email, origin, context.clock, tracker=context.tracker
+            context.writing(),
+            email,
+            origin,
+            context.clock,
+            tracker=context.tracker,
+            outbound=context.outbound,
         )
     }
 
@@ -103,7 +113,12 @@ def send_templated_email(
     origin = message_shapes.origin(context, "SendTemplatedEmail")
     return {
         "MessageId": sending.send(
-            context.writing(), email, origin, context.clock, tracker=context.tracker
+            context.writing(),
+            email,
+            origin,
+            context.clock,
+            tracker=context.tracker,
+            outbound=context.outbound,
         )
     }
 
@@ -146,6 +161,7 @@ def send_bulk_templated_email(
         message_shapes.origin(context, "SendBulkTemplatedEmail"),
         context.clock,
         tracker=context.tracker,
+        outbound=context.outbound,
     )
     return {
         "Status": [

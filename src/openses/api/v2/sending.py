@@ -63,7 +63,12 @@ def send_email(
     origin = message_shapes.origin(context, "SendEmail")
     return {
         "MessageId": sending.send(
-            context.writing(), email, origin, context.clock, tracker=context.tracker
+            context.writing(),
+            email,
+            origin,
+            context.clock,
+            tracker=context.tracker,
+            outbound=context.outbound,
         )
     }
 
@@ -144,6 +149,7 @@ def send_bulk_email(
         message_shapes.origin(context, "SendBulkEmail"),
         context.clock,
         tracker=context.tracker,
+        outbound=context.outbound,
     )
     return {
         "BulkEmailEntryResults": [
