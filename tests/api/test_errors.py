@@ -96,6 +96,24 @@ EXPECTED = {
     "SendingPaused": (("AccountSendingPausedException", 400), PAUSED_V2),
     "AccountSendingPaused": (("AccountSendingPausedException", 400), PAUSED_V2),
     "ConfigurationSetSendingPaused": (("ConfigurationSetSendingPausedException", 400), PAUSED_V2),
+    # issues 13 and 15 (missing here since their merge)
+    "RefusedRenderingParameter": (("InvalidRenderingParameter", 400), BAD_V2),
+    "DedicatedIpPoolNotFound": (NOT_FOUND_V1, NOT_FOUND_V2),
+    "DedicatedIpNotFound": (NOT_FOUND_V1, NOT_FOUND_V2),
+    "DedicatedIpPoolAlreadyExists": (("AlreadyExists", 400), EXISTS_V2),
+    "InvalidDedicatedIpPool": (BAD_V1, BAD_V2),
+    "InvalidDedicatedIp": (BAD_V1, BAD_V2),
+    "SendingPoolNotFound": (BAD_V1, BAD_V2),
+    "MailFromDomainNotVerified": (
+        ("MailFromDomainNotVerifiedException", 400),
+        ("MailFromDomainNotVerifiedException", 400),
+    ),
+    # issue 20: v2 only (v1 has no contact lists)
+    "ContactListNotFound": (NOT_FOUND_V1, NOT_FOUND_V2),
+    "ContactNotFound": (NOT_FOUND_V1, NOT_FOUND_V2),
+    "ContactAlreadyExists": (("AlreadyExists", 400), EXISTS_V2),
+    "InvalidContactList": (BAD_V1, BAD_V2),
+    "ContactListLimitExceeded": (BAD_V1, BAD_V2),
 }
 
 
