@@ -22,6 +22,7 @@ from openses.domain.contact_list import (
     check_preferences,
 )
 from openses.domain.errors import ConfigurationSetNotFound, ContactListNotFound
+from openses.domain.mailbox import address_of
 from openses.domain.tags import check as check_tags
 from openses.events import records
 from openses.services import paging
@@ -202,7 +203,7 @@ def recipients_refused(
         contact_list.require_topic(options.topic)
     refused: set[str] = set()
     for recipient in recipients:
-        address = recipient.lower()
+        address = address_of(recipient).lower()
         contact = uow.contact_lists.find_contact(contact_list.name, address)
         if contact is None:
             contact = Contact(email_address=address, created_at=now, updated_at=now)
