@@ -18,6 +18,7 @@ from openses.api.gateway import Gateway, Receive, Scope, Send, is_aws_path
 from openses.config import Settings
 from openses.delivery import worker as delivery_worker
 from openses.events import dispatcher as event_dispatcher
+from openses.services.list_management import UNSUBSCRIBE_PATH
 from openses.tracking.links import CLICK_PATH, OPEN_PATH
 from openses.web.admin import Admin
 from openses.web.dead_letters import DeadLetters
@@ -25,6 +26,7 @@ from openses.web.identity_dns import IdentityDnsEndpoints
 from openses.web.messages import MessagesEndpoints
 from openses.web.metrics import MetricsEndpoint
 from openses.web.tracking import TrackingEndpoints
+from openses.web.unsubscribe import UnsubscribeEndpoints
 
 
 async def health(_request: Request) -> Response:
@@ -54,6 +56,7 @@ def build_app(root: bootstrap.Server) -> Application:
     tracking = TrackingEndpoints(
         root.writes, root.tracker.keyring, settings.trusted_proxies, root.clock
     )
+    unsubscribe = UnsubscribeEndpoints(root.writes, root.tracker.keyring, root.clock)
     routes = [
         Route("/health", health, methods=["GET"]),
         Route("/_openses/identities/{name}/verify", admin.verify_identity, methods=["POST"]),
@@ -68,6 +71,9 @@ def build_app(root: bootstrap.Server) -> Application:
         # open and click tracking, under any Host (a CustomRedirectDomain points here)
         Route(OPEN_PATH + "{token}", tracking.open, methods=["GET"]),
         Route(CLICK_PATH + "{token}", tracking.click, methods=["GET"]),
+        # list management: the unsubscribe page and RFC 8058's one-click POST (no credentials)
+        Route(UNSUBSCRIBE_PATH + "{token}", unsubscribe.page, methods=["GET"]),
+        Route(UNSUBSCRIBE_PATH + "{token}", unsubscribe.submit, methods=["POST"]),
     ]
     dispatching = event_dispatcher.lifespan(root.dispatcher)
     delivering = delivery_worker.lifespan(root.delivery_worker)

@@ -108,6 +108,12 @@ EXPECTED = {
     "SendingPaused": (("AccountSendingPausedException", 400), PAUSED_V2),
     "AccountSendingPaused": (("AccountSendingPausedException", 400), PAUSED_V2),
     "ConfigurationSetSendingPaused": (("ConfigurationSetSendingPausedException", 400), PAUSED_V2),
+    # issue 20: v2 only (v1 has no contact lists)
+    "ContactListNotFound": (NOT_FOUND_V1, NOT_FOUND_V2),
+    "ContactNotFound": (NOT_FOUND_V1, NOT_FOUND_V2),
+    "ContactAlreadyExists": (("AlreadyExists", 400), EXISTS_V2),
+    "InvalidContactList": (BAD_V1, BAD_V2),
+    "ContactListLimitExceeded": (BAD_V1, BAD_V2),
 }
 
 

@@ -73,6 +73,10 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
         "BadRequestException",
     ),
     domain.InvalidInput: ("InvalidParameterValue", "BadRequestException"),
+    domain.ContactListNotFound: ("InvalidParameterValue", "NotFoundException"),  # v2 only
+    domain.ContactNotFound: ("InvalidParameterValue", "NotFoundException"),
+    domain.ContactAlreadyExists: ("AlreadyExistsException", "AlreadyExistsException"),
+    domain.InvalidContactList: ("InvalidParameterValue", "BadRequestException"),
     domain.LimitExceeded: ("LimitExceededException", "LimitExceededException"),
     domain.MessageRejected: ("MessageRejected", "MessageRejected"),
     domain.MailFromDomainNotVerified: (  # issue 15

@@ -11,7 +11,9 @@ OpensesError
 │   ├── TenantNotFound
 │   ├── TemplateNotFound
 │   ├── DedicatedIpPoolNotFound
-│   └── DedicatedIpNotFound
+│   ├── DedicatedIpNotFound
+│   ├── ContactListNotFound
+│   └── ContactNotFound
 ├── MailFromDomainNotVerified
 ├── AlreadyExists
 │   ├── ConfigurationSetAlreadyExists
@@ -19,7 +21,8 @@ OpensesError
 │   ├── TrackingOptionsAlreadyExist
 │   ├── IdentityAlreadyExists
 │   ├── TemplateAlreadyExists
-│   └── DedicatedIpPoolAlreadyExists
+│   ├── DedicatedIpPoolAlreadyExists
+│   └── ContactAlreadyExists
 ├── InvalidInput
 │   ├── InvalidConfigurationSetName
 │   ├── InvalidEventDestination
@@ -42,7 +45,9 @@ OpensesError
 │   ├── FeedbackForwardingRequired
 │   ├── InvalidDedicatedIpPool
 │   ├── InvalidDedicatedIp
-│   └── SendingPoolNotFound
+│   ├── SendingPoolNotFound
+│   └── InvalidContactList
+│       └── ContactListLimitExceeded
 ├── LimitExceeded
 │   ├── ConfigurationSetLimitExceeded
 │   └── EventDestinationLimitExceeded
@@ -330,3 +335,33 @@ class ConfigurationSetSendingPaused(SendingPaused):
     def __init__(self, name: str) -> None:
         super().__init__("Sending is paused for this configuration set.")
         self.configuration_set = name
+
+
+# -- contact lists and contacts (issue 20). Messages: EMU floci-io/floci#1638 and #1723, which
+# say they were probed on AWS (docs/aws-behaviour.md, "Contact lists").
+
+
+class ContactListNotFound(NotFound):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"List with name: {name} doesn't exist.")
+
+
+class ContactNotFound(NotFound):
+    def __init__(self, address: str) -> None:
+        super().__init__(f"{address} doesn't exist in List.")
+
+
+class ContactAlreadyExists(AlreadyExists):
+    def __init__(self, address: str) -> None:
+        super().__init__(f"{address} already exists in List.")
+
+
+class InvalidContactList(InvalidInput):
+    """A contact list, topic, contact or list-management option AWS refuses (400)."""
+
+
+class ContactListLimitExceeded(InvalidContactList):
+    """AWS answers BadRequestException, not LimitExceededException, for a second list."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"A maximum of {limit} Lists allowed per account.")

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from openses.domain.configuration_set import ConfigurationSet
+from openses.domain.contact_list import Preferences
 from openses.domain.event_destination import RECORD_EVENT_TYPES, EventDestination
 from openses.domain.mailbox import name_address_pairs
 from openses.protocol.timestamps import iso8601
@@ -260,6 +261,40 @@ def click(
             "link": link,
             "linkTags": {name: list(values) for name, values in link_tags.items()},
         },
+    }
+
+
+def subscription(
+    mail: Record,
+    *,
+    contact_list: str,
+    at: datetime.datetime,
+    source: str,
+    new: Preferences,
+    old: Preferences,
+) -> Record:
+    """A contact changed its preferences through SES's unsubscribe link or header (events.md,
+    Subscription): the event spells the statuses OptIn and OptOut."""
+    return {
+        "eventType": "Subscription",
+        "mail": mail,
+        "subscription": {
+            "contactList": contact_list,
+            "timestamp": iso8601(at),
+            "source": source,
+            "newTopicPreferences": _preferences(new),
+            "oldTopicPreferences": _preferences(old),
+        },
+    }
+
+
+def _preferences(preferences: Preferences) -> Record:
+    return {
+        "unsubscribeAll": preferences.unsubscribe_all,
+        "topicSubscriptionStatus": [
+            {"topicName": name, "subscriptionStatus": status.event_spelling}
+            for name, status in preferences.topics
+        ],
     }
 
 

@@ -56,6 +56,13 @@ class _BounceKind:
 _ACCOUNT_SUPPRESSION = _BounceKind(
     "Permanent", "OnAccountSuppressionList", False, ON_SUPPRESSION_LIST
 )
+# A contact unsubscribed from the list or topic: SES bounces the message (developer guide); the
+# bounce's sub-type is not documented (GUESS, docs/aws-behaviour.md).
+UNSUBSCRIBED = (
+    "Amazon SES did not send the message to this address because the contact unsubscribed from "
+    "the contact list or topic."
+)
+_UNSUBSCRIBED = _BounceKind("Permanent", "General", False, UNSUBSCRIBED)
 _SIMULATED_BOUNCES = {
     SimulatorOutcome.BOUNCE: _BounceKind("Permanent", "General", True, UNKNOWN_USER),
     SimulatorOutcome.SUPPRESSION_LIST: _BounceKind(
@@ -84,6 +91,7 @@ def decide(
     rendering_error: tuple[str, str] | None,
     clock: Callable[[], datetime.datetime],
     real: bool = False,
+    unsubscribed: set[str] | None = None,
 ) -> Outcome:
     """``real`` (relay and mx mode): ordinary recipients are left for the delivery queue, whose
     worker records their Delivery or Bounce; the simulator's and suppressed ones are settled
@@ -107,8 +115,10 @@ def decide(
     for recipient in recipients:
         simulated = simulator_outcome(recipient)
         entry = suppressed.get(recipient)
-        if entry is not None and str(entry.reason) in reasons:
-            kind: _BounceKind | None = _ACCOUNT_SUPPRESSION
+        if unsubscribed and recipient in unsubscribed:
+            kind: _BounceKind | None = _UNSUBSCRIBED
+        elif entry is not None and str(entry.reason) in reasons:
+            kind = _ACCOUNT_SUPPRESSION
         else:
             kind = _SIMULATED_BOUNCES.get(simulated) if simulated else None
         if kind is not None:

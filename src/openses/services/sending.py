@@ -17,6 +17,7 @@ from email.message import EmailMessage, Message
 from openses import json_text
 from openses.domain.clock import Clock
 from openses.domain.configuration_set import ConfigurationSet
+from openses.domain.contact_list import ListManagement
 from openses.domain.errors import (
     AccountSendingPaused,
     ConfigurationSetSendingPaused,
@@ -48,6 +49,7 @@ from openses.services import (
     identities,
     identity_notifications,
     identity_signing,
+    list_management,
     messages,
     outcomes,
     templates,
@@ -89,6 +91,7 @@ class OutgoingEmail:
     configuration_set_name: str | None = None
     tags: Sequence[MessageTag] = ()
     max_size: int = MAX_V1_MESSAGE_BYTES
+    list_management: ListManagement | None = None  # v2 SendEmail's ListManagementOptions
 
 
 def send(
@@ -125,6 +128,7 @@ def send_in(
     message_id = new_message_id(accepted_at)
     draft = _render(uow, email, submission, mime.ses_message_id_header(message_id, uow.region))
     draft = _track(tracker, uow, sender.configuration_set, message_id, draft)
+    draft, refused = _manage_list(tracker, uow, email, submission, message_id, draft, accepted_at)
     built = _build(uow, email, submission, sender, draft, accepted_at)
     facts = _facts(uow, submission, sender, built, origin, message_id, accepted_at)
     outcome = outcomes.decide(
@@ -137,6 +141,7 @@ def send_in(
         rendering_error=_rendering_error(email, draft),
         clock=clock,
         real=outbound.real,
+        unsubscribed=refused,
     )
     _record(uow, email, submission, sender, built, facts, outcome, clock)
     _enqueue(uow, outbound, sender, facts, outcome)
@@ -240,9 +245,10 @@ def _render(
     content = email.content or mime.Content()
     if email.template is None:
         return Draft(None, content, message_id_header)
-    rendered = templates.render_for_send(
-        uow, email.template.name, email.template.data, max_size=email.max_size
-    )
+    data = email.template.data
+    if email.list_management is not None:
+        data = list_management.template_data(data)
+    rendered = templates.render_for_send(uow, email.template.name, data, max_size=email.max_size)
     if isinstance(rendered, str):
         return Draft(None, mime.Content(), message_id_header, rendering_error=rendered)
     content = mime.Content(
@@ -270,6 +276,33 @@ def _track(
         return draft
     html = tracking.track_html(tracker, uow, configuration_set, message_id, draft.content.html)
     return dataclasses.replace(draft, content=dataclasses.replace(draft.content, html=html))
+
+
+def _manage_list(
+    tracker: tracking.Tracker | None,
+    uow: UnitOfWork,
+    email: OutgoingEmail,
+    submission: Submission,
+    message_id: str,
+    draft: Draft,
+    now: datetime.datetime,
+) -> tuple[Draft, set[str]]:
+    """List management (services/list_management.py): the unsubscribed recipients, and SES's
+    List-Unsubscribe headers and unsubscribe URL."""
+    options = list_management.options_of(email.list_management, submission.raw_headers)
+    if options is None:
+        return draft, set()
+    managed = list_management.apply(
+        uow,
+        tracker,
+        options,
+        submission.recipients,
+        message_id,
+        draft.raw_message,
+        draft.content,
+        datetime.datetime.now(datetime.UTC),
+    )
+    return dataclasses.replace(draft, content=managed.content), managed.refused
 
 
 @dataclass(frozen=True, slots=True)

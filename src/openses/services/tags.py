@@ -31,6 +31,8 @@ def _lock_resource(uow: UnitOfWork, arn: tags.ResourceArn) -> None:
         uow.identities.get(arn.name, for_update=True)
     elif arn.resource_type == "template":
         uow.templates.get(arn.name)
+    elif arn.resource_type == "contact-list":  # issue 20
+        uow.contact_lists.get(arn.name, for_update=True)
     elif arn.resource_type == "dedicated-ip-pool":  # issue 15
         uow.dedicated_ips.get_pool(arn.name, for_update=True)
     else:

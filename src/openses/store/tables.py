@@ -282,3 +282,40 @@ deliveries = Table(
     Index("ix_deliveries_due", "status", "next_attempt_at"),
     Index("ix_deliveries_message_id", "message_id"),
 )
+
+# -- contact lists (issue 20) ------------------------------------------------------------------
+
+# One list per account and region (AWS's limit): the scope alone is unique.
+contact_lists = Table(
+    "contact_lists",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("description", Text, nullable=True),
+    Column("topics", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("account_id", "region", name="uq_contact_lists_scope"),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "contact_list_id",
+        Integer,
+        ForeignKey("contact_lists.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("email_address", String(320), nullable=False),
+    # [[topic, status], ...] in the order given
+    Column("preferences", JSON, nullable=False),
+    Column("unsubscribe_all", Boolean, nullable=False),
+    Column("attributes_data", Text, nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("contact_list_id", "email_address", name="uq_contacts_list_address"),
+)

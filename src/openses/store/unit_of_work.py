@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 
 from openses.store.account import AccountRepository
 from openses.store.configuration_sets import ConfigurationSetRepository
+from openses.store.contact_lists import ContactListRepository
 from openses.store.dedicated_ips import DedicatedIpRepository
 from openses.store.deliveries import DeliveryRepository
 from openses.store.identities import IdentityRepository
@@ -95,6 +96,10 @@ class UnitOfWork:
     @property
     def signing_keys(self) -> SigningKeyRepository:  # issue 15
         return self._scoped(SigningKeyRepository)
+
+    @property
+    def contact_lists(self) -> ContactListRepository:  # issue 20
+        return self._scoped(ContactListRepository)
 
     @property
     def tags(self) -> TagRepository:

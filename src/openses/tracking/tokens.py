@@ -58,10 +58,62 @@ class Claims:
     link_tags: LinkTags = ()
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnsubscribeClaims:
+    """An unsubscribe link's (issue 20): the message, its contact list and topic, and the one
+    recipient the link was made for."""
+
+    account_id: str
+    region: str
+    message_id: str
+    contact_list: str
+    topic: str | None
+    address: str
+
+
+_UNSUBSCRIBE = "u"
+
+
 def sign(claims: Claims, key: Key) -> str:
     fields: list[object] = [str(claims.kind), claims.account_id, claims.region, claims.message_id]
     if claims.kind is Kind.CLICK:
         fields += [claims.link, [list(pair) for pair in claims.link_tags]]
+    return _seal(fields, key)
+
+
+def sign_unsubscribe(claims: UnsubscribeClaims, key: Key) -> str:
+    c = claims
+    return _seal(
+        [_UNSUBSCRIBE, c.account_id, c.region, c.message_id, c.contact_list, c.topic, c.address],
+        key,
+    )
+
+
+def verify_unsubscribe(token: str, lookup: Callable[[int], Key | None]) -> UnsubscribeClaims:
+    try:
+        fields = json.loads(_open(token, lookup))
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidToken("bad body") from None
+    if (
+        not isinstance(fields, list)
+        or len(fields) != 7
+        or fields[0] != _UNSUBSCRIBE
+        or not _strings([*fields[:5], fields[6]])
+        or not (fields[5] is None or isinstance(fields[5], str))
+    ):
+        raise InvalidToken("bad claims")
+    _, account_id, region, message_id, contact_list, topic, address = fields
+    return UnsubscribeClaims(
+        account_id=account_id,
+        region=region,
+        message_id=message_id,
+        contact_list=contact_list,
+        topic=topic,
+        address=address,
+    )
+
+
+def _seal(fields: list[object], key: Key) -> str:
     plain = json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode()
     compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
     deflated = compressor.compress(plain) + compressor.flush()
@@ -73,6 +125,11 @@ def sign(claims: Claims, key: Key) -> str:
 
 def verify(token: str, lookup: Callable[[int], Key | None]) -> Claims:
     """The token's claims, once its signature checks out against the key it names."""
+    return _claims(_open(token, lookup))
+
+
+def _open(token: str, lookup: Callable[[int], Key | None]) -> bytes:
+    """The token's body, once its signature checks out against the key it names."""
     raw = _decode(token)
     if len(raw) <= _PREFIX:
         raise InvalidToken("too short")
@@ -85,7 +142,7 @@ def verify(token: str, lookup: Callable[[int], Key | None]) -> Claims:
     header, mac, body = raw[: _HEADER.size], raw[_HEADER.size : _PREFIX], raw[_PREFIX:]
     if not hmac.compare_digest(mac, _mac(key, header + body)):
         raise InvalidToken("bad signature")
-    return _claims(_inflate(body) if version == _DEFLATED else body)
+    return _inflate(body) if version == _DEFLATED else body
 
 
 def _mac(key: Key, data: bytes) -> bytes:

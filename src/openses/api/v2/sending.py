@@ -7,6 +7,7 @@ from typing import Any
 from openses.api import message_shapes
 from openses.api.context import RequestContext
 from openses.api.registry import operation
+from openses.domain.contact_list import ListManagement
 from openses.domain.message import MAX_V2_MESSAGE_BYTES
 from openses.mail import mime
 from openses.protocol.models import V2
@@ -58,6 +59,7 @@ def send_email(
         envelope=envelope,
         configuration_set_name=configuration_set_name,
         tags=message_shapes.tags(email_tags),
+        list_management=_list_management(list_management_options),
         **_content(content),
     )
     origin = message_shapes.origin(context, "SendEmail")
@@ -71,6 +73,12 @@ def send_email(
             outbound=context.outbound,
         )
     }
+
+
+def _list_management(options: Wire | None) -> ListManagement | None:
+    if options is None:
+        return None
+    return ListManagement(options["ContactListName"], options.get("TopicName"))
 
 
 def _content(content: Wire) -> dict[str, Any]:
