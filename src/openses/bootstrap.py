@@ -9,6 +9,7 @@ Tests pass the collaborators they want instead (an engine, a clock, a check, pub
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -26,11 +27,18 @@ from openses.events.dispatcher import Dispatcher
 from openses.events.metrics import OutboxCollector, PublicationMetrics
 from openses.events.publishers import Publisher
 from openses.mail.dns_records import DnsRecords
+from openses.protocol.models import V1
 from openses.services.configuration_sets import DestinationCheck
+from openses.smtp import tls
+from openses.smtp.auth import OpenAuthenticator
+from openses.smtp.handler import SubmissionHandler
+from openses.smtp.server import Listener, SmtpServers
 from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.store.outbox import CommitSignal
 from openses.store.sources import EngineSource
 from openses.tracking.links import Tracker, build_tracker
+
+log = logging.getLogger("openses")
 
 
 class FromSettings:
@@ -57,6 +65,7 @@ class Server:
     destination_check: DestinationCheck | None
     metrics: CollectorRegistry
     dispatcher: Dispatcher | None  # None when ``dispatch_events`` is off
+    smtp: SmtpServers | None  # None when both SMTP ports are 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,6 +96,14 @@ def server(
         if isinstance(destination_check, FromSettings)
         else destination_check
     )
+    handlers = Handlers.discover()
+    execution = Execution(
+        engine,
+        loop_engine.sync_engine if loop_engine is not None else engine,
+        signal,
+        threads=settings.database_threads,
+    )
+    tracker = build_tracker(engine, settings, clock)
     return Server(
         settings=settings,
         clock=clock,
@@ -96,14 +113,9 @@ def server(
         reads=EngineSource(engine, write=False),
         writes=EngineSource(engine, write=True, signal=signal),
         dns_records=DnsRecords(settings.dns_servers),
-        handlers=Handlers.discover(),
-        execution=Execution(
-            engine,
-            loop_engine.sync_engine if loop_engine is not None else engine,
-            signal,
-            threads=settings.database_threads,
-        ),
-        tracker=build_tracker(engine, settings, clock),
+        handlers=handlers,
+        execution=execution,
+        tracker=tracker,
         destination_check=check,
         metrics=registry,
         dispatcher=event_dispatcher.build(
@@ -116,7 +128,38 @@ def server(
         )
         if settings.dispatch_events
         else None,
+        smtp=smtp_servers(settings, engine, clock, execution, handlers, tracker),
     )
+
+
+def smtp_servers(
+    settings: Settings,
+    engine: Engine,
+    clock: Clock,
+    execution: Execution,
+    handlers: Handlers,
+    tracker: Tracker,
+) -> SmtpServers | None:
+    """SMTP submission, whose sends run where SendRawEmail's run; None with both ports 0."""
+    listeners = [
+        Listener("OPENSES_SMTP_PORT", settings.smtp_port, implicit_tls=False),
+        Listener("OPENSES_SMTPS_PORT", settings.smtps_port, implicit_tls=True),
+    ]
+    if not any(listener.port for listener in listeners):
+        return None
+    certificate = tls.load(settings, engine, clock)
+    log.info("SMTP certificate SHA-256 fingerprint: %s", certificate.fingerprint)
+    authenticator = OpenAuthenticator(
+        settings.access_keys, settings.default_account_id, settings.smtp_region
+    )
+    handler = SubmissionHandler(
+        execution,
+        authenticator,
+        clock=clock,
+        tracker=tracker,
+        off_loop=handlers.off_loop(V1, "SendRawEmail"),
+    )
+    return SmtpServers(settings.host, listeners, handler, certificate.server_context())
 
 
 def worker(

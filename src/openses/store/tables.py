@@ -252,3 +252,14 @@ dedicated_ip_settings = Table(
     Column("region", String(32), primary_key=True),
     Column("auto_warmup_enabled", Boolean, nullable=False),
 )
+
+# The SMTP interface's self-signed certificate, made once and kept so that every instance on
+# one database presents the same one (issue 16). One row: its id is always 1.
+smtp_certificates = Table(
+    "smtp_certificates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("certificate", Text, nullable=False),  # PEM
+    Column("private_key", Text, nullable=False),  # PEM, unencrypted
+    Column("created_at", UtcDateTime(), nullable=False),
+)
