@@ -223,6 +223,7 @@ def test_without_auth_from_elsewhere_gets_530(everywhere: LiveServer) -> None:
     address = _non_loopback_address()
     with smtplib.SMTP(address, everywhere.settings.smtp_port, timeout=30) as client:
         client.starttls(context=_unverified())
+        client.ehlo()
         assert client.mail("a@example.com") == (530, b"Authentication required")
         client.login("AKIAEXAMPLE", "secret")
         assert client.mail("a@example.com") == (250, b"Ok")
