@@ -41,6 +41,8 @@ def _aiosmtplib(server: LiveServer, sender: str, set_name: str) -> None:
         ) as client:
             data = message(sender, f"X-SES-CONFIGURATION-SET: {set_name}")
             await client.sendmail(sender, ["success@simulator.amazonses.com"], data)
+        # let the TLS close finish before asyncio.run closes the loop under it
+        await asyncio.sleep(0.1)
 
     asyncio.run(submit())
 

@@ -112,7 +112,10 @@ def test_aiosmtplib_on_both_ports(server: LiveServer, sender: str, implicit_tls:
             password="secret",
         )
         async with client:
-            return await client.sendmail(sender, ["you@example.net"], message(sender))
+            result = await client.sendmail(sender, ["you@example.net"], message(sender))
+        # let the TLS close finish before asyncio.run closes the loop under it
+        await asyncio.sleep(0.1)
+        return result
 
     refused, reply = asyncio.run(submit())
     assert refused == {}
