@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import random
 import socket
@@ -167,7 +168,7 @@ def database_url(backend: str, tmp_dir: str) -> Iterator[str]:
 @dataclass
 class LiveServer:
     url: str
-    settings: Settings
+    settings: Settings  # with the SMTP ports it listens on (0: off)
 
     def client(
         self,
@@ -192,8 +193,14 @@ class LiveServer:
 @contextlib.contextmanager
 def serve_in_thread(settings: Settings, app: Application | None = None) -> Iterator[LiveServer]:
     """openses under uvicorn; ``app`` built with chosen collaborators (``bootstrap.py``), else
-    the one ``settings`` describe."""
-    app = app if app is not None else create_app(settings)
+    the one ``settings`` describe, its SMTP ports (unless 0) moved to free ones."""
+    if app is None:
+        settings = dataclasses.replace(
+            settings,
+            smtp_port=free_port() if settings.smtp_port else 0,
+            smtps_port=free_port() if settings.smtps_port else 0,
+        )
+        app = create_app(settings)
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
@@ -212,12 +219,16 @@ def serve_in_thread(settings: Settings, app: Application | None = None) -> Itera
         app.engine.dispose()
 
 
+# ``openses serve`` processes keep off the default SMTP ports unless a test names its own.
+SMTP_OFF = {"OPENSES_SMTP_PORT": "0", "OPENSES_SMTPS_PORT": "0"}
+
+
 def serve_process(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
     """``openses serve`` as its own process (one that can be killed), ready to answer."""
     with log.open("ab") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "openses", "serve"],
-            env={**os.environ, **env, "OPENSES_PORT": str(port)},
+            env={**SMTP_OFF, **os.environ, **env, "OPENSES_PORT": str(port)},
             stdout=output,
             stderr=subprocess.STDOUT,
         )

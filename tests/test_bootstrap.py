@@ -38,7 +38,12 @@ def check() -> OnlyMissingTopicFails:
 
 @pytest.fixture
 def live(tmp_path: Path, check: OnlyMissingTopicFails) -> Iterator[LiveServer]:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'root.db'}", dispatch_events=False)
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'root.db'}",
+        dispatch_events=False,
+        smtp_port=0,
+        smtps_port=0,
+    )
     root = bootstrap.server(settings, destination_check=check)
     with serve_in_thread(settings, build_app(root)) as server:
         yield server

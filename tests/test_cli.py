@@ -30,7 +30,13 @@ AWS = [sys.executable, "-m", "awscli"]
 
 
 def _start(db_url: str, port: int, log: Path, cwd: Path | None = None) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "OPENSES_DATABASE_URL": db_url, "OPENSES_PORT": str(port)}
+    env = {
+        **os.environ,
+        "OPENSES_DATABASE_URL": db_url,
+        "OPENSES_PORT": str(port),
+        "OPENSES_SMTP_PORT": str(free_port()),
+        "OPENSES_SMTPS_PORT": str(free_port()),
+    }
     with log.open("ab") as output:
         process = subprocess.Popen(
             [*OPENSES, "serve"], env=env, stdout=output, stderr=subprocess.STDOUT, cwd=cwd

@@ -19,6 +19,7 @@ from openses.config import Settings
 from openses.delivery import worker as delivery_worker
 from openses.events import dispatcher as event_dispatcher
 from openses.services.list_management import UNSUBSCRIBE_PATH
+from openses.smtp.server import SmtpServers
 from openses.tracking.links import CLICK_PATH, OPEN_PATH
 from openses.web.admin import Admin
 from openses.web.dead_letters import DeadLetters
@@ -82,22 +83,31 @@ def build_app(root: bootstrap.Server) -> Application:
     async def lifespan(app: object) -> AsyncIterator[None]:
         async with dispatching(app), delivering(app):
             try:
-                yield
+                if root.smtp is not None:
+                    await root.smtp.start()
+                try:
+                    yield
+                finally:
+                    if root.smtp is not None:
+                        await root.smtp.close()
             finally:
                 await gateway.aclose()
 
     web = Starlette(routes=routes, lifespan=lifespan)
-    return Application(gateway, web, engine)
+    return Application(gateway, web, engine, root.smtp)
 
 
 class Application:
     """AWS requests go straight to the gateway; openses' own endpoints and the lifespan go
     through Starlette."""
 
-    def __init__(self, gateway: Gateway, web: Starlette, engine: Engine) -> None:
+    def __init__(
+        self, gateway: Gateway, web: Starlette, engine: Engine, smtp: SmtpServers | None = None
+    ) -> None:
         self.gateway = gateway
         self.web = web
         self.engine = engine
+        self.smtp = smtp  # started and stopped by the lifespan
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and is_aws_path(scope):

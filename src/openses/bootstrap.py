@@ -10,6 +10,7 @@ Tests pass the collaborators they want instead (an engine, a clock, a check, pub
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -29,12 +30,19 @@ from openses.events.dispatcher import Dispatcher
 from openses.events.metrics import OutboxCollector, PublicationMetrics
 from openses.events.publishers import Publisher
 from openses.mail.dns_records import DnsRecords
+from openses.protocol.models import V1
 from openses.services.configuration_sets import DestinationCheck
 from openses.services.outbound import Outbound
+from openses.smtp import tls
+from openses.smtp.auth import OpenAuthenticator
+from openses.smtp.handler import SubmissionHandler
+from openses.smtp.server import Listener, SmtpServers
 from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.store.outbox import CommitSignal
 from openses.store.sources import EngineSource
 from openses.tracking.links import Tracker, build_tracker
+
+log = logging.getLogger("openses")
 
 
 class FromSettings:
@@ -65,6 +73,7 @@ class Server:
     # forget, or OPENSES_DELIVERY_WORKER=false)
     outbound: Outbound
     delivery_worker: DeliveryWorker | None
+    smtp: SmtpServers | None  # None when both SMTP ports are 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,6 +105,17 @@ def server(
         if isinstance(destination_check, FromSettings)
         else destination_check
     )
+    handlers = Handlers.discover()
+    execution = Execution(
+        engine,
+        loop_engine.sync_engine if loop_engine is not None else engine,
+        signal,
+        threads=settings.database_threads,
+    )
+    tracker = build_tracker(engine, settings, clock)
+    outbound = delivery_bootstrap.outbound(
+        settings.delivery, return_path_domain=settings.return_path_domain
+    )
     return Server(
         settings=settings,
         clock=clock,
@@ -105,14 +125,9 @@ def server(
         reads=EngineSource(engine, write=False),
         writes=EngineSource(engine, write=True, signal=signal),
         dns_records=DnsRecords(settings.dns_servers),
-        handlers=Handlers.discover(),
-        execution=Execution(
-            engine,
-            loop_engine.sync_engine if loop_engine is not None else engine,
-            signal,
-            threads=settings.database_threads,
-        ),
-        tracker=build_tracker(engine, settings, clock),
+        handlers=handlers,
+        execution=execution,
+        tracker=tracker,
         destination_check=check,
         metrics=registry,
         dispatcher=event_dispatcher.build(
@@ -125,13 +140,44 @@ def server(
         )
         if settings.dispatch_events
         else None,
-        outbound=delivery_bootstrap.outbound(
-            settings.delivery, return_path_domain=settings.return_path_domain
-        ),
+        outbound=outbound,
         delivery_worker=delivery_bootstrap.worker(
             engine, settings.delivery, dns_servers=settings.dns_servers, signal=signal
         ),
+        smtp=smtp_servers(settings, engine, clock, execution, handlers, tracker, outbound),
     )
+
+
+def smtp_servers(
+    settings: Settings,
+    engine: Engine,
+    clock: Clock,
+    execution: Execution,
+    handlers: Handlers,
+    tracker: Tracker,
+    outbound: Outbound,
+) -> SmtpServers | None:
+    """SMTP submission, whose sends run where SendRawEmail's run; None with both ports 0."""
+    listeners = [
+        Listener("OPENSES_SMTP_PORT", settings.smtp_port, implicit_tls=False),
+        Listener("OPENSES_SMTPS_PORT", settings.smtps_port, implicit_tls=True),
+    ]
+    if not any(listener.port for listener in listeners):
+        return None
+    certificate = tls.load(settings, engine, clock)
+    log.info("SMTP certificate SHA-256 fingerprint: %s", certificate.fingerprint)
+    authenticator = OpenAuthenticator(
+        settings.access_keys, settings.default_account_id, settings.smtp_region
+    )
+    handler = SubmissionHandler(
+        execution,
+        authenticator,
+        clock=clock,
+        tracker=tracker,
+        outbound=outbound,
+        off_loop=handlers.off_loop(V1, "SendRawEmail"),
+    )
+    return SmtpServers(settings.host, listeners, handler, certificate.server_context())
 
 
 def worker(

@@ -21,6 +21,8 @@ from openses.commands.events import dead_letters, worker
 from openses.commands.tracking import tracking
 from openses.delivery.bootstrap import DeliverySettingsError, route_table
 from openses.protocol.timestamps import iso8601
+from openses.smtp.server import PortBusy, check_ports
+from openses.smtp.tls import CertificateError
 from openses.store import message_search
 from openses.store.database import describe_url, reading
 from openses.web.messages import summary
@@ -39,7 +41,8 @@ def main() -> None:
 @click.option("--port", type=int, default=None, help="Port to listen on (OPENSES_PORT, 8585).")
 @database_option
 def serve(host: str | None, port: int | None, database_url: str | None) -> None:
-    """Run the SES-compatible HTTP API (creates the database if it does not exist)."""
+    """Run the SES-compatible HTTP API and SMTP submission (creates the database if it does
+    not exist)."""
     settings = settings_for(database_url, host=host, port=port)
     try:  # issue 15: delivery settings that cannot work stop it before anything starts
         route_table(settings.delivery)
@@ -51,6 +54,14 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
         app = create_app(settings)
     except SQLAlchemyError as error:
         raise click.ClickException(unusable(settings.database_url, error)) from None
+    except CertificateError as error:
+        raise click.ClickException(str(error)) from None
+    if app.smtp is not None:
+        try:
+            check_ports(settings.host, app.smtp.listeners)
+        except PortBusy as error:
+            app.engine.dispose()
+            raise click.ClickException(str(error)) from None
     # uvicorn stops accepting on SIGTERM and lets requests in flight finish before exiting.
     uvicorn.run(
         app,

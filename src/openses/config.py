@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 
@@ -111,6 +112,13 @@ class Settings:
     dkim_domain: str | None = None
     # openses' own envelope-sender domain; "{region}" stands for the region.
     return_path_domain: str | None = None
+    # SMTP submission (issue 16): STARTTLS and implicit-TLS ports (0: off), the certificate
+    # (None: a self-signed one kept in the database) and the region of SMTP sessions.
+    smtp_port: int = 2587
+    smtps_port: int = 2465
+    smtp_tls_cert: str | None = None
+    smtp_tls_key: str | None = None
+    smtp_region: str = "us-east-1"
 
     @classmethod
     def from_environ(
@@ -218,6 +226,19 @@ def number(text: str) -> float:
         raise ValueError("a number is expected, such as 10 or 0.5") from None
     if not math.isfinite(value):
         raise ValueError("a finite number is expected, such as 10 or 0.5")
+    return value
+
+
+def port(text: str) -> int:
+    value = integer(text)
+    if not 0 <= value <= 65535:
+        raise ValueError("a port from 0 to 65535 is expected (0 turns the listener off)")
+    return value
+
+
+def region(value: str) -> str:
+    if re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", value) is None:
+        raise ValueError("an AWS region name is expected, such as us-east-1")
     return value
 
 
@@ -541,4 +562,14 @@ SETTINGS: tuple[Setting, ...] = (
         duration,
         "how long messages are kept (7d, 12h, 3600, forever); capture: all, relay/mx: 7d",
     ),
+    Setting("OPENSES_SMTP_PORT", "smtp_port", port, "SMTP submission port, STARTTLS; 0: off"),
+    Setting("OPENSES_SMTPS_PORT", "smtps_port", port, "SMTP submission port, TLS; 0: off"),
+    Setting(
+        "OPENSES_SMTP_TLS_CERT",
+        "smtp_tls_cert",
+        text,
+        "PEM certificate (chain) file of the SMTP ports; unset: a self-signed one",
+    ),
+    Setting("OPENSES_SMTP_TLS_KEY", "smtp_tls_key", text, "PEM private key file of that cert"),
+    Setting("OPENSES_SMTP_REGION", "smtp_region", region, "the region of SMTP sessions"),
 )

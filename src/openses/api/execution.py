@@ -23,14 +23,21 @@ and its units of work get their connections from (``SOURCES`` below):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import TypeVar
 
+import anyio
+import anyio.to_thread
 from sqlalchemy import Engine
+from sqlalchemy.util import greenlet_spawn
 
 from openses.store.loop import LoopReader, LoopWriter
 from openses.store.outbox import CommitSignal
 from openses.store.sources import ConnectionSource, EngineSource
+
+T = TypeVar("T")
 
 READS = ("Get", "List", "Describe")  # SES's read operations, in both APIs, by name
 
@@ -87,6 +94,7 @@ class Execution:
         }
         thread_reads = EngineSource(engine, write=False, signal=signal)
         thread_writes = EngineSource(engine, write=True, signal=signal)
+        self._limiters: list[anyio.CapacityLimiter] = []
         self._sources = {
             mode: Sources(
                 made.get(reads, thread_reads),
@@ -102,3 +110,22 @@ class Execution:
 
     def sources(self, mode: Mode) -> Sources:
         return self._sources[mode]
+
+    async def run(self, operation: str, work: Callable[[Sources], T], *, off_loop: bool) -> T:
+        """``work`` with its mode's sources, where its mode runs: the API's handlers and SMTP
+        submission (whose sends run as SendRawEmail's) both come through here."""
+        mode = self.mode_for(operation, off_loop=off_loop)
+        sources = self._sources[mode]
+        if mode is Mode.GREENLET:
+            result: T = await greenlet_spawn(work, sources)
+            return result
+        if mode is Mode.LOOP:
+            async with self.writer.group():
+                return work(sources)
+        return await anyio.to_thread.run_sync(work, sources, limiter=self._limiter())
+
+    def _limiter(self) -> anyio.CapacityLimiter:
+        # Created on first use, inside the event loop that serves the requests.
+        if not self._limiters:
+            self._limiters.append(anyio.CapacityLimiter(max(self.threads, 1)))
+        return self._limiters[0]

@@ -15,13 +15,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, parse_qsl
 
-import anyio
-import anyio.to_thread
 from sqlalchemy.util import greenlet_spawn
 
 from openses.api import errors, registry
 from openses.api.context import RequestContext
-from openses.api.execution import Execution, Mode
+from openses.api.execution import Execution, Sources
 from openses.api.registry import Handlers
 from openses.api.v2 import path_names
 from openses.config import Settings
@@ -91,7 +89,6 @@ class Gateway:
         self._destination_check = destination_check
         self._outbound = outbound
         self._router = Router(service_model(V2))
-        self._limiters: list[anyio.CapacityLimiter] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = await _read(scope, receive)
@@ -115,19 +112,12 @@ class Gateway:
         else:
             self._execution.reader.close()
 
-    def _limiter(self) -> anyio.CapacityLimiter:
-        # Created on first use, inside the event loop that serves the requests.
-        if not self._limiters:
-            self._limiters.append(anyio.CapacityLimiter(max(self._execution.threads, 1)))
-        return self._limiters[0]
-
-    def _context(self, request: WireRequest, request_id: str, mode: Mode) -> RequestContext:
+    def _context(self, request: WireRequest, request_id: str, sources: Sources) -> RequestContext:
         caller = caller_from_headers(
             request.headers.get("authorization"),
             self._settings.access_keys,
             self._settings.default_account_id,
         )
-        sources = self._execution.sources(mode)
         return RequestContext(
             account_id=caller.account_id,
             region=caller.region,
@@ -200,16 +190,11 @@ class Gateway:
                 "NotImplemented", f"openses does not implement {operation.name} yet.", 501
             )
         off_loop = self._handlers.off_loop(service, operation.name)
-        mode = self._execution.mode_for(operation.name, off_loop=off_loop)
-        context = self._context(request, request_id, mode)
-        if mode is Mode.GREENLET:
-            return await greenlet_spawn(registry.call, handler, context, params)
-        if mode is Mode.LOOP:
-            async with self._execution.writer.group():
-                return registry.call(handler, context, params)
-        return await anyio.to_thread.run_sync(
-            registry.call, handler, context, params, limiter=self._limiter()
-        )
+
+        def work(sources: Sources) -> dict[str, Any]:
+            return registry.call(handler, self._context(request, request_id, sources), params)
+
+        return await self._execution.run(operation.name, work, off_loop=off_loop)
 
 
 async def _read(scope: Scope, receive: Receive) -> WireRequest:

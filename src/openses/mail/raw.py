@@ -9,6 +9,9 @@ from email.utils import getaddresses
 
 CONFIGURATION_SET_HEADER = "X-SES-CONFIGURATION-SET"
 MESSAGE_TAGS_HEADER = "X-SES-MESSAGE-TAGS"
+# Sending authorization's identity ARNs, which SMTP carries as headers (DG
+# sending-authorization-delegate-sender-tasks-email.md); SES removes them before delivery.
+AUTHORIZATION_HEADERS = ("X-SES-SOURCE-ARN", "X-SES-FROM-ARN", "X-SES-RETURN-PATH-ARN")
 
 
 def parse(data: bytes) -> EmailMessage:
@@ -24,7 +27,7 @@ def header_addresses(message: EmailMessage, *names: str) -> list[str]:
 
 def strip_ses_headers(message: EmailMessage) -> None:
     """SES reads its own headers and Bcc, and removes them before delivery."""
-    for name in (CONFIGURATION_SET_HEADER, MESSAGE_TAGS_HEADER, "Bcc"):
+    for name in (CONFIGURATION_SET_HEADER, MESSAGE_TAGS_HEADER, *AUTHORIZATION_HEADERS, "Bcc"):
         del message[name]
 
 

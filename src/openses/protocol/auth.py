@@ -29,6 +29,13 @@ def caller_from_headers(
     if match is None:
         return Caller(default_account_id, DEFAULT_REGION)
     access_key, region = match.groups()
+    return caller_for_key(access_key, region, access_keys, default_account_id)
+
+
+def caller_for_key(
+    access_key: str, region: str, access_keys: Mapping[str, str], default_account_id: str
+) -> Caller:
+    """The same rules for a key known otherwise (an SMTP user name)."""
     if access_key in access_keys:
         account = access_keys[access_key]
     elif _TWELVE_DIGITS.fullmatch(access_key):

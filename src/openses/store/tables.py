@@ -319,3 +319,15 @@ contacts = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
     UniqueConstraint("contact_list_id", "email_address", name="uq_contacts_list_address"),
 )
+
+
+# The SMTP interface's self-signed certificate, made once and kept so that every instance on
+# one database presents the same one (issue 16). One row: its id is always 1.
+smtp_certificates = Table(
+    "smtp_certificates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("certificate", Text, nullable=False),  # PEM
+    Column("private_key", Text, nullable=False),  # PEM, unencrypted
+    Column("created_at", UtcDateTime(), nullable=False),
+)

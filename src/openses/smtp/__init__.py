@@ -1,0 +1,1 @@
+"""SES's SMTP interface: submission on the STARTTLS and implicit-TLS ports (issue 16)."""

@@ -1,0 +1,69 @@
+"""Who an SMTP session sends as: the SES SMTP password derived from a secret access key, and
+the authenticator that checks AUTH PLAIN and LOGIN credentials.
+
+Open mode is the only mode for now: any password is taken for any key, and the key names the
+account as it does in the API. Strict mode (only a known key's derived password) plugs in as
+another ``Authenticator`` once keys have secrets.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import ipaddress
+from collections.abc import Mapping
+from typing import Protocol
+
+from openses.protocol.auth import Caller, caller_for_key
+
+# DG smtp-credentials.md: the constants of the version 4 derivation, exactly.
+_DATE = "11111111"
+_SERVICE = "ses"
+_TERMINAL = "aws4_request"
+_MESSAGE = "SendRawEmail"
+_VERSION = b"\x04"
+
+
+def _sign(key: bytes, message: str) -> bytes:
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
+
+
+def smtp_password(secret: str, region: str) -> str:
+    """The SES SMTP password of a secret access key in ``region`` (version 4 algorithm)."""
+    key = _sign(("AWS4" + secret).encode("utf-8"), _DATE)
+    for part in (region, _SERVICE, _TERMINAL, _MESSAGE):
+        key = _sign(key, part)
+    return base64.b64encode(_VERSION + key).decode("ascii")
+
+
+class Authenticator(Protocol):
+    """The caller an AUTH user name and password stand for; None refuses them (535)."""
+
+    def authenticate(self, user: str, password: str) -> Caller | None: ...
+
+    def anonymous(self, peer_ip: str) -> Caller | None:
+        """The caller of a session that sends without AUTH; None: 530 Authentication required."""
+        ...
+
+
+class OpenAuthenticator:
+    """Any password for any key: the key names the account as in the API."""
+
+    def __init__(self, access_keys: Mapping[str, str], default_account_id: str, region: str):
+        self._access_keys = access_keys
+        self._default_account_id = default_account_id
+        self._region = region
+
+    def authenticate(self, user: str, password: str) -> Caller | None:
+        if not user:
+            return None
+        return caller_for_key(user, self._region, self._access_keys, self._default_account_id)
+
+    def anonymous(self, peer_ip: str) -> Caller | None:
+        """From loopback only: convenient for local applications, and nothing else reaches."""
+        try:
+            loopback = ipaddress.ip_address(peer_ip).is_loopback
+        except ValueError:
+            return None
+        return Caller(self._default_account_id, self._region) if loopback else None

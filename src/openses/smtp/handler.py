@@ -1,0 +1,148 @@
+"""The aiosmtpd handler of SMTP submission: who the session is (AUTH, or loopback in open
+mode), and at the end of DATA the send itself, run exactly as SendRawEmail runs it: the
+envelope's MAIL FROM is its Source, the RCPT TO addresses its Destinations, and the message
+its RawMessage. The SMTP state machine is the library's."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+from openses.domain.clock import Clock
+from openses.domain.errors import OpensesError
+from openses.domain.message import MAX_V2_MESSAGE_BYTES
+from openses.mail import mime
+from openses.protocol.auth import Caller
+from openses.services import sending
+from openses.services.outbound import CAPTURE, Outbound
+from openses.smtp import replies
+from openses.smtp.auth import Authenticator
+from openses.store.sources import ConnectionSource
+from openses.store.unit_of_work import UnitOfWork
+from openses.tracking.links import Tracker
+
+log = logging.getLogger("openses.smtp")
+T = TypeVar("T")
+# The ses:operation auto-tag of a message submitted over SMTP (docs/aws-behaviour.md).
+OPERATION = "SendSmtpEmail"
+# SES's limit for SMTP, as for the v2 API (DG quotas.md).
+MAX_MESSAGE_BYTES = MAX_V2_MESSAGE_BYTES
+
+
+class Sources(Protocol):
+    @property
+    def writes(self) -> ConnectionSource: ...
+
+
+class Runner(Protocol):
+    """Runs a unit of work where an API write of the same operation would run
+    (``api/execution.py``'s Execution), so a send over SMTP holds the loop no longer."""
+
+    async def run(self, operation: str, work: Callable[[Sources], T], *, off_loop: bool) -> T: ...
+
+
+class SubmissionHandler:
+    def __init__(
+        self,
+        runner: Runner,
+        authenticator: Authenticator,
+        *,
+        clock: Clock,
+        tracker: Tracker | None,
+        outbound: Outbound = CAPTURE,
+        off_loop: bool,
+    ) -> None:
+        self._runner = runner
+        self._authenticator = authenticator
+        self._clock = clock
+        self._tracker = tracker
+        self._outbound = outbound
+        self._off_loop = off_loop
+
+    # aiosmtpd calls this for AUTH PLAIN and LOGIN (``authenticator=`` of SMTP).
+    def __call__(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
+        if not isinstance(data, LoginPassword):
+            return AuthResult(success=False, handled=False, message=replies.AUTH_INVALID)
+        user = data.login.decode("utf-8", "replace")
+        caller = self._authenticator.authenticate(user, data.password.decode("utf-8", "replace"))
+        if caller is None:
+            return AuthResult(success=False, handled=False, message=replies.AUTH_INVALID)
+        return AuthResult(success=True, auth_data=caller, message=replies.AUTH_SUCCESSFUL)
+
+    def _caller(self, session: Session) -> Caller | None:
+        if session.authenticated and isinstance(session.auth_data, Caller):
+            return session.auth_data
+        return self._authenticator.anonymous(_peer_ip(session))
+
+    async def handle_MAIL(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        mail_options: list[str],
+    ) -> str:
+        if self._caller(session) is None:
+            return replies.AUTH_REQUIRED
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return replies.OK
+
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return replies.OK
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        caller = self._caller(session)
+        if caller is None:  # pragma: no cover - MAIL already refused the session
+            return replies.AUTH_REQUIRED
+        content = envelope.original_content or b""
+        source = envelope.mail_from or None
+        email = sending.OutgoingEmail(
+            from_address=source,
+            envelope=mime.Envelope(source=source or "", recipients=list(envelope.rcpt_tos)),
+            raw_message=content,
+            max_size=MAX_MESSAGE_BYTES,
+        )
+        origin = sending.SendOrigin(
+            operation=OPERATION, source_ip=_peer_ip(session), identity=caller.access_key
+        )
+
+        def send(sources: Sources) -> str:
+            uow = UnitOfWork(sources.writes, caller.account_id, caller.region)
+            return sending.send(
+                uow, email, origin, self._clock, tracker=self._tracker, outbound=self._outbound
+            )
+
+        try:
+            message_id = await self._runner.run("SendRawEmail", send, off_loop=self._off_loop)
+        except OpensesError as error:
+            reply = replies.for_error(error)
+            if reply is None:
+                log.exception("SMTP send from %s failed", _peer_ip(session))
+                return replies.TEMPORARY_FAILURE
+            return reply
+        except Exception:
+            log.exception("SMTP send from %s failed", _peer_ip(session))
+            return replies.TEMPORARY_FAILURE
+        return f"{replies.OK} {message_id}"
+
+
+def _peer_ip(session: Session) -> str:
+    peer = session.peer
+    if isinstance(peer, tuple) and peer:
+        return str(peer[0])
+    return str(peer or "")
