@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from openses.api.context import RequestContext
@@ -31,3 +32,33 @@ def envelope(source: str, destination: Wire | None, reply_to: list[str] | None) 
 
 def tags(wire: list[Wire] | None) -> list[MessageTag]:
     return [MessageTag(tag["Name"], tag["Value"]) for tag in wire or []]
+
+
+def send_one(context: RequestContext, operation_name: str, email: sending.OutgoingEmail) -> Wire:
+    """One message, in its own unit of work; the reply both protocols give."""
+    return {"MessageId": _sender(context, operation_name)(email)}
+
+
+def send_many(
+    context: RequestContext, operation_name: str, emails: list[sending.OutgoingEmail]
+) -> list[sending.BulkResult]:
+    """A bulk call's messages, one send (and one unit of work) a destination."""
+    return sending.send_bulk(emails, _sender(context, operation_name))
+
+
+def _sender(context: RequestContext, operation_name: str) -> Callable[[sending.OutgoingEmail], str]:
+    """Sends with the request's store, clock, tracker and outbound, as ``operation_name``."""
+    uow = context.writing()
+    send_origin = origin(context, operation_name)
+
+    def send(email: sending.OutgoingEmail) -> str:
+        return sending.send(
+            uow,
+            email,
+            send_origin,
+            context.clock,
+            tracker=context.tracker,
+            outbound=context.outbound,
+        )
+
+    return send

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from openses import bootstrap
 from openses.cli_support import database_option, open_database, settings_for
 from openses.delivery import bootstrap as delivery_bootstrap
-from openses.delivery.worker import DeliveryThread
+from openses.delivery import worker as delivery_worker
 from openses.domain.clock import utc_now
 from openses.events.dead_letters import as_json
 from openses.store import publications
@@ -52,7 +52,7 @@ def worker(database_url: str | None, metrics_port: int | None) -> None:
     )
     # the delivery worker beside the dispatcher
     delivering = root.delivery_worker
-    delivery_thread = DeliveryThread(delivering) if delivering is not None else None
+    delivery_thread = delivery_worker.thread(delivering) if delivering is not None else None
     if delivery_thread is not None:
         delivery_thread.start()
     try:

@@ -41,10 +41,11 @@ class _Client(smtplib.SMTP):
         local_hostname: str,
         timeout: float,
         source_address: tuple[str, int] | None,
+        **tls: Any,
     ) -> None:
         self._address = address
         super().__init__(
-            local_hostname=local_hostname, timeout=timeout, source_address=source_address
+            local_hostname=local_hostname, timeout=timeout, source_address=source_address, **tls
         )
 
     def connect(
@@ -60,35 +61,9 @@ class _Client(smtplib.SMTP):
         return sock
 
 
-class _TlsClient(smtplib.SMTP_SSL):
-    def __init__(
-        self,
-        address: str | None,
-        *,
-        local_hostname: str,
-        timeout: float,
-        source_address: tuple[str, int] | None,
-        context: ssl.SSLContext,
-    ) -> None:
-        self._address = address
-        super().__init__(
-            local_hostname=local_hostname,
-            timeout=timeout,
-            source_address=source_address,
-            context=context,
-        )
-
-    def connect(
-        self, host: str = "localhost", port: int = 0, source_address: Any = None
-    ) -> tuple[int, bytes]:
-        self._host = host
-        return super().connect(host, port, source_address)
-
-    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
-        plain: socket.socket = smtplib.SMTP._get_socket(  # type: ignore[attr-defined]
-            self, self._address or host, port, timeout
-        )
-        return self.context.wrap_socket(plain, server_hostname=self._host)
+class _TlsClient(_Client, smtplib.SMTP_SSL):
+    """The same over implicit TLS (``context=`` is SMTP_SSL's): SMTP_SSL wraps the socket
+    _Client opens to ``address`` and verifies the certificate against the host's name."""
 
 
 class _Failed(Exception):

@@ -10,17 +10,18 @@ thread, in ``openses serve`` beside the event dispatcher and in ``openses worker
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime
 import logging
 import math
 import threading
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from sqlalchemy import Engine
 
+from openses import background
+from openses.background import BackgroundThread
 from openses.config import DeliverySettings
 from openses.delivery.routes import RouteTable
 from openses.delivery.transport import MailTransport
@@ -192,40 +193,13 @@ class DeliveryWorker:
             log.info("forgot %d messages older than the retention period", removed)
 
 
-class DeliveryThread:
+def thread(worker: DeliveryWorker) -> BackgroundThread:
     """The worker on a daemon thread, stopped and joined on shutdown."""
-
-    def __init__(self, worker: DeliveryWorker) -> None:
-        self._worker = worker
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=worker.run, args=(self._stop,), name="openses-delivery", daemon=True
-        )
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
-        self._worker.close()
+    return BackgroundThread(worker, "openses-delivery")
 
 
 def lifespan(
     worker: DeliveryWorker | None,
 ) -> Callable[[object], contextlib.AbstractAsyncContextManager[None]]:
     """The ASGI lifespan that runs ``worker`` while the app serves (nothing if None)."""
-
-    @contextlib.asynccontextmanager
-    async def running(_app: object) -> AsyncIterator[None]:
-        if worker is None:
-            yield
-            return
-        thread = DeliveryThread(worker)
-        thread.start()
-        try:
-            yield
-        finally:
-            await asyncio.to_thread(thread.stop)
-
-    return running
+    return background.lifespan(thread(worker) if worker is not None else None)

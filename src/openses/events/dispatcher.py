@@ -9,18 +9,19 @@ slow peer nor a dead one holds up sending or the API.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime
 import json
 import logging
 import random
 import threading
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from sqlalchemy import Engine
 
+from openses import background
+from openses.background import BackgroundThread
 from openses.config import PublishSettings, Settings
 from openses.domain.clock import Clock, utc_now
 from openses.events.aws import AwsClients
@@ -150,24 +151,10 @@ class Dispatcher:
         return datetime.timedelta(seconds=ceiling / 2 + ceiling / 2 * self._jitter())
 
 
-class DispatcherThread:
-    """The dispatcher on a daemon thread, stopped and joined on shutdown."""
-
-    def __init__(self, dispatcher: Dispatcher) -> None:
-        self._dispatcher = dispatcher
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=dispatcher.run, args=(self._stop,), name="openses-dispatcher", daemon=True
-        )
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
-        self._dispatcher.signal.notify()  # end the wait now rather than at the next poll
-        self._thread.join(timeout)
-        self._dispatcher.close()
+def thread(dispatcher: Dispatcher) -> BackgroundThread:
+    """The dispatcher on a daemon thread, stopped and joined on shutdown; stopping also ends
+    its wait for new rows rather than at the next poll."""
+    return BackgroundThread(dispatcher, "openses-dispatcher", wake=dispatcher.signal.notify)
 
 
 def build(
@@ -189,17 +176,4 @@ def lifespan(
     dispatcher: Dispatcher | None,
 ) -> Callable[[object], contextlib.AbstractAsyncContextManager[None]]:
     """The ASGI lifespan that runs ``dispatcher`` while the app serves (nothing if None)."""
-
-    @contextlib.asynccontextmanager
-    async def running(_app: object) -> AsyncIterator[None]:
-        if dispatcher is None:
-            yield
-            return
-        thread = DispatcherThread(dispatcher)
-        thread.start()
-        try:
-            yield
-        finally:
-            await asyncio.to_thread(thread.stop)
-
-    return running
+    return background.lifespan(thread(dispatcher) if dispatcher is not None else None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 
@@ -56,7 +56,7 @@ from openses.services import (
 )
 from openses.services.outbound import CAPTURE, Outbound
 from openses.store.messages import StoredMessage
-from openses.store.unit_of_work import UnitOfWork
+from openses.store.unit_of_work import UnitOfWork, committed
 from openses.tracking import links as tracking
 
 # Message status of a simulator auto-reply: mail to the sender, not a send of the account's.
@@ -94,21 +94,6 @@ class OutgoingEmail:
     list_management: ListManagement | None = None  # v2 SendEmail's ListManagementOptions
 
 
-def send(
-    uow: UnitOfWork,
-    email: OutgoingEmail,
-    origin: SendOrigin,
-    clock: Clock,
-    *,
-    tracker: tracking.Tracker | None,
-    outbound: Outbound = CAPTURE,
-) -> str:
-    with uow:
-        message_id = send_in(uow, email, origin, clock, tracker=tracker, outbound=outbound)
-        uow.commit()
-    return message_id
-
-
 def send_in(
     uow: UnitOfWork,
     email: OutgoingEmail,
@@ -118,7 +103,7 @@ def send_in(
     tracker: tracking.Tracker | None,
     outbound: Outbound = CAPTURE,
 ) -> str:
-    """The send itself, inside a unit of work the caller commits (bulk sends share one).
+    """The send itself, inside a unit of work the caller commits (``send`` commits its own).
     Each step may refuse the send with the error AWS gives; the first refusal wins.
     ``outbound`` says whether mail leaves for real, through the delivery queue (issue 15)."""
     accepted_at = clock()
@@ -146,6 +131,10 @@ def send_in(
     _record(uow, email, submission, sender, built, facts, outcome, clock)
     _enqueue(uow, outbound, sender, facts, outcome)
     return message_id
+
+
+# One send in its own unit of work, committed when the send is accepted.
+send = committed(send_in)
 
 
 @dataclass(frozen=True, slots=True)
@@ -563,13 +552,7 @@ class BulkResult:
 
 
 def send_bulk(
-    uow: UnitOfWork,
-    emails: Sequence[OutgoingEmail],
-    origin: SendOrigin,
-    clock: Clock,
-    *,
-    tracker: tracking.Tracker | None,
-    outbound: Outbound = CAPTURE,
+    emails: Sequence[OutgoingEmail], send_one: Callable[[OutgoingEmail], str]
 ) -> list[BulkResult]:
     """Each destination is its own send: a bad one fails alone while the others go out.
     Request-wide problems (unknown set or template, unverified sender, paused sending) still
@@ -578,9 +561,7 @@ def send_bulk(
     results = []
     for email in emails:
         try:
-            results.append(
-                BulkResult(send(uow, email, origin, clock, tracker=tracker, outbound=outbound))
-            )
+            results.append(BulkResult(send_one(email)))
         except InvalidMessage as error:
             results.append(
                 BulkResult(None, "InvalidParameterValue", "INVALID_PARAMETER", error.message)

@@ -18,11 +18,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, exists, func, select, update
 
+from openses.store import leases
 from openses.store.database import reading
 from openses.store.tables import deliveries, events, messages, publications
 from openses.store.types import UtcDateTime
 
-PENDING = "pending"
+PENDING = leases.PENDING
 DELIVERED = "delivered"
 BOUNCED = "bounced"
 PARTLY = "partly"  # some recipients delivered, some bounced
@@ -225,33 +226,15 @@ def claim(
     engine: Engine, now: datetime.datetime, *, lease: datetime.timedelta, limit: int
 ) -> list[QueuedDelivery]:
     """Take up to ``limit`` due rows, oldest first, leased until ``now + lease``."""
-    due = (deliveries.c.status == PENDING, deliveries.c.next_attempt_at <= now)
-    with reading(engine) as connection:  # an idle poll must not take SQLite's write lock
-        if connection.execute(select(deliveries.c.id).where(*due).limit(1)).first() is None:
-            return []
-    with engine.begin() as connection:
-        query = (
-            select(deliveries)
-            .where(*due)
-            .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
-            .limit(limit)
-        )
-        if connection.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        rows = connection.execute(query).all()
-        if not rows:
-            return []
-        until = now + lease
-        connection.execute(
-            update(deliveries)
-            .where(deliveries.c.id.in_([row.id for row in rows]))
-            .values(
-                attempts=deliveries.c.attempts + 1,
-                next_attempt_at=until,
-                locked_until=until,
-                first_attempt_at=func.coalesce(deliveries.c.first_attempt_at, now),
-            )
-        )
+    rows = leases.claim(
+        engine,
+        deliveries,
+        now,
+        lease=lease,
+        limit=limit,
+        attempts=deliveries.c.attempts + 1,
+        first_attempt_at=func.coalesce(deliveries.c.first_attempt_at, now),
+    )
     return [_queued(row._mapping) for row in rows]
 
 

@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import Connection
 
 from openses.domain.event_destination import EventDestination
-from openses.store import mapping
+from openses.store import leases, mapping
 from openses.store.queries import Insert
 from openses.store.tables import events, publications
 
-PENDING = "pending"
+PENDING = leases.PENDING  # the status store/leases.py claims
 PUBLISHED = "published"
 DEAD = "dead"
 

@@ -3,7 +3,7 @@ dead-letter, list and retry. outbox.py writes the rows; no other module touches 
 
 A claim moves ``next_attempt_at`` (and ``locked_until``) to the end of the lease, so a row is
 due again only when its worker neither settled it nor came back in time, e.g. after a crash.
-On PostgreSQL the claim skips rows another dispatcher holds locked (FOR UPDATE SKIP LOCKED).
+The claim itself is store/leases.py's, shared with the delivery queue.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, func, select, update
 
+from openses.store import leases
 from openses.store.database import reading
 from openses.store.outbox import DEAD, PENDING, PUBLISHED
 from openses.store.tables import publications
@@ -51,29 +52,7 @@ def claim(
     engine: Engine, now: datetime.datetime, *, lease: datetime.timedelta, limit: int
 ) -> list[Publication]:
     """Take up to ``limit`` due rows, oldest first, leased until ``now + lease``."""
-    due = (publications.c.status == PENDING, publications.c.next_attempt_at <= now)
-    # Look before locking: an idle poll must not take SQLite's write lock.
-    with reading(engine) as connection:
-        if connection.execute(select(publications.c.id).where(*due).limit(1)).first() is None:
-            return []
-    with engine.begin() as connection:
-        query = (
-            select(publications)
-            .where(*due)
-            .order_by(publications.c.next_attempt_at, publications.c.id)
-            .limit(limit)
-        )
-        if connection.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        rows = connection.execute(query).all()
-        if not rows:
-            return []
-        until = now + lease
-        connection.execute(
-            update(publications)
-            .where(publications.c.id.in_([row.id for row in rows]))
-            .values(next_attempt_at=until, locked_until=until)
-        )
+    rows = leases.claim(engine, publications, now, lease=lease, limit=limit)
     return [_publication(row._mapping) for row in rows]
 
 

@@ -4,8 +4,10 @@ committed."""
 from __future__ import annotations
 
 import contextvars
+import functools
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection
 
@@ -23,6 +25,8 @@ from openses.store.tags import TagRepository
 from openses.store.templates import TemplateRepository
 
 Repository = TypeVar("Repository")
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
 
 # The unit of work active in this thread, or in this greenlet on the event loop (greenlets and
 # threads each have their own context): one at a time, see ``UnitOfWork.__enter__``.
@@ -139,3 +143,19 @@ class UnitOfWork:
         written: OutboxRepository | None = self._repositories.get(OutboxRepository)
         recorded = written is not None and written.recorded
         self._source.commit(self._in_use(), outbox_recorded=recorded)
+
+
+def committed(
+    work: Callable[Concatenate[UnitOfWork, Params], Result],
+) -> Callable[Concatenate[UnitOfWork, Params], Result]:
+    """``work``, run inside the unit of work it is given and committed when it returns
+    (rolled back when it raises): for work that is also run inside a caller's unit of work."""
+
+    @functools.wraps(work)
+    def run(uow: UnitOfWork, /, *args: Params.args, **kwargs: Params.kwargs) -> Result:
+        with uow:
+            result = work(uow, *args, **kwargs)
+            uow.commit()
+        return result
+
+    return run

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from openses.api import event_destinations
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v1 import shapes
@@ -63,15 +64,7 @@ def create_configuration_set_event_destination(
     context: RequestContext, *, configuration_set_name: str, event_destination: dict[str, Any]
 ) -> Output:
     destination = shapes.event_destination(event_destination)
-    service.put_event_destination(
-        context.writing(),
-        configuration_set_name,
-        destination,
-        replace=False,
-        check=context.destination_check,
-        now=context.clock(),
-    )
-    return {}
+    return event_destinations.put(context, configuration_set_name, destination, replace=False)
 
 
 @operation(V1, "UpdateConfigurationSetEventDestination", calls_out=True)
@@ -79,27 +72,14 @@ def update_configuration_set_event_destination(
     context: RequestContext, *, configuration_set_name: str, event_destination: dict[str, Any]
 ) -> Output:
     destination = shapes.event_destination(event_destination)
-    service.put_event_destination(
-        context.writing(),
-        configuration_set_name,
-        destination,
-        replace=True,
-        check=context.destination_check,
-        now=context.clock(),
-    )
-    return {}
+    return event_destinations.put(context, configuration_set_name, destination, replace=True)
 
 
 @operation(V1, "DeleteConfigurationSetEventDestination")
 def delete_configuration_set_event_destination(
     context: RequestContext, *, configuration_set_name: str, event_destination_name: str
 ) -> Output:
-    service.update(
-        context.writing(),
-        configuration_set_name,
-        lambda cs: cs.remove_event_destination(event_destination_name),
-    )
-    return {}
+    return event_destinations.delete(context, configuration_set_name, event_destination_name)
 
 
 @operation(V1, "CreateConfigurationSetTrackingOptions")

@@ -41,17 +41,7 @@ def send_email(
         configuration_set_name=configuration_set_name,
         tags=message_shapes.tags(tags),
     )
-    origin = message_shapes.origin(context, "SendEmail")
-    return {
-        "MessageId": sending.send(
-            context.writing(),
-            email,
-            origin,
-            context.clock,
-            tracker=context.tracker,
-            outbound=context.outbound,
-        )
-    }
+    return message_shapes.send_one(context, "SendEmail", email)
 
 
 @operation(V1, "SendRawEmail")
@@ -74,17 +64,7 @@ def send_raw_email(
         configuration_set_name=configuration_set_name,
         tags=message_shapes.tags(tags),
     )
-    origin = message_shapes.origin(context, "SendRawEmail")
-    return {
-        "MessageId": sending.send(
-            context.writing(),
-            email,
-            origin,
-            context.clock,
-            tracker=context.tracker,
-            outbound=context.outbound,
-        )
-    }
+    return message_shapes.send_one(context, "SendRawEmail", email)
 
 
 @operation(V1, "SendTemplatedEmail")
@@ -110,17 +90,7 @@ def send_templated_email(
         configuration_set_name=configuration_set_name,
         tags=message_shapes.tags(tags),
     )
-    origin = message_shapes.origin(context, "SendTemplatedEmail")
-    return {
-        "MessageId": sending.send(
-            context.writing(),
-            email,
-            origin,
-            context.clock,
-            tracker=context.tracker,
-            outbound=context.outbound,
-        )
-    }
+    return message_shapes.send_one(context, "SendTemplatedEmail", email)
 
 
 @operation(V1, "SendBulkTemplatedEmail")
@@ -155,14 +125,7 @@ def send_bulk_templated_email(
         )
         for entry in destinations
     ]
-    results = sending.send_bulk(
-        context.writing(),
-        emails,
-        message_shapes.origin(context, "SendBulkTemplatedEmail"),
-        context.clock,
-        tracker=context.tracker,
-        outbound=context.outbound,
-    )
+    results = message_shapes.send_many(context, "SendBulkTemplatedEmail", emails)
     return {
         "Status": [
             {"Status": "Success", "MessageId": r.message_id}

@@ -62,17 +62,7 @@ def send_email(
         list_management=_list_management(list_management_options),
         **_content(content),
     )
-    origin = message_shapes.origin(context, "SendEmail")
-    return {
-        "MessageId": sending.send(
-            context.writing(),
-            email,
-            origin,
-            context.clock,
-            tracker=context.tracker,
-            outbound=context.outbound,
-        )
-    }
+    return message_shapes.send_one(context, "SendEmail", email)
 
 
 def _list_management(options: Wire | None) -> ListManagement | None:
@@ -151,14 +141,7 @@ def send_bulk_email(
                 + message_shapes.tags(entry.get("ReplacementTags")),
             )
         )
-    results = sending.send_bulk(
-        context.writing(),
-        emails,
-        message_shapes.origin(context, "SendBulkEmail"),
-        context.clock,
-        tracker=context.tracker,
-        outbound=context.outbound,
-    )
+    results = message_shapes.send_many(context, "SendBulkEmail", emails)
     return {
         "BulkEmailEntryResults": [
             {"Status": "SUCCESS", "MessageId": r.message_id}

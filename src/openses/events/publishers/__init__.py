@@ -63,3 +63,13 @@ def each_call(
             reason = describe(error)
             failures.update({ids(entry): reason for entry in run})
     return failures
+
+
+def entry_failures(run: Sequence[tuple[int, Any]], results: Sequence[dict[str, Any]]) -> Failures:
+    """The entries a batch call refused, from its per-entry results in the order sent (Firehose
+    PutRecordBatch, EventBridge PutEvents): ``ErrorCode: ErrorMessage`` by item id."""
+    return {
+        item_id: f"{result['ErrorCode']}: {result.get('ErrorMessage', '')}"
+        for (item_id, _), result in zip(run, results, strict=True)
+        if result.get("ErrorCode")
+    }

@@ -10,7 +10,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from openses.events.aws import AwsClients, region_of
-from openses.events.publishers import Failures, Item, Target, chunks, compact, each_call
+from openses.events.publishers import (
+    Failures,
+    Item,
+    Target,
+    chunks,
+    compact,
+    each_call,
+    entry_failures,
+)
 
 DETAIL_TYPES = {
     "Send": "Email Sent",
@@ -61,11 +69,7 @@ class EventBridgePublisher:
             answer = client.put_events(Entries=[entry for _, entry in run])
             if not answer.get("FailedEntryCount"):
                 return {}
-            return {
-                item_id: f"{result['ErrorCode']}: {result.get('ErrorMessage', '')}"
-                for (item_id, _), result in zip(run, answer["Entries"], strict=True)
-                if result.get("ErrorCode")
-            }
+            return entry_failures(run, answer["Entries"])
 
         runs = chunks(entries, max_count=MAX_ENTRIES, max_bytes=MAX_BYTES, size=_size)
         failures.update(each_call(runs, lambda entry: entry[0], send))

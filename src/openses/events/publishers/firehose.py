@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from openses.events.aws import AwsClients, region_of, resource_name
-from openses.events.publishers import Failures, Item, Target, chunks, compact, each_call
+from openses.events.publishers import (
+    Failures,
+    Item,
+    Target,
+    chunks,
+    compact,
+    each_call,
+    entry_failures,
+)
 
 MAX_RECORDS = 500
 MAX_BYTES = 4 * 1024 * 1024
@@ -34,11 +42,7 @@ class FirehosePublisher:
             )
             if not answer.get("FailedPutCount"):
                 return {}
-            return {
-                item_id: f"{result['ErrorCode']}: {result.get('ErrorMessage', '')}"
-                for (item_id, _), result in zip(run, answer["RequestResponses"], strict=True)
-                if result.get("ErrorCode")
-            }
+            return entry_failures(run, answer["RequestResponses"])
 
         runs = chunks(records, max_count=MAX_RECORDS, max_bytes=MAX_BYTES, size=lambda r: len(r[1]))
         return each_call(runs, lambda record: record[0], send)
