@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import dns.exception
-import dns.nameserver
 import dns.rdatatype
 import dns.resolver
 
 from openses.domain import smtp_reply as outcomes
 from openses.domain.smtp_reply import Reply
+from openses.mail import dns_records
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +34,7 @@ class Unroutable(Exception):
 
 class MxResolver:
     def __init__(self, servers: Sequence[tuple[str, int]] = (), *, timeout: float = 10.0) -> None:
-        self._resolver = dns.resolver.Resolver(configure=not servers)
-        if servers:
-            self._resolver.nameservers = [
-                dns.nameserver.Do53Nameserver(host, port) for host, port in servers
-            ]
-        self._resolver.lifetime = timeout
-        self._resolver.timeout = min(timeout, 5.0)
+        self._resolver = dns_records.resolver(servers, lifetime=timeout, timeout=min(timeout, 5.0))
 
     def mail_hosts(self, domain: str) -> list[MailHost]:
         """The hosts to try, best first, each with its addresses (IPv4 first); Unroutable

@@ -20,16 +20,23 @@ class LookupFailed(Exception):
     """No definite answer: a timeout, SERVFAIL, no server reachable."""
 
 
+def resolver(
+    servers: Sequence[tuple[str, int]], *, lifetime: float, timeout: float
+) -> dns.resolver.Resolver:
+    """A resolver asking ``servers`` (OPENSES_DNS_SERVERS), or the system's when there are
+    none; ``timeout`` per server, ``lifetime`` for a whole look-up. The identity checks and
+    the MX look-ups of delivery (delivery/mx.py) both resolve through one of these."""
+    made = dns.resolver.Resolver(configure=not servers)
+    if servers:
+        made.nameservers = [dns.nameserver.Do53Nameserver(host, port) for host, port in servers]
+    made.timeout = timeout
+    made.lifetime = lifetime
+    return made
+
+
 class DnsRecords:
     def __init__(self, servers: Sequence[tuple[str, int]] = (), *, timeout: float = 3.0) -> None:
-        resolver = dns.resolver.Resolver(configure=not servers)
-        if servers:
-            resolver.nameservers = [
-                dns.nameserver.Do53Nameserver(host, port) for host, port in servers
-            ]
-        resolver.timeout = timeout
-        resolver.lifetime = timeout
-        self._resolver = resolver
+        self._resolver = resolver(servers, lifetime=timeout, timeout=timeout)
 
     def txt(self, name: str) -> list[str]:
         """Each TXT record's strings, joined."""
