@@ -12,6 +12,9 @@ from typing import Any
 from dnslib import CNAME, MX, QTYPE, RCODE, RR, TXT
 from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
+from openses.config import Settings
+from tests.support import LiveServer, database_url, serve_in_thread
+
 
 class Zone(BaseResolver):  # type: ignore[misc]
     def __init__(self) -> None:
@@ -71,3 +74,21 @@ def dns_server() -> Iterator[tuple[Zone, int]]:
     finally:
         server.stop()
         server.server.server_close()
+
+
+@contextlib.contextmanager
+def pending_server(
+    backend: str, tmp_dir: str, **settings: Any
+) -> Iterator[tuple[LiveServer, Zone]]:
+    """A live server that leaves identities pending, asking its own DNS server (the zone)."""
+    with dns_server() as (zone, port), database_url(backend, tmp_dir) as url:
+        config = Settings(
+            database_url=url,
+            auto_verify_identities=False,
+            validate_destinations=False,
+            dispatch_events=False,
+            dns_servers=(("127.0.0.1", port),),
+            **settings,
+        )
+        with serve_in_thread(config) as live:
+            yield live, zone

@@ -70,6 +70,26 @@ def fresh_account() -> str:
     return str(random.randrange(10**11, 10**12))
 
 
+def authorization(access_key: str, region: str = "us-east-1") -> str:
+    """An ``Authorization`` header naming ``access_key`` and ``region`` in its credential scope,
+    as openses reads account and region from it (the signature is not checked in open mode)."""
+    return (
+        f"AWS4-HMAC-SHA256 Credential={access_key}/20240101/{region}/ses/aws4_request, "
+        "SignedHeaders=host, Signature=0"
+    )
+
+
+def verify_identity(server: LiveServer, access_key: str, name: str) -> dict[str, str]:
+    """``POST /_openses/identities/{name}/verify`` as the account of ``access_key``."""
+    response = httpx.post(
+        f"{server.url}/_openses/identities/{name}/verify",
+        headers={"Authorization": authorization(access_key)},
+    )
+    assert response.status_code == 200
+    body: dict[str, str] = response.json()
+    return body
+
+
 def strip_metadata(response: dict[str, Any]) -> dict[str, Any]:
     """A boto3 response without its ResponseMetadata, for whole-dict comparisons."""
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}

@@ -5,7 +5,6 @@ against those records, and the DNS check when identities do not verify at once."
 from __future__ import annotations
 
 import base64
-import random
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -16,9 +15,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from openses.config import Settings
-from tests.dns_server import Zone, dns_server
-from tests.support import LiveServer, database_url, serve_in_thread, unique
+from tests.dns_server import Zone, pending_server
+from tests.support import LiveServer, authorization, fresh_account, unique, verify_identity
 
 SIGNED_BY_SES = [
     "mime-version",
@@ -30,10 +28,6 @@ SIGNED_BY_SES = [
     "date",
     "message-id",
 ]
-
-
-def _account() -> str:
-    return str(random.randrange(10**11, 10**12))
 
 
 def _domain() -> str:
@@ -53,16 +47,10 @@ def _error(raised: pytest.ExceptionInfo[Any]) -> tuple[str, str, int]:
     )
 
 
-def _authorization(access_key: str) -> dict[str, str]:
-    return {
-        "Authorization": f"AWS4-HMAC-SHA256 Credential={access_key}/20240101/us-east-1/ses/"
-        "aws4_request, SignedHeaders=host, Signature=0"
-    }
-
-
 def _records(server: LiveServer, key: str, name: str) -> list[dict[str, str]]:
     response = httpx.get(
-        f"{server.url}/_openses/identities/{name}/dns", headers=_authorization(key)
+        f"{server.url}/_openses/identities/{name}/dns",
+        headers={"Authorization": authorization(key)},
     )
     assert response.status_code == 200
     body = response.json()
@@ -131,7 +119,7 @@ def _public_record(key: rsa.RSAPrivateKey) -> str:
 
 @pytest.fixture
 def clients(server: LiveServer) -> tuple[str, Any, Any]:
-    key = _account()
+    key = fresh_account()
     return key, server.client("sesv2", access_key=key), server.client("ses", access_key=key)
 
 
@@ -418,7 +406,7 @@ def test_bad_signing_attributes_change_nothing(
 def test_dns_endpoint_for_a_missing_identity(server: LiveServer) -> None:
     response = httpx.get(
         f"{server.url}/_openses/identities/nothing.example.org/dns",
-        headers=_authorization(_account()),
+        headers={"Authorization": authorization(fresh_account())},
     )
     assert (response.status_code, response.json()) == (
         404,
@@ -482,31 +470,13 @@ def checked(
     """A server that leaves identities pending, with its own DNS, and Easy DKIM records as
     CNAMEs towards dkim.keys.example.net."""
     tmp = tmp_path_factory.mktemp(f"dkim-{backend}")
-    with dns_server() as (zone, port), database_url(backend, str(tmp)) as url:
-        settings = Settings(
-            database_url=url,
-            auto_verify_identities=False,
-            validate_destinations=False,
-            dispatch_events=False,
-            dns_servers=(("127.0.0.1", port),),
-            dkim_domain="keys.example.net",
-        )
-        with serve_in_thread(settings) as live:
-            yield live, zone
-
-
-def _verify(server: LiveServer, key: str, name: str) -> dict[str, str]:
-    response = httpx.post(
-        f"{server.url}/_openses/identities/{name}/verify", headers=_authorization(key)
-    )
-    assert response.status_code == 200
-    body: dict[str, str] = response.json()
-    return body
+    with pending_server(backend, str(tmp), dkim_domain="keys.example.net") as (live, zone):
+        yield live, zone
 
 
 def test_signing_starts_after_the_dns_check(checked: tuple[LiveServer, Zone]) -> None:
     server, zone = checked
-    key = _account()
+    key = fresh_account()
     sesv2 = server.client("sesv2", access_key=key)
     domain = _domain()
     created = sesv2.create_email_identity(EmailIdentity=domain)["DkimAttributes"]
@@ -536,7 +506,7 @@ def test_signing_starts_after_the_dns_check(checked: tuple[LiveServer, Zone]) ->
         )
     ]
     # Nothing published: the identity verifies (the operator says so), DKIM fails.
-    assert _verify(server, key, domain) == {
+    assert verify_identity(server, key, domain) == {
         "identity": domain,
         "verificationStatus": "SUCCESS",
         "dkimStatus": "FAILED",
@@ -546,10 +516,10 @@ def test_signing_starts_after_the_dns_check(checked: tuple[LiveServer, Zone]) ->
     for token in tokens:
         zone.txt(f"{token}.dkim.keys.example.net", value)
     zone.cname(f"{tokens[0]}._domainkey.{domain}", f"{tokens[0]}.dkim.keys.example.net")
-    assert _verify(server, key, domain)["dkimStatus"] == "FAILED"
+    assert verify_identity(server, key, domain)["dkimStatus"] == "FAILED"
     for token in tokens[1:]:
         zone.cname(f"{token}._domainkey.{domain}", f"{token}.dkim.keys.example.net")
-    assert _verify(server, key, domain)["dkimStatus"] == "SUCCESS"
+    assert verify_identity(server, key, domain)["dkimStatus"] == "SUCCESS"
     dkim = sesv2.get_email_identity(EmailIdentity=domain)["DkimAttributes"]
     assert (dkim["SigningEnabled"], dkim["Status"]) == (True, "SUCCESS")
     raw = _send(sesv2, f"me@{domain}")
@@ -558,7 +528,7 @@ def test_signing_starts_after_the_dns_check(checked: tuple[LiveServer, Zone]) ->
 
 def test_a_key_published_wrong_fails_the_check(checked: tuple[LiveServer, Zone]) -> None:
     server, zone = checked
-    key = _account()
+    key = fresh_account()
     sesv2 = server.client("sesv2", access_key=key)
     domain = _domain()
     private = rsa.generate_private_key(public_exponent=65537, key_size=1024)
@@ -571,9 +541,9 @@ def test_a_key_published_wrong_fails_the_check(checked: tuple[LiveServer, Zone])
     )
     other = rsa.generate_private_key(public_exponent=65537, key_size=1024)
     zone.txt(f"byo._domainkey.{domain}", _public_record(other))
-    assert _verify(server, key, domain)["dkimStatus"] == "FAILED"
+    assert verify_identity(server, key, domain)["dkimStatus"] == "FAILED"
     zone.txt(f"byo._domainkey.{domain}", _public_record(private))
-    assert _verify(server, key, domain)["dkimStatus"] == "SUCCESS"
+    assert verify_identity(server, key, domain)["dkimStatus"] == "SUCCESS"
     # A new key has to be found again.
     answer = sesv2.put_email_identity_dkim_signing_attributes(
         EmailIdentity=domain, SigningAttributesOrigin="AWS_SES"
@@ -585,11 +555,11 @@ def test_a_key_published_wrong_fails_the_check(checked: tuple[LiveServer, Zone])
 
 def test_no_answer_from_dns_is_a_temporary_failure(checked: tuple[LiveServer, Zone]) -> None:
     server, _zone = checked
-    key = _account()
+    key = fresh_account()
     sesv2 = server.client("sesv2", access_key=key)
     domain = f"{unique('d')}.servfail.example.org"
     sesv2.create_email_identity(EmailIdentity=domain)
-    assert _verify(server, key, domain)["dkimStatus"] == "TEMPORARY_FAILURE"
+    assert verify_identity(server, key, domain)["dkimStatus"] == "TEMPORARY_FAILURE"
     assert (
         sesv2.get_email_identity(EmailIdentity=domain)["DkimAttributes"]["Status"]
         == "TEMPORARY_FAILURE"

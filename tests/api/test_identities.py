@@ -18,6 +18,7 @@ from openses.store.sources import EngineSource
 from openses.store.unit_of_work import UnitOfWork
 from tests.support import (
     LiveServer,
+    authorization,
     database_url,
     error_tuple,
     fresh_account,
@@ -38,13 +39,6 @@ def _address() -> str:
 
 def _domain() -> str:
     return f"{unique('d')}.example.org"
-
-
-def _authorization(access_key: str, region: str = "us-east-1") -> str:
-    return (
-        f"AWS4-HMAC-SHA256 Credential={access_key}/20240101/{region}/ses/aws4_request, "
-        "SignedHeaders=host, Signature=0"
-    )
 
 
 @pytest.fixture
@@ -287,7 +281,7 @@ def test_list_email_identities_legacy_get_route(server: LiveServer) -> None:
     response = httpx.get(
         f"{server.url}/v2/email/identities",
         params={"PageSize": "1"},
-        headers={"Authorization": _authorization(key)},
+        headers={"Authorization": authorization(key)},
     )
     assert response.status_code == 200
     body = response.json()
@@ -474,7 +468,7 @@ def test_pending_until_the_operator_verifies(manual_server: LiveServer) -> None:
 
     response = httpx.post(
         f"{manual_server.url}/_openses/identities/{address}/verify",
-        headers={"Authorization": _authorization(key)},
+        headers={"Authorization": authorization(key)},
     )
     assert response.status_code == 200
     assert response.json() == {"identity": address, "verificationStatus": "SUCCESS"}
@@ -492,8 +486,8 @@ def test_operator_verify_is_scoped_to_the_caller(manual_server: LiveServer) -> N
     address = _address()
     sesv2.create_email_identity(EmailIdentity=address)
     for headers in (
-        {"Authorization": _authorization(_account())},
-        {"Authorization": _authorization(key, "eu-west-1")},
+        {"Authorization": authorization(_account())},
+        {"Authorization": authorization(key, "eu-west-1")},
         {},
     ):
         response = httpx.post(
@@ -560,7 +554,7 @@ def test_sending_identity_needs_verification(manual_server: LiveServer) -> None:
         assert _sender_of(uow, address) is None
         httpx.post(
             f"{manual_server.url}/_openses/identities/{domain}/verify",
-            headers={"Authorization": _authorization(key)},
+            headers={"Authorization": authorization(key)},
         ).raise_for_status()
         # A pending address identity inherits its verified domain's verification.
         assert _sender_of(uow, address) == domain

@@ -5,14 +5,12 @@ BehaviorOnMxFailure on the send path, and the VERP envelope sender."""
 from __future__ import annotations
 
 import datetime
-import random
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from openses.config import Settings
 from openses.domain.identity import EmailIdentity
 from openses.domain.message import new_message_id
 from openses.domain.signing import MailFromSettings, SigningStatus
@@ -20,12 +18,8 @@ from openses.services import identities, return_path
 from openses.store.database import make_engine
 from openses.store.sources import EngineSource
 from openses.store.unit_of_work import UnitOfWork
-from tests.dns_server import Zone, dns_server
-from tests.support import LiveServer, database_url, serve_in_thread, unique
-
-
-def _account() -> str:
-    return str(random.randrange(10**11, 10**12))
+from tests.dns_server import Zone, pending_server
+from tests.support import LiveServer, authorization, fresh_account, unique, verify_identity
 
 
 def _domain() -> str:
@@ -48,13 +42,6 @@ def _not_below(mail_from: str, identity: str) -> str:
     )
 
 
-def _authorization(access_key: str) -> dict[str, str]:
-    return {
-        "Authorization": f"AWS4-HMAC-SHA256 Credential={access_key}/20240101/us-east-1/ses/"
-        "aws4_request, SignedHeaders=host, Signature=0"
-    }
-
-
 def _send_v2(sesv2: Any, sender: str) -> str:
     message_id: str = sesv2.send_email(
         FromEmailAddress=sender,
@@ -75,7 +62,9 @@ def _send_v1(ses: Any, sender: str) -> str:
 
 def _captured_from(server: LiveServer, key: str, sender: str) -> int:
     response = httpx.get(
-        f"{server.url}/_openses/messages", params={"from": sender}, headers=_authorization(key)
+        f"{server.url}/_openses/messages",
+        params={"from": sender},
+        headers={"Authorization": authorization(key)},
     )
     assert response.status_code == 200
     return len(response.json()["messages"])
@@ -83,7 +72,7 @@ def _captured_from(server: LiveServer, key: str, sender: str) -> int:
 
 @pytest.fixture
 def clients(server: LiveServer) -> tuple[str, Any, Any]:
-    key = _account()
+    key = fresh_account()
     return key, server.client("sesv2", access_key=key), server.client("ses", access_key=key)
 
 
@@ -192,38 +181,23 @@ def checked(
     backend: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[LiveServer, Zone]]:
     tmp = tmp_path_factory.mktemp(f"mail-from-{backend}")
-    with dns_server() as (zone, port), database_url(backend, str(tmp)) as url:
-        settings = Settings(
-            database_url=url,
-            auto_verify_identities=False,
-            validate_destinations=False,
-            dispatch_events=False,
-            dns_servers=(("127.0.0.1", port),),
-            return_path_domain="returns.{region}.example.net",
-        )
-        with serve_in_thread(settings) as live:
-            yield live, zone
-
-
-def _verify(server: LiveServer, key: str, name: str) -> dict[str, str]:
-    response = httpx.post(
-        f"{server.url}/_openses/identities/{name}/verify", headers=_authorization(key)
-    )
-    assert response.status_code == 200
-    body: dict[str, str] = response.json()
-    return body
+    with pending_server(backend, str(tmp), return_path_domain="returns.{region}.example.net") as (
+        live,
+        zone,
+    ):
+        yield live, zone
 
 
 def test_reject_message_until_the_mx_record_is_found(checked: tuple[LiveServer, Zone]) -> None:
     server, zone = checked
-    key = _account()
+    key = fresh_account()
     sesv2 = server.client("sesv2", access_key=key)
     ses = server.client("ses", access_key=key)
     domain = _domain()
     ses.verify_domain_identity(Domain=domain)
     address = f"me@{domain}"
     ses.verify_email_identity(EmailAddress=address)
-    _verify(server, key, address)
+    verify_identity(server, key, address)
     mail_from = f"bounce.{domain}"
     ses.set_identity_mail_from_domain(
         Identity=domain, MailFromDomain=mail_from, BehaviorOnMXFailure="RejectMessage"
@@ -234,7 +208,8 @@ def test_reject_message_until_the_mx_record_is_found(checked: tuple[LiveServer, 
         "BehaviorOnMxFailure": "REJECT_MESSAGE",
     }
     assert httpx.get(
-        f"{server.url}/_openses/identities/{domain}/dns", headers=_authorization(key)
+        f"{server.url}/_openses/identities/{domain}/dns",
+        headers={"Authorization": authorization(key)},
     ).json() == {
         "identity": domain,
         "records": [
@@ -248,7 +223,7 @@ def test_reject_message_until_the_mx_record_is_found(checked: tuple[LiveServer, 
         ],
     }
     # No MX record yet: the domain verifies, its MAIL FROM fails, and sends are refused.
-    assert _verify(server, key, domain) == {
+    assert verify_identity(server, key, domain) == {
         "identity": domain,
         "verificationStatus": "SUCCESS",
         "mailFromDomainStatus": "FAILED",
@@ -283,7 +258,7 @@ def test_reject_message_until_the_mx_record_is_found(checked: tuple[LiveServer, 
         Identity=domain, MailFromDomain=mail_from, BehaviorOnMXFailure="RejectMessage"
     )
     zone.mx(mail_from, 10, "returns.us-east-1.example.net")
-    assert _verify(server, key, domain)["mailFromDomainStatus"] == "SUCCESS"
+    assert verify_identity(server, key, domain)["mailFromDomainStatus"] == "SUCCESS"
     message_id = _send_v1(ses, address)
     assert _captured_from(server, key, address) == 1
     assert _envelope_sender(server, key, address, message_id) == f"{message_id}@{mail_from}"
@@ -291,12 +266,12 @@ def test_reject_message_until_the_mx_record_is_found(checked: tuple[LiveServer, 
 
 def test_a_dns_failure_is_temporary(checked: tuple[LiveServer, Zone]) -> None:
     server, _zone = checked
-    key = _account()
+    key = fresh_account()
     ses = server.client("ses", access_key=key)
     domain = _domain()
     ses.verify_domain_identity(Domain=domain)
     ses.set_identity_mail_from_domain(Identity=domain, MailFromDomain=f"x.servfail.{domain}")
-    assert _verify(server, key, domain)["mailFromDomainStatus"] == "TEMPORARY_FAILURE"
+    assert verify_identity(server, key, domain)["mailFromDomainStatus"] == "TEMPORARY_FAILURE"
     assert (
         ses.get_identity_mail_from_domain_attributes(Identities=[domain])[
             "MailFromDomainAttributes"
