@@ -31,6 +31,13 @@ class Zone(BaseResolver):  # type: ignore[misc]
     def mx(self, name: str, preference: int, exchange: str) -> None:
         self.records.setdefault(name.lower(), []).append(("MX", MX(exchange, preference)))
 
+    def load(self, lines: list[str]) -> None:
+        """Records given as zone-file lines (``one.test. 60 IN MX 10 mx1.one.test.``)."""
+        for line in lines:
+            for rr in RR.fromZone(line):
+                name = str(rr.rname).rstrip(".").lower()
+                self.records.setdefault(name, []).append((QTYPE[rr.rtype], rr.rdata))
+
     def resolve(self, request: Any, handler: Any) -> Any:
         reply = request.reply()
         name = str(request.q.qname).rstrip(".").lower()

@@ -13,7 +13,6 @@ import contextlib
 import socket
 import ssl
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -23,9 +22,8 @@ from typing import Any
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
-from dnslib import QTYPE, RCODE, RR, DNSRecord
-from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
+from tests.dns_server import dns_server as shared_dns_server
 from tests.support import free_port
 
 ACCEPTED = "250 2.0.0 Ok: queued as 4XyZ"
@@ -230,32 +228,10 @@ class CertificateAuthority:
         return path
 
 
-class _Zone(BaseResolver):  # type: ignore[misc]
-    def __init__(self, lines: list[str]) -> None:
-        self.records = [rr for line in lines for rr in RR.fromZone(line)]
-
-    def resolve(self, request: DNSRecord, handler: Any) -> DNSRecord:
-        reply = request.reply()
-        question = request.q
-        named = [rr for rr in self.records if rr.rname == question.qname]
-        if not named:
-            reply.header.rcode = RCODE.NXDOMAIN
-        for rr in named:
-            if rr.rtype == question.qtype or question.qtype == QTYPE.ANY:
-                reply.add_answer(rr)
-        return reply
-
-
 @contextlib.contextmanager
 def dns_server(lines: list[str]) -> Iterator[str]:
-    """A UDP DNS server answering from zone-file ``lines``; yields ``127.0.0.1:port``."""
-    port = free_port()
-    quiet = DNSLogger(log="-request,-reply,-truncated,-error,-recv,-send,-data", prefix=False)
-    server = DNSServer(_Zone(lines), port=port, address="127.0.0.1", logger=quiet)
-    server.start_thread()
-    time.sleep(0.05)
-    try:
+    """tests/dns_server.py's server answering from zone-file ``lines``; yields
+    ``127.0.0.1:port``, as OPENSES_DNS_SERVERS takes it."""
+    with shared_dns_server() as (zone, port):
+        zone.load(lines)
         yield f"127.0.0.1:{port}"
-    finally:
-        server.stop()
-        server.server.server_close()
