@@ -17,17 +17,32 @@ from sqlalchemy import (
     UniqueConstraint,
     true,
 )
+from sqlalchemy.schema import SchemaItem
 
 from openses.store.types import UtcDateTime
 
 metadata = MetaData()
 
-configuration_sets = Table(
+
+def scoped_table(name: str, *items: SchemaItem) -> Table:
+    """A table whose rows belong to one account in one region: an id, the scope, then `items`."""
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("account_id", String(12), nullable=False),
+        Column("region", String(32), nullable=False),
+        *items,
+    )
+
+
+def unique_in_scope(table: str, column: str) -> UniqueConstraint:
+    """`column` is unique within an account and region."""
+    return UniqueConstraint("account_id", "region", column, name=f"uq_{table}_scope_{column}")
+
+
+configuration_sets = scoped_table(
     "configuration_sets",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("account_id", String(12), nullable=False),
-    Column("region", String(32), nullable=False),
     Column("name", String(64), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("sending_enabled", Boolean, nullable=False),
@@ -37,7 +52,7 @@ configuration_sets = Table(
     Column("suppression_options", JSON, nullable=True),
     Column("vdm_options", JSON, nullable=True),
     Column("archiving_options", JSON, nullable=True),
-    UniqueConstraint("account_id", "region", "name", name="uq_configuration_sets_scope_name"),
+    unique_in_scope("configuration_sets", "name"),
 )
 
 event_destinations = Table(
@@ -68,12 +83,8 @@ resource_tags = Table(
     UniqueConstraint("resource_arn", "key", name="uq_resource_tags_arn_key"),
 )
 
-identities = Table(
+identities = scoped_table(
     "identities",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("account_id", String(12), nullable=False),
-    Column("region", String(32), nullable=False),
     Column("name", String(320), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("verification_status", String(32), nullable=False),
@@ -86,7 +97,7 @@ identities = Table(
     # issue 15: DKIM settings and the custom MAIL FROM domain (domain/signing.py), null: none
     Column("dkim", JSON, nullable=True),
     Column("mail_from", JSON, nullable=True),
-    UniqueConstraint("account_id", "region", "name", name="uq_identities_scope_name"),
+    unique_in_scope("identities", "name"),
 )
 
 # issue 15: an identity's DKIM private key (Easy DKIM's or BYODKIM's), PKCS#1 PEM. Read only to
@@ -108,18 +119,14 @@ identity_signing_keys = Table(
     Column("created_at", UtcDateTime(), nullable=False),
 )
 
-templates = Table(
+templates = scoped_table(
     "templates",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("account_id", String(12), nullable=False),
-    Column("region", String(32), nullable=False),
     Column("name", String(64), nullable=False),
     Column("subject", Text, nullable=True),
     Column("text", Text, nullable=True),
     Column("html", Text, nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
-    UniqueConstraint("account_id", "region", "name", name="uq_templates_scope_name"),
+    unique_in_scope("templates", "name"),
 )
 
 account_settings = Table(
@@ -131,12 +138,8 @@ account_settings = Table(
     Column("suppressed_reasons", JSON, nullable=False),
 )
 
-suppressed_destinations = Table(
+suppressed_destinations = scoped_table(
     "suppressed_destinations",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("account_id", String(12), nullable=False),
-    Column("region", String(32), nullable=False),
     Column("email_address", String(320), nullable=False),
     Column("reason", String(16), nullable=False),
     Column("message_id", String(64), nullable=True),
@@ -169,12 +172,8 @@ messages = Table(
 )
 
 # The outbox: every SES event, written in the transaction that caused it.
-events = Table(
+events = scoped_table(
     "events",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("account_id", String(12), nullable=False),
-    Column("region", String(32), nullable=False),
     Column("message_id", String(80), nullable=False),
     Column("configuration_set", String(64), nullable=True),
     Column("event_type", String(32), nullable=False),
@@ -184,12 +183,8 @@ events = Table(
 )
 
 # One row per (event, destination): what the dispatcher must publish, and how far it got.
-publications = Table(
+publications = scoped_table(
     "publications",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("account_id", String(12), nullable=False),
-    Column("region", String(32), nullable=False),
     Column("message_id", String(80), nullable=True),
     Column("configuration_set", String(64), nullable=True),
     Column("destination_name", String(64), nullable=True),
@@ -218,31 +213,23 @@ tracking_keys = Table(
 
 # -- dedicated IP pools (issue 15) ---------------------------------------------------------------
 
-dedicated_ip_pools = Table(
+dedicated_ip_pools = scoped_table(
     "dedicated_ip_pools",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("account_id", String(12), nullable=False),
-    Column("region", String(32), nullable=False),
     Column("name", String(64), nullable=False),
     Column("scaling_mode", String(16), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
-    UniqueConstraint("account_id", "region", "name", name="uq_dedicated_ip_pools_scope_name"),
+    unique_in_scope("dedicated_ip_pools", "name"),
 )
 
 # What an account changed about one of the operator's dedicated IPs; an IP without a row is in
 # ses-default-dedicated-pool, fully warmed up.
-dedicated_ips = Table(
+dedicated_ips = scoped_table(
     "dedicated_ips",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("account_id", String(12), nullable=False),
-    Column("region", String(32), nullable=False),
     Column("ip", String(45), nullable=False),
     # NULL: ses-default-dedicated-pool
     Column("pool_name", String(64), nullable=True),
     Column("warmup_percentage", Integer, nullable=False),
-    UniqueConstraint("account_id", "region", "ip", name="uq_dedicated_ips_scope_ip"),
+    unique_in_scope("dedicated_ips", "ip"),
 )
 
 dedicated_ip_settings = Table(
@@ -255,12 +242,8 @@ dedicated_ip_settings = Table(
 
 # issue 15: the delivery queue, one row per (message, route, recipient domain in mx mode):
 # the recipients still to settle, the envelope sender, and how far retrying got.
-deliveries = Table(
+deliveries = scoped_table(
     "deliveries",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("account_id", String(12), nullable=False),
-    Column("region", String(32), nullable=False),
     Column("message_id", String(80), nullable=False),
     Column("configuration_set", String(64), nullable=True),
     Column("identity", String(320), nullable=False),
@@ -286,12 +269,8 @@ deliveries = Table(
 # -- contact lists (issue 20) ------------------------------------------------------------------
 
 # One list per account and region (AWS's limit): the scope alone is unique.
-contact_lists = Table(
+contact_lists = scoped_table(
     "contact_lists",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("account_id", String(12), nullable=False),
-    Column("region", String(32), nullable=False),
     Column("name", String(64), nullable=False),
     Column("description", Text, nullable=True),
     Column("topics", JSON, nullable=False),
