@@ -22,7 +22,7 @@ class PublishSettings:
     max_age_seconds: float = 86_400.0
     backoff_base_seconds: float = 1.0
     backoff_max_seconds: float = 300.0
-    lease_seconds: float = 60.0
+    lease_seconds: float = 10.0  # renewed while in flight (store/leases.Renewal)
     poll_seconds: float = 0.5
     batch_size: int = 500
     timeout_seconds: float = 10.0
@@ -48,7 +48,7 @@ class DeliverySettings:
     retry_max_seconds: float = 900.0
     max_delivery_seconds: int = 50_400  # for a set without its own MaxDeliverySeconds
     timeout_seconds: float = 60.0  # per SMTP command
-    lease_seconds: float = 600.0
+    lease_seconds: float = 30.0  # renewed while in flight (store/leases.Renewal)
     poll_seconds: float = 0.5
     batch_size: int = 200
     concurrency: int = 16  # SMTP conversations at once

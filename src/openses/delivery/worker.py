@@ -83,16 +83,18 @@ class DeliveryWorker:
         )
         if not claimed:
             return 0
-        contents = deliveries.raw_messages(self._engine, (row.message_id for row in claimed))
-        attempts: dict[int, Attempt] = {}
-        jobs: list[tuple[str, list[Envelope]]] = []
-        for route_name, envelopes in self._groups(claimed, contents, attempts):
-            jobs.extend((route_name, chunk) for chunk in self._chunks(route_name, envelopes))
-        futures = {self._pool.submit(self._deliver, name, chunk): chunk for name, chunk in jobs}
-        for future in as_completed(futures):
-            for attempt in future.result():
-                attempts[attempt.key] = attempt
-        self._settle(claimed, attempts)
+        ids = [row.id for row in claimed]
+        with deliveries.hold(self._engine, ids, lease=lease, clock=self._clock):
+            contents = deliveries.raw_messages(self._engine, (row.message_id for row in claimed))
+            attempts: dict[int, Attempt] = {}
+            jobs: list[tuple[str, list[Envelope]]] = []
+            for route_name, envelopes in self._groups(claimed, contents, attempts):
+                jobs.extend((route_name, chunk) for chunk in self._chunks(route_name, envelopes))
+            futures = {self._pool.submit(self._deliver, n, chunk): chunk for n, chunk in jobs}
+            for future in as_completed(futures):
+                for attempt in future.result():
+                    attempts[attempt.key] = attempt
+            self._settle(claimed, attempts)
         return len(claimed)
 
     def run(self, stop: threading.Event) -> None:

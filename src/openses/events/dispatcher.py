@@ -3,7 +3,8 @@
 Each round claims due rows under a lease, groups them per target, publishes the groups in
 parallel threads and settles each group as it finishes: published, retried later with
 exponential backoff and jitter, or dead-lettered after too many attempts or too long. A row
-whose worker died is due again when its lease ends. It runs in its own thread, so neither a
+whose worker died is due again when its lease ends: the lease is short, and renewed while
+the round is in flight. It runs in its own thread, so neither a
 slow peer nor a dead one holds up sending or the API.
 """
 
@@ -83,9 +84,11 @@ class Dispatcher:
         for row in claimed:
             key = (row.kind, row.region, json.dumps(row.target, sort_keys=True))
             groups.setdefault(key, []).append(row)
-        futures = {self._pool.submit(self._publish, rows): rows for rows in groups.values()}
-        for future in as_completed(futures):
-            self._settle(futures[future], future.result())
+        ids = [row.id for row in claimed]
+        with publications.hold(self._engine, ids, lease=lease, clock=self._clock):
+            futures = {self._pool.submit(self._publish, rows): rows for rows in groups.values()}
+            for future in as_completed(futures):
+                self._settle(futures[future], future.result())
         return len(claimed)
 
     def run(self, stop: threading.Event) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, exists, func, select, update
 
+from openses.domain.clock import Clock
 from openses.store import leases
 from openses.store.database import reading
 from openses.store.tables import deliveries, events, messages, publications
@@ -236,6 +237,13 @@ def claim(
         first_attempt_at=func.coalesce(deliveries.c.first_attempt_at, now),
     )
     return [_queued(row._mapping) for row in rows]
+
+
+def hold(
+    engine: Engine, ids: Sequence[int], *, lease: datetime.timedelta, clock: Clock
+) -> leases.Renewal:
+    """Keeps the claimed rows ``ids`` leased while they are worked on (``with hold(...):``)."""
+    return leases.Renewal(engine, deliveries, ids, lease=lease, clock=clock)
 
 
 def raw_messages(engine: Engine, message_ids: Iterable[str]) -> dict[str, bytes]:

@@ -1,17 +1,23 @@
 """The claim that both work queues make, the delivery queue (deliveries.py) and the
 publications outbox (publications.py): due ``pending`` rows, oldest first, leased by moving
 ``next_attempt_at`` and ``locked_until`` to the end of the lease. On PostgreSQL the claim skips
-rows another worker holds locked (FOR UPDATE SKIP LOCKED)."""
+rows another worker holds locked (FOR UPDATE SKIP LOCKED). While the work is in flight a
+``Renewal`` keeps the lease short-lived but held."""
 
 from __future__ import annotations
 
 import datetime
+import logging
+import threading
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine, Row, Table, select, update
 
+from openses.domain.clock import Clock
 from openses.store.database import reading
+
+log = logging.getLogger("openses.store")
 
 PENDING = "pending"
 
@@ -45,3 +51,67 @@ def claim(
             .values(next_attempt_at=until, locked_until=until, **claimed)
         )
     return rows
+
+
+def renew(
+    engine: Engine,
+    table: Table,
+    ids: Sequence[int],
+    now: datetime.datetime,
+    *,
+    lease: datetime.timedelta,
+) -> int:
+    """Lease again, until ``now + lease``, those of ``ids`` that are still held: pending, with
+    a lease that has not run out (a settled row has none; a lapsed one may be another's)."""
+    until = now + lease
+    with engine.begin() as connection:
+        result = connection.execute(
+            update(table)
+            .where(
+                table.c.id.in_(ids),
+                table.c.status == PENDING,
+                table.c.locked_until >= now,
+            )
+            .values(next_attempt_at=until, locked_until=until)
+        )
+    return result.rowcount
+
+
+class Renewal:
+    """Holds a claim while its work is in flight: every third of the lease, the rows still
+    held are leased for another whole lease. So a short lease covers a slow peer, and the rows
+    of a worker that died come due again within one lease of its last renewal."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        table: Table,
+        ids: Sequence[int],
+        *,
+        lease: datetime.timedelta,
+        clock: Clock,
+    ) -> None:
+        self._engine = engine
+        self._table = table
+        self._ids = list(ids)
+        self._lease = lease
+        self._clock = clock
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="openses-lease", daemon=True)
+
+    def __enter__(self) -> Renewal:
+        if self._ids:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._lease.total_seconds() / 3):
+            try:
+                renew(self._engine, self._table, self._ids, self._clock(), lease=self._lease)
+            except Exception:  # the next renewal tries again; a lapsed lease only repeats work
+                log.warning("renewing the lease of %d rows failed", len(self._ids), exc_info=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, func, select, update
 
+from openses.domain.clock import Clock
 from openses.store import leases
 from openses.store.database import reading
 from openses.store.outbox import DEAD, PENDING, PUBLISHED
@@ -54,6 +55,13 @@ def claim(
     """Take up to ``limit`` due rows, oldest first, leased until ``now + lease``."""
     rows = leases.claim(engine, publications, now, lease=lease, limit=limit)
     return [_publication(row._mapping) for row in rows]
+
+
+def hold(
+    engine: Engine, ids: Sequence[int], *, lease: datetime.timedelta, clock: Clock
+) -> leases.Renewal:
+    """Keeps the claimed rows ``ids`` leased while they are worked on (``with hold(...):``)."""
+    return leases.Renewal(engine, publications, ids, lease=lease, clock=clock)
 
 
 def settle(
