@@ -123,6 +123,17 @@ def from_protocol(service: str, error: ProtocolError) -> WireError:
     return WireError(error.code, error.message, error.status)
 
 
+def service_unavailable() -> WireError:
+    """AWS's answer to a request that failed for a temporary reason on the server's side; the
+    SDKs retry it (a 503)."""
+    return WireError(
+        "ServiceUnavailable",
+        "The request has failed due to a temporary failure of the server.",
+        503,
+        sender_fault=False,
+    )
+
+
 def internal_failure() -> WireError:
     return WireError("InternalFailure", "An internal error occurred.", 500, sender_fault=False)
 

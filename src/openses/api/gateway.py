@@ -33,6 +33,7 @@ from openses.protocol.routing import Router
 from openses.protocol.validation import validate
 from openses.services.configuration_sets import DestinationCheck
 from openses.services.outbound import CAPTURE, Outbound
+from openses.store.database import unavailable
 from openses.tracking.links import Tracker
 
 if TYPE_CHECKING:
@@ -243,5 +244,9 @@ def _wire_error(service: str, exc: Exception, request_id: str) -> errors.WireErr
         return errors.from_domain(service, exc)
     if isinstance(exc, ProtocolError):
         return errors.from_protocol(service, exc)
+    reason = unavailable(exc)
+    if reason is not None:
+        log.warning("request %s: the database is unavailable: %s", request_id, reason)
+        return errors.service_unavailable()
     log.exception("request %s failed", request_id)
     return errors.internal_failure()

@@ -31,6 +31,7 @@ from openses.domain.delivery_attempt import Attempt, Envelope, RecipientResult, 
 from openses.domain.smtp_reply import INTERNAL
 from openses.services import deliveries as settling
 from openses.store import deliveries
+from openses.store.database import unavailable
 from openses.store.deliveries import QueuedDelivery
 from openses.store.outbox import CommitSignal
 from openses.store.sources import EngineSource
@@ -101,8 +102,12 @@ class DeliveryWorker:
         while not stop.is_set():
             try:
                 claimed = self.run_once()
-            except Exception:
-                log.exception("delivery round failed")
+            except Exception as error:
+                reason = unavailable(error)
+                if reason is None:
+                    log.exception("delivery round failed")
+                else:
+                    log.warning("the database is unavailable: %s", reason)
                 claimed = 0
             if claimed == 0:
                 stop.wait(self._settings.poll_seconds)

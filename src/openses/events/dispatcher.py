@@ -34,6 +34,7 @@ from openses.events.publishers.firehose import FirehosePublisher
 from openses.events.publishers.pinpoint import PinpointPublisher
 from openses.events.publishers.sns import SnsPublisher
 from openses.store import publications
+from openses.store.database import unavailable
 from openses.store.outbox import CommitSignal
 from openses.store.publications import Failure, Publication
 
@@ -98,8 +99,12 @@ class Dispatcher:
             self.signal.clear()
             try:
                 claimed = self.run_once()
-            except Exception:
-                log.exception("event dispatch round failed")
+            except Exception as error:
+                reason = unavailable(error)
+                if reason is None:
+                    log.exception("event dispatch round failed")
+                else:
+                    log.warning("the database is unavailable: %s", reason)
                 claimed = 0
             if claimed == 0 and not stop.is_set():
                 self.signal.wait(self._policy.poll_seconds)

@@ -20,6 +20,7 @@ from openses.services import sending
 from openses.services.outbound import CAPTURE, Outbound
 from openses.smtp import replies
 from openses.smtp.auth import Authenticator
+from openses.store.database import unavailable
 from openses.store.sources import ConnectionSource
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking.links import Tracker
@@ -135,8 +136,12 @@ class SubmissionHandler:
                 log.exception("SMTP send from %s failed", _peer_ip(session))
                 return replies.TEMPORARY_FAILURE
             return reply
-        except Exception:
-            log.exception("SMTP send from %s failed", _peer_ip(session))
+        except Exception as error:
+            reason = unavailable(error)
+            if reason is None:
+                log.exception("SMTP send from %s failed", _peer_ip(session))
+            else:
+                log.warning("SMTP send: the database is unavailable: %s", reason)
             return replies.TEMPORARY_FAILURE
         return f"{replies.OK} {message_id}"
 

@@ -10,7 +10,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 if TYPE_CHECKING:  # imported when needed: SQLite alone does without its 9 MB
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -29,6 +30,37 @@ _JSON_CODEC: dict[str, Any] = {
     "json_serializer": lambda value: orjson.dumps(value).decode(),
     "json_deserializer": orjson.loads,
 }
+
+
+# SQLite's own words for a database that cannot serve for now, as opposed to a bad statement
+# (which SQLite reports as an OperationalError too: "no such table", "syntax error", ...).
+_SQLITE_UNAVAILABLE = (
+    "database is locked",
+    "disk i/o error",
+    "database or disk is full",
+    "readonly database",
+    "unable to open database file",
+)
+
+
+def unavailable(error: BaseException) -> str | None:
+    """Why the database cannot serve right now (gone away, restarting, refusing connections,
+    full, read-only, every pooled connection taken), in one line; None for any other error,
+    which is a bug of ours and keeps its traceback."""
+    if isinstance(error, PoolTimeout):
+        return "every database connection is in use"
+    if isinstance(error, ConnectionError):
+        return " ".join(str(error).split()) or type(error).__name__
+    if not isinstance(error, DBAPIError):
+        return None
+    reason = " ".join(str(error.orig if error.orig is not None else error).split())
+    if error.connection_invalidated or isinstance(error, InterfaceError):
+        return reason
+    if isinstance(error, OperationalError):
+        sqlite = type(error.orig).__module__.startswith("sqlite3")
+        if not sqlite or any(words in reason.lower() for words in _SQLITE_UNAVAILABLE):
+            return reason
+    return None
 
 
 # The URL schemes openses takes; it picks the drivers itself (psycopg, and asyncpg on the loop).
