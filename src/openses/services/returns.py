@@ -59,6 +59,7 @@ class Receipt:
 def receive(source: ConnectionSource, returned: Returned, now: datetime.datetime) -> Receipt:
     """Read, match, record and keep one return, in one transaction."""
     report = reports.read(returned.raw)
+    # no account yet: the look-up and an unmatched return use only the unscoped repository
     with UnitOfWork(source, "", "") as lookup:
         matched = lookup.returns.find_message(_candidates(returned, report))
         if matched is None:
