@@ -156,7 +156,10 @@ def delivering(
             dns_servers=dns_servers,
             inbound_smtp_port=inbound_smtp_port,
         )
-        app = create_app(settings) if inbound_smtp_port else None
+        app = None
+        if inbound_smtp_port:  # built here, so serve_in_thread keeps that port as it is
+            settings = dataclasses.replace(settings, smtp_port=0, smtps_port=0)
+            app = create_app(settings)
         with serve_in_thread(settings, app) as server:
             sesv2 = server.client("sesv2")
             domain = f"{unique('d')}.example.com"
