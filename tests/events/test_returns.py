@@ -15,6 +15,7 @@ import pytest
 
 from tests.events.conftest import publishing_settings
 from tests.events.peerside import Topic, collect, topic_with_queue
+from tests.events_schema import schema_errors
 from tests.peer import AwsPeer
 from tests.returned_mail import Failure, arf, deliver, dsn
 from tests.smtp.support import trusting
@@ -74,7 +75,10 @@ class Sent:
         received = collect(self.peer, self.topic.queue_url, count + 1)
         texts = [e["Message"] for e in received if not e["Message"].startswith(VALIDATION_PREFIX)]
         assert len(texts) == count, texts
-        return [json.loads(text) for text in texts]
+        records = [json.loads(text) for text in texts]
+        for record in records:
+            assert schema_errors(record) == [], record
+        return records
 
 
 def return_path(message_id: str) -> str:
