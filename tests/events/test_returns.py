@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from openses.smtp import inbound
 from tests.events.conftest import publishing_settings
 from tests.events.peerside import Topic, collect, topic_with_queue
 from tests.events_schema import schema_errors
@@ -23,6 +24,7 @@ from tests.support import LiveServer, database_url, serve_in_thread, unique
 
 FEEDBACK_ADDRESS = "fbl@feedback.openses.test"
 RETURN_DOMAIN = "us-east-1.openses.invalid"  # OPENSES_RETURN_PATH_DOMAIN's default
+VERP_ID = "0100018c0a1b2c3d-11111111-2222-3333-4444-555555555555-000000"
 VALIDATION_PREFIX = "Successfully validated SNS topic"
 
 
@@ -314,3 +316,36 @@ def test_bad_list_parameters_are_400(
 ) -> None:
     got = httpx.get(f"{returning.url}/_openses/returns", params=params)
     assert (got.status_code, got.json()) == (400, {"message": message})
+
+
+def test_returns_and_mail_to_send_go_in_separate_transactions(
+    returning: LiveServer, peer: AwsPeer
+) -> None:
+    sent = Sent(returning, peer)
+    message_id = sent.send(f"{unique('r')}@example.net")
+    with smtplib.SMTP("127.0.0.1", returning.settings.smtp_port, timeout=30) as client:
+        client.starttls(context=trusting(returning))
+        client.ehlo("mx.example.net")
+        assert client.mail("") == (250, b"Ok")
+        assert client.rcpt(return_path(message_id)) == (250, b"Ok")
+        assert client.rcpt("someone@example.net") == (
+            550,
+            b"5.5.1 Returns and mail to send go in separate transactions",
+        )
+
+
+@pytest.mark.parametrize(
+    ("address", "route"),
+    [
+        (
+            "0100018c0a1b2c3d-11111111-2222-3333-4444-555555555555-000000@bounce.example.com",
+            "return",
+        ),
+        (f"<{VERP_ID.upper()}@x.invalid>", "return"),
+        ("FBL@Feedback.openses.test", "return"),
+        ("someone@example.com", "receiving"),
+        ("0100018c0a1b2c3d@bounce.example.com", "receiving"),
+    ],
+)
+def test_routing_picks_returns_by_return_path_or_feedback_address(address: str, route: str) -> None:
+    assert inbound.route(address, feedback_address=FEEDBACK_ADDRESS) == route
