@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import api, deliver, load, machine, processes, report, scale, send, stores
+from bench import api, deliver, load, machine, processes, report, scale, send, smtp_submit, stores
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +108,12 @@ def _store(plan: Plan, store: str, peer: processes.Server, tmp: Path) -> report.
     (tmp / f"deliver-{store}").mkdir(exist_ok=True)
     with stores.database(store, tmp / f"deliver-{store}") as url:
         result.delivery = deliver.run(url, peer.url, tmp, plan.deliveries)
+    _say(
+        f"openses {label}: SMTP submission and SendRawEmail, {smtp_submit.CONNECTIONS} connections"
+    )
+    (tmp / f"submit-{store}").mkdir(exist_ok=True)
+    with stores.database(store, tmp / f"submit-{store}") as url:
+        result.submission = smtp_submit.run(url, peer.url, tmp, plan.send_seconds)
     return result
 
 

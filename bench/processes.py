@@ -57,6 +57,10 @@ def openses(
         "AWS_SECRET_ACCESS_KEY": "test",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_EC2_METADATA_DISABLED": "true",
+        # off the fixed SMTP ports, which another openses on the machine may hold; the SMTP
+        # step (bench/smtp_submit.py) names a free one
+        "OPENSES_SMTP_PORT": "0",
+        "OPENSES_SMTPS_PORT": "0",
         **(extra or {}),
     }
     command = [

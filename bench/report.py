@@ -8,6 +8,7 @@ from bench import api, load
 from bench.deliver import DeliveryResult
 from bench.scale import Level, Memory
 from bench.send import SendResult
+from bench.smtp_submit import SubmitResult
 from bench.stores import LABELS
 
 
@@ -21,6 +22,7 @@ class StoreRun:
     memory: Memory | None = None
     rss_start_mb: float = 0.0
     delivery: DeliveryResult | None = None  # issue 15: relay mode to an aiosmtpd sink
+    submission: SubmitResult | None = None  # issue 16: smtplib beside SendRawEmail
 
 
 @dataclass
@@ -44,6 +46,7 @@ def render(run: Run) -> str:
         _send(run),
         _paced(run),
         _delivery(run),
+        _submission(run),
         _scale(run),
         _memory(run),
         _targets(run),
@@ -145,6 +148,26 @@ def _delivery(run: Run) -> str:
         + _table(rows)
         + "\n\nTarget: at least 500 messages/s delivered on SQLite from one process."
     )
+
+
+def _submission(run: Run) -> str:
+    measured = [(s, s.submission) for s in run.stores if s.submission is not None]
+    if not measured:
+        return ""
+    header = ["submission, 8 connections (issue 16)"] + [
+        f"openses {LABELS[s.store]}" for s, _ in measured
+    ]
+    rows = [header, ["---"] * len(header)]
+    smtp = [r.smtp for _, r in measured]
+    api_rates = [r.send_raw_email for _, r in measured]
+    for title, rates in (
+        ("SMTP (smtplib, STARTTLS + AUTH), messages/s", smtp),
+        ("API SendRawEmail (boto3), messages/s", api_rates),
+    ):
+        rows.append(
+            [title] + [f"{r.per_second:,.0f} ({r.messages:,} in {r.seconds:.1f} s)" for r in rates]
+        )
+    return "### SMTP submission beside SendRawEmail (bench/smtp_submit.py)\n\n" + _table(rows)
 
 
 def _event_latency(result: SendResult) -> str:

@@ -219,6 +219,7 @@ def serve_in_thread(settings: Settings, app: Application | None = None) -> Itera
             settings,
             smtp_port=free_port() if settings.smtp_port else 0,
             smtps_port=free_port() if settings.smtps_port else 0,
+            inbound_smtp_port=free_port() if settings.inbound_smtp_port else 0,
         )
         app = create_app(settings)
     port = free_port()

@@ -143,6 +143,7 @@ INTEGER = "an integer is expected, such as 10"
 NUMBER = "a number is expected, such as 10 or 0.5"
 FINITE = "a finite number is expected, such as 10 or 0.5"
 PAIRS = "KEY=ACCOUNT pairs separated by commas are expected"
+ADDRESS = "an email address is expected, such as feedback@example.com"
 
 
 @pytest.mark.parametrize(
@@ -166,6 +167,14 @@ PAIRS = "KEY=ACCOUNT pairs separated by commas are expected"
         ("OPENSES_ACCESS_KEYS", "AKIAONE", PAIRS),
         ("OPENSES_ACCESS_KEYS", "AKIAONE=111111111111,=222222222222", PAIRS),
         ("OPENSES_ACCESS_KEYS", "AKIAONE=", PAIRS),
+        (
+            "OPENSES_INBOUND_SMTP_PORT",
+            "70000",
+            "a port from 0 to 65535 is expected (0 turns the listener off)",
+        ),
+        ("OPENSES_FEEDBACK_ADDRESS", "feedback", ADDRESS),
+        ("OPENSES_FEEDBACK_ADDRESS", "<fbl@example.com>", ADDRESS),
+        ("OPENSES_FEEDBACK_ADDRESS", "fbl@", ADDRESS),
     ],
 )
 def test_a_bad_value_names_the_variable_and_what_it_accepts(
@@ -208,3 +217,8 @@ def _readme_variables() -> set[str]:
 
 def test_readme_tables_list_every_variable_and_no_other() -> None:
     assert _readme_variables() == {setting.variable for setting in SETTINGS}
+
+
+def test_the_feedback_address_is_kept_in_lower_case() -> None:
+    settings = Settings.from_environ({"OPENSES_FEEDBACK_ADDRESS": " FBL@Example.com "})
+    assert settings.feedback_address == "fbl@example.com"

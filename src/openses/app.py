@@ -26,6 +26,7 @@ from openses.web.dead_letters import DeadLetters
 from openses.web.identity_dns import IdentityDnsEndpoints
 from openses.web.messages import MessagesEndpoints
 from openses.web.metrics import MetricsEndpoint
+from openses.web.returns import ReturnsEndpoints
 from openses.web.tracking import TrackingEndpoints
 from openses.web.unsubscribe import UnsubscribeEndpoints
 
@@ -54,6 +55,7 @@ def build_app(root: bootstrap.Server) -> Application:
     identity_dns = IdentityDnsEndpoints(settings, root.reads)
     messages = MessagesEndpoints(engine)
     dead_letters = DeadLetters(engine)
+    returned = ReturnsEndpoints(engine)
     tracking = TrackingEndpoints(
         root.writes, root.tracker.keyring, settings.trusted_proxies, root.clock
     )
@@ -65,6 +67,8 @@ def build_app(root: bootstrap.Server) -> Application:
         Route("/_openses/messages", messages.index, methods=["GET"]),
         Route("/_openses/messages/{message_id}", messages.get, methods=["GET"]),
         Route("/_openses/messages/{message_id}/raw", messages.raw, methods=["GET"]),
+        Route("/_openses/returns", returned.index, methods=["GET"]),
+        Route("/_openses/returns/{id}/raw", returned.raw, methods=["GET"]),
         Route("/_openses/dead-letters", dead_letters.index, methods=["GET"]),
         Route("/_openses/dead-letters/retry", dead_letters.retry_all, methods=["POST"]),
         Route("/_openses/dead-letters/{id}/retry", dead_letters.retry_one, methods=["POST"]),

@@ -36,6 +36,7 @@ from openses.services.outbound import Outbound
 from openses.smtp import tls
 from openses.smtp.auth import OpenAuthenticator
 from openses.smtp.handler import SubmissionHandler
+from openses.smtp.inbound import InboundHandler
 from openses.smtp.server import Listener, SmtpServers
 from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.store.outbox import CommitSignal
@@ -73,7 +74,7 @@ class Server:
     # forget, or OPENSES_DELIVERY_WORKER=false)
     outbound: Outbound
     delivery_worker: DeliveryWorker | None
-    smtp: SmtpServers | None  # None when both SMTP ports are 0
+    smtp: SmtpServers | None  # None when every SMTP port is 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -157,10 +158,17 @@ def smtp_servers(
     tracker: Tracker,
     outbound: Outbound,
 ) -> SmtpServers | None:
-    """SMTP submission, whose sends run where SendRawEmail's run; None with both ports 0."""
+    """SMTP submission, whose sends run where SendRawEmail's run, and the inbound listener
+    for returns (issue 16), which the submission ports then also take; None with all ports 0."""
     listeners = [
         Listener("OPENSES_SMTP_PORT", settings.smtp_port, implicit_tls=False),
         Listener("OPENSES_SMTPS_PORT", settings.smtps_port, implicit_tls=True),
+        Listener(
+            "OPENSES_INBOUND_SMTP_PORT",
+            settings.inbound_smtp_port,
+            implicit_tls=False,
+            inbound=True,
+        ),
     ]
     if not any(listener.port for listener in listeners):
         return None
@@ -169,6 +177,13 @@ def smtp_servers(
     authenticator = OpenAuthenticator(
         settings.access_keys, settings.default_account_id, settings.smtp_region
     )
+    inbound = (
+        InboundHandler(
+            execution, clock=clock, feedback_address=settings.feedback_address, off_loop=False
+        )
+        if settings.inbound_smtp_port
+        else None
+    )
     handler = SubmissionHandler(
         execution,
         authenticator,
@@ -176,8 +191,11 @@ def smtp_servers(
         tracker=tracker,
         outbound=outbound,
         off_loop=handlers.off_loop(V1, "SendRawEmail"),
+        returns=inbound,
     )
-    return SmtpServers(settings.host, listeners, handler, certificate.server_context())
+    return SmtpServers(
+        settings.host, listeners, handler, certificate.server_context(), inbound=inbound
+    )
 
 
 def worker(

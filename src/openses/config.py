@@ -119,6 +119,10 @@ class Settings:
     smtp_tls_cert: str | None = None
     smtp_tls_key: str | None = None
     smtp_region: str = "us-east-1"
+    # Returns (issue 16): the inbound SMTP port for bounces and complaints (0: off), and the
+    # address feedback loops send complaint reports to (None: only return paths).
+    inbound_smtp_port: int = 0
+    feedback_address: str | None = None
 
     @classmethod
     def from_environ(
@@ -244,6 +248,13 @@ def region(value: str) -> str:
 
 def text(value: str) -> str:
     return value
+
+
+def email_address(value: str) -> str:
+    local, at, domain = value.strip().rpartition("@")
+    if not at or not local or not domain or any(c.isspace() or c in "<>" for c in value.strip()):
+        raise ValueError("an email address is expected, such as feedback@example.com")
+    return value.strip().lower()
 
 
 def parse_access_keys(value: str) -> dict[str, str]:
@@ -572,4 +583,16 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("OPENSES_SMTP_TLS_KEY", "smtp_tls_key", text, "PEM private key file of that cert"),
     Setting("OPENSES_SMTP_REGION", "smtp_region", region, "the region of SMTP sessions"),
+    Setting(
+        "OPENSES_INBOUND_SMTP_PORT",
+        "inbound_smtp_port",
+        port,
+        "inbound SMTP port for returned bounces and complaints; 0: off",
+    ),
+    Setting(
+        "OPENSES_FEEDBACK_ADDRESS",
+        "feedback_address",
+        email_address,
+        "the address complaint (ARF) reports are sent to; unset: return paths only",
+    ),
 )

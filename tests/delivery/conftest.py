@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from openses.app import create_app
 from openses.config import DeliverySettings, PublishSettings, Settings, parse_dns_servers
 from tests.delivery.peers import CertificateAuthority
 from tests.events.peerside import Topic, collect, drain, eventually, topic_with_queue
@@ -139,10 +140,12 @@ def delivering(
     *,
     event_types: tuple[str, ...] = ("SEND", "DELIVERY", "BOUNCE", "DELIVERY_DELAY"),
     delivery_options: dict[str, Any] | None = None,
+    inbound_smtp_port: int = 0,
     **delivery: Any,
 ) -> Iterator[Delivering]:
     """openses delivering with FAST settings changed by ``delivery``; ``dns_servers``
-    (``host:port`` texts) is the top-level setting the MX lookups use."""
+    (``host:port`` texts) is the top-level setting the MX lookups use; ``inbound_smtp_port``
+    turns the inbound listener on at exactly that port (for a peer told it beforehand)."""
     dns_servers = parse_dns_servers(",".join(delivery.pop("dns_servers", ())))
     with database_url(backend, str(tmp_path)) as url:
         settings = Settings(
@@ -151,8 +154,13 @@ def delivering(
             publish=FAST_PUBLISH,
             delivery=dataclasses.replace(FAST, **delivery),
             dns_servers=dns_servers,
+            inbound_smtp_port=inbound_smtp_port,
         )
-        with serve_in_thread(settings) as server:
+        app = None
+        if inbound_smtp_port:  # built here, so serve_in_thread keeps that port as it is
+            settings = dataclasses.replace(settings, smtp_port=0, smtps_port=0)
+            app = create_app(settings)
+        with serve_in_thread(settings, app) as server:
             sesv2 = server.client("sesv2")
             domain = f"{unique('d')}.example.com"
             sesv2.create_email_identity(EmailIdentity=domain)

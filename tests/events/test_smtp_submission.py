@@ -11,9 +11,10 @@ from typing import Any
 
 import aiosmtplib
 import django
+import httpx
 import pytest
 from django.conf import settings as django_settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, get_connection, send_mail
 
 from tests.events.peerside import collect, topic_with_queue
 from tests.peer import AwsPeer
@@ -107,3 +108,70 @@ def test_smtp_sends_publish_send_and_delivery_events(
         assert mail["tags"]["ses:operation"] == ["SendSmtpEmail"]
         assert mail["tags"]["ses:configuration-set"] == [set_name]
         assert mail["tags"]["ses:caller-identity"] == ["AKIAEXAMPLE"]
+
+
+def test_django_send_mail_lands_in_the_inbox_and_at_the_peer(
+    publishing: LiveServer, peer: AwsPeer
+) -> None:
+    """Django's ``send_mail`` through its SMTP backend (STARTTLS, AUTH), as a Django project
+    configured with openses' host, port and an access key sends it."""
+    if not django_settings.configured:
+        django_settings.configure()
+        django.setup()
+    sesv2 = publishing.client("sesv2")
+    domain = f"{unique('django')}.example.com"
+    sesv2.create_email_identity(EmailIdentity=domain)
+    set_name = unique("django")
+    sesv2.create_configuration_set(ConfigurationSetName=set_name)
+    topic = topic_with_queue(peer)
+    sesv2.create_configuration_set_event_destination(
+        ConfigurationSetName=set_name,
+        EventDestinationName="sns",
+        EventDestination={
+            "Enabled": True,
+            "MatchingEventTypes": ["SEND", "DELIVERY"],
+            "SnsDestination": {"TopicArn": topic.arn},
+        },
+    )
+    sesv2.put_email_identity_configuration_set_attributes(
+        EmailIdentity=domain, ConfigurationSetName=set_name
+    )
+    connection: Any = get_connection(
+        "django.core.mail.backends.smtp.EmailBackend",
+        host="127.0.0.1",
+        port=publishing.settings.smtp_port,
+        username="AKIAEXAMPLE",
+        password="secret",
+        use_tls=True,
+        timeout=30,
+    )
+    connection.ssl_context = trusting(publishing)
+    recipient = f"{unique('reader')}@example.net"
+    sent = send_mail(
+        "Hello from Django",
+        "Sent with django.core.mail.send_mail",
+        f"app@{domain}",
+        [recipient],
+        connection=connection,
+    )
+    assert sent == 1
+
+    inbox = httpx.get(f"{publishing.url}/_openses/messages", params={"to": recipient}).json()
+    [summary] = inbox["messages"]
+    assert (summary["from"], summary["subject"], summary["status"]) == (
+        f"app@{domain}",
+        "Hello from Django",
+        "delivered",
+    )
+    message_id = summary["messageId"]
+    body = httpx.get(f"{publishing.url}/_openses/messages/{message_id}").json()
+    assert body["text"] == "Sent with django.core.mail.send_mail\n"
+    # first the validation message, then the Send and Delivery events of that message
+    received = [envelope["Message"] for envelope in collect(peer, topic.queue_url, 3)]
+    events = [json.loads(text) for text in received if text.startswith("{")]
+    assert len(received) == 3
+    assert sorted((e["eventType"], e["mail"]["messageId"]) for e in events) == [
+        ("Delivery", message_id),
+        ("Send", message_id),
+    ]
+    assert {tuple(e["mail"]["destination"]) for e in events} == {(recipient,)}

@@ -209,21 +209,23 @@ def complaint(
     recipients: Sequence[str],
     at: datetime.datetime,
     feedback_id: str,
-    feedback_type: str = "abuse",
-    user_agent: str = "openses mailbox simulator",
+    feedback_type: str | None = "abuse",
+    user_agent: str | None = "openses mailbox simulator",
+    arrival_date: datetime.datetime | None = None,
 ) -> Record:
-    return {
-        "eventType": "Complaint",
-        "mail": mail,
-        "complaint": {
-            "complainedRecipients": [{"emailAddress": r} for r in recipients],
-            "timestamp": iso8601(at),
-            "feedbackId": feedback_id,
-            "userAgent": user_agent,
-            "complaintFeedbackType": feedback_type,
-            "arrivalDate": iso8601(at),
-        },
+    """The simulator's defaults; a returned feedback report (issue 16) gives its own fields,
+    and the ones it lacks (None) are left out, as AWS leaves them out."""
+    body: Record = {
+        "complainedRecipients": [{"emailAddress": r} for r in recipients],
+        "timestamp": iso8601(at),
+        "feedbackId": feedback_id,
     }
+    if user_agent is not None:
+        body["userAgent"] = user_agent
+    if feedback_type is not None:
+        body["complaintFeedbackType"] = feedback_type
+    body["arrivalDate"] = iso8601(arrival_date or at)
+    return {"eventType": "Complaint", "mail": mail, "complaint": body}
 
 
 def rendering_failure(mail: Record, *, template_name: str, error_message: str) -> Record:

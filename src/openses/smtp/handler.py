@@ -45,6 +45,19 @@ class Runner(Protocol):
     async def run(self, operation: str, work: Callable[[Sources], T], *, off_loop: bool) -> T: ...
 
 
+class Returns(Protocol):
+    """The inbound side (smtp/inbound.py), for returns that reach the submission port: mail to
+    a return path is taken there without AUTH, as an MX for a MAIL FROM domain would."""
+
+    def is_return(self, address: str) -> bool: ...
+
+    async def take(self, session: Session, envelope: Envelope) -> str: ...
+
+
+# RCPT TO of a return path after an address to send to, or the other way round
+SEPARATE_TRANSACTIONS = "550 5.5.1 Returns and mail to send go in separate transactions"
+
+
 class SubmissionHandler:
     def __init__(
         self,
@@ -55,6 +68,7 @@ class SubmissionHandler:
         tracker: Tracker | None,
         outbound: Outbound = CAPTURE,
         off_loop: bool,
+        returns: Returns | None = None,
     ) -> None:
         self._runner = runner
         self._authenticator = authenticator
@@ -62,6 +76,10 @@ class SubmissionHandler:
         self._tracker = tracker
         self._outbound = outbound
         self._off_loop = off_loop
+        self._returns = returns
+
+    def _is_return(self, address: str) -> bool:
+        return self._returns is not None and self._returns.is_return(address)
 
     # aiosmtpd calls this for AUTH PLAIN and LOGIN (``authenticator=`` of SMTP).
     def __call__(
@@ -78,7 +96,7 @@ class SubmissionHandler:
     def _caller(self, session: Session) -> Caller | None:
         if session.authenticated and isinstance(session.auth_data, Caller):
             return session.auth_data
-        return self._authenticator.anonymous(_peer_ip(session))
+        return self._authenticator.anonymous(peer_ip(session))
 
     async def handle_MAIL(
         self,
@@ -88,8 +106,8 @@ class SubmissionHandler:
         address: str,
         mail_options: list[str],
     ) -> str:
-        if self._caller(session) is None:
-            return replies.AUTH_REQUIRED
+        if self._caller(session) is None and self._returns is None:
+            return replies.AUTH_REQUIRED  # with returns on, RCPT TO decides
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return replies.OK
@@ -102,11 +120,22 @@ class SubmissionHandler:
         address: str,
         rcpt_options: list[str],
     ) -> str:
+        is_return = self._is_return(address)
+        if envelope.rcpt_tos and self._is_return(envelope.rcpt_tos[0]) != is_return:
+            return SEPARATE_TRANSACTIONS
+        if not is_return and self._caller(session) is None:
+            return replies.AUTH_REQUIRED
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(rcpt_options)
         return replies.OK
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if (
+            self._returns is not None
+            and envelope.rcpt_tos
+            and self._is_return(envelope.rcpt_tos[0])
+        ):
+            return await self._returns.take(session, envelope)
         caller = self._caller(session)
         if caller is None:  # pragma: no cover - MAIL already refused the session
             return replies.AUTH_REQUIRED
@@ -119,7 +148,7 @@ class SubmissionHandler:
             max_size=MAX_MESSAGE_BYTES,
         )
         origin = sending.SendOrigin(
-            operation=OPERATION, source_ip=_peer_ip(session), identity=caller.access_key
+            operation=OPERATION, source_ip=peer_ip(session), identity=caller.access_key
         )
 
         def send(sources: Sources) -> str:
@@ -133,20 +162,20 @@ class SubmissionHandler:
         except OpensesError as error:
             reply = replies.for_error(error)
             if reply is None:
-                log.exception("SMTP send from %s failed", _peer_ip(session))
+                log.exception("SMTP send from %s failed", peer_ip(session))
                 return replies.TEMPORARY_FAILURE
             return reply
         except Exception as error:
             reason = unavailable(error)
             if reason is None:
-                log.exception("SMTP send from %s failed", _peer_ip(session))
+                log.exception("SMTP send from %s failed", peer_ip(session))
             else:
                 log.warning("SMTP send: the database is unavailable: %s", reason)
             return replies.TEMPORARY_FAILURE
         return f"{replies.OK} {message_id}"
 
 
-def _peer_ip(session: Session) -> str:
+def peer_ip(session: Session) -> str:
     peer = session.peer
     if isinstance(peer, tuple) and peer:
         return str(peer[0])

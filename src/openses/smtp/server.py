@@ -16,6 +16,7 @@ from aiosmtpd.smtp import SMTP
 
 from openses.smtp import replies
 from openses.smtp.handler import MAX_MESSAGE_BYTES, SubmissionHandler
+from openses.smtp.inbound import MAX_RETURN_BYTES, InboundHandler
 
 log = logging.getLogger("openses.smtp")
 HOSTNAME = "openses"
@@ -46,6 +47,7 @@ class Listener:
     setting: str  # the variable that names the port, for the busy-port error
     port: int
     implicit_tls: bool
+    inbound: bool = False  # the inbound listener (issue 16): no AUTH, STARTTLS optional
 
 
 def check_ports(host: str, listeners: list[Listener]) -> None:
@@ -78,10 +80,16 @@ class SmtpServers:
         listeners: list[Listener],
         handler: SubmissionHandler,
         tls: ssl.SSLContext,
+        inbound: InboundHandler | None = None,
     ) -> None:
         self._host = host
-        self._listeners = [listener for listener in listeners if listener.port]
+        self._listeners = [
+            listener
+            for listener in listeners
+            if listener.port and (inbound is not None or not listener.inbound)
+        ]
         self._handler = handler
+        self._inbound = inbound
         self._tls = tls
         self._servers: list[asyncio.Server] = []
 
@@ -89,7 +97,21 @@ class SmtpServers:
     def listeners(self) -> list[Listener]:
         return list(self._listeners)
 
-    def _protocol(self, implicit_tls: bool) -> SesSMTP:
+    def _protocol(self, listener: Listener) -> SesSMTP:
+        if listener.inbound:
+            assert self._inbound is not None
+            return SesSMTP(
+                self._inbound,
+                hostname=HOSTNAME,
+                ident=IDENT,
+                data_size_limit=MAX_RETURN_BYTES,
+                tls_context=self._tls,
+                require_starttls=False,
+                auth_require_tls=True,
+                timeout=IDLE_SECONDS,
+                loop=asyncio.get_running_loop(),
+            )
+        implicit_tls = listener.implicit_tls
         return SesSMTP(
             self._handler,
             hostname=HOSTNAME,
@@ -111,14 +133,17 @@ class SmtpServers:
         try:
             for listener in self._listeners:
                 server = await loop.create_server(
-                    lambda tls=listener.implicit_tls: self._protocol(tls),
+                    lambda listener=listener: self._protocol(listener),
                     self._host,
                     listener.port,
                     ssl=self._tls if listener.implicit_tls else None,
                 )
                 self._servers.append(server)
-                kind = "TLS" if listener.implicit_tls else "STARTTLS"
-                log.info("SMTP submission (%s) on %s:%s", kind, self._host, listener.port)
+                if listener.inbound:
+                    log.info("SMTP inbound (returns) on %s:%s", self._host, listener.port)
+                else:
+                    kind = "TLS" if listener.implicit_tls else "STARTTLS"
+                    log.info("SMTP submission (%s) on %s:%s", kind, self._host, listener.port)
         except OSError as error:
             await self.close()
             raise _busy(listener, error) from None

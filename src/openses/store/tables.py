@@ -310,3 +310,24 @@ smtp_certificates = Table(
     Column("private_key", Text, nullable=False),  # PEM, unencrypted
     Column("created_at", UtcDateTime(), nullable=False),
 )
+
+# Returns (issue 16): every bounce (DSN) and complaint (ARF report) mailed back to openses'
+# inbound listener, matched to the message it answers or not (account, region and message id
+# null), kept as received.
+returns = Table(
+    "returns",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(12), nullable=True),
+    Column("region", String(32), nullable=True),
+    Column("message_id", String(80), nullable=True),
+    Column("kind", String(16), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("mail_from", Text, nullable=False),
+    Column("recipients", JSON, nullable=False),
+    Column("peer_ip", String(45), nullable=False),
+    Column("feedback_ids", JSON, nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Index("ix_returns_scope_id", "account_id", "region", "id"),
+)

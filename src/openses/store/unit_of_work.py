@@ -19,6 +19,7 @@ from openses.store.deliveries import DeliveryRepository
 from openses.store.identities import IdentityRepository
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
+from openses.store.returns import ReturnRepository
 from openses.store.signing_keys import SigningKeyRepository
 from openses.store.sources import ConnectionSource
 from openses.store.tags import TagRepository
@@ -110,6 +111,13 @@ class UnitOfWork:
         found: TagRepository | None = self._repositories.get(TagRepository)
         if found is None:
             found = self._repositories[TagRepository] = TagRepository(self._in_use())
+        return found
+
+    @property
+    def returns(self) -> ReturnRepository:  # issue 16: unscoped, a return names no account
+        found: ReturnRepository | None = self._repositories.get(ReturnRepository)
+        if found is None:
+            found = self._repositories[ReturnRepository] = ReturnRepository(self._in_use())
         return found
 
     def _scoped(self, kind: type[Repository]) -> Repository:

@@ -1,0 +1,127 @@
+"""The ``returns`` table (issue 16): bounces and complaints mailed back to openses, and the
+look-up of the message a return answers, across accounts (a return names no account)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select
+
+from openses.store.tables import messages, returns
+
+ReturnRow = Row[Any]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReturnedMessage:
+    """What a return is matched to: a message openses sent, and where it lives."""
+
+    message_id: str
+    account_id: str
+    region: str
+    configuration_set: str | None
+    source: str
+    destination: dict[str, list[str]]
+    created_at: datetime.datetime
+    mail: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredReturn:
+    kind: str
+    outcome: str
+    mail_from: str
+    recipients: Sequence[str]
+    peer_ip: str
+    raw: bytes
+    received_at: datetime.datetime
+    matched: ReturnedMessage | None = None
+    feedback_ids: Sequence[str] = ()
+
+
+class ReturnRepository:
+    """Unscoped: a return arrives before anyone knows whose it is."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def find_message(self, message_ids: Sequence[str]) -> ReturnedMessage | None:
+        """The first of ``message_ids`` (in their order) that is a stored message."""
+        wanted = list(dict.fromkeys(message_ids))
+        if not wanted:
+            return None
+        rows = {
+            row.message_id: row
+            for row in self._connection.execute(
+                select(messages).where(messages.c.message_id.in_(wanted))
+            )
+        }
+        for message_id in wanted:
+            row = rows.get(message_id)
+            if row is not None:
+                return ReturnedMessage(
+                    message_id=row.message_id,
+                    account_id=row.account_id,
+                    region=row.region,
+                    configuration_set=row.configuration_set,
+                    source=row.source,
+                    destination=row.destination,
+                    created_at=row.created_at,
+                    mail=row.mail,
+                )
+        return None
+
+    def add(self, kept: StoredReturn) -> int:
+        matched = kept.matched
+        result = self._connection.execute(
+            insert(returns).values(
+                account_id=matched.account_id if matched else None,
+                region=matched.region if matched else None,
+                message_id=matched.message_id if matched else None,
+                kind=kept.kind,
+                outcome=kept.outcome,
+                mail_from=kept.mail_from,
+                recipients=list(kept.recipients),
+                peer_ip=kept.peer_ip,
+                feedback_ids=list(kept.feedback_ids),
+                raw=kept.raw,
+                received_at=kept.received_at,
+            )
+        )
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+
+def list_returns(
+    connection: Connection,
+    *,
+    account_id: str | None = None,
+    region: str | None = None,
+    unmatched: bool = False,
+    message_id: str | None = None,
+    before: int | None = None,
+    limit: int = 50,
+) -> list[ReturnRow]:
+    """Newest first; ``before`` is the cursor, the id of the last return seen."""
+    columns = [c for c in returns.c if c.name != "raw"]
+    query = select(*columns).order_by(returns.c.id.desc()).limit(limit)
+    if account_id:
+        query = query.where(returns.c.account_id == account_id)
+    if region:
+        query = query.where(returns.c.region == region)
+    if unmatched:
+        query = query.where(returns.c.account_id.is_(None))
+    if message_id:
+        query = query.where(returns.c.message_id == message_id)
+    if before is not None:
+        query = query.where(returns.c.id < before)
+    return list(connection.execute(query))
+
+
+def raw_of(connection: Connection, return_id: int) -> bytes | None:
+    row = connection.execute(select(returns.c.raw).where(returns.c.id == return_id)).first()
+    return None if row is None else bytes(row.raw)

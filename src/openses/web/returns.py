@@ -1,0 +1,87 @@
+"""Returns (issue 16) over openses' own endpoints, read-only: ``GET /_openses/returns`` lists
+the bounces and complaints mailed back to openses, newest first. ``account`` (and ``region``)
+scope the list as in ``/_openses/messages``; without them it is the operator's view, which
+also holds the returns that matched no message (``unmatched=true`` keeps only those).
+``GET /_openses/returns/{id}/raw`` is a return as received."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from openses.protocol.timestamps import iso8601
+from openses.store import returns
+from openses.store.database import reading
+from openses.web.messages import MAX_LIMIT, fits_row_id
+
+_YES_NO = {"true": True, "false": False}
+
+
+class ReturnsEndpoints:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    async def index(self, request: Request) -> Response:
+        params = request.query_params
+        try:
+            limit = int(params.get("limit", "50"))
+            before = int(params["cursor"]) if params.get("cursor") else None
+        except ValueError:
+            return JSONResponse({"message": "limit and cursor must be integers"}, 400)
+        if not 1 <= limit <= MAX_LIMIT:
+            return JSONResponse({"message": f"limit must be between 1 and {MAX_LIMIT}"}, 400)
+        if before is not None and not fits_row_id(before):
+            return JSONResponse({"message": "cursor must be a 32-bit integer"}, 400)
+        unmatched = _YES_NO.get(params.get("unmatched", "false").lower())
+        if unmatched is None:
+            return JSONResponse({"message": "unmatched must be true or false"}, 400)
+        rows = await run_in_threadpool(
+            self._query,
+            account_id=params.get("account"),
+            region=params.get("region"),
+            unmatched=unmatched,
+            message_id=params.get("messageId"),
+            before=before,
+            limit=limit,
+        )
+        body: dict[str, Any] = {"returns": [summary(row) for row in rows]}
+        if len(rows) == limit:
+            body["nextCursor"] = str(rows[-1].id)
+        return JSONResponse(body)
+
+    def _query(self, **filters: Any) -> list[returns.ReturnRow]:
+        with reading(self._engine) as connection:
+            return returns.list_returns(connection, **filters)
+
+    async def raw(self, request: Request) -> Response:
+        text = request.path_params["id"]
+        found = None
+        if text.isdigit() and fits_row_id(int(text)):
+            found = await run_in_threadpool(self._raw, int(text))
+        if found is None:
+            return JSONResponse({"message": f"No return with id {text}"}, 404)
+        return Response(found, media_type="message/rfc822")
+
+    def _raw(self, return_id: int) -> bytes | None:
+        with reading(self._engine) as connection:
+            return returns.raw_of(connection, return_id)
+
+
+def summary(row: returns.ReturnRow) -> dict[str, Any]:
+    return {
+        "id": str(row.id),
+        "receivedAt": iso8601(row.received_at),
+        "kind": row.kind,
+        "outcome": row.outcome,
+        "messageId": row.message_id,
+        "account": row.account_id,
+        "region": row.region,
+        "mailFrom": row.mail_from,
+        "recipients": row.recipients,
+        "peerIp": row.peer_ip,
+        "feedbackIds": row.feedback_ids,
+    }
