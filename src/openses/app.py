@@ -49,6 +49,7 @@ def build_app(root: bootstrap.Server) -> Application:
         tracker=root.tracker,
         destination_check=root.destination_check,
         outbound=root.outbound,
+        receipt_check=root.receipt_check,
     )
     admin = Admin(settings, root.reads, root.writes, root.dns_records)
     identity_dns = IdentityDnsEndpoints(settings, root.reads)
@@ -85,11 +86,15 @@ def build_app(root: bootstrap.Server) -> Application:
             try:
                 if root.smtp is not None:
                     await root.smtp.start()
+                if root.inbound is not None:
+                    await root.inbound.start()
                 try:
                     yield
                 finally:
                     if root.smtp is not None:
                         await root.smtp.close()
+                    if root.inbound is not None:
+                        await root.inbound.close()
             finally:
                 await gateway.aclose()
 

@@ -26,16 +26,20 @@ from openses.delivery.worker import DeliveryWorker
 from openses.domain.clock import Clock, utc_now
 from openses.events import checks
 from openses.events import dispatcher as event_dispatcher
+from openses.events.aws import AwsClients
 from openses.events.dispatcher import Dispatcher
 from openses.events.metrics import OutboxCollector, PublicationMetrics
 from openses.events.publishers import Publisher
+from openses.events.receiving import AwsReceiving
 from openses.mail.dns_records import DnsRecords
 from openses.protocol.models import V1
 from openses.services.configuration_sets import DestinationCheck
 from openses.services.outbound import Outbound
+from openses.services.receiving import Receiver
 from openses.smtp import tls
 from openses.smtp.auth import OpenAuthenticator
 from openses.smtp.handler import SubmissionHandler
+from openses.smtp.inbound import InboundHandler, InboundServer
 from openses.smtp.server import Listener, SmtpServers
 from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.store.outbox import CommitSignal
@@ -74,6 +78,10 @@ class Server:
     outbound: Outbound
     delivery_worker: DeliveryWorker | None
     smtp: SmtpServers | None  # None when both SMTP ports are 0
+    # email receiving (issue 16 §3): the receipt rules' target check (None: unchecked) and
+    # the inbound listener (None: OPENSES_INBOUND_SMTP_PORT is 0)
+    receipt_check: AwsReceiving | None = None
+    inbound: InboundServer | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -116,6 +124,8 @@ def server(
     outbound = delivery_bootstrap.outbound(
         settings.delivery, return_path_domain=settings.return_path_domain
     )
+    receiving = AwsReceiving(AwsClients(settings))
+    writes = EngineSource(engine, write=True, signal=signal)
     return Server(
         settings=settings,
         clock=clock,
@@ -123,7 +133,7 @@ def server(
         loop_engine=loop_engine,
         signal=signal,
         reads=EngineSource(engine, write=False),
-        writes=EngineSource(engine, write=True, signal=signal),
+        writes=writes,
         dns_records=DnsRecords(settings.dns_servers),
         handlers=handlers,
         execution=execution,
@@ -145,6 +155,29 @@ def server(
             engine, settings.delivery, dns_servers=settings.dns_servers, signal=signal
         ),
         smtp=smtp_servers(settings, engine, clock, execution, handlers, tracker, outbound),
+        receipt_check=receiving if settings.validate_destinations else None,
+        inbound=inbound_server(settings, engine, clock, receiving, writes, outbound),
+    )
+
+
+def inbound_server(
+    settings: Settings,
+    engine: Engine,
+    clock: Clock,
+    receiving: AwsReceiving,
+    writes: EngineSource,
+    outbound: Outbound,
+) -> InboundServer | None:
+    """Email receiving's listener, its work on pooled connections in threads; None at port 0."""
+    if not settings.inbound_smtp_port:
+        return None
+    receiver = Receiver(
+        EngineSource(engine, write=False), writes, receiving, clock=clock, outbound=outbound
+    )
+    handler = InboundHandler(receiver, settings.default_account_id, settings.smtp_region)
+    certificate = tls.load(settings, engine, clock)
+    return InboundServer(
+        settings.host, settings.inbound_smtp_port, handler, certificate.server_context()
     )
 
 

@@ -91,7 +91,7 @@ class Settings:
     dispatch_events: bool = True
     # None leaves boto3 to its own AWS_ENDPOINT_URL(_<SERVICE>) variables, then real AWS.
     aws_endpoint_url: str | None = None
-    # per service: sns, firehose, cloudwatch, eventbridge, pinpoint, sts
+    # per service: sns, firehose, cloudwatch, eventbridge, pinpoint, sts, s3, lambda
     aws_endpoint_urls: Mapping[str, str] = field(default_factory=dict)
     assume_roles: bool = False
     # AWS keeps the AWS/ namespaces and aws.* sources for itself: change these for real AWS.
@@ -119,6 +119,9 @@ class Settings:
     smtp_tls_cert: str | None = None
     smtp_tls_key: str | None = None
     smtp_region: str = "us-east-1"
+    # Email receiving (issue 16 §3): the inbound SMTP port (0: off), whose mail runs the
+    # default account's active receipt rule set in smtp_region.
+    inbound_smtp_port: int = 0
 
     @classmethod
     def from_environ(
@@ -320,7 +323,16 @@ def domain_name(value: str) -> str:
     return value.rstrip(".").lower()
 
 
-_ENDPOINT_SERVICES = ("sns", "firehose", "cloudwatch", "eventbridge", "pinpoint", "sts")
+_ENDPOINT_SERVICES = (
+    "sns",
+    "firehose",
+    "cloudwatch",
+    "eventbridge",
+    "pinpoint",
+    "sts",
+    "s3",  # email receiving's actions (issue 16 §3)
+    "lambda",
+)
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("OPENSES_HOST", "host", text, "address to listen on"),
@@ -572,4 +584,10 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("OPENSES_SMTP_TLS_KEY", "smtp_tls_key", text, "PEM private key file of that cert"),
     Setting("OPENSES_SMTP_REGION", "smtp_region", region, "the region of SMTP sessions"),
+    Setting(
+        "OPENSES_INBOUND_SMTP_PORT",
+        "inbound_smtp_port",
+        port,
+        "inbound SMTP port of email receiving (receipt rules); 0: off",
+    ),
 )

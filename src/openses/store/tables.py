@@ -331,3 +331,51 @@ smtp_certificates = Table(
     Column("private_key", Text, nullable=False),  # PEM, unencrypted
     Column("created_at", UtcDateTime(), nullable=False),
 )
+
+
+# -- email receiving (issue 16 §3) -------------------------------------------------------------
+
+# A rule set with its rules in order, as one JSON list ([{ReceiptRule as the wire has it}]):
+# every change to a set's rules rewrites the list in one statement. At most one set per
+# account and region is active.
+receipt_rule_sets = Table(
+    "receipt_rule_sets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("rules", JSON, nullable=False),
+    UniqueConstraint("account_id", "region", "name", name="uq_receipt_rule_sets_scope_name"),
+)
+
+receipt_filters = Table(
+    "receipt_filters",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("policy", String(8), nullable=False),
+    Column("cidr", String(64), nullable=False),
+    UniqueConstraint("account_id", "region", "name", name="uq_receipt_filters_scope_name"),
+)
+
+# Mail received on the inbound listener, kept for SendBounce (which names one by its id).
+received_messages = Table(
+    "received_messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("message_id", String(64), nullable=False),
+    Column("source", String(320), nullable=False),
+    Column("destination", JSON, nullable=False),
+    Column("headers", JSON, nullable=False),  # [[name, value], ...]
+    Column("received_at", UtcDateTime(), nullable=False),
+    UniqueConstraint(
+        "account_id", "region", "message_id", name="uq_received_messages_scope_message_id"
+    ),
+)
