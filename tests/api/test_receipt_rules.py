@@ -5,6 +5,7 @@ active set are its own."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -54,7 +55,7 @@ def test_missing_rule_set_errors(ses_account: Any) -> None:
     ses = ses_account
     missing = _set("missing")
     expected = ("RuleSetDoesNotExist", f"Rule set does not exist: {missing}", 400)
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: ses.describe_receipt_rule_set(RuleSetName=missing),
         lambda: ses.set_active_receipt_rule_set(RuleSetName=missing),
         lambda: ses.clone_receipt_rule_set(RuleSetName=_set(), OriginalRuleSetName=missing),
@@ -78,8 +79,7 @@ def test_bad_rule_set_names(ses_account: Any, server: LiveServer, name: str) -> 
     ses = server.client("ses", access_key=fresh_account(), validate=False)
     with pytest.raises(ClientError) as raised:
         ses.create_receipt_rule_set(RuleSetName=name)
-    code, _message, status = error_tuple(raised)
-    assert (code, status) == (("ValidationError", 400) if name == "" else ("InvalidParameterValue", 400))
+    assert error_tuple(raised) == ("InvalidParameterValue", f"Invalid rule set name: {name}", 400)
     assert ses.list_receipt_rule_sets().get("RuleSets", []) == []
 
 
@@ -189,7 +189,6 @@ def test_rule_round_trip_and_update(ses_account: Any) -> None:
         {"Name": "ok", "Recipients": ["@example.com"]},
         {"Name": "ok", "Recipients": [f"u{i}@example.com" for i in range(101)]},
         {"Name": "ok", "Actions": [{"AddHeaderAction": {"HeaderName": "X:y", "HeaderValue": "v"}}]},
-        {"Name": "ok", "Actions": [{}]},
         {
             "Name": "ok",
             "Actions": [
@@ -231,15 +230,24 @@ def test_rule_set_limit(ses_account: Any) -> None:
         ses.create_receipt_rule_set(RuleSetName=_set())
     with pytest.raises(ClientError) as raised:
         ses.create_receipt_rule_set(RuleSetName=_set())
-    assert error_tuple(raised) == ("LimitExceeded", "Maximum number of rule sets (40) reached.", 400)
+    assert error_tuple(raised) == (
+        "LimitExceeded",
+        "Maximum number of rule sets (40) reached.",
+        400,
+    )
     assert len(ses.list_receipt_rule_sets()["RuleSets"]) == 40
 
 
-def test_receipt_filters(ses_account: Any, server: LiveServer) -> None:
-    ses = ses_account
+def test_receipt_filters(server: LiveServer) -> None:
+    account = fresh_account()
+    ses = server.client("ses", access_key=account)
     assert ses.list_receipt_filters().get("Filters", []) == []
-    ses.create_receipt_filter(Filter={"Name": "block-all", "IpFilter": {"Policy": "Block", "Cidr": "0.0.0.0/0"}})
-    ses.create_receipt_filter(Filter={"Name": "allow-one", "IpFilter": {"Policy": "Allow", "Cidr": "10.0.0.1"}})
+    ses.create_receipt_filter(
+        Filter={"Name": "block-all", "IpFilter": {"Policy": "Block", "Cidr": "0.0.0.0/0"}}
+    )
+    ses.create_receipt_filter(
+        Filter={"Name": "allow-one", "IpFilter": {"Policy": "Allow", "Cidr": "10.0.0.1"}}
+    )
     assert ses.list_receipt_filters()["Filters"] == [
         {"Name": "allow-one", "IpFilter": {"Policy": "Allow", "Cidr": "10.0.0.1"}},
         {"Name": "block-all", "IpFilter": {"Policy": "Block", "Cidr": "0.0.0.0/0"}},
@@ -254,7 +262,7 @@ def test_receipt_filters(ses_account: Any, server: LiveServer) -> None:
             Filter={"Name": "bad-cidr", "IpFilter": {"Policy": "Block", "Cidr": "10.0.0.300"}}
         )
     assert error_tuple(raised) == ("InvalidParameterValue", "Invalid CIDR: 10.0.0.300", 400)
-    unchecked = server.client("ses", access_key=ses._request_signer._credentials.access_key, validate=False)
+    unchecked = server.client("ses", access_key=account, validate=False)
     with pytest.raises(ClientError) as raised:
         unchecked.create_receipt_filter(
             Filter={"Name": "bad-policy", "IpFilter": {"Policy": "Maybe", "Cidr": "10.0.0.2"}}
