@@ -417,3 +417,43 @@ def test_bounce_action_and_send_bounce(receiving: LiveServer, ses: Any, domain: 
         400,
     )
     sesv2.delete_email_identity(EmailIdentity=domain)
+
+
+def test_lambda_stop_rule_ends_only_its_rule(
+    receiving: LiveServer, ses: Any, peer: AwsPeer, lambdas: LambdaStub, domain: str
+) -> None:
+    function = f"arn:aws:lambda:us-east-1:123456789012:function:{unique('rule')}"
+    lambdas.functions[function] = {"disposition": "STOP_RULE"}
+    skipped, reached = bucket(peer), bucket(peer)
+    with active_rules(
+        ses,
+        {
+            "Name": "first",
+            "Actions": [
+                {"LambdaAction": {"FunctionArn": function, "InvocationType": "RequestResponse"}},
+                {"S3Action": {"BucketName": skipped}},
+            ],
+        },
+        {"Name": "second", "Actions": [{"S3Action": {"BucketName": reached}}]},
+    ):
+        message_id = send(receiving, [f"k@{domain}"])
+    assert keys(peer, skipped) == []
+    assert keys(peer, reached) == [message_id]
+
+
+def test_unreadable_mail_is_received(
+    receiving: LiveServer, ses: Any, peer: AwsPeer, domain: str
+) -> None:
+    """NUL and bytes that are no UTF-8 in the headers: stored as they came, no failure."""
+    inbox = bucket(peer)
+    body = b"From: a@b.example\r\nSubject: bad \x00 \xff\xfe bytes\r\n\r\nbody\r\n"
+    rule = {"Name": "all", "Actions": [{"S3Action": {"BucketName": inbox}}]}
+    port = receiving.settings.inbound_smtp_port
+    with active_rules(ses, rule), smtplib.SMTP("127.0.0.1", port) as smtp:
+        smtp.ehlo()
+        smtp.mail("a@b.example")
+        smtp.rcpt(f"l@{domain}")
+        code, reply = smtp.data(body)
+    assert code == 250
+    message_id = reply.decode().removeprefix("Ok ")
+    assert s3_body(peer, inbox, message_id).endswith(body)

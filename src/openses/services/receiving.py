@@ -157,12 +157,15 @@ class Receiver:
             f"for {envelope.recipients[0]}; {format_datetime(received_at)}\r\n"
         ).encode()
         content = trace + data
-        headers = records.headers_of(raw.parse(content))
+        headers = [
+            (_storable(name), _storable(value))
+            for name, value in records.headers_of(raw.parse(content))
+        ]
         mail: Record = {
             "timestamp": iso8601(received_at),
-            "source": envelope.source,
+            "source": _storable(envelope.source),
             "messageId": message_id,
-            "destination": list(envelope.recipients),
+            "destination": [_storable(r) for r in envelope.recipients],
             "headersTruncated": False,
             "headers": [{"name": name, "value": value} for name, value in headers],
             "commonHeaders": records.common_headers(headers, message_id),
@@ -171,8 +174,8 @@ class Receiver:
             uow.receipt_rules.add_received(
                 ReceivedMessage(
                     message_id=message_id,
-                    source=envelope.source,
-                    destination=tuple(envelope.recipients),
+                    source=mail["source"],
+                    destination=tuple(mail["destination"]),
                     headers=tuple(headers),
                     received_at=received_at,
                 )
@@ -395,6 +398,12 @@ def _verdicts(rule: ReceiptRule, content: bytes) -> Record:
         "dkimVerdict": {"status": "GRAY"},
         "dmarcVerdict": {"status": "GRAY"},
     }
+
+
+def _storable(text: str) -> str:
+    """``text`` as every store and JSON reader keeps it: undecodable bytes of the mail (kept
+    as surrogates by the parser) and NUL replaced."""
+    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
 
 
 def new_receipt_id() -> str:

@@ -44,7 +44,7 @@ def upgrade() -> None:
         sa.Column("account_id", sa.String(12), nullable=False),
         sa.Column("region", sa.String(32), nullable=False),
         sa.Column("message_id", sa.String(64), nullable=False),
-        sa.Column("source", sa.String(320), nullable=False),
+        sa.Column("source", sa.Text, nullable=False),
         sa.Column("destination", sa.JSON, nullable=False),
         sa.Column("headers", sa.JSON, nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
