@@ -10,24 +10,26 @@ the SMTP reply. ``recipient_reply`` answers RCPT TO the same way, before the dat
 from __future__ import annotations
 
 import base64
-import datetime
-import json
 import logging
 import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from email.utils import format_datetime
-from typing import Any, Protocol
+from typing import Any
 
 from openses.domain.clock import Clock
-from openses.domain.errors import OpensesError
 from openses.domain.message import EICAR
-from openses.domain.receipt_rule import ReceiptAction, ReceiptRule, ReceiptRuleSet, blocked
+from openses.domain.receipt_rule import ReceiptRule, ReceiptRuleSet, blocked
 from openses.events import records
-from openses.mail import dsn, raw
+from openses.mail import raw
 from openses.protocol.timestamps import iso8601
-from openses.services import bounces
+from openses.services import receipt_actions
 from openses.services.outbound import CAPTURE, Outbound
+from openses.services.receipt_actions import (
+    STOP_RULE_SET,
+    InboundEnvelope,
+    ReceivedMail,
+    ReceivingAws,
+    RuleRun,
+)
 from openses.store.receipt_rules import ReceivedMessage
 from openses.store.sources import ConnectionSource
 from openses.store.unit_of_work import UnitOfWork
@@ -42,47 +44,8 @@ TLS_REQUIRED = "530 5.7.0 Must issue a STARTTLS command first"
 FAILED = "451 4.3.0 Temporary service failure"
 # The spam scanners' test string (GTUBE), as EICAR is the virus scanners'.
 GTUBE = b"XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
-# Lambda's answer that stops the rule's further actions, or the whole rule set.
-STOP_RULE = "STOP_RULE"
-STOP_RULE_SET = "STOP_RULE_SET"
 
 Record = dict[str, Any]
-
-
-class ReceivingAws(Protocol):
-    """The AWS calls of the actions (events/receiving.py)."""
-
-    def put_object(
-        self, region: str, bucket: str, key: str, body: bytes, kms_key_arn: str | None
-    ) -> None: ...
-
-    def publish(self, topic_arn: str, message: str) -> None: ...
-
-    def invoke(
-        self, region: str, function_arn: str, payload: Record, invocation_type: str
-    ) -> Record | None: ...
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class InboundEnvelope:
-    source: str  # MAIL FROM
-    recipients: Sequence[str]  # RCPT TO
-    remote_ip: str
-    tls: bool  # whether the session was encrypted when the mail came
-    helo: str = ""
-
-
-@dataclass(slots=True)
-class _Mail:
-    """One received message while the rules run: its bytes (AddHeader changes them), the
-    ``mail`` object of its notifications, and where the run stands."""
-
-    message_id: str
-    received_at: datetime.datetime
-    content: bytes
-    mail: Record
-    stop_rule_set: bool = False
-    ran: list[str] = field(default_factory=list)  # the action types run, in order
 
 
 class Receiver:
@@ -137,8 +100,7 @@ class Receiver:
             matched = [r for r in remaining if rule.enabled and rule.matches(r)]
             if not matched:
                 continue
-            self._run_rule(account_id, region, rule, matched, mail, envelope)
-            if mail.stop_rule_set:
+            if self._run_rule(account_id, region, rule, matched, mail, envelope) == STOP_RULE_SET:
                 break
         log.info(
             "received %s for %s: %s", mail.message_id, ", ".join(envelope.recipients), mail.ran
@@ -147,7 +109,7 @@ class Receiver:
 
     def _accept(
         self, account_id: str, region: str, envelope: InboundEnvelope, data: bytes
-    ) -> _Mail:
+    ) -> ReceivedMail:
         received_at = self._clock()
         message_id = new_receipt_id()
         trace = (
@@ -181,7 +143,7 @@ class Receiver:
                 )
             )
             uow.commit()
-        return _Mail(message_id, received_at, content, mail)
+        return ReceivedMail(message_id, received_at, content, mail)
 
     def _run_rule(
         self,
@@ -189,188 +151,33 @@ class Receiver:
         region: str,
         rule: ReceiptRule,
         recipients: list[str],
-        mail: _Mail,
+        mail: ReceivedMail,
         envelope: InboundEnvelope,
-    ) -> None:
-        verdicts = _verdicts(rule, mail.content)
+    ) -> str | None:
+        """Run the rule's actions in order; STOP_RULE_SET when the rule set ends here."""
+        run = RuleRun(
+            account_id=account_id,
+            region=region,
+            envelope=envelope,
+            recipients=recipients,
+            verdicts=_verdicts(rule, mail.content),
+            aws=self._aws,
+            clock=self._clock,
+            writes=self._writes,
+            outbound=self._outbound,
+        )
         for action in rule.actions:
-            started = self._clock()
             try:
-                stop = self._run_action(
-                    account_id, region, action, recipients, mail, envelope, verdicts, started
-                )
+                stop = receipt_actions.run(action, mail, run)
             except Exception:
                 # an action that fails is logged and the next one runs (docs/aws-behaviour.md)
                 log.exception(
                     "receipt rule %s: %s failed for %s", rule.name, action.kind, mail.message_id
                 )
                 continue
-            if stop == STOP_RULE_SET:
-                mail.stop_rule_set = True
-                return
-            if stop == STOP_RULE:
-                return
-
-    def _run_action(
-        self,
-        account_id: str,
-        region: str,
-        action: ReceiptAction,
-        recipients: list[str],
-        mail: _Mail,
-        envelope: InboundEnvelope,
-        verdicts: Record,
-        started: datetime.datetime,
-    ) -> str | None:
-        """Run one action; answer STOP_RULE or STOP_RULE_SET when the rule or the rule set
-        ends here."""
-        topic = action.get("TopicArn")
-
-        def receipt(action_object: Record) -> Record:
-            elapsed = int((self._clock() - mail.received_at).total_seconds() * 1000)
-            return {
-                "timestamp": iso8601(started),
-                "processingTimeMillis": max(elapsed, 0),
-                "recipients": list(recipients),
-                **verdicts,
-                "action": {key: value for key, value in action_object.items() if value is not None},
-            }
-
-        def notify(action_object: Record, *, content: str | None = None) -> None:
-            if not topic:
-                return
-            notification: Record = {
-                "notificationType": "Received",
-                "mail": mail.mail,
-                "receipt": receipt(action_object),
-            }
-            if content is not None:
-                notification["content"] = content
-            self._aws.publish(topic, json.dumps(notification))
-
-        kind = action.kind
-        if kind == "S3Action":
-            bucket = action.get("BucketName") or ""
-            prefix = action.get("ObjectKeyPrefix") or ""
-            key = prefix + mail.message_id
-            self._aws.put_object(region, bucket, key, mail.content, action.get("KmsKeyArn"))
-            mail.ran.append("S3")
-            notify(
-                {
-                    "type": "S3",
-                    "topicArn": topic,
-                    "bucketName": bucket,
-                    "objectKeyPrefix": prefix or None,
-                    "objectKey": key,
-                    "kmsKeyArn": action.get("KmsKeyArn"),
-                }
-            )
-        elif kind == "SNSAction":
-            encoding = action.get("Encoding") or "UTF-8"
-            content = (
-                base64.b64encode(mail.content).decode()
-                if encoding == "Base64"
-                else mail.content.decode("utf-8", "replace")
-            )
-            mail.ran.append("SNS")
-            notify({"type": "SNS", "topicArn": topic, "encoding": encoding}, content=content)
-        elif kind == "LambdaAction":
-            function = action.get("FunctionArn") or ""
-            invocation = action.get("InvocationType") or "Event"
-            action_object = {
-                "type": "Lambda",
-                "topicArn": topic,
-                "functionArn": function,
-                "invocationType": invocation,
-            }
-            event = {
-                "Records": [
-                    {
-                        "eventSource": "aws:ses",
-                        "eventVersion": "1.0",
-                        "ses": {"mail": mail.mail, "receipt": receipt(action_object)},
-                    }
-                ]
-            }
-            result = self._aws.invoke(region, function, event, invocation)
-            mail.ran.append("Lambda")
-            notify(action_object)
-            disposition = (result or {}).get("disposition")
-            if disposition in (STOP_RULE, STOP_RULE_SET):
-                return str(disposition)
-        elif kind == "BounceAction":
-            self._bounce(account_id, region, action, recipients, mail, envelope)
-            mail.ran.append("Bounce")
-            notify(
-                {
-                    "type": "Bounce",
-                    "topicArn": topic,
-                    "smtpReplyCode": action.get("SmtpReplyCode"),
-                    "statusCode": action.get("StatusCode"),
-                    "message": action.get("Message"),
-                    "sender": action.get("Sender"),
-                }
-            )
-        elif kind == "AddHeaderAction":
-            header = f"{action.get('HeaderName')}: {action.get('HeaderValue')}\r\n"
-            mail.content = header.encode() + mail.content
-            mail.ran.append("AddHeader")
-        elif kind == "StopAction":
-            mail.ran.append("Stop")
-            notify({"type": "Stop", "topicArn": topic})
-            return STOP_RULE_SET
-        elif kind == "WorkmailAction":
-            # openses has no WorkMail: the action is recorded (logged) and notified
-            log.info(
-                "WorkMail action for %s: organization %s",
-                mail.message_id,
-                action.get("OrganizationArn"),
-            )
-            mail.ran.append("WorkMail")
-            notify(
-                {
-                    "type": "WorkMail",
-                    "topicArn": topic,
-                    "organizationArn": action.get("OrganizationArn"),
-                }
-            )
-        else:  # ConnectAction: recorded only
-            log.info("%s for %s: recorded, not run", kind, mail.message_id)
-            mail.ran.append(kind.removesuffix("Action"))
+            if stop is not None:
+                return stop
         return None
-
-    def _bounce(
-        self,
-        account_id: str,
-        region: str,
-        action: ReceiptAction,
-        recipients: list[str],
-        mail: _Mail,
-        envelope: InboundEnvelope,
-    ) -> None:
-        status = action.get("StatusCode") or "5.0.0"
-        reply = f"{action.get('SmtpReplyCode')} {status} {action.get('Message')}"
-        bounce = dsn.Bounce(
-            sender=action.get("Sender") or "",
-            to=envelope.source,
-            explanation=action.get("Message") or "",
-            reporting_mta=bounces.REPORTING_MTA,
-            arrival_date=mail.received_at,
-            recipients=[
-                dsn.BouncedRecipient(address=r, status=status, diagnostic_code=reply)
-                for r in recipients
-            ],
-            original_headers=[(h["name"], h["value"]) for h in mail.mail["headers"]],
-        )
-        with UnitOfWork(self._writes, account_id, region) as uow:
-            try:
-                bounces.send_in(
-                    uow, bounce, self._clock, operation="ReceiptRuleBounce", outbound=self._outbound
-                )
-            except OpensesError as error:
-                log.warning("Bounce action for %s not sent: %s", mail.message_id, error.message)
-                return
-            uow.commit()
 
 
 def _recipient_reply(active: ReceiptRuleSet | None, recipient: str, *, tls: bool) -> str | None:

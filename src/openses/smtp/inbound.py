@@ -11,7 +11,8 @@ import ssl
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from openses.services.receiving import FAILED, InboundEnvelope, Receiver
+from openses.services.receipt_actions import InboundEnvelope
+from openses.services.receiving import FAILED, Receiver
 from openses.smtp.handler import MAX_MESSAGE_BYTES
 from openses.smtp.server import HOSTNAME, IDLE_SECONDS, Listener, _busy
 
