@@ -19,6 +19,7 @@ from openses.config import Settings
 from openses.delivery import worker as delivery_worker
 from openses.events import dispatcher as event_dispatcher
 from openses.services.list_management import UNSUBSCRIBE_PATH
+from openses.smtp.inbound import InboundServer
 from openses.smtp.server import SmtpServers
 from openses.tracking.links import CLICK_PATH, OPEN_PATH
 from openses.web.admin import Admin
@@ -99,7 +100,7 @@ def build_app(root: bootstrap.Server) -> Application:
                 await gateway.aclose()
 
     web = Starlette(routes=routes, lifespan=lifespan)
-    return Application(gateway, web, engine, root.smtp)
+    return Application(gateway, web, engine, root.smtp, root.inbound)
 
 
 class Application:
@@ -107,12 +108,18 @@ class Application:
     through Starlette."""
 
     def __init__(
-        self, gateway: Gateway, web: Starlette, engine: Engine, smtp: SmtpServers | None = None
+        self,
+        gateway: Gateway,
+        web: Starlette,
+        engine: Engine,
+        smtp: SmtpServers | None = None,
+        inbound: InboundServer | None = None,
     ) -> None:
         self.gateway = gateway
         self.web = web
         self.engine = engine
         self.smtp = smtp  # started and stopped by the lifespan
+        self.inbound = inbound  # email receiving's listener (issue 16 §3), likewise
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and is_aws_path(scope):

@@ -56,9 +56,13 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
         raise click.ClickException(unusable(settings.database_url, error)) from None
     except CertificateError as error:
         raise click.ClickException(str(error)) from None
-    if app.smtp is not None:
+    listeners = [
+        *(app.smtp.listeners if app.smtp is not None else []),
+        *([app.inbound.listener] if app.inbound is not None else []),
+    ]
+    if listeners:
         try:
-            check_ports(settings.host, app.smtp.listeners)
+            check_ports(settings.host, listeners)
         except PortBusy as error:
             app.engine.dispose()
             raise click.ClickException(str(error)) from None

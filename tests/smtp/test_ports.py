@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 
-@pytest.mark.parametrize("variable", ["OPENSES_SMTP_PORT", "OPENSES_SMTPS_PORT"])
+@pytest.mark.parametrize(
+    "variable", ["OPENSES_SMTP_PORT", "OPENSES_SMTPS_PORT", "OPENSES_INBOUND_SMTP_PORT"]
+)
 def test_a_busy_smtp_port_is_one_line_naming_the_setting(tmp_path: Path, variable: str) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
