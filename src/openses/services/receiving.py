@@ -89,15 +89,15 @@ class Receiver:
             active = uow.receipt_rules.active_set()
         if blocked(envelope.remote_ip, filters):
             return IP_BLOCKED
+        if active is None or not envelope.recipients:
+            return NO_MAILBOX
         for recipient in envelope.recipients:
             reply = _recipient_reply(active, recipient, tls=envelope.tls)
             if reply is not None:
                 return reply
-        assert active is not None  # every recipient matched a rule of it
         mail = self._accept(account_id, region, envelope, data)
-        remaining = list(envelope.recipients)
         for rule in active.rules:
-            matched = [r for r in remaining if rule.enabled and rule.matches(r)]
+            matched = [r for r in envelope.recipients if rule.enabled and rule.matches(r)]
             if not matched:
                 continue
             if self._run_rule(account_id, region, rule, matched, mail, envelope) == STOP_RULE_SET:
