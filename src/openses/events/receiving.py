@@ -58,14 +58,21 @@ class AwsReceiving:
     # -- the actions -------------------------------------------------------------------------
 
     def put_object(
-        self, region: str, bucket: str, key: str, body: bytes, kms_key_arn: str | None
+        self,
+        region: str,
+        bucket: str,
+        key: str,
+        body: bytes,
+        kms_key_arn: str | None,
+        role_arn: str | None = None,
     ) -> None:
+        """``role_arn`` (the action's IamRoleArn) is assumed with OPENSES_ASSUME_ROLES."""
         extra: dict[str, Any] = {}
         if kms_key_arn:
             # SES encrypts on the client side with the key; openses records the key on the
             # object instead (docs/aws-behaviour.md, "Email receiving").
             extra["Metadata"] = {"x-amz-key-arn": kms_key_arn}
-        self._clients.client("s3", region).put_object(
+        self._clients.client("s3", region, role_arn=role_arn).put_object(
             Bucket=bucket, Key=key, Body=body, ContentType="message/rfc822", **extra
         )
 

@@ -35,7 +35,13 @@ class ReceivingAws(Protocol):
     """The AWS calls of the actions (events/receiving.py)."""
 
     def put_object(
-        self, region: str, bucket: str, key: str, body: bytes, kms_key_arn: str | None
+        self,
+        region: str,
+        bucket: str,
+        key: str,
+        body: bytes,
+        kms_key_arn: str | None,
+        role_arn: str | None = None,
     ) -> None: ...
 
     def publish(self, topic_arn: str, message: str) -> None: ...
@@ -126,7 +132,14 @@ def _s3(action: ReceiptAction, mail: ReceivedMail, rule: RuleRun) -> None:
     bucket = action.get("BucketName") or ""
     prefix = action.get("ObjectKeyPrefix") or ""
     key = prefix + mail.message_id
-    rule.aws.put_object(rule.region, bucket, key, mail.content, action.get("KmsKeyArn"))
+    rule.aws.put_object(
+        rule.region,
+        bucket,
+        key,
+        mail.content,
+        action.get("KmsKeyArn"),
+        action.get("IamRoleArn"),
+    )
     mail.ran.append("S3")
     _notify(
         action,
