@@ -50,6 +50,7 @@ def build_app(root: bootstrap.Server) -> Application:
         tracker=root.tracker,
         destination_check=root.destination_check,
         outbound=root.outbound,
+        receipt_check=root.receipt_check,
     )
     admin = Admin(settings, root.reads, root.writes, root.dns_records)
     identity_dns = IdentityDnsEndpoints(settings, root.reads)

@@ -26,17 +26,20 @@ from openses.delivery.worker import DeliveryWorker
 from openses.domain.clock import Clock, utc_now
 from openses.events import checks
 from openses.events import dispatcher as event_dispatcher
+from openses.events.aws import AwsClients
 from openses.events.dispatcher import Dispatcher
 from openses.events.metrics import OutboxCollector, PublicationMetrics
 from openses.events.publishers import Publisher
+from openses.events.receiving import AwsReceiving
 from openses.mail.dns_records import DnsRecords
 from openses.protocol.models import V1
 from openses.services.configuration_sets import DestinationCheck
 from openses.services.outbound import Outbound
+from openses.services.receiving import Receiver
 from openses.smtp import tls
 from openses.smtp.auth import OpenAuthenticator
 from openses.smtp.handler import SubmissionHandler
-from openses.smtp.inbound import InboundHandler
+from openses.smtp.inbound import InboundHandler, Receiving
 from openses.smtp.server import Listener, SmtpServers
 from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.store.outbox import CommitSignal
@@ -75,6 +78,8 @@ class Server:
     outbound: Outbound
     delivery_worker: DeliveryWorker | None
     smtp: SmtpServers | None  # None when every SMTP port is 0
+    # email receiving (issue 16 §3): the receipt rules' target check (None: unchecked)
+    receipt_check: AwsReceiving | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,6 +122,8 @@ def server(
     outbound = delivery_bootstrap.outbound(
         settings.delivery, return_path_domain=settings.return_path_domain
     )
+    receiving = AwsReceiving(AwsClients(settings))
+    writes = EngineSource(engine, write=True, signal=signal)
     return Server(
         settings=settings,
         clock=clock,
@@ -124,7 +131,7 @@ def server(
         loop_engine=loop_engine,
         signal=signal,
         reads=EngineSource(engine, write=False),
-        writes=EngineSource(engine, write=True, signal=signal),
+        writes=writes,
         dns_records=DnsRecords(settings.dns_servers),
         handlers=handlers,
         execution=execution,
@@ -145,7 +152,19 @@ def server(
         delivery_worker=delivery_bootstrap.worker(
             engine, settings.delivery, dns_servers=settings.dns_servers, signal=signal
         ),
-        smtp=smtp_servers(settings, engine, clock, execution, handlers, tracker, outbound),
+        smtp=smtp_servers(
+            settings,
+            engine,
+            clock,
+            execution,
+            handlers,
+            tracker,
+            outbound,
+            Receiver(
+                EngineSource(engine, write=False), writes, receiving, clock=clock, outbound=outbound
+            ),
+        ),
+        receipt_check=receiving if settings.validate_destinations else None,
     )
 
 
@@ -157,6 +176,7 @@ def smtp_servers(
     handlers: Handlers,
     tracker: Tracker,
     outbound: Outbound,
+    receiver: Receiver,
 ) -> SmtpServers | None:
     """SMTP submission, whose sends run where SendRawEmail's run, and the inbound listener
     for returns (issue 16), which the submission ports then also take; None with all ports 0."""
@@ -179,7 +199,11 @@ def smtp_servers(
     )
     inbound = (
         InboundHandler(
-            execution, clock=clock, feedback_address=settings.feedback_address, off_loop=False
+            execution,
+            clock=clock,
+            feedback_address=settings.feedback_address,
+            off_loop=False,
+            receiving=Receiving(receiver, settings.default_account_id, settings.smtp_region),
         )
         if settings.inbound_smtp_port
         else None

@@ -91,7 +91,7 @@ class Settings:
     dispatch_events: bool = True
     # None leaves boto3 to its own AWS_ENDPOINT_URL(_<SERVICE>) variables, then real AWS.
     aws_endpoint_url: str | None = None
-    # per service: sns, firehose, cloudwatch, eventbridge, pinpoint, sts
+    # per service: sns, firehose, cloudwatch, eventbridge, pinpoint, sts, s3, lambda
     aws_endpoint_urls: Mapping[str, str] = field(default_factory=dict)
     assume_roles: bool = False
     # AWS keeps the AWS/ namespaces and aws.* sources for itself: change these for real AWS.
@@ -119,8 +119,9 @@ class Settings:
     smtp_tls_cert: str | None = None
     smtp_tls_key: str | None = None
     smtp_region: str = "us-east-1"
-    # Returns (issue 16): the inbound SMTP port for bounces and complaints (0: off), and the
-    # address feedback loops send complaint reports to (None: only return paths).
+    # The inbound SMTP port (issue 16; 0: off): returns (bounces and complaints) and email
+    # receiving (the default account's active receipt rule set, in smtp_region); the address
+    # feedback loops send complaint reports to (None: only return paths).
     inbound_smtp_port: int = 0
     feedback_address: str | None = None
 
@@ -331,7 +332,16 @@ def domain_name(value: str) -> str:
     return value.rstrip(".").lower()
 
 
-_ENDPOINT_SERVICES = ("sns", "firehose", "cloudwatch", "eventbridge", "pinpoint", "sts")
+_ENDPOINT_SERVICES = (
+    "sns",
+    "firehose",
+    "cloudwatch",
+    "eventbridge",
+    "pinpoint",
+    "sts",
+    "s3",  # email receiving's actions (issue 16 §3)
+    "lambda",
+)
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("OPENSES_HOST", "host", text, "address to listen on"),
@@ -587,7 +597,7 @@ SETTINGS: tuple[Setting, ...] = (
         "OPENSES_INBOUND_SMTP_PORT",
         "inbound_smtp_port",
         port,
-        "inbound SMTP port for returned bounces and complaints; 0: off",
+        "inbound SMTP port: returned bounces and complaints, and receipt rules; 0: off",
     ),
     Setting(
         "OPENSES_FEEDBACK_ADDRESS",

@@ -79,7 +79,7 @@ def test_a_postfix_bounce_comes_back_to_the_inbound_listener(
             "emailAddress": "ann@example.net",
             "action": "failed",
             "status": "5.1.1",
-            "diagnosticCode": "smtp; 550 5.1.1 Mailbox does not exist",
+            "diagnosticCode": "smtp; 550 5.1.1 Requested action not taken: mailbox unavailable",
         }
     ]
     assert suppressed["SuppressedDestination"]["Reason"] == "BOUNCE"

@@ -8,6 +8,7 @@ from openses.config import Settings
 from openses.domain.clock import Clock, utc_now
 from openses.services.configuration_sets import DestinationCheck
 from openses.services.outbound import CAPTURE, Outbound
+from openses.services.receipt_rules import TargetCheck
 from openses.store.sources import ConnectionSource
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking.links import Tracker
@@ -29,6 +30,8 @@ class RequestContext:
     tracker: Tracker | None = None
     destination_check: DestinationCheck | None = None
     outbound: Outbound = CAPTURE  # whether sends go out for real (issue 15)
+    # receipt rules' S3, SNS and Lambda targets (issue 16 §3); None: unchecked
+    receipt_check: TargetCheck | None = None
 
     def reading(self) -> UnitOfWork:
         return UnitOfWork(self.reads, self.account_id, self.region)

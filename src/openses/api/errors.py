@@ -29,6 +29,13 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
     domain.IdentityNotFound: ("InvalidParameterValue", "NotFoundException"),
     domain.SuppressedDestinationNotFound: ("InvalidParameterValue", "NotFoundException"),
     domain.TemplateNotFound: ("TemplateDoesNotExistException", "NotFoundException"),
+    # email receiving (issue 16 §3): v1 only; the v2 names are never used
+    domain.RuleSetNotFound: ("RuleSetDoesNotExistException", "NotFoundException"),
+    domain.RuleNotFound: ("RuleDoesNotExistException", "NotFoundException"),
+    domain.CannotDelete: ("CannotDeleteException", "BadRequestException"),
+    domain.InvalidS3Configuration: ("InvalidS3ConfigurationException", "BadRequestException"),
+    domain.InvalidSnsTopic: ("InvalidSnsTopicException", "BadRequestException"),
+    domain.InvalidLambdaFunction: ("InvalidLambdaFunctionException", "BadRequestException"),
     domain.NotFound: ("InvalidParameterValue", "NotFoundException"),
     domain.ConfigurationSetAlreadyExists: (
         "ConfigurationSetAlreadyExistsException",

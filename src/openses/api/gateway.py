@@ -33,6 +33,7 @@ from openses.protocol.routing import Router
 from openses.protocol.validation import validate
 from openses.services.configuration_sets import DestinationCheck
 from openses.services.outbound import CAPTURE, Outbound
+from openses.services.receipt_rules import TargetCheck
 from openses.store.database import unavailable
 from openses.tracking.links import Tracker
 
@@ -80,8 +81,10 @@ class Gateway:
         tracker: Tracker | None = None,
         destination_check: DestinationCheck | None = None,
         outbound: Outbound = CAPTURE,
+        receipt_check: TargetCheck | None = None,
     ) -> None:
         self._settings = settings
+        self._receipt_check = receipt_check
         self._handlers = handlers
         self._execution = execution
         self._loop_engine = loop_engine
@@ -132,6 +135,7 @@ class Gateway:
             tracker=self._tracker,
             destination_check=self._destination_check,
             outbound=self._outbound,
+            receipt_check=self._receipt_check,
         )
 
     async def v1(self, request: WireRequest) -> tuple[int, bytes, dict[str, str], bytes]:

@@ -13,7 +13,9 @@ OpensesError
 │   ├── DedicatedIpPoolNotFound
 │   ├── DedicatedIpNotFound
 │   ├── ContactListNotFound
-│   └── ContactNotFound
+│   ├── ContactNotFound
+│   ├── RuleSetNotFound
+│   └── RuleNotFound
 ├── MailFromDomainNotVerified
 ├── AlreadyExists
 │   ├── ConfigurationSetAlreadyExists
@@ -22,7 +24,11 @@ OpensesError
 │   ├── IdentityAlreadyExists
 │   ├── TemplateAlreadyExists
 │   ├── DedicatedIpPoolAlreadyExists
-│   └── ContactAlreadyExists
+│   ├── ContactAlreadyExists
+│   ├── RuleSetAlreadyExists
+│   ├── RuleAlreadyExists
+│   └── ReceiptFilterAlreadyExists
+├── CannotDelete
 ├── InvalidInput
 │   ├── InvalidConfigurationSetName
 │   ├── InvalidEventDestination
@@ -46,8 +52,12 @@ OpensesError
 │   ├── InvalidDedicatedIpPool
 │   ├── InvalidDedicatedIp
 │   ├── SendingPoolNotFound
-│   └── InvalidContactList
-│       └── ContactListLimitExceeded
+│   ├── InvalidContactList
+│   │   └── ContactListLimitExceeded
+│   └── InvalidReceiptAction
+│       ├── InvalidS3Configuration
+│       ├── InvalidSnsTopic
+│       └── InvalidLambdaFunction
 ├── LimitExceeded
 │   ├── ConfigurationSetLimitExceeded
 │   └── EventDestinationLimitExceeded
@@ -365,3 +375,56 @@ class ContactListLimitExceeded(InvalidContactList):
 
     def __init__(self, limit: int) -> None:
         super().__init__(f"A maximum of {limit} Lists allowed per account.")
+
+
+# -- email receiving: receipt rule sets, rules and IP filters (issue 16 §3) --------------------
+# The v1 model's codes: RuleSetDoesNotExist, RuleDoesNotExist, AlreadyExists, CannotDelete,
+# InvalidS3Configuration, InvalidSnsTopic, InvalidLambdaFunction, LimitExceeded.
+
+
+class RuleSetNotFound(NotFound):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Rule set does not exist: {name}")
+
+
+class RuleNotFound(NotFound):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Rule does not exist: {name}")
+
+
+class RuleSetAlreadyExists(AlreadyExists):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Rule set already exists: {name}")
+
+
+class RuleAlreadyExists(AlreadyExists):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Rule already exists: {name}")
+
+
+class ReceiptFilterAlreadyExists(AlreadyExists):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Filter already exists: {name}")
+
+
+class CannotDelete(OpensesError):
+    pass
+
+
+class InvalidReceiptAction(InvalidInput):
+    """An action whose target cannot be reached; the subclasses carry the model's codes."""
+
+
+class InvalidS3Configuration(InvalidReceiptAction):
+    def __init__(self, bucket: str) -> None:
+        super().__init__(f"Could not write to bucket: {bucket}")
+
+
+class InvalidSnsTopic(InvalidReceiptAction):
+    def __init__(self, topic_arn: str) -> None:
+        super().__init__(f"Could not publish to SNS topic: {topic_arn}")
+
+
+class InvalidLambdaFunction(InvalidReceiptAction):
+    def __init__(self, function_arn: str) -> None:
+        super().__init__(f"Could not invoke Lambda function: {function_arn}")

@@ -28,6 +28,9 @@ BOTO_NAMES = {
     "eventbridge": "events",
     "pinpoint": "pinpoint",
     "sts": "sts",
+    # email receiving's actions (issue 16 §3)
+    "s3": "s3",
+    "lambda": "lambda",
 }
 _ROLE_REFRESH = datetime.timedelta(minutes=5)
 SESSION_NAME = "openses-event-publishing"

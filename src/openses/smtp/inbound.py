@@ -1,7 +1,8 @@
 """The inbound SMTP listener (issue 16, OPENSES_INBOUND_SMTP_PORT): mail from other MTAs, no
 AUTH, STARTTLS offered but not required. Each envelope recipient is routed once, by ``route``:
 a return path openses used or the feedback address is a return (services/returns.py), anything
-else goes to receiving (``receiving_recipient``, which the receipt rules take over).
+else goes to email receiving (services/receiving.py: the active receipt rule set of the
+default account, in OPENSES_SMTP_REGION, with its IP filters, as SES's inbound-smtp endpoint).
 
 A return is always taken (250) once readable as SMTP: a return that matches nothing is kept,
 never refused, since refusing a bounce starts a bounce loop. Only a failure of openses itself
@@ -10,13 +11,17 @@ answers 451, for the peer to try again later.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import dataclass
 from enum import StrEnum
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from openses.domain.clock import Clock
 from openses.services import returns
+from openses.services.receipt_actions import InboundEnvelope
+from openses.services.receiving import FAILED, NO_MAILBOX, Receiver
 from openses.services.return_path import message_id_from_return_path
 from openses.smtp import replies
 from openses.smtp.handler import Runner, Sources, peer_ip
@@ -26,7 +31,6 @@ log = logging.getLogger("openses.smtp")
 MAX_RETURN_BYTES = 40 * 1024 * 1024
 # the operation whose execution mode a return's unit of work runs in (a write)
 OPERATION = "ReceiveReturn"
-RECEIVING_UNAVAILABLE = "550 5.1.1 Mailbox does not exist"
 
 
 class Route(StrEnum):
@@ -45,20 +49,30 @@ def route(address: str, *, feedback_address: str | None) -> Route:
     return Route.RECEIVING
 
 
-def receiving_recipient(address: str) -> str:
-    """The reply to RCPT TO for an address that is no return: receiving (receipt rule sets,
-    issue 16 §3) answers here once it is joined in; until then, no such mailbox."""
-    return RECEIVING_UNAVAILABLE
+@dataclass(frozen=True, slots=True)
+class Receiving:
+    """Email receiving's side of the listener: whose receipt rules take the mail."""
+
+    receiver: Receiver
+    account_id: str
+    region: str
 
 
 class InboundHandler:
     def __init__(
-        self, runner: Runner, *, clock: Clock, feedback_address: str | None, off_loop: bool
+        self,
+        runner: Runner,
+        *,
+        clock: Clock,
+        feedback_address: str | None,
+        off_loop: bool,
+        receiving: Receiving | None = None,
     ) -> None:
         self._runner = runner
         self._clock = clock
         self._feedback_address = feedback_address
         self._off_loop = off_loop
+        self._receiving = receiving  # None: only returns are taken
 
     def routes(self, address: str) -> Route:
         return route(address, feedback_address=self._feedback_address)
@@ -87,20 +101,67 @@ class InboundHandler:
         rcpt_options: list[str],
     ) -> str:
         if self.routes(address) is Route.RECEIVING:
-            return receiving_recipient(address)
+            refused = await self._receiving_refusal(session, address)
+            if refused is not None:
+                return refused
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(rcpt_options)
         return replies.OK
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        return await self.take(session, envelope)
+        taken = [a for a in envelope.rcpt_tos if self.routes(a) is Route.RETURN]
+        received = [a for a in envelope.rcpt_tos if self.routes(a) is Route.RECEIVING]
+        reply = replies.OK
+        if taken:
+            reply = await self.take(session, envelope, taken)
+        if received and reply == replies.OK:
+            reply = await self._receive(session, envelope, received)
+        return reply
 
-    async def take(self, session: Session, envelope: Envelope) -> str:
+    async def _receiving_refusal(self, session: Session, address: str) -> str | None:
+        """None when the active receipt rule set takes mail for ``address`` from this peer
+        (IP filters first, then the rules' recipients and TLS policy), else the refusal."""
+        receiving = self._receiving
+        if receiving is None:
+            return NO_MAILBOX
+        receiver, account_id, region = receiving.receiver, receiving.account_id, receiving.region
+        refused = await asyncio.to_thread(receiver.ip_reply, account_id, region, peer_ip(session))
+        if refused is not None:
+            return refused
+        return await asyncio.to_thread(
+            receiver.recipient_reply, account_id, region, address, tls=session.ssl is not None
+        )
+
+    async def _receive(self, session: Session, envelope: Envelope, recipients: list[str]) -> str:
+        receiving = self._receiving
+        assert receiving is not None  # RCPT refused receiving recipients without it
+        inbound = InboundEnvelope(
+            source=envelope.mail_from or "",
+            recipients=recipients,
+            remote_ip=peer_ip(session),
+            tls=session.ssl is not None,
+            helo=session.host_name or "",
+        )
+        try:
+            return await asyncio.to_thread(
+                receiving.receiver.receive,
+                receiving.account_id,
+                receiving.region,
+                inbound,
+                envelope.original_content or b"",
+            )
+        except Exception:
+            log.exception("inbound mail from %s failed", inbound.remote_ip)
+            return FAILED
+
+    async def take(
+        self, session: Session, envelope: Envelope, recipients: list[str] | None = None
+    ) -> str:
         """Keep the return and record what it says; the submission port calls this too."""
         returned = returns.Returned(
             # the null reverse-path of a DSN (MAIL FROM:<>) is kept as ""
             mail_from=(envelope.mail_from or "").strip().removeprefix("<").removesuffix(">"),
-            recipients=list(envelope.rcpt_tos),
+            recipients=list(envelope.rcpt_tos if recipients is None else recipients),
             raw=envelope.original_content or b"",
             peer_ip=peer_ip(session),
         )

@@ -331,3 +331,36 @@ returns = Table(
     Column("received_at", UtcDateTime(), nullable=False),
     Index("ix_returns_scope_id", "account_id", "region", "id"),
 )
+
+# -- email receiving (issue 16 §3) -------------------------------------------------------------
+
+# A rule set with its rules in order, as one JSON list ([{ReceiptRule as the wire has it}]):
+# every change to a set's rules rewrites the list in one statement. At most one set per
+# account and region is active.
+receipt_rule_sets = scoped_table(
+    "receipt_rule_sets",
+    Column("name", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("rules", JSON, nullable=False),
+    unique_in_scope("receipt_rule_sets", "name"),
+)
+
+receipt_filters = scoped_table(
+    "receipt_filters",
+    Column("name", String(64), nullable=False),
+    Column("policy", String(8), nullable=False),
+    Column("cidr", String(64), nullable=False),
+    unique_in_scope("receipt_filters", "name"),
+)
+
+# Mail received on the inbound listener, kept for SendBounce (which names one by its id).
+received_messages = scoped_table(
+    "received_messages",
+    Column("message_id", String(64), nullable=False),
+    Column("source", Text, nullable=False),  # MAIL FROM, as long as a client sends it
+    Column("destination", JSON, nullable=False),
+    Column("headers", JSON, nullable=False),  # [[name, value], ...]
+    Column("received_at", UtcDateTime(), nullable=False),
+    unique_in_scope("received_messages", "message_id"),
+)

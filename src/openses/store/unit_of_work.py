@@ -19,6 +19,7 @@ from openses.store.deliveries import DeliveryRepository
 from openses.store.identities import IdentityRepository
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
+from openses.store.receipt_rules import ReceiptRuleRepository
 from openses.store.returns import ReturnRepository
 from openses.store.signing_keys import SigningKeyRepository
 from openses.store.sources import ConnectionSource
@@ -105,6 +106,10 @@ class UnitOfWork:
     @property
     def contact_lists(self) -> ContactListRepository:  # issue 20
         return self._scoped(ContactListRepository)
+
+    @property
+    def receipt_rules(self) -> ReceiptRuleRepository:  # issue 16 §3: email receiving
+        return self._scoped(ReceiptRuleRepository)
 
     @property
     def tags(self) -> TagRepository:

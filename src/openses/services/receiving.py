@@ -1,0 +1,218 @@
+"""Email receiving: mail that arrives for an account runs the actions of its active receipt
+rule set, as SES runs them (the developer guide's "Receiving email" chapters).
+
+``Receiver.receive(account, region, envelope, raw)`` is the entry point for an inbound SMTP
+listener: it applies the IP filters, finds the rules whose recipients match, runs each
+rule's actions in order (S3, SNS, Lambda, Bounce, AddHeader, Stop, WorkMail) and answers
+the SMTP reply. ``recipient_reply`` answers RCPT TO the same way, before the data is sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import secrets
+from email.utils import format_datetime
+from typing import Any
+
+from openses.domain.clock import Clock
+from openses.domain.message import EICAR
+from openses.domain.receipt_rule import ReceiptRule, ReceiptRuleSet, blocked
+from openses.events import records
+from openses.mail import raw
+from openses.protocol.timestamps import iso8601
+from openses.services import receipt_actions
+from openses.services.outbound import CAPTURE, Outbound
+from openses.services.receipt_actions import (
+    STOP_RULE_SET,
+    InboundEnvelope,
+    ReceivedMail,
+    ReceivingAws,
+    RuleRun,
+)
+from openses.store.receipt_rules import ReceivedMessage
+from openses.store.sources import ConnectionSource
+from openses.store.unit_of_work import UnitOfWork
+
+log = logging.getLogger("openses.receiving")
+
+# SMTP replies of email receiving (SES's inbound endpoint words these its own way; GUESS).
+ACCEPTED = "250 Ok"
+IP_BLOCKED = "554 5.7.1 Access denied"
+NO_MAILBOX = "550 5.1.1 Requested action not taken: mailbox unavailable"
+TLS_REQUIRED = "530 5.7.0 Must issue a STARTTLS command first"
+FAILED = "451 4.3.0 Temporary service failure"
+# The spam scanners' test string (GTUBE), as EICAR is the virus scanners'.
+GTUBE = b"XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+
+Record = dict[str, Any]
+
+
+class Receiver:
+    def __init__(
+        self,
+        reads: ConnectionSource,
+        writes: ConnectionSource,
+        aws: ReceivingAws,
+        *,
+        clock: Clock,
+        outbound: Outbound = CAPTURE,
+    ) -> None:
+        self._reads = reads
+        self._writes = writes
+        self._aws = aws
+        self._clock = clock
+        self._outbound = outbound
+
+    # -- before the data ---------------------------------------------------------------------
+
+    def ip_reply(self, account_id: str, region: str, remote_ip: str) -> str | None:
+        """The refusal of a session from ``remote_ip`` that the IP filters block, else None."""
+        with UnitOfWork(self._reads, account_id, region) as uow:
+            filters = uow.receipt_rules.filters()
+        return IP_BLOCKED if blocked(remote_ip, filters) else None
+
+    def recipient_reply(
+        self, account_id: str, region: str, recipient: str, *, tls: bool
+    ) -> str | None:
+        """The refusal of RCPT TO ``recipient``, else None: no enabled rule of the active set
+        matches it, or one that does requires TLS and the session has none."""
+        with UnitOfWork(self._reads, account_id, region) as uow:
+            active = uow.receipt_rules.active_set()
+        return _recipient_reply(active, recipient, tls=tls)
+
+    # -- the mail ----------------------------------------------------------------------------
+
+    def receive(self, account_id: str, region: str, envelope: InboundEnvelope, data: bytes) -> str:
+        with UnitOfWork(self._reads, account_id, region) as uow:
+            filters = uow.receipt_rules.filters()
+            active = uow.receipt_rules.active_set()
+        if blocked(envelope.remote_ip, filters):
+            return IP_BLOCKED
+        if active is None or not envelope.recipients:
+            return NO_MAILBOX
+        for recipient in envelope.recipients:
+            reply = _recipient_reply(active, recipient, tls=envelope.tls)
+            if reply is not None:
+                return reply
+        mail = self._accept(account_id, region, envelope, data)
+        for rule in active.rules:
+            matched = [r for r in envelope.recipients if rule.enabled and rule.matches(r)]
+            if not matched:
+                continue
+            if self._run_rule(account_id, region, rule, matched, mail, envelope) == STOP_RULE_SET:
+                break
+        log.info(
+            "received %s for %s: %s", mail.message_id, ", ".join(envelope.recipients), mail.ran
+        )
+        return f"{ACCEPTED} {mail.message_id}"
+
+    def _accept(
+        self, account_id: str, region: str, envelope: InboundEnvelope, data: bytes
+    ) -> ReceivedMail:
+        received_at = self._clock()
+        message_id = new_receipt_id()
+        trace = (
+            f"Return-Path: <{envelope.source}>\r\n"
+            f"Received: from {envelope.helo or envelope.remote_ip} ([{envelope.remote_ip}]) "
+            f"by inbound-smtp.{region}.openses.local with SMTP id {message_id} "
+            f"for {envelope.recipients[0]}; {format_datetime(received_at)}\r\n"
+        ).encode()
+        content = trace + data
+        headers = [
+            (_storable(name), _storable(value))
+            for name, value in records.headers_of(raw.parse(content))
+        ]
+        mail: Record = {
+            "timestamp": iso8601(received_at),
+            "source": _storable(envelope.source),
+            "messageId": message_id,
+            "destination": [_storable(r) for r in envelope.recipients],
+            "headersTruncated": False,
+            "headers": [{"name": name, "value": value} for name, value in headers],
+            "commonHeaders": records.common_headers(headers, message_id),
+        }
+        with UnitOfWork(self._writes, account_id, region) as uow:
+            uow.receipt_rules.add_received(
+                ReceivedMessage(
+                    message_id=message_id,
+                    source=mail["source"],
+                    destination=tuple(mail["destination"]),
+                    headers=tuple(headers),
+                    received_at=received_at,
+                )
+            )
+            uow.commit()
+        return ReceivedMail(message_id, received_at, content, mail)
+
+    def _run_rule(
+        self,
+        account_id: str,
+        region: str,
+        rule: ReceiptRule,
+        recipients: list[str],
+        mail: ReceivedMail,
+        envelope: InboundEnvelope,
+    ) -> str | None:
+        """Run the rule's actions in order; STOP_RULE_SET when the rule set ends here."""
+        run = RuleRun(
+            account_id=account_id,
+            region=region,
+            envelope=envelope,
+            recipients=recipients,
+            verdicts=_verdicts(rule, mail.content),
+            aws=self._aws,
+            clock=self._clock,
+            writes=self._writes,
+            outbound=self._outbound,
+        )
+        for action in rule.actions:
+            try:
+                stop = receipt_actions.run(action, mail, run)
+            except Exception:
+                # an action that fails is logged and the next one runs (docs/aws-behaviour.md)
+                log.exception(
+                    "receipt rule %s: %s failed for %s", rule.name, action.kind, mail.message_id
+                )
+                continue
+            if stop is not None:
+                return stop
+        return None
+
+
+def _recipient_reply(active: ReceiptRuleSet | None, recipient: str, *, tls: bool) -> str | None:
+    matching = active.matching(recipient) if active is not None else []
+    if not matching:
+        return NO_MAILBOX
+    if not tls and any(rule.tls_policy == "Require" for rule in matching):
+        return TLS_REQUIRED
+    return None
+
+
+def _verdicts(rule: ReceiptRule, content: bytes) -> Record:
+    """The receipt's verdicts. With ScanEnabled, spam and virus are PASS, or FAIL for the
+    GTUBE and EICAR test strings; without, DISABLED. openses checks no SPF, DKIM or DMARC on
+    received mail: those say GRAY."""
+    if rule.scan_enabled:
+        spam = "FAIL" if GTUBE in content else "PASS"
+        virus = "FAIL" if EICAR in content else "PASS"
+    else:
+        spam = virus = "DISABLED"
+    return {
+        "spamVerdict": {"status": spam},
+        "virusVerdict": {"status": virus},
+        "spfVerdict": {"status": "GRAY"},
+        "dkimVerdict": {"status": "GRAY"},
+        "dmarcVerdict": {"status": "GRAY"},
+    }
+
+
+def _storable(text: str) -> str:
+    """``text`` as every store and JSON reader keeps it: undecodable bytes of the mail (kept
+    as surrogates by the parser) and NUL replaced."""
+    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
+
+
+def new_receipt_id() -> str:
+    """Shaped like SES's ids of received mail: 28 lower-case letters and digits."""
+    return base64.b32encode(secrets.token_bytes(20)).decode().lower()[:28]
