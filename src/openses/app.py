@@ -19,6 +19,7 @@ from openses.config import Settings
 from openses.delivery import worker as delivery_worker
 from openses.events import dispatcher as event_dispatcher
 from openses.services.list_management import UNSUBSCRIBE_PATH
+from openses.services.verification_emails import VERIFY_PATH
 from openses.smtp.server import SmtpServers
 from openses.tracking.links import CLICK_PATH, OPEN_PATH
 from openses.web.admin import Admin
@@ -28,6 +29,7 @@ from openses.web.messages import MessagesEndpoints
 from openses.web.metrics import MetricsEndpoint
 from openses.web.tracking import TrackingEndpoints
 from openses.web.unsubscribe import UnsubscribeEndpoints
+from openses.web.verification import VerificationEndpoints
 
 
 async def health(_request: Request) -> Response:
@@ -58,6 +60,7 @@ def build_app(root: bootstrap.Server) -> Application:
         root.writes, root.tracker.keyring, settings.trusted_proxies, root.clock
     )
     unsubscribe = UnsubscribeEndpoints(root.writes, root.tracker.keyring, root.clock)
+    verification = VerificationEndpoints(root.writes, root.tracker.keyring, root.clock)
     routes = [
         Route("/health", health, methods=["GET"]),
         Route("/_openses/identities/{name}/verify", admin.verify_identity, methods=["POST"]),
@@ -75,6 +78,8 @@ def build_app(root: bootstrap.Server) -> Application:
         # list management: the unsubscribe page and RFC 8058's one-click POST (no credentials)
         Route(UNSUBSCRIBE_PATH + "{token}", unsubscribe.page, methods=["GET"]),
         Route(UNSUBSCRIBE_PATH + "{token}", unsubscribe.submit, methods=["POST"]),
+        # verification emails' links (issue 20; no credentials: mail clients follow them)
+        Route(VERIFY_PATH + "{token}", verification.follow, methods=["GET"]),
     ]
     dispatching = event_dispatcher.lifespan(root.dispatcher)
     delivering = delivery_worker.lifespan(root.delivery_worker)

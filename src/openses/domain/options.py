@@ -88,6 +88,19 @@ class ArchivingOptions:
     archive_arn: str | None = None
 
 
+class SigningScheme(StrEnum):
+    """MessageSecurityOptions.SigningScheme, a union: DefaultScheme or SmimeScheme (issue 20)."""
+
+    DEFAULT = "DEFAULT"
+    SMIME = "SMIME"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageSecurityOptions:
+    signing_scheme: SigningScheme = SigningScheme.DEFAULT
+    signature_format: str | None = None  # SmimeScheme's: DETACHED
+
+
 @dataclass(frozen=True, slots=True)
 class Tag:
     key: str

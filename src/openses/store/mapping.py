@@ -20,7 +20,9 @@ from openses.domain.options import (
     DeliveryOptions,
     FeatureStatus,
     HttpsPolicy,
+    MessageSecurityOptions,
     ReputationOptions,
+    SigningScheme,
     SuppressionOptions,
     SuppressionReason,
     TlsPolicy,
@@ -128,6 +130,21 @@ def archiving_to_json(options: ArchivingOptions | None) -> Json | None:
 
 def archiving_from_json(data: Json | None) -> ArchivingOptions | None:
     return None if data is None else ArchivingOptions(archive_arn=data.get("archive_arn"))
+
+
+def message_security_to_json(options: MessageSecurityOptions | None) -> Json | None:
+    if options is None:
+        return None
+    return {"signing_scheme": options.signing_scheme, "signature_format": options.signature_format}
+
+
+def message_security_from_json(data: Json | None) -> MessageSecurityOptions | None:
+    if data is None:
+        return None
+    return MessageSecurityOptions(
+        signing_scheme=SigningScheme(data["signing_scheme"]),
+        signature_format=data.get("signature_format"),
+    )
 
 
 def target_to_json(target: Target) -> tuple[str, Json]:

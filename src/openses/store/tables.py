@@ -37,6 +37,7 @@ configuration_sets = Table(
     Column("suppression_options", JSON, nullable=True),
     Column("vdm_options", JSON, nullable=True),
     Column("archiving_options", JSON, nullable=True),
+    Column("message_security_options", JSON, nullable=True),  # issue 20
     UniqueConstraint("account_id", "region", "name", name="uq_configuration_sets_scope_name"),
 )
 
@@ -330,4 +331,24 @@ smtp_certificates = Table(
     Column("certificate", Text, nullable=False),  # PEM
     Column("private_key", Text, nullable=False),  # PEM, unencrypted
     Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# -- custom verification email templates (issue 20) -----------------------------------------
+
+custom_verification_email_templates = Table(
+    "custom_verification_email_templates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("from_email_address", String(320), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("success_redirection_url", Text, nullable=False),
+    Column("failure_redirection_url", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint(
+        "account_id", "region", "name", name="uq_custom_verification_email_templates_scope_name"
+    ),
 )

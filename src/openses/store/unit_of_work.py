@@ -23,6 +23,7 @@ from openses.store.signing_keys import SigningKeyRepository
 from openses.store.sources import ConnectionSource
 from openses.store.tags import TagRepository
 from openses.store.templates import TemplateRepository
+from openses.store.verification_templates import VerificationTemplateRepository
 
 Repository = TypeVar("Repository")
 Params = ParamSpec("Params")
@@ -104,6 +105,10 @@ class UnitOfWork:
     @property
     def contact_lists(self) -> ContactListRepository:  # issue 20
         return self._scoped(ContactListRepository)
+
+    @property
+    def verification_templates(self) -> VerificationTemplateRepository:  # issue 20
+        return self._scoped(VerificationTemplateRepository)
 
     @property
     def tags(self) -> TagRepository:

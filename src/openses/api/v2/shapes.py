@@ -12,7 +12,9 @@ from openses.domain.options import (
     DeliveryOptions,
     FeatureStatus,
     HttpsPolicy,
+    MessageSecurityOptions,
     ReputationOptions,
+    SigningScheme,
     SuppressionOptions,
     SuppressionReason,
     Tag,
@@ -118,6 +120,24 @@ def archiving_wire(options: ArchivingOptions) -> Wire:
     return _drop_none({"ArchiveArn": options.archive_arn})
 
 
+def message_security_options(wire: Wire) -> MessageSecurityOptions:
+    """The SigningScheme union holds one member (the protocol layer checks that at most one is
+    set); an empty union is the default scheme, as SES assumes when none is chosen."""
+    smime = wire.get("SigningScheme", {}).get("SmimeScheme")
+    if smime is not None:
+        return MessageSecurityOptions(
+            signing_scheme=SigningScheme.SMIME, signature_format=smime.get("SignatureFormat")
+        )
+    return MessageSecurityOptions()
+
+
+def message_security_wire(options: MessageSecurityOptions) -> Wire:
+    if options.signing_scheme is SigningScheme.SMIME:
+        smime = _drop_none({"SignatureFormat": options.signature_format})
+        return {"SigningScheme": {"SmimeScheme": smime}}
+    return {"SigningScheme": {"DefaultScheme": {}}}
+
+
 def tags(wire: list[Wire]) -> list[Tag]:
     return [Tag(tag["Key"], tag["Value"]) for tag in wire]
 
@@ -143,6 +163,8 @@ def configuration_set_wire(configuration_set: ConfigurationSet) -> Wire:
         wire["VdmOptions"] = vdm_wire(cs.vdm_options)
     if cs.archiving_options:
         wire["ArchivingOptions"] = archiving_wire(cs.archiving_options)
+    if cs.message_security_options:
+        wire["MessageSecurityOptions"] = message_security_wire(cs.message_security_options)
     return wire
 
 
