@@ -114,6 +114,25 @@ EXPECTED = {
     "ContactAlreadyExists": (("AlreadyExists", 400), EXISTS_V2),
     "InvalidContactList": (BAD_V1, BAD_V2),
     "ContactListLimitExceeded": (BAD_V1, BAD_V2),
+    # issue 20: verification emails and import/export jobs
+    "CustomVerificationEmailTemplateNotFound": (
+        ("CustomVerificationEmailTemplateDoesNotExist", 400),
+        NOT_FOUND_V2,
+    ),
+    "CustomVerificationEmailTemplateAlreadyExists": (
+        ("CustomVerificationEmailTemplateAlreadyExists", 400),
+        EXISTS_V2,
+    ),
+    "CustomVerificationEmailInvalidContent": (
+        ("CustomVerificationEmailInvalidContent", 400),
+        BAD_V2,
+    ),
+    "FromEmailAddressNotVerified": (("FromEmailAddressNotVerified", 400), BAD_V2),
+    "CustomVerificationEmailTemplateLimitExceeded": (
+        ("LimitExceeded", 400),
+        ("LimitExceededException", 400),
+    ),
+    "JobNotFound": (NOT_FOUND_V1, NOT_FOUND_V2),
 }
 
 

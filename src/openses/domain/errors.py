@@ -52,8 +52,7 @@ OpensesError
 │   ├── InvalidContactList
 │   │   └── ContactListLimitExceeded
 │   ├── CustomVerificationEmailInvalidContent
-│   ├── FromEmailAddressNotVerified
-│   └── UnsupportedOption
+│   └── FromEmailAddressNotVerified
 ├── LimitExceeded
 │   ├── ConfigurationSetLimitExceeded
 │   ├── EventDestinationLimitExceeded
@@ -404,10 +403,6 @@ class CustomVerificationEmailTemplateLimitExceeded(LimitExceeded):
         super().__init__(
             f"Maximum number of custom verification email templates ({limit}) reached."
         )
-
-
-class UnsupportedOption(InvalidInput):
-    """A configuration-set member openses stores no behaviour for and refuses (BadRequest)."""
 
 
 # -- import and export jobs (issue 20)

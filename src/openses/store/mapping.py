@@ -25,6 +25,7 @@ from openses.domain.options import (
     SigningScheme,
     SuppressionOptions,
     SuppressionReason,
+    SuppressionValidationOptions,
     TlsPolicy,
     TrackingOptions,
     VdmOptions,
@@ -89,18 +90,32 @@ def reputation_from_json(data: Json) -> ReputationOptions:
 def suppression_to_json(options: SuppressionOptions | None) -> Json | None:
     if options is None:
         return None
+    validation = options.validation_options
     return {
         "suppressed_reasons": list(options.suppressed_reasons),
         "suppression_scope": options.suppression_scope,
+        "validation": None
+        if validation is None
+        else {
+            "condition_threshold_enabled": validation.condition_threshold_enabled,
+            "confidence_verdict_threshold": validation.confidence_verdict_threshold,
+        },
     }
 
 
 def suppression_from_json(data: Json | None) -> SuppressionOptions | None:
     if data is None:
         return None
+    validation = data.get("validation")
     return SuppressionOptions(
         suppressed_reasons=tuple(SuppressionReason(r) for r in data["suppressed_reasons"]),
         suppression_scope=data.get("suppression_scope"),
+        validation_options=None
+        if validation is None
+        else SuppressionValidationOptions(
+            condition_threshold_enabled=FeatureStatus(validation["condition_threshold_enabled"]),
+            confidence_verdict_threshold=validation.get("confidence_verdict_threshold"),
+        ),
     )
 
 

@@ -174,12 +174,15 @@ def put_configuration_set_suppression_options(
     validation_options: dict[str, Any] | None = None,
 ) -> Output:
     suppression = None
-    if suppressed_reasons is not None:
+    if suppressed_reasons is not None or validation_options is not None:
         suppression = SuppressionOptions(
             suppressed_reasons=tuple(
-                dict.fromkeys(SuppressionReason(r) for r in suppressed_reasons)
+                dict.fromkeys(SuppressionReason(r) for r in suppressed_reasons or [])
             ),
             suppression_scope=suppression_scope,
+            validation_options=shapes.suppression_validation(validation_options)
+            if validation_options
+            else None,
         )
     _replace(context, configuration_set_name, suppression_options=suppression)
     return {}

@@ -17,6 +17,7 @@ from openses.domain.options import (
     SigningScheme,
     SuppressionOptions,
     SuppressionReason,
+    SuppressionValidationOptions,
     Tag,
     TlsPolicy,
     TrackingOptions,
@@ -77,21 +78,41 @@ def reputation_wire(options: ReputationOptions) -> Wire:
 
 
 def suppression_options(wire: Wire) -> SuppressionOptions:
+    validation = wire.get("ValidationOptions")
     return SuppressionOptions(
         suppressed_reasons=tuple(
             dict.fromkeys(SuppressionReason(r) for r in wire.get("SuppressedReasons", []))
         ),
         suppression_scope=wire.get("SuppressionScope"),
+        validation_options=suppression_validation(validation) if validation else None,
+    )
+
+
+def suppression_validation(wire: Wire) -> SuppressionValidationOptions:
+    threshold = wire["ConditionThreshold"]
+    overall = threshold.get("OverallConfidenceThreshold") or {}
+    return SuppressionValidationOptions(
+        condition_threshold_enabled=FeatureStatus(threshold["ConditionThresholdEnabled"]),
+        confidence_verdict_threshold=overall.get("ConfidenceVerdictThreshold"),
     )
 
 
 def suppression_wire(options: SuppressionOptions) -> Wire:
-    return _drop_none(
+    wire = _drop_none(
         {
             "SuppressedReasons": list(options.suppressed_reasons),
             "SuppressionScope": options.suppression_scope,
         }
     )
+    validation = options.validation_options
+    if validation is not None:
+        threshold: Wire = {"ConditionThresholdEnabled": validation.condition_threshold_enabled}
+        if validation.confidence_verdict_threshold is not None:
+            threshold["OverallConfidenceThreshold"] = {
+                "ConfidenceVerdictThreshold": validation.confidence_verdict_threshold
+            }
+        wire["ValidationOptions"] = {"ConditionThreshold": threshold}
+    return wire
 
 
 def vdm_options(wire: Wire) -> VdmOptions:
