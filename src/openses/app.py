@@ -13,11 +13,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from openses import bootstrap, json_text
+from openses import background, bootstrap, json_text
 from openses.api.gateway import Gateway, Receive, Scope, Send, is_aws_path
 from openses.config import Settings
 from openses.delivery import worker as delivery_worker
 from openses.events import dispatcher as event_dispatcher
+from openses.services import job_runner
 from openses.services.list_management import UNSUBSCRIBE_PATH
 from openses.services.verification_emails import VERIFY_PATH
 from openses.smtp.server import SmtpServers
@@ -51,6 +52,7 @@ def build_app(root: bootstrap.Server) -> Application:
         tracker=root.tracker,
         destination_check=root.destination_check,
         outbound=root.outbound,
+        object_store=root.object_store,
     )
     admin = Admin(settings, root.reads, root.writes, root.dns_records)
     identity_dns = IdentityDnsEndpoints(settings, root.reads)
@@ -83,10 +85,13 @@ def build_app(root: bootstrap.Server) -> Application:
     ]
     dispatching = event_dispatcher.lifespan(root.dispatcher)
     delivering = delivery_worker.lifespan(root.delivery_worker)
+    running_jobs = background.lifespan(  # issue 20: import and export jobs
+        job_runner.thread(root.job_runner) if root.job_runner is not None else None
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: object) -> AsyncIterator[None]:
-        async with dispatching(app), delivering(app):
+        async with dispatching(app), delivering(app), running_jobs(app):
             try:
                 if root.smtp is not None:
                     await root.smtp.start()

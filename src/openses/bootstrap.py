@@ -26,12 +26,15 @@ from openses.delivery.worker import DeliveryWorker
 from openses.domain.clock import Clock, utc_now
 from openses.events import checks
 from openses.events import dispatcher as event_dispatcher
+from openses.events.aws import AwsClients
 from openses.events.dispatcher import Dispatcher
 from openses.events.metrics import OutboxCollector, PublicationMetrics
 from openses.events.publishers import Publisher
 from openses.mail.dns_records import DnsRecords
 from openses.protocol.models import V1
 from openses.services.configuration_sets import DestinationCheck
+from openses.services.job_runner import JobRunner
+from openses.services.object_store import ObjectStore, S3ObjectStore
 from openses.services.outbound import Outbound
 from openses.smtp import tls
 from openses.smtp.auth import OpenAuthenticator
@@ -74,6 +77,8 @@ class Server:
     outbound: Outbound
     delivery_worker: DeliveryWorker | None
     smtp: SmtpServers | None  # None when both SMTP ports are 0
+    job_runner: JobRunner | None = None  # issue 20: import and export jobs
+    object_store: ObjectStore | None = None  # issue 20: their S3
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -116,6 +121,7 @@ def server(
     outbound = delivery_bootstrap.outbound(
         settings.delivery, return_path_domain=settings.return_path_domain
     )
+    object_store = S3ObjectStore(AwsClients(settings))  # issue 20
     return Server(
         settings=settings,
         clock=clock,
@@ -145,6 +151,13 @@ def server(
             engine, settings.delivery, dns_servers=settings.dns_servers, signal=signal
         ),
         smtp=smtp_servers(settings, engine, clock, execution, handlers, tracker, outbound),
+        job_runner=JobRunner(
+            EngineSource(engine, write=True, signal=signal),
+            object_store,
+            settings.jobs_bucket,
+            clock,
+        ),
+        object_store=object_store,
     )
 
 

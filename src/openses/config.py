@@ -91,7 +91,7 @@ class Settings:
     dispatch_events: bool = True
     # None leaves boto3 to its own AWS_ENDPOINT_URL(_<SERVICE>) variables, then real AWS.
     aws_endpoint_url: str | None = None
-    # per service: sns, firehose, cloudwatch, eventbridge, pinpoint, sts
+    # per service: sns, firehose, cloudwatch, eventbridge, pinpoint, sts, s3
     aws_endpoint_urls: Mapping[str, str] = field(default_factory=dict)
     assume_roles: bool = False
     # AWS keeps the AWS/ namespaces and aws.* sources for itself: change these for real AWS.
@@ -119,6 +119,9 @@ class Settings:
     smtp_tls_cert: str | None = None
     smtp_tls_key: str | None = None
     smtp_region: str = "us-east-1"
+    # issue 20: the S3 bucket (at OPENSES_AWS_ENDPOINT_URL(_S3)) where import jobs' failed
+    # records and export jobs' files go, as SES writes them to "a location that it manages"
+    jobs_bucket: str = "openses-jobs"
 
     @classmethod
     def from_environ(
@@ -320,7 +323,7 @@ def domain_name(value: str) -> str:
     return value.rstrip(".").lower()
 
 
-_ENDPOINT_SERVICES = ("sns", "firehose", "cloudwatch", "eventbridge", "pinpoint", "sts")
+_ENDPOINT_SERVICES = ("sns", "firehose", "cloudwatch", "eventbridge", "pinpoint", "sts", "s3")
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("OPENSES_HOST", "host", text, "address to listen on"),
@@ -572,4 +575,10 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("OPENSES_SMTP_TLS_KEY", "smtp_tls_key", text, "PEM private key file of that cert"),
     Setting("OPENSES_SMTP_REGION", "smtp_region", region, "the region of SMTP sessions"),
+    Setting(
+        "OPENSES_JOBS_BUCKET",
+        "jobs_bucket",
+        text,
+        "S3 bucket of import jobs' failed records and export jobs' files",
+    ),
 )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from openses.config import Settings
 from openses.domain.clock import Clock, utc_now
 from openses.services.configuration_sets import DestinationCheck
+from openses.services.object_store import ObjectStore
 from openses.services.outbound import CAPTURE, Outbound
 from openses.store.sources import ConnectionSource
 from openses.store.unit_of_work import UnitOfWork
@@ -29,6 +30,7 @@ class RequestContext:
     tracker: Tracker | None = None
     destination_check: DestinationCheck | None = None
     outbound: Outbound = CAPTURE  # whether sends go out for real (issue 15)
+    object_store: ObjectStore | None = None  # S3, for import and export jobs (issue 20)
 
     def reading(self) -> UnitOfWork:
         return UnitOfWork(self.reads, self.account_id, self.region)

@@ -28,6 +28,7 @@ BOTO_NAMES = {
     "eventbridge": "events",
     "pinpoint": "pinpoint",
     "sts": "sts",
+    "s3": "s3",  # issue 20: import and export jobs (services/object_store.py)
 }
 _ROLE_REFRESH = datetime.timedelta(minutes=5)
 SESSION_NAME = "openses-event-publishing"

@@ -352,3 +352,30 @@ custom_verification_email_templates = Table(
         "account_id", "region", "name", name="uq_custom_verification_email_templates_scope_name"
     ),
 )
+
+# -- import and export jobs (issue 20) --------------------------------------------------------
+
+# One row per job, processed in the background (services/job_runner.py): a worker leases an
+# open job by moving ``locked_until``; a job whose lease ran out (its worker stopped) is
+# taken again and started over, which its work allows (PUT and DELETE are idempotent, an export
+# rewrites its object).
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("job_id", String(64), nullable=False, unique=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),  # IMPORT | EXPORT
+    Column("status", String(16), nullable=False),
+    Column("source", JSON, nullable=False),
+    Column("destination", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("completed_at", UtcDateTime(), nullable=True),
+    Column("processed_records", Integer, nullable=False),
+    Column("failed_records", Integer, nullable=False),  # import: failed, export: exported
+    Column("result", JSON, nullable=True),  # the failed-records or export object, an error
+    Column("locked_until", UtcDateTime(), nullable=True),
+    Index("ix_jobs_scope_kind", "account_id", "region", "kind", "id"),
+    Index("ix_jobs_status", "status"),
+)

@@ -17,6 +17,7 @@ from openses.store.contact_lists import ContactListRepository
 from openses.store.dedicated_ips import DedicatedIpRepository
 from openses.store.deliveries import DeliveryRepository
 from openses.store.identities import IdentityRepository
+from openses.store.jobs import JobRepository
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
 from openses.store.signing_keys import SigningKeyRepository
@@ -109,6 +110,10 @@ class UnitOfWork:
     @property
     def verification_templates(self) -> VerificationTemplateRepository:  # issue 20
         return self._scoped(VerificationTemplateRepository)
+
+    @property
+    def jobs(self) -> JobRepository:  # issue 20: import and export jobs
+        return self._scoped(JobRepository)
 
     @property
     def tags(self) -> TagRepository:

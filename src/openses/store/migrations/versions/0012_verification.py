@@ -1,5 +1,5 @@
-"""Custom verification email templates, and a configuration set's MessageSecurityOptions
-(issue 20).
+"""Custom verification email templates, a configuration set's MessageSecurityOptions, and
+import and export jobs (issue 20).
 
 Revision ID: 0012
 Revises: 0009
@@ -39,9 +39,31 @@ def upgrade() -> None:
     op.add_column(
         "configuration_sets", sa.Column("message_security_options", sa.JSON, nullable=True)
     )
+    op.create_table(
+        "jobs",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("job_id", sa.String(64), nullable=False, unique=True),
+        sa.Column("account_id", sa.String(12), nullable=False),
+        sa.Column("region", sa.String(32), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("source", sa.JSON, nullable=False),
+        sa.Column("destination", sa.JSON, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("processed_records", sa.Integer, nullable=False),
+        sa.Column("failed_records", sa.Integer, nullable=False),
+        sa.Column("result", sa.JSON, nullable=True),
+        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+    )
+    op.create_index("ix_jobs_scope_kind", "jobs", ["account_id", "region", "kind", "id"])
+    op.create_index("ix_jobs_status", "jobs", ["status"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_jobs_status", "jobs")
+    op.drop_index("ix_jobs_scope_kind", "jobs")
+    op.drop_table("jobs")
     with op.batch_alter_table("configuration_sets") as batch:
         batch.drop_column("message_security_options")
     op.drop_table("custom_verification_email_templates")
