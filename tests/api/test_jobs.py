@@ -420,8 +420,9 @@ def test_a_job_waits_for_s3_and_resumes_after_a_restart(
                 },
                 ExportDestination={"DataFormat": "CSV"},
             )["JobId"]
-            time.sleep(1.5)
-            assert sesv2.get_import_job(JobId=job_id)["JobStatus"] == "PROCESSING"
+            # leased, then given back to wait for S3: PROCESSING, and nothing imported
+            waiting = _wait(sesv2.get_import_job, job_id, "PROCESSING", "COMPLETED", "FAILED")
+            assert (waiting["JobStatus"], waiting["ProcessedRecordsCount"]) == ("PROCESSING", 0)
             sesv2.cancel_export_job(JobId=export_id)
         with serve_in_thread(_settings(database, peer.url)) as second:
             sesv2 = second.client("sesv2", access_key=key)
