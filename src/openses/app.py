@@ -13,12 +13,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from openses import bootstrap, json_text
+from openses import background, bootstrap, json_text
 from openses.api.gateway import Gateway, Receive, Scope, Send, is_aws_path
 from openses.config import Settings
 from openses.delivery import worker as delivery_worker
 from openses.events import dispatcher as event_dispatcher
+from openses.services import job_runner
 from openses.services.list_management import UNSUBSCRIBE_PATH
+from openses.services.verification_emails import VERIFY_PATH
 from openses.smtp.server import SmtpServers
 from openses.tracking.links import CLICK_PATH, OPEN_PATH
 from openses.web.admin import Admin
@@ -29,6 +31,7 @@ from openses.web.metrics import MetricsEndpoint
 from openses.web.returns import ReturnsEndpoints
 from openses.web.tracking import TrackingEndpoints
 from openses.web.unsubscribe import UnsubscribeEndpoints
+from openses.web.verification import VerificationEndpoints
 
 
 async def health(_request: Request) -> Response:
@@ -51,6 +54,7 @@ def build_app(root: bootstrap.Server) -> Application:
         destination_check=root.destination_check,
         outbound=root.outbound,
         receipt_check=root.receipt_check,
+        object_store=root.object_store,
     )
     admin = Admin(settings, root.reads, root.writes, root.dns_records)
     identity_dns = IdentityDnsEndpoints(settings, root.reads)
@@ -61,6 +65,7 @@ def build_app(root: bootstrap.Server) -> Application:
         root.writes, root.tracker.keyring, settings.trusted_proxies, root.clock
     )
     unsubscribe = UnsubscribeEndpoints(root.writes, root.tracker.keyring, root.clock)
+    verification = VerificationEndpoints(root.writes, root.tracker.keyring, root.clock)
     routes = [
         Route("/health", health, methods=["GET"]),
         Route("/_openses/identities/{name}/verify", admin.verify_identity, methods=["POST"]),
@@ -80,13 +85,18 @@ def build_app(root: bootstrap.Server) -> Application:
         # list management: the unsubscribe page and RFC 8058's one-click POST (no credentials)
         Route(UNSUBSCRIBE_PATH + "{token}", unsubscribe.page, methods=["GET"]),
         Route(UNSUBSCRIBE_PATH + "{token}", unsubscribe.submit, methods=["POST"]),
+        # verification emails' links (issue 20; no credentials: mail clients follow them)
+        Route(VERIFY_PATH + "{token}", verification.follow, methods=["GET"]),
     ]
     dispatching = event_dispatcher.lifespan(root.dispatcher)
     delivering = delivery_worker.lifespan(root.delivery_worker)
+    running_jobs = background.lifespan(  # issue 20: import and export jobs
+        job_runner.thread(root.job_runner) if root.job_runner is not None else None
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: object) -> AsyncIterator[None]:
-        async with dispatching(app), delivering(app):
+        async with dispatching(app), delivering(app), running_jobs(app):
             try:
                 if root.smtp is not None:
                     await root.smtp.start()

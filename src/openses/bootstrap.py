@@ -34,6 +34,8 @@ from openses.events.receiving import AwsReceiving
 from openses.mail.dns_records import DnsRecords
 from openses.protocol.models import V1
 from openses.services.configuration_sets import DestinationCheck
+from openses.services.job_runner import JobRunner
+from openses.services.object_store import ObjectStore, S3ObjectStore
 from openses.services.outbound import Outbound
 from openses.services.receiving import Receiver
 from openses.smtp import tls
@@ -80,6 +82,8 @@ class Server:
     smtp: SmtpServers | None  # None when every SMTP port is 0
     # email receiving (issue 16 §3): the receipt rules' target check (None: unchecked)
     receipt_check: AwsReceiving | None = None
+    job_runner: JobRunner | None = None  # issue 20: import and export jobs
+    object_store: ObjectStore | None = None  # issue 20: their S3
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,6 +128,7 @@ def server(
     )
     receiving = AwsReceiving(AwsClients(settings))
     writes = EngineSource(engine, write=True, signal=signal)
+    object_store = S3ObjectStore(AwsClients(settings))  # issue 20
     return Server(
         settings=settings,
         clock=clock,
@@ -165,6 +170,13 @@ def server(
             ),
         ),
         receipt_check=receiving if settings.validate_destinations else None,
+        job_runner=JobRunner(
+            EngineSource(engine, write=True, signal=signal),
+            object_store,
+            settings.jobs_bucket,
+            clock,
+        ),
+        object_store=object_store,
     )
 
 

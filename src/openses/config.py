@@ -124,6 +124,9 @@ class Settings:
     # feedback loops send complaint reports to (None: only return paths).
     inbound_smtp_port: int = 0
     feedback_address: str | None = None
+    # issue 20: the S3 bucket (at OPENSES_AWS_ENDPOINT_URL(_S3)) where import jobs' failed
+    # records and export jobs' files go, as SES writes them to "a location that it manages"
+    jobs_bucket: str = "openses-jobs"
 
     @classmethod
     def from_environ(
@@ -604,5 +607,11 @@ SETTINGS: tuple[Setting, ...] = (
         "feedback_address",
         email_address,
         "the address complaint (ARF) reports are sent to; unset: return paths only",
+    ),
+    Setting(
+        "OPENSES_JOBS_BUCKET",
+        "jobs_bucket",
+        text,
+        "S3 bucket of import jobs' failed records and export jobs' files",
     ),
 )

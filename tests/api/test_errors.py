@@ -114,6 +114,36 @@ EXPECTED = {
     "ContactAlreadyExists": (("AlreadyExists", 400), EXISTS_V2),
     "InvalidContactList": (BAD_V1, BAD_V2),
     "ContactListLimitExceeded": (BAD_V1, BAD_V2),
+    # issue 16: email receiving
+    "RuleSetNotFound": (("RuleSetDoesNotExist", 400), NOT_FOUND_V2),
+    "RuleNotFound": (("RuleDoesNotExist", 400), NOT_FOUND_V2),
+    "RuleSetAlreadyExists": (("AlreadyExists", 400), EXISTS_V2),
+    "RuleAlreadyExists": (("AlreadyExists", 400), EXISTS_V2),
+    "ReceiptFilterAlreadyExists": (("AlreadyExists", 400), EXISTS_V2),
+    "CannotDelete": (("CannotDelete", 400), BAD_V2),
+    "InvalidReceiptAction": (BAD_V1, BAD_V2),
+    "InvalidS3Configuration": (("InvalidS3Configuration", 400), BAD_V2),
+    "InvalidSnsTopic": (("InvalidSnsTopic", 400), BAD_V2),
+    "InvalidLambdaFunction": (("InvalidLambdaFunction", 400), BAD_V2),
+    # issue 20: verification emails and import/export jobs
+    "CustomVerificationEmailTemplateNotFound": (
+        ("CustomVerificationEmailTemplateDoesNotExist", 400),
+        NOT_FOUND_V2,
+    ),
+    "CustomVerificationEmailTemplateAlreadyExists": (
+        ("CustomVerificationEmailTemplateAlreadyExists", 400),
+        EXISTS_V2,
+    ),
+    "CustomVerificationEmailInvalidContent": (
+        ("CustomVerificationEmailInvalidContent", 400),
+        BAD_V2,
+    ),
+    "FromEmailAddressNotVerified": (("FromEmailAddressNotVerified", 400), BAD_V2),
+    "CustomVerificationEmailTemplateLimitExceeded": (
+        ("LimitExceeded", 400),
+        ("LimitExceededException", 400),
+    ),
+    "JobNotFound": (NOT_FOUND_V1, NOT_FOUND_V2),
 }
 
 

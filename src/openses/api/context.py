@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from openses.config import Settings
 from openses.domain.clock import Clock, utc_now
 from openses.services.configuration_sets import DestinationCheck
+from openses.services.object_store import ObjectStore
 from openses.services.outbound import CAPTURE, Outbound
 from openses.services.receipt_rules import TargetCheck
 from openses.store.sources import ConnectionSource
@@ -32,6 +33,7 @@ class RequestContext:
     outbound: Outbound = CAPTURE  # whether sends go out for real (issue 15)
     # receipt rules' S3, SNS and Lambda targets (issue 16 §3); None: unchecked
     receipt_check: TargetCheck | None = None
+    object_store: ObjectStore | None = None  # S3, for import and export jobs (issue 20)
 
     def reading(self) -> UnitOfWork:
         return UnitOfWork(self.reads, self.account_id, self.region)

@@ -85,6 +85,23 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
     domain.ContactAlreadyExists: ("AlreadyExistsException", "AlreadyExistsException"),
     domain.InvalidContactList: ("InvalidParameterValue", "BadRequestException"),
     domain.LimitExceeded: ("LimitExceededException", "LimitExceededException"),
+    # custom verification email templates (issue 20)
+    domain.CustomVerificationEmailTemplateNotFound: (
+        "CustomVerificationEmailTemplateDoesNotExistException",
+        "NotFoundException",
+    ),
+    domain.CustomVerificationEmailTemplateAlreadyExists: (
+        "CustomVerificationEmailTemplateAlreadyExistsException",
+        "AlreadyExistsException",
+    ),
+    domain.CustomVerificationEmailInvalidContent: (
+        "CustomVerificationEmailInvalidContentException",
+        "BadRequestException",
+    ),
+    domain.FromEmailAddressNotVerified: (
+        "FromEmailAddressNotVerifiedException",
+        "BadRequestException",
+    ),
     domain.MessageRejected: ("MessageRejected", "MessageRejected"),
     domain.MailFromDomainNotVerified: (  # issue 15
         "MailFromDomainNotVerifiedException",

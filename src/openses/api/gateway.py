@@ -32,6 +32,7 @@ from openses.protocol.models import V1, V2, service_model
 from openses.protocol.routing import Router
 from openses.protocol.validation import validate
 from openses.services.configuration_sets import DestinationCheck
+from openses.services.object_store import ObjectStore
 from openses.services.outbound import CAPTURE, Outbound
 from openses.services.receipt_rules import TargetCheck
 from openses.store.database import unavailable
@@ -82,6 +83,7 @@ class Gateway:
         destination_check: DestinationCheck | None = None,
         outbound: Outbound = CAPTURE,
         receipt_check: TargetCheck | None = None,
+        object_store: ObjectStore | None = None,
     ) -> None:
         self._settings = settings
         self._receipt_check = receipt_check
@@ -92,6 +94,7 @@ class Gateway:
         self._tracker = tracker
         self._destination_check = destination_check
         self._outbound = outbound
+        self._object_store = object_store
         self._router = Router(service_model(V2))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -136,6 +139,7 @@ class Gateway:
             destination_check=self._destination_check,
             outbound=self._outbound,
             receipt_check=self._receipt_check,
+            object_store=self._object_store,
         )
 
     async def v1(self, request: WireRequest) -> tuple[int, bytes, dict[str, str], bytes]:

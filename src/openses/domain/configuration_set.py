@@ -19,6 +19,7 @@ from openses.domain.event_destination import EventDestination, EventType
 from openses.domain.options import (
     ArchivingOptions,
     DeliveryOptions,
+    MessageSecurityOptions,
     ReputationOptions,
     SuppressionOptions,
     Tag,
@@ -44,6 +45,7 @@ class ConfigurationSet:
     suppression_options: SuppressionOptions | None = None
     vdm_options: VdmOptions | None = None
     archiving_options: ArchivingOptions | None = None
+    message_security_options: MessageSecurityOptions | None = None  # issue 20
     event_destinations: list[EventDestination] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
 

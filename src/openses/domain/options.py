@@ -72,9 +72,19 @@ class ReputationOptions:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SuppressionValidationOptions:
+    """SuppressionOptions.ValidationOptions.ConditionThreshold (issue 20): stored and returned;
+    openses validates no addresses, so it changes no send."""
+
+    condition_threshold_enabled: FeatureStatus
+    confidence_verdict_threshold: str | None = None  # MEDIUM | HIGH | MANAGED
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SuppressionOptions:
     suppressed_reasons: tuple[SuppressionReason, ...] = ()
     suppression_scope: str | None = None
+    validation_options: SuppressionValidationOptions | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,6 +96,19 @@ class VdmOptions:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArchivingOptions:
     archive_arn: str | None = None
+
+
+class SigningScheme(StrEnum):
+    """MessageSecurityOptions.SigningScheme, a union: DefaultScheme or SmimeScheme (issue 20)."""
+
+    DEFAULT = "DEFAULT"
+    SMIME = "SMIME"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageSecurityOptions:
+    signing_scheme: SigningScheme = SigningScheme.DEFAULT
+    signature_format: str | None = None  # SmimeScheme's: DETACHED
 
 
 @dataclass(frozen=True, slots=True)

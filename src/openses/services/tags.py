@@ -20,6 +20,7 @@ _RESOURCE_NOUNS = {
     "template": "Template",
     "contact-list": "ContactList",
     "dedicated-ip-pool": "DedicatedIpPool",
+    "custom-verification-email-template": "CustomVerificationEmailTemplate",
 }
 
 
@@ -35,6 +36,8 @@ def _lock_resource(uow: UnitOfWork, arn: tags.ResourceArn) -> None:
         uow.contact_lists.get(arn.name, for_update=True)
     elif arn.resource_type == "dedicated-ip-pool":  # issue 15
         uow.dedicated_ips.get_pool(arn.name, for_update=True)
+    elif arn.resource_type == "custom-verification-email-template":  # issue 20
+        uow.verification_templates.get(arn.name, for_update=True)
     else:
         raise ResourceNotFound(arn.name)
 

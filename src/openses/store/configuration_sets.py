@@ -245,6 +245,9 @@ def _row_values(configuration_set: ConfigurationSet) -> dict[str, Any]:
         "suppression_options": mapping.suppression_to_json(configuration_set.suppression_options),
         "vdm_options": mapping.vdm_to_json(configuration_set.vdm_options),
         "archiving_options": mapping.archiving_to_json(configuration_set.archiving_options),
+        "message_security_options": mapping.message_security_to_json(
+            configuration_set.message_security_options
+        ),
     }
 
 
@@ -261,6 +264,7 @@ def _configuration_set(
         suppression_options=mapping.suppression_from_json(row.suppression_options),
         vdm_options=mapping.vdm_from_json(row.vdm_options),
         archiving_options=mapping.archiving_from_json(row.archiving_options),
+        message_security_options=mapping.message_security_from_json(row.message_security_options),
         event_destinations=destinations,
         tags=tags,
     )

@@ -20,9 +20,12 @@ from openses.domain.options import (
     DeliveryOptions,
     FeatureStatus,
     HttpsPolicy,
+    MessageSecurityOptions,
     ReputationOptions,
+    SigningScheme,
     SuppressionOptions,
     SuppressionReason,
+    SuppressionValidationOptions,
     TlsPolicy,
     TrackingOptions,
     VdmOptions,
@@ -87,18 +90,32 @@ def reputation_from_json(data: Json) -> ReputationOptions:
 def suppression_to_json(options: SuppressionOptions | None) -> Json | None:
     if options is None:
         return None
+    validation = options.validation_options
     return {
         "suppressed_reasons": list(options.suppressed_reasons),
         "suppression_scope": options.suppression_scope,
+        "validation": None
+        if validation is None
+        else {
+            "condition_threshold_enabled": validation.condition_threshold_enabled,
+            "confidence_verdict_threshold": validation.confidence_verdict_threshold,
+        },
     }
 
 
 def suppression_from_json(data: Json | None) -> SuppressionOptions | None:
     if data is None:
         return None
+    validation = data.get("validation")
     return SuppressionOptions(
         suppressed_reasons=tuple(SuppressionReason(r) for r in data["suppressed_reasons"]),
         suppression_scope=data.get("suppression_scope"),
+        validation_options=None
+        if validation is None
+        else SuppressionValidationOptions(
+            condition_threshold_enabled=FeatureStatus(validation["condition_threshold_enabled"]),
+            confidence_verdict_threshold=validation.get("confidence_verdict_threshold"),
+        ),
     )
 
 
@@ -128,6 +145,21 @@ def archiving_to_json(options: ArchivingOptions | None) -> Json | None:
 
 def archiving_from_json(data: Json | None) -> ArchivingOptions | None:
     return None if data is None else ArchivingOptions(archive_arn=data.get("archive_arn"))
+
+
+def message_security_to_json(options: MessageSecurityOptions | None) -> Json | None:
+    if options is None:
+        return None
+    return {"signing_scheme": options.signing_scheme, "signature_format": options.signature_format}
+
+
+def message_security_from_json(data: Json | None) -> MessageSecurityOptions | None:
+    if data is None:
+        return None
+    return MessageSecurityOptions(
+        signing_scheme=SigningScheme(data["signing_scheme"]),
+        signature_format=data.get("signature_format"),
+    )
 
 
 def target_to_json(target: Target) -> tuple[str, Json]:

@@ -52,6 +52,7 @@ configuration_sets = scoped_table(
     Column("suppression_options", JSON, nullable=True),
     Column("vdm_options", JSON, nullable=True),
     Column("archiving_options", JSON, nullable=True),
+    Column("message_security_options", JSON, nullable=True),  # issue 20
     unique_in_scope("configuration_sets", "name"),
 )
 
@@ -363,4 +364,45 @@ received_messages = scoped_table(
     Column("headers", JSON, nullable=False),  # [[name, value], ...]
     Column("received_at", UtcDateTime(), nullable=False),
     unique_in_scope("received_messages", "message_id"),
+)
+
+# -- custom verification email templates (issue 20) -----------------------------------------
+
+custom_verification_email_templates = scoped_table(
+    "custom_verification_email_templates",
+    Column("name", String(64), nullable=False),
+    Column("from_email_address", String(320), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("success_redirection_url", Text, nullable=False),
+    Column("failure_redirection_url", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    unique_in_scope("custom_verification_email_templates", "name"),
+)
+
+# -- import and export jobs (issue 20) --------------------------------------------------------
+
+# One row per job, processed in the background (services/job_runner.py): a worker leases an
+# open job by moving ``locked_until``; a job whose lease ran out (its worker stopped) is
+# taken again and started over, which its work allows (PUT and DELETE are idempotent, an export
+# rewrites its object).
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("job_id", String(64), nullable=False, unique=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),  # IMPORT | EXPORT
+    Column("status", String(16), nullable=False),
+    Column("source", JSON, nullable=False),
+    Column("destination", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("completed_at", UtcDateTime(), nullable=True),
+    Column("processed_records", Integer, nullable=False),
+    Column("failed_records", Integer, nullable=False),  # import: failed, export: exported
+    Column("result", JSON, nullable=True),  # the failed-records or export object, an error
+    Column("locked_until", UtcDateTime(), nullable=True),
+    Index("ix_jobs_scope_kind", "account_id", "region", "kind", "id"),
+    Index("ix_jobs_status", "status"),
 )

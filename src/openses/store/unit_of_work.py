@@ -17,6 +17,7 @@ from openses.store.contact_lists import ContactListRepository
 from openses.store.dedicated_ips import DedicatedIpRepository
 from openses.store.deliveries import DeliveryRepository
 from openses.store.identities import IdentityRepository
+from openses.store.jobs import JobRepository
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
 from openses.store.receipt_rules import ReceiptRuleRepository
@@ -25,6 +26,7 @@ from openses.store.signing_keys import SigningKeyRepository
 from openses.store.sources import ConnectionSource
 from openses.store.tags import TagRepository
 from openses.store.templates import TemplateRepository
+from openses.store.verification_templates import VerificationTemplateRepository
 
 Repository = TypeVar("Repository")
 Params = ParamSpec("Params")
@@ -110,6 +112,14 @@ class UnitOfWork:
     @property
     def receipt_rules(self) -> ReceiptRuleRepository:  # issue 16 §3: email receiving
         return self._scoped(ReceiptRuleRepository)
+
+    @property
+    def verification_templates(self) -> VerificationTemplateRepository:  # issue 20
+        return self._scoped(VerificationTemplateRepository)
+
+    @property
+    def jobs(self) -> JobRepository:  # issue 20: import and export jobs
+        return self._scoped(JobRepository)
 
     @property
     def tags(self) -> TagRepository:

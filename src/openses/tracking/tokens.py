@@ -74,6 +74,22 @@ class UnsubscribeClaims:
 _UNSUBSCRIBE = "u"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerificationClaims:
+    """A verification link's (issue 20): the address to verify, when the link was made, and
+    the custom template's redirections (empty for SES's own verification email)."""
+
+    account_id: str
+    region: str
+    address: str
+    issued_at: int  # seconds since the epoch
+    success_url: str = ""
+    failure_url: str = ""
+
+
+_VERIFICATION = "v"
+
+
 def sign(claims: Claims, key: Key) -> str:
     fields: list[object] = [str(claims.kind), claims.account_id, claims.region, claims.message_id]
     if claims.kind is Kind.CLICK:
@@ -110,6 +126,46 @@ def verify_unsubscribe(token: str, lookup: Callable[[int], Key | None]) -> Unsub
         contact_list=contact_list,
         topic=topic,
         address=address,
+    )
+
+
+def sign_verification(claims: VerificationClaims, key: Key) -> str:
+    c = claims
+    return _seal(
+        [
+            _VERIFICATION,
+            c.account_id,
+            c.region,
+            c.address,
+            c.issued_at,
+            c.success_url,
+            c.failure_url,
+        ],
+        key,
+    )
+
+
+def verify_verification(token: str, lookup: Callable[[int], Key | None]) -> VerificationClaims:
+    try:
+        fields = json.loads(_open(token, lookup))
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidToken("bad body") from None
+    if (
+        not isinstance(fields, list)
+        or len(fields) != 7
+        or fields[0] != _VERIFICATION
+        or not _strings([*fields[:4], *fields[5:]])
+        or type(fields[4]) is not int
+    ):
+        raise InvalidToken("bad claims")
+    _, account_id, region, address, issued_at, success_url, failure_url = fields
+    return VerificationClaims(
+        account_id=account_id,
+        region=region,
+        address=address,
+        issued_at=issued_at,
+        success_url=success_url,
+        failure_url=failure_url,
     )
 
 

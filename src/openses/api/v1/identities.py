@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from openses.api import verification_emails
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.domain.errors import InvalidInput
@@ -41,7 +42,9 @@ def _verify(context: RequestContext, name: str) -> EmailIdentity:
         created_at=context.clock(),
         verification_status=VerificationStatus.SUCCESS if verified else VerificationStatus.PENDING,
     )
-    return service.ensure(context.writing(), identity)
+    stored = service.ensure(context.writing(), identity)
+    verification_emails.mail_if_pending(context, stored)  # issue 20
+    return stored
 
 
 @operation(V1, "VerifyEmailIdentity")

@@ -43,7 +43,6 @@ def create_configuration_set(
     archiving_options: Wire | None = None,
     message_security_options: Wire | None = None,
 ) -> Output:
-    # TODO(#3): MessageSecurityOptions (S/MIME signing) is accepted but not stored yet.
     check_name(configuration_set_name)
     configuration_set = ConfigurationSet(
         name=configuration_set_name,
@@ -62,6 +61,9 @@ def create_configuration_set(
         vdm_options=shapes.vdm_options(vdm_options) if vdm_options else None,
         archiving_options=shapes.archiving_options(archiving_options)
         if archiving_options
+        else None,
+        message_security_options=shapes.message_security_options(message_security_options)
+        if message_security_options is not None
         else None,
         tags=shapes.tags(tags or []),
     )
@@ -172,12 +174,15 @@ def put_configuration_set_suppression_options(
     validation_options: dict[str, Any] | None = None,
 ) -> Output:
     suppression = None
-    if suppressed_reasons is not None:
+    if suppressed_reasons is not None or validation_options is not None:
         suppression = SuppressionOptions(
             suppressed_reasons=tuple(
-                dict.fromkeys(SuppressionReason(r) for r in suppressed_reasons)
+                dict.fromkeys(SuppressionReason(r) for r in suppressed_reasons or [])
             ),
             suppression_scope=suppression_scope,
+            validation_options=shapes.suppression_validation(validation_options)
+            if validation_options
+            else None,
         )
     _replace(context, configuration_set_name, suppression_options=suppression)
     return {}
@@ -198,6 +203,23 @@ def put_configuration_set_archiving_options(
 ) -> Output:
     archiving = shapes.archiving_options({"ArchiveArn": archive_arn}) if archive_arn else None
     _replace(context, configuration_set_name, archiving_options=archiving)
+    return {}
+
+
+@operation(V2, "UpdateConfigurationSet")
+def update_configuration_set(
+    context: RequestContext,
+    *,
+    configuration_set_name: str,
+    message_security_options: Wire | None = None,
+) -> Output:
+    """A partial update: a member left out keeps its value (the model's documentation)."""
+    changes: dict[str, Any] = {}
+    if message_security_options is not None:
+        changes["message_security_options"] = shapes.message_security_options(
+            message_security_options
+        )
+    _replace(context, configuration_set_name, **changes)
     return {}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from openses.api import verification_emails
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v2 import identity_signing as signing
@@ -54,6 +55,7 @@ def create_email_identity(
         origin, signing_key = created
         identity_signing.start_dkim(identity, signing_key, origin, verified=identity.verified)
     service.create(context.writing(), identity, signing_key=signing_key)
+    verification_emails.mail_if_pending(context, identity)  # issue 20
     output: Output = {
         "IdentityType": identity.kind,
         "VerifiedForSendingStatus": identity.verified,

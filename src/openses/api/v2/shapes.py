@@ -12,9 +12,12 @@ from openses.domain.options import (
     DeliveryOptions,
     FeatureStatus,
     HttpsPolicy,
+    MessageSecurityOptions,
     ReputationOptions,
+    SigningScheme,
     SuppressionOptions,
     SuppressionReason,
+    SuppressionValidationOptions,
     Tag,
     TlsPolicy,
     TrackingOptions,
@@ -75,21 +78,41 @@ def reputation_wire(options: ReputationOptions) -> Wire:
 
 
 def suppression_options(wire: Wire) -> SuppressionOptions:
+    validation = wire.get("ValidationOptions")
     return SuppressionOptions(
         suppressed_reasons=tuple(
             dict.fromkeys(SuppressionReason(r) for r in wire.get("SuppressedReasons", []))
         ),
         suppression_scope=wire.get("SuppressionScope"),
+        validation_options=suppression_validation(validation) if validation else None,
+    )
+
+
+def suppression_validation(wire: Wire) -> SuppressionValidationOptions:
+    threshold = wire["ConditionThreshold"]
+    overall = threshold.get("OverallConfidenceThreshold") or {}
+    return SuppressionValidationOptions(
+        condition_threshold_enabled=FeatureStatus(threshold["ConditionThresholdEnabled"]),
+        confidence_verdict_threshold=overall.get("ConfidenceVerdictThreshold"),
     )
 
 
 def suppression_wire(options: SuppressionOptions) -> Wire:
-    return _drop_none(
+    wire = _drop_none(
         {
             "SuppressedReasons": list(options.suppressed_reasons),
             "SuppressionScope": options.suppression_scope,
         }
     )
+    validation = options.validation_options
+    if validation is not None:
+        threshold: Wire = {"ConditionThresholdEnabled": validation.condition_threshold_enabled}
+        if validation.confidence_verdict_threshold is not None:
+            threshold["OverallConfidenceThreshold"] = {
+                "ConfidenceVerdictThreshold": validation.confidence_verdict_threshold
+            }
+        wire["ValidationOptions"] = {"ConditionThreshold": threshold}
+    return wire
 
 
 def vdm_options(wire: Wire) -> VdmOptions:
@@ -118,6 +141,24 @@ def archiving_wire(options: ArchivingOptions) -> Wire:
     return _drop_none({"ArchiveArn": options.archive_arn})
 
 
+def message_security_options(wire: Wire) -> MessageSecurityOptions:
+    """The SigningScheme union holds one member (the protocol layer checks that at most one is
+    set); an empty union is the default scheme, as SES assumes when none is chosen."""
+    smime = wire.get("SigningScheme", {}).get("SmimeScheme")
+    if smime is not None:
+        return MessageSecurityOptions(
+            signing_scheme=SigningScheme.SMIME, signature_format=smime.get("SignatureFormat")
+        )
+    return MessageSecurityOptions()
+
+
+def message_security_wire(options: MessageSecurityOptions) -> Wire:
+    if options.signing_scheme is SigningScheme.SMIME:
+        smime = _drop_none({"SignatureFormat": options.signature_format})
+        return {"SigningScheme": {"SmimeScheme": smime}}
+    return {"SigningScheme": {"DefaultScheme": {}}}
+
+
 def tags(wire: list[Wire]) -> list[Tag]:
     return [Tag(tag["Key"], tag["Value"]) for tag in wire]
 
@@ -143,6 +184,8 @@ def configuration_set_wire(configuration_set: ConfigurationSet) -> Wire:
         wire["VdmOptions"] = vdm_wire(cs.vdm_options)
     if cs.archiving_options:
         wire["ArchivingOptions"] = archiving_wire(cs.archiving_options)
+    if cs.message_security_options:
+        wire["MessageSecurityOptions"] = message_security_wire(cs.message_security_options)
     return wire
 
 

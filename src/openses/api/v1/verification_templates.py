@@ -1,0 +1,104 @@
+"""SES v1 custom verification email operations (Query API ``Action=...CustomVerification...``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openses.api import verification_emails as shared
+from openses.api.context import RequestContext
+from openses.api.registry import operation
+from openses.domain.verification_template import CustomVerificationEmailTemplate
+from openses.protocol.models import V1
+from openses.services import verification_emails as service
+
+Output = dict[str, Any]
+# MaxResults: 1-50, and 50 when absent (the API reference).
+MAX_RESULTS = 50
+
+
+@operation(V1, "CreateCustomVerificationEmailTemplate")
+def create_custom_verification_email_template(
+    context: RequestContext,
+    *,
+    template_name: str,
+    from_email_address: str,
+    template_subject: str,
+    template_content: str,
+    success_redirection_url: str,
+    failure_redirection_url: str,
+) -> Output:
+    template = CustomVerificationEmailTemplate(
+        name=template_name,
+        from_email_address=from_email_address,
+        subject=template_subject,
+        content=template_content,
+        success_redirection_url=success_redirection_url,
+        failure_redirection_url=failure_redirection_url,
+        created_at=context.clock(),
+    )
+    service.create_template(context.writing(), template)
+    return {}
+
+
+@operation(V1, "GetCustomVerificationEmailTemplate")
+def get_custom_verification_email_template(
+    context: RequestContext, *, template_name: str
+) -> Output:
+    template = service.get_template(context.reading(), template_name)
+    return {**shared.metadata(template), "TemplateContent": template.content}
+
+
+@operation(V1, "UpdateCustomVerificationEmailTemplate")
+def update_custom_verification_email_template(
+    context: RequestContext,
+    *,
+    template_name: str,
+    from_email_address: str | None = None,
+    template_subject: str | None = None,
+    template_content: str | None = None,
+    success_redirection_url: str | None = None,
+    failure_redirection_url: str | None = None,
+) -> Output:
+    service.update_template(
+        context.writing(),
+        template_name,
+        from_email_address=from_email_address,
+        subject=template_subject,
+        content=template_content,
+        success_redirection_url=success_redirection_url,
+        failure_redirection_url=failure_redirection_url,
+    )
+    return {}
+
+
+@operation(V1, "DeleteCustomVerificationEmailTemplate")
+def delete_custom_verification_email_template(
+    context: RequestContext, *, template_name: str
+) -> Output:
+    """The v1 operation models no errors; a missing template is still refused (GUESS: SES's
+    v1 answers CustomVerificationEmailTemplateDoesNotExist, docs/aws-behaviour.md)."""
+    service.delete_template(context.writing(), template_name)
+    return {}
+
+
+@operation(V1, "ListCustomVerificationEmailTemplates")
+def list_custom_verification_email_templates(
+    context: RequestContext, *, next_token: str | None = None, max_results: int | None = None
+) -> Output:
+    size = MAX_RESULTS if max_results is None else max_results
+    page = service.list_page(context.reading(), next_token=next_token, page_size=size)
+    return {
+        "CustomVerificationEmailTemplates": [shared.metadata(t) for t in page.templates],
+        "NextToken": page.next_token,
+    }
+
+
+@operation(V1, "SendCustomVerificationEmail")
+def send_custom_verification_email(
+    context: RequestContext,
+    *,
+    email_address: str,
+    template_name: str,
+    configuration_set_name: str | None = None,
+) -> Output:
+    return {"MessageId": shared.send(context, email_address, template_name, configuration_set_name)}

@@ -1,0 +1,112 @@
+"""SES v2 custom verification email operations (``/v2/email/custom-verification-email-templates``,
+``/v2/email/outbound-custom-verification-emails``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openses.api import verification_emails as shared
+from openses.api.context import RequestContext
+from openses.api.registry import operation
+from openses.api.v2 import shapes
+from openses.domain.verification_template import CustomVerificationEmailTemplate
+from openses.protocol.models import V2
+from openses.services import paging
+from openses.services import verification_emails as service
+
+Output = dict[str, Any]
+Wire = dict[str, Any]
+# PageSize: "at least 1, and can be no more than 50" (API reference); 50 when absent (GUESS).
+MAX_PAGE_SIZE = 50
+
+
+@operation(V2, "CreateCustomVerificationEmailTemplate")
+def create_custom_verification_email_template(
+    context: RequestContext,
+    *,
+    template_name: str,
+    from_email_address: str,
+    template_subject: str,
+    template_content: str,
+    success_redirection_url: str,
+    failure_redirection_url: str,
+    tags: list[Wire] | None = None,
+) -> Output:
+    template = CustomVerificationEmailTemplate(
+        name=template_name,
+        from_email_address=from_email_address,
+        subject=template_subject,
+        content=template_content,
+        success_redirection_url=success_redirection_url,
+        failure_redirection_url=failure_redirection_url,
+        created_at=context.clock(),
+        tags=shapes.tags(tags or []),
+    )
+    service.create_template(context.writing(), template)
+    return {}
+
+
+@operation(V2, "GetCustomVerificationEmailTemplate")
+def get_custom_verification_email_template(
+    context: RequestContext, *, template_name: str
+) -> Output:
+    template = service.get_template(context.reading(), template_name)
+    return {
+        **shared.metadata(template),
+        "TemplateContent": template.content,
+        "Tags": shapes.tags_wire(template.tags),
+    }
+
+
+@operation(V2, "UpdateCustomVerificationEmailTemplate")
+def update_custom_verification_email_template(
+    context: RequestContext,
+    *,
+    template_name: str,
+    from_email_address: str,
+    template_subject: str,
+    template_content: str,
+    success_redirection_url: str,
+    failure_redirection_url: str,
+) -> Output:
+    service.update_template(
+        context.writing(),
+        template_name,
+        from_email_address=from_email_address,
+        subject=template_subject,
+        content=template_content,
+        success_redirection_url=success_redirection_url,
+        failure_redirection_url=failure_redirection_url,
+    )
+    return {}
+
+
+@operation(V2, "DeleteCustomVerificationEmailTemplate")
+def delete_custom_verification_email_template(
+    context: RequestContext, *, template_name: str
+) -> Output:
+    service.delete_template(context.writing(), template_name)
+    return {}
+
+
+@operation(V2, "ListCustomVerificationEmailTemplates")
+def list_custom_verification_email_templates(
+    context: RequestContext, *, next_token: str | None = None, page_size: int | None = None
+) -> Output:
+    size = paging.page_size(page_size, default=MAX_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    page = service.list_page(context.reading(), next_token=next_token, page_size=size)
+    return {
+        "CustomVerificationEmailTemplates": [shared.metadata(t) for t in page.templates],
+        "NextToken": page.next_token,
+    }
+
+
+@operation(V2, "SendCustomVerificationEmail")
+def send_custom_verification_email(
+    context: RequestContext,
+    *,
+    email_address: str,
+    template_name: str,
+    configuration_set_name: str | None = None,
+) -> Output:
+    return {"MessageId": shared.send(context, email_address, template_name, configuration_set_name)}

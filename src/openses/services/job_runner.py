@@ -1,0 +1,164 @@
+"""The job runner (issue 20): a background loop that leases open import and export jobs one
+at a time and does their work. A job's row is its state: a runner that stops mid-job leaves a
+lease that runs out, and the next runner (after a restart, or another instance on the same
+PostgreSQL database) starts the job over. When S3 does not answer, the job waits and is tried
+again; an object that cannot be read, or records in no known format, fail the job."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import threading
+from collections.abc import Callable
+
+from openses.background import BackgroundThread
+from openses.domain.clock import Clock
+from openses.domain.errors import ContactListNotFound
+from openses.domain.job import ExportJob, ImportJob, JobStatus, MessageInsightsSource, S3Object
+from openses.services import exports, imports
+from openses.services.object_store import ObjectStore, ObjectStoreUnavailable, ObjectUnreadable
+from openses.store import jobs as job_rows
+from openses.store.sources import EngineSource
+from openses.store.unit_of_work import UnitOfWork
+
+log = logging.getLogger("openses.jobs")
+LEASE = datetime.timedelta(minutes=5)
+RETRY = datetime.timedelta(seconds=5)
+
+
+class JobFailed(Exception):
+    """The job cannot be done: it ends FAILED with this message."""
+
+
+class JobRunner:
+    def __init__(
+        self,
+        writes: EngineSource,
+        store: ObjectStore,
+        bucket: str,
+        clock: Clock,
+        *,
+        poll_seconds: float = 0.5,
+    ) -> None:
+        self._writes = writes
+        self._store = store
+        self._bucket = bucket
+        self._clock = clock
+        self._poll = poll_seconds
+        self.wake = threading.Event()
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                worked = self.run_once()
+            except Exception:  # a bug of ours must not end the loop
+                log.exception("the job runner failed; it goes on")
+                worked = False
+            if not worked:
+                self.wake.wait(self._poll)
+                self.wake.clear()
+
+    def close(self) -> None:
+        pass
+
+    def run_once(self) -> bool:
+        """Lease and work one job; False when none was open."""
+        claimed = job_rows.claim(self._writes.engine, self._clock(), LEASE)
+        if claimed is None:
+            return False
+
+        def unit_of_work() -> UnitOfWork:
+            return UnitOfWork(self._writes, claimed.account_id, claimed.region)
+
+        try:
+            if claimed.kind == job_rows.IMPORT:
+                self._import(unit_of_work, claimed.job_id, claimed.region)
+            else:
+                self._export(unit_of_work, claimed.job_id, claimed.region)
+        except ObjectStoreUnavailable as error:
+            log.warning("job %s waits for S3: %s", claimed.job_id, error)
+            job_rows.release(self._writes.engine, claimed.job_id, self._clock() + RETRY)
+        return True
+
+    # -- imports
+
+    def _import(self, unit_of_work: Callable[[], UnitOfWork], job_id: str, region: str) -> None:
+        with unit_of_work() as uow:
+            job = uow.jobs.get_import(job_id)
+        try:
+            if job.destination.contact_list_name is not None:
+                with unit_of_work() as uow:
+                    uow.contact_lists.get(job.destination.contact_list_name)
+            records = imports.parse(self._store.read(region, job.source), job.data_format)
+        except (ObjectUnreadable, imports.UnreadableRecords) as error:
+            self._finish_import(unit_of_work, job_id, failure=str(error))
+            return
+        except ContactListNotFound as error:
+            self._finish_import(unit_of_work, job_id, failure=error.message)
+            return
+        outcome = imports.apply(unit_of_work, job, records, self._clock())
+        failed_object = None
+        if outcome.failed:
+            failed_object = imports.failed_records_object(self._bucket, job)
+            content_type = "application/json" if job.data_format == "JSON" else "text/csv"
+            data = imports.failed_records(outcome.failed, job.data_format)
+            self._store.write(region, failed_object, data, content_type)
+        self._finish_import(
+            unit_of_work,
+            job_id,
+            processed=outcome.processed,
+            failed=len(outcome.failed),
+            failed_object=failed_object,
+        )
+
+    def _finish_import(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        job_id: str,
+        *,
+        processed: int = 0,
+        failed: int = 0,
+        failed_object: S3Object | None = None,
+        failure: str | None = None,
+    ) -> None:
+        with unit_of_work() as uow:
+            job: ImportJob = uow.jobs.get_import(job_id)
+            if job.status is not JobStatus.PROCESSING:
+                return
+            job.status = JobStatus.FAILED if failure else JobStatus.COMPLETED
+            job.completed_at = self._clock()
+            job.processed_records, job.failed_records = processed, failed
+            job.failed_records_object = failed_object
+            job.error_message = failure
+            uow.jobs.save_import(job)
+            uow.commit()
+
+    # -- exports
+
+    def _export(self, unit_of_work: Callable[[], UnitOfWork], job_id: str, region: str) -> None:
+        with unit_of_work() as uow:
+            job: ExportJob = uow.jobs.get_export(job_id)
+            if job.status is not JobStatus.PROCESSING:
+                return
+            messages = uow.jobs.sent_between(job.source.start, job.source.end)
+        if isinstance(job.source, MessageInsightsSource):
+            export = exports.message_insights(messages, job)
+        else:
+            export = exports.metrics(messages, job)
+        result = exports.export_object(self._bucket, job)
+        content_type = "application/json" if job.data_format == "JSON" else "text/csv"
+        self._store.write(region, result, export.data, content_type)
+        with unit_of_work() as uow:
+            job = uow.jobs.get_export(job_id)
+            if job.status is not JobStatus.PROCESSING:  # cancelled meanwhile
+                return
+            job.status = JobStatus.COMPLETED
+            job.completed_at = self._clock()
+            job.processed_records, job.exported_records = export.processed, export.exported
+            job.result = result
+            uow.jobs.save_export(job)
+            uow.commit()
+
+
+def thread(runner: JobRunner) -> BackgroundThread:
+    return BackgroundThread(runner, "openses-jobs", wake=runner.wake.set)

@@ -1,0 +1,240 @@
+"""Verification emails (issue 20): custom verification email templates, the mail that
+SendCustomVerificationEmail and SES's own identity verification send, and the link in it.
+
+The mail is captured among the messages; its link (``/_openses/v/{token}``, signed with the
+tracking keys) verifies the address when followed within 24 hours.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from openses.domain.errors import (
+    ConfigurationSetNotFound,
+    CustomVerificationEmailTemplateLimitExceeded,
+    FromEmailAddressNotVerified,
+)
+from openses.domain.identity import EmailIdentity, VerificationStatus
+from openses.domain.mailbox import address_of
+from openses.domain.verification_template import (
+    LINK_LIFETIME,
+    MAX_TEMPLATES,
+    CustomVerificationEmailTemplate,
+    check_name,
+)
+from openses.mail import verification as mail
+from openses.services import identities, messages, paging
+from openses.store.unit_of_work import UnitOfWork
+from openses.tracking import tokens
+from openses.tracking.links import Tracker
+
+VERIFY_PATH = "/_openses/v/"
+# Status of a verification email among the captured messages; not a send, so it uses no quota.
+VERIFICATION = "verification"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    templates: list[CustomVerificationEmailTemplate]
+    next_token: str | None
+
+
+# -- templates ------------------------------------------------------------------------------
+
+
+def create_template(uow: UnitOfWork, template: CustomVerificationEmailTemplate) -> None:
+    with uow:
+        _check_sender(uow, template.from_email_address)
+        if uow.verification_templates.count() >= MAX_TEMPLATES:
+            raise CustomVerificationEmailTemplateLimitExceeded(MAX_TEMPLATES)
+        uow.verification_templates.add(template)
+        uow.commit()
+
+
+def get_template(uow: UnitOfWork, name: str) -> CustomVerificationEmailTemplate:
+    with uow:
+        return uow.verification_templates.get(name)
+
+
+def update_template(
+    uow: UnitOfWork,
+    name: str,
+    *,
+    from_email_address: str | None,
+    subject: str | None,
+    content: str | None,
+    success_redirection_url: str | None,
+    failure_redirection_url: str | None,
+) -> None:
+    """The members given replace the stored ones; the others stay (developer guide)."""
+    with uow:
+        template = uow.verification_templates.get(name, for_update=True)
+        if from_email_address is not None:
+            template.from_email_address = from_email_address
+        if subject is not None:
+            template.subject = subject
+        if content is not None:
+            template.content = content
+        if success_redirection_url is not None:
+            template.success_redirection_url = success_redirection_url
+        if failure_redirection_url is not None:
+            template.failure_redirection_url = failure_redirection_url
+        template.check()
+        if from_email_address is not None:
+            _check_sender(uow, from_email_address)
+        uow.verification_templates.save(template)
+        uow.commit()
+
+
+def delete_template(uow: UnitOfWork, name: str) -> None:
+    with uow:
+        uow.verification_templates.remove(name)
+        uow.commit()
+
+
+def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
+    after = paging.decode_token(next_token, check_name) if next_token else None
+    with uow:
+        found = uow.verification_templates.list(after=after, limit=page_size + 1)
+    return Page(*paging.split(found, page_size, lambda template: template.name))
+
+
+def _check_sender(uow: UnitOfWork, sender: str) -> None:
+    if identities.sending_identity(uow, address_of(sender)) is None:
+        raise FromEmailAddressNotVerified(sender)
+
+
+# -- sending --------------------------------------------------------------------------------
+
+
+def send_custom(
+    uow: UnitOfWork,
+    tracker: Tracker,
+    *,
+    address: str,
+    template_name: str,
+    configuration_set_name: str | None,
+    verified: bool,
+    now: datetime.datetime,
+) -> str:
+    """SendCustomVerificationEmail: adds the address as an identity (Pending, or verified at
+    once under auto-verification) and mails it the template's email. Returns the message id."""
+    with uow:
+        template = uow.verification_templates.get(template_name)
+        if configuration_set_name is not None and not uow.configuration_sets.exists(
+            configuration_set_name
+        ):
+            raise ConfigurationSetNotFound(configuration_set_name)
+        _check_sender(uow, template.from_email_address)
+        _ensure_identity(uow, address, verified=verified, now=now)
+        link = _link(
+            tracker,
+            uow,
+            address,
+            now,
+            success_url=template.success_redirection_url,
+            failure_url=template.failure_redirection_url,
+        )
+        message_id, id_header = messages.new_id_header(uow, now)
+        raw = mail.custom(
+            sender=template.from_email_address,
+            to=address,
+            subject=template.subject,
+            content=template.content,
+            link=link,
+            message_id_header=id_header,
+            at=now,
+        )
+        _capture(uow, message_id, raw, template.from_email_address, address, template.subject, now)
+        uow.commit()
+    return message_id
+
+
+def send_plain(uow: UnitOfWork, tracker: Tracker, address: str, now: datetime.datetime) -> None:
+    """SES's own verification email for an email-address identity left Pending."""
+    with uow:
+        link = _link(tracker, uow, address, now)
+        message_id, id_header = messages.new_id_header(uow, now)
+        subject, raw = mail.plain(
+            to=address, link=link, region=uow.region, message_id_header=id_header, at=now
+        )
+        _capture(uow, message_id, raw, mail.SENDER, address, subject, now)
+        uow.commit()
+
+
+def _ensure_identity(
+    uow: UnitOfWork, address: str, *, verified: bool, now: datetime.datetime
+) -> None:
+    if uow.identities.find(address, for_update=True) is None:
+        status = VerificationStatus.SUCCESS if verified else VerificationStatus.PENDING
+        uow.identities.add(EmailIdentity(name=address, created_at=now, verification_status=status))
+
+
+def _link(
+    tracker: Tracker,
+    uow: UnitOfWork,
+    address: str,
+    now: datetime.datetime,
+    *,
+    success_url: str = "",
+    failure_url: str = "",
+) -> str:
+    key = tracker.keyring.signing_key()
+    if key is None:  # the tracker made sure of a key at start-up (tracking/links.py)
+        raise RuntimeError("no tracking key to sign a verification link with")
+    claims = tokens.VerificationClaims(
+        account_id=uow.account_id,
+        region=uow.region,
+        address=address,
+        issued_at=int(now.timestamp()),
+        success_url=success_url,
+        failure_url=failure_url,
+    )
+    return tracker.public_url + VERIFY_PATH + tokens.sign_verification(claims, key)
+
+
+def _capture(
+    uow: UnitOfWork,
+    message_id: str,
+    raw: bytes,
+    sender: str,
+    to: str,
+    subject: str,
+    now: datetime.datetime,
+) -> None:
+    messages.capture(
+        uow,
+        message_id=message_id,
+        raw=raw,
+        source=sender,
+        to=to,
+        subject=subject,
+        status=VERIFICATION,
+        now=now,
+    )
+
+
+# -- the link -------------------------------------------------------------------------------
+
+
+def expired(claims: tokens.VerificationClaims, now: datetime.datetime) -> bool:
+    issued = datetime.datetime.fromtimestamp(claims.issued_at, datetime.UTC)
+    return not issued <= now < issued + LINK_LIFETIME
+
+
+def confirm(uow: UnitOfWork, address: str, now: datetime.datetime) -> None:
+    """The link was followed in time: the address is verified (and added again if it was
+    deleted since the mail went out)."""
+    with uow:
+        identity = uow.identities.find(address, for_update=True)
+        if identity is None:
+            uow.identities.add(
+                EmailIdentity(
+                    name=address, created_at=now, verification_status=VerificationStatus.SUCCESS
+                )
+            )
+        elif not identity.verified:
+            identity.verify()
+            uow.identities.save(identity)
+        uow.commit()
