@@ -53,6 +53,7 @@ from openses.services import (
     messages,
     outcomes,
     templates,
+    tenants,
 )
 from openses.services.outbound import CAPTURE, Outbound
 from openses.store.messages import StoredMessage
@@ -92,6 +93,7 @@ class OutgoingEmail:
     tags: Sequence[MessageTag] = ()
     max_size: int = MAX_V1_MESSAGE_BYTES
     list_management: ListManagement | None = None  # v2 SendEmail's ListManagementOptions
+    tenant_name: str | None = None  # v2's TenantName (issue 20)
 
 
 def send_in(
@@ -109,6 +111,7 @@ def send_in(
     accepted_at = clock()
     submission = _accept(email)
     sender = _resolve_sender(uow, email, submission)
+    _check_tenant(uow, email, sender)
     suppressed_reasons = _check_sending(uow, sender)
     message_id = new_message_id(accepted_at)
     draft = _render(uow, email, submission, mime.ses_message_id_header(message_id, uow.region))
@@ -196,6 +199,17 @@ def _resolve_sender(uow: UnitOfWork, email: OutgoingEmail, submission: Submissio
     )
     configuration_set = uow.configuration_sets.get(set_name) if set_name else None
     return Sender(identity, configuration_set)
+
+
+def _check_tenant(uow: UnitOfWork, email: OutgoingEmail, sender: Sender) -> None:
+    configuration_set = sender.configuration_set
+    tenants.check_send(
+        uow,
+        email.tenant_name,
+        identity=sender.identity.name,
+        configuration_set=configuration_set.name if configuration_set else None,
+        template=email.template.name if email.template else None,
+    )
 
 
 def _check_sending(uow: UnitOfWork, sender: Sender) -> list[SuppressionReason]:

@@ -331,3 +331,50 @@ smtp_certificates = Table(
     Column("private_key", Text, nullable=False),  # PEM, unencrypted
     Column("created_at", UtcDateTime(), nullable=False),
 )
+
+
+# Tenants (issue 20): a tenant names the resources it may send with; its customer-managed
+# status and reputation policy are its reputation entity's (GetReputationEntity).
+tenants = Table(
+    "tenants",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("tenant_id", String(64), nullable=False),
+    Column("sending_status", String(16), nullable=False),
+    Column("status_updated_at", UtcDateTime(), nullable=False),
+    Column("reputation_policy", String(512), nullable=True),
+    Column("suppression", JSON, nullable=True),  # TenantSuppressionAttributes, as sent
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("account_id", "region", "name", name="uq_tenants_scope_name"),
+)
+tenant_resources = Table(
+    "tenant_resources",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tenant_pk", Integer, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("resource_type", String(32), nullable=False),
+    Column("resource_arn", String(512), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("tenant_pk", "resource_arn", name="uq_tenant_resources_arn"),
+    Index("ix_tenant_resources_arn", "resource_arn"),
+)
+
+# What openses keeps for features that need AWS's own infrastructure (multi-region endpoints,
+# the deliverability dashboard and its test reports, S/MIME certificates, account delivery and
+# pricing attributes): one JSON document per (kind, name), stored and returned as sent.
+stored_documents = Table(
+    "stored_documents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("name", String(512), nullable=False),
+    Column("document", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("account_id", "region", "kind", "name", name="uq_stored_documents_key"),
+)

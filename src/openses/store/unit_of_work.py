@@ -16,6 +16,7 @@ from openses.store.configuration_sets import ConfigurationSetRepository
 from openses.store.contact_lists import ContactListRepository
 from openses.store.dedicated_ips import DedicatedIpRepository
 from openses.store.deliveries import DeliveryRepository
+from openses.store.documents import DocumentRepository
 from openses.store.identities import IdentityRepository
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
@@ -23,6 +24,7 @@ from openses.store.signing_keys import SigningKeyRepository
 from openses.store.sources import ConnectionSource
 from openses.store.tags import TagRepository
 from openses.store.templates import TemplateRepository
+from openses.store.tenants import TenantRepository
 
 Repository = TypeVar("Repository")
 Params = ParamSpec("Params")
@@ -104,6 +106,14 @@ class UnitOfWork:
     @property
     def contact_lists(self) -> ContactListRepository:  # issue 20
         return self._scoped(ContactListRepository)
+
+    @property
+    def tenants(self) -> TenantRepository:  # issue 20
+        return self._scoped(TenantRepository)
+
+    @property
+    def documents(self) -> DocumentRepository:  # issue 20: AWS-side features, stored only
+        return self._scoped(DocumentRepository)
 
     @property
     def tags(self) -> TagRepository:

@@ -1,0 +1,260 @@
+"""Tenant use cases (SES v2): tenants, their resource associations, their reputation entities,
+and the rule a send naming a tenant must pass (``check_send``).
+
+``check_send`` runs inside the sender's unit of work; every other function opens and commits
+its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from openses.domain import tenant as rules
+from openses.domain.errors import InvalidInput, NotFound
+from openses.domain.tags import ResourceArn
+from openses.domain.tags import check as check_tags
+from openses.domain.tenant import (
+    Association,
+    ResourceNotInTenant,
+    ResourceType,
+    SendingStatus,
+    SuppressionAttributes,
+    Tenant,
+    TenantSendingPaused,
+)
+from openses.services import paging
+from openses.services import tags as tag_service
+from openses.store.unit_of_work import UnitOfWork
+
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[Item]):
+    items: list[Item]
+    next_token: str | None
+
+
+# -- tenants -------------------------------------------------------------------------------------
+
+
+def create(uow: UnitOfWork, tenant: Tenant) -> Tenant:
+    rules.check_name(tenant.name)
+    check_tags(tenant.tags)
+    with uow:
+        uow.tenants.add(tenant)
+        uow.commit()
+    return tenant
+
+
+def get(uow: UnitOfWork, name: str) -> Tenant:
+    with uow:
+        return uow.tenants.get(name)
+
+
+def delete(uow: UnitOfWork, name: str) -> None:
+    with uow:
+        uow.tenants.remove(name)
+        uow.commit()
+
+
+def list_tenants(
+    uow: UnitOfWork,
+    *,
+    name_contains: str | None,
+    sending_status: SendingStatus | None,
+    next_token: str | None,
+    page_size: int,
+) -> Page[Tenant]:
+    after = paging.decode_token(next_token, _any_key) if next_token else None
+    with uow:
+        found = uow.tenants.ordered(after=after)
+    matching = [
+        tenant
+        for tenant in found
+        if (name_contains is None or name_contains in tenant.name)
+        and (sending_status is None or tenant.sending_status is sending_status)
+    ]
+    return Page(*paging.split(matching, page_size, lambda tenant: tenant.name))
+
+
+def put_suppression_attributes(
+    uow: UnitOfWork, name: str, attributes: SuppressionAttributes
+) -> None:
+    with uow:
+        tenant = uow.tenants.get(name, for_update=True)
+        uow.tenants.save(dataclasses.replace(tenant, suppression=attributes))
+        uow.commit()
+
+
+# -- resource associations -----------------------------------------------------------------------
+
+
+def associate(uow: UnitOfWork, name: str, resource_arn: str, now: datetime.datetime) -> None:
+    with uow:
+        uow.tenants.get(name, for_update=True)
+        resource_type = _existing_resource(uow, resource_arn)
+        uow.tenants.associate(name, resource_type, resource_arn, now)
+        uow.commit()
+
+
+def dissociate(uow: UnitOfWork, name: str, resource_arn: str) -> None:
+    with uow:
+        uow.tenants.get(name, for_update=True)
+        uow.tenants.dissociate(name, resource_arn)
+        uow.commit()
+
+
+def resources_of(
+    uow: UnitOfWork,
+    name: str,
+    *,
+    resource_type: ResourceType | None,
+    next_token: str | None,
+    page_size: int,
+) -> Page[Association]:
+    after = paging.decode_token(next_token, _any_key) if next_token else None
+    with uow:
+        found = uow.tenants.resources_of(name)
+    matching = [
+        association
+        for association in found
+        if (resource_type is None or association.resource_type is resource_type)
+        and (after is None or association.resource_arn > after)
+    ]
+    return Page(*paging.split(matching, page_size, lambda a: a.resource_arn))
+
+
+def tenants_of(
+    uow: UnitOfWork, resource_arn: str, *, next_token: str | None, page_size: int
+) -> Page[Association]:
+    after = paging.decode_token(next_token, _any_key) if next_token else None
+    with uow:
+        _existing_resource(uow, resource_arn)
+        found = uow.tenants.tenants_of(resource_arn)
+    matching = [a for a in found if after is None or a.tenant_name > after]
+    return Page(*paging.split(matching, page_size, lambda a: a.tenant_name))
+
+
+def _existing_resource(uow: UnitOfWork, resource_arn: str) -> ResourceType:
+    """The tenant resource type of an identity, configuration set or template of this account
+    and region; NotFound when there is no such resource."""
+    arn = tag_service.existing_resource(uow, resource_arn)
+    return rules.resource_type_of(arn)
+
+
+# -- sending -------------------------------------------------------------------------------------
+
+
+def check_send(
+    uow: UnitOfWork,
+    tenant_name: str | None,
+    *,
+    identity: str,
+    configuration_set: str | None,
+    template: str | None,
+) -> None:
+    """A send on behalf of a tenant uses only resources associated with it, and the tenant's
+    sending must not be DISABLED (the SendEmail documentation's TenantName)."""
+    if tenant_name is None:
+        return
+    tenant = uow.tenants.get(tenant_name)
+    if not tenant.may_send:
+        raise TenantSendingPaused(tenant_name)
+    used = [("identity", identity)]
+    if configuration_set is not None:
+        used.append(("configuration-set", configuration_set))
+    if template is not None:
+        used.append(("template", template))
+    for resource_type, resource_name in used:
+        arn = str(ResourceArn(uow.region, uow.account_id, resource_type, resource_name))
+        if not uow.tenants.is_associated(tenant_name, arn):
+            raise ResourceNotInTenant(tenant_name, arn)
+
+
+# -- reputation entities -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EntityFilter:
+    entity_type: str | None = None
+    reputation_impact: str | None = None
+    sending_status: SendingStatus | None = None
+    reference_prefix: str | None = None
+
+    def matches(self, tenant: Tenant) -> bool:
+        # openses has no reputation findings, so no entity has a ReputationImpact.
+        return (
+            (self.entity_type is None or self.entity_type == rules.RESOURCE_ENTITY)
+            and self.reputation_impact is None
+            and (self.sending_status is None or tenant.sending_status is self.sending_status)
+            and (self.reference_prefix is None or tenant.arn.startswith(self.reference_prefix))
+        )
+
+
+def list_entities(
+    uow: UnitOfWork, entity_filter: EntityFilter, *, next_token: str | None, page_size: int
+) -> Page[Tenant]:
+    after = paging.decode_token(next_token, _any_key) if next_token else None
+    with uow:
+        found = uow.tenants.ordered(after=None)
+    matching = sorted(
+        (t for t in found if entity_filter.matches(t) and (after is None or t.arn > after)),
+        key=lambda t: t.arn,
+    )
+    return Page(*paging.split(matching, page_size, lambda t: t.arn))
+
+
+def get_entity(uow: UnitOfWork, entity_type: str, reference: str) -> Tenant:
+    with uow:
+        return _entity(uow, entity_type, reference)
+
+
+def update_entity_status(
+    uow: UnitOfWork,
+    entity_type: str,
+    reference: str,
+    status: SendingStatus,
+    now: datetime.datetime,
+) -> None:
+    _change_entity(
+        uow,
+        entity_type,
+        reference,
+        lambda t: dataclasses.replace(t, sending_status=status, status_updated_at=now),
+    )
+
+
+def update_entity_policy(uow: UnitOfWork, entity_type: str, reference: str, policy: str) -> None:
+    rules.check_policy(policy)
+    _change_entity(
+        uow, entity_type, reference, lambda t: dataclasses.replace(t, reputation_policy=policy)
+    )
+
+
+def _change_entity(
+    uow: UnitOfWork, entity_type: str, reference: str, change: Callable[[Tenant], Tenant]
+) -> None:
+    with uow:
+        tenant = _entity(uow, entity_type, reference)
+        uow.tenants.save(change(uow.tenants.get(tenant.name, for_update=True)))
+        uow.commit()
+
+
+def _entity(uow: UnitOfWork, entity_type: str, reference: str) -> Tenant:
+    """The tenant a RESOURCE reputation entity's reference (its ARN) names."""
+    if entity_type != rules.RESOURCE_ENTITY:
+        raise InvalidInput(f"Reputation entity type {entity_type} is not supported.")
+    found = uow.tenants.find_by_arn(reference)
+    if found is None:
+        raise NotFound(f"Reputation entity {reference} does not exist.")
+    return found
+
+
+def _any_key(key: str) -> None:
+    if not key:
+        raise InvalidInput("empty key")

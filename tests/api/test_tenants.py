@@ -1,0 +1,341 @@
+"""Tenants, their resource associations, sends naming a tenant, and tenants as reputation
+entities (SES v2) through boto3, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.support import LiveServer, error_tuple, fresh_account, strip_metadata, unique
+
+Client = Any
+
+
+@pytest.fixture
+def account_id() -> str:
+    return fresh_account()
+
+
+@pytest.fixture
+def client(server: LiveServer, account_id: str) -> Client:
+    """A v2 client of a fresh account: its tenant listings start empty."""
+    return server.client("sesv2", access_key=account_id)
+
+
+def _arn(account_id: str, kind: str, name: str) -> str:
+    return f"arn:aws:ses:us-east-1:{account_id}:{kind}/{name}"
+
+
+def test_create_get_list_delete_tenant(client: Client, account_id: str) -> None:
+    created = strip_metadata(
+        client.create_tenant(
+            TenantName="acme",
+            Tags=[{"Key": "team", "Value": "mail"}],
+            SuppressionAttributes={"SuppressedReasons": ["BOUNCE"], "SuppressionScope": "TENANT"},
+        )
+    )
+    tenant_id = created["TenantId"]
+    assert isinstance(created["CreatedTimestamp"], datetime.datetime)
+    expected = {
+        "TenantName": "acme",
+        "TenantId": tenant_id,
+        "TenantArn": f"arn:aws:ses:us-east-1:{account_id}:tenant/acme/{tenant_id}",
+        "CreatedTimestamp": created["CreatedTimestamp"],
+        "Tags": [{"Key": "team", "Value": "mail"}],
+        "SendingStatus": "ENABLED",
+        "SuppressionAttributes": {"SuppressedReasons": ["BOUNCE"], "SuppressionScope": "TENANT"},
+    }
+    assert created == expected
+    assert strip_metadata(client.get_tenant(TenantName="acme")) == {"Tenant": expected}
+
+    client.create_tenant(TenantName="beta")
+    listed = client.list_tenants()
+    assert [t["TenantName"] for t in listed["Tenants"]] == ["acme", "beta"]
+    assert listed["Tenants"][0] == {
+        "TenantName": "acme",
+        "TenantId": tenant_id,
+        "TenantArn": expected["TenantArn"],
+        "CreatedTimestamp": created["CreatedTimestamp"],
+        "SendingStatus": "ENABLED",
+    }
+    assert "NextToken" not in listed
+    named = client.list_tenants(Filter={"TENANT_NAME_CONTAINS": "et"})["Tenants"]
+    assert [t["TenantName"] for t in named] == ["beta"]
+    first = client.list_tenants(PageSize=1)
+    assert [t["TenantName"] for t in first["Tenants"]] == ["acme"]
+    second = client.list_tenants(PageSize=1, NextToken=first["NextToken"])
+    assert [t["TenantName"] for t in second["Tenants"]] == ["beta"]
+    assert "NextToken" not in second
+
+    # the tenant's tags are those of its ARN
+    assert client.list_tags_for_resource(ResourceArn=expected["TenantArn"])["Tags"] == [
+        {"Key": "team", "Value": "mail"}
+    ]
+
+    client.delete_tenant(TenantName="acme")
+    with pytest.raises(ClientError) as raised:
+        client.get_tenant(TenantName="acme")
+    assert error_tuple(raised) == ("NotFoundException", "Tenant acme does not exist.", 404)
+    assert [t["TenantName"] for t in client.list_tenants()["Tenants"]] == ["beta"]
+
+
+def test_tenant_errors(client: Client) -> None:
+    client.create_tenant(TenantName="dup")
+    with pytest.raises(ClientError) as raised:
+        client.create_tenant(TenantName="dup")
+    assert error_tuple(raised) == ("AlreadyExistsException", "Tenant dup already exists.", 400)
+    with pytest.raises(ClientError) as raised:
+        client.create_tenant(TenantName="bad name!")
+    assert error_tuple(raised)[0::2] == ("BadRequestException", 400)
+    with pytest.raises(ClientError) as raised:
+        client.create_tenant(TenantName="x" * 65)
+    assert error_tuple(raised)[0::2] == ("BadRequestException", 400)
+    with pytest.raises(ClientError) as raised:
+        client.delete_tenant(TenantName="nobody")
+    assert error_tuple(raised) == ("NotFoundException", "Tenant nobody does not exist.", 404)
+    with pytest.raises(ClientError) as raised:
+        client.list_tenants(Filter={"SENDING_STATUS": "SOMETIMES"})
+    assert error_tuple(raised)[0::2] == ("BadRequestException", 400)
+    assert [t["TenantName"] for t in client.list_tenants()["Tenants"]] == ["dup"]
+
+
+def test_resource_associations(client: Client, account_id: str) -> None:
+    domain = f"{unique('tenant')}.example.com"
+    client.create_email_identity(EmailIdentity=domain)
+    client.create_configuration_set(ConfigurationSetName="shared-set")
+    client.create_email_template(
+        TemplateName="welcome", TemplateContent={"Subject": "Hi", "Text": "Hello"}
+    )
+    identity_arn = _arn(account_id, "identity", domain)
+    set_arn = _arn(account_id, "configuration-set", "shared-set")
+    template_arn = _arn(account_id, "template", "welcome")
+    client.create_tenant(TenantName="one")
+    client.create_tenant(TenantName="two")
+    for arn in (identity_arn, set_arn, template_arn):
+        client.create_tenant_resource_association(TenantName="one", ResourceArn=arn)
+    client.create_tenant_resource_association(TenantName="two", ResourceArn=set_arn)
+
+    resources = client.list_tenant_resources(TenantName="one")["TenantResources"]
+    assert resources == sorted(
+        [
+            {"ResourceType": "EMAIL_IDENTITY", "ResourceArn": identity_arn},
+            {"ResourceType": "CONFIGURATION_SET", "ResourceArn": set_arn},
+            {"ResourceType": "EMAIL_TEMPLATE", "ResourceArn": template_arn},
+        ],
+        key=lambda r: r["ResourceArn"],
+    )
+    only_templates = client.list_tenant_resources(
+        TenantName="one", Filter={"RESOURCE_TYPE": "EMAIL_TEMPLATE"}
+    )["TenantResources"]
+    assert only_templates == [{"ResourceType": "EMAIL_TEMPLATE", "ResourceArn": template_arn}]
+
+    sharing = client.list_resource_tenants(ResourceArn=set_arn)["ResourceTenants"]
+    assert [(t["TenantName"], t["ResourceArn"]) for t in sharing] == [
+        ("one", set_arn),
+        ("two", set_arn),
+    ]
+    assert sharing[0]["TenantId"] == client.get_tenant(TenantName="one")["Tenant"]["TenantId"]
+    assert isinstance(sharing[0]["AssociatedTimestamp"], datetime.datetime)
+
+    with pytest.raises(ClientError) as raised:
+        client.create_tenant_resource_association(TenantName="one", ResourceArn=set_arn)
+    assert error_tuple(raised)[0::2] == ("AlreadyExistsException", 400)
+    with pytest.raises(ClientError) as raised:
+        client.create_tenant_resource_association(
+            TenantName="one", ResourceArn=_arn(account_id, "configuration-set", "missing")
+        )
+    assert error_tuple(raised)[0::2] == ("NotFoundException", 404)
+    with pytest.raises(ClientError) as raised:
+        client.create_tenant_resource_association(TenantName="nobody", ResourceArn=set_arn)
+    assert error_tuple(raised) == ("NotFoundException", "Tenant nobody does not exist.", 404)
+    with pytest.raises(ClientError) as raised:
+        client.create_tenant_resource_association(TenantName="one", ResourceArn="not-an-arn")
+    assert error_tuple(raised)[0::2] == ("BadRequestException", 400)
+
+    client.delete_tenant_resource_association(TenantName="one", ResourceArn=set_arn)
+    with pytest.raises(ClientError) as raised:
+        client.delete_tenant_resource_association(TenantName="one", ResourceArn=set_arn)
+    assert error_tuple(raised)[0::2] == ("NotFoundException", 404)
+    sharing = client.list_resource_tenants(ResourceArn=set_arn)["ResourceTenants"]
+    assert [t["TenantName"] for t in sharing] == ["two"]
+
+    # deleting a tenant removes its associations
+    client.delete_tenant(TenantName="two")
+    assert client.list_resource_tenants(ResourceArn=set_arn)["ResourceTenants"] == []
+
+
+def _send(client: Client, sender: str, **kwargs: Any) -> str:
+    content = kwargs.pop(
+        "Content", {"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hello"}}}}
+    )
+    response = client.send_email(
+        FromEmailAddress=sender,
+        Destination={"ToAddresses": ["success@simulator.amazonses.com"]},
+        Content=content,
+        **kwargs,
+    )
+    message_id: str = response["MessageId"]
+    return message_id
+
+
+def test_send_with_a_tenant_uses_only_its_resources(client: Client, account_id: str) -> None:
+    domain = f"{unique('tenant')}.example.com"
+    sender = f"news@{domain}"
+    client.create_email_identity(EmailIdentity=domain)
+    client.create_configuration_set(ConfigurationSetName="tenant-set")
+    client.create_email_template(
+        TemplateName="tenant-template", TemplateContent={"Subject": "Hi", "Text": "Hello"}
+    )
+    client.create_tenant(TenantName="shop")
+    identity_arn = _arn(account_id, "identity", domain)
+    set_arn = _arn(account_id, "configuration-set", "tenant-set")
+    template_arn = _arn(account_id, "template", "tenant-template")
+
+    with pytest.raises(ClientError) as raised:
+        _send(client, sender, TenantName="shop")
+    assert error_tuple(raised) == (
+        "BadRequestException",
+        f"Resource {identity_arn} is not associated with tenant shop.",
+        400,
+    )
+    client.create_tenant_resource_association(TenantName="shop", ResourceArn=identity_arn)
+    assert _send(client, sender, TenantName="shop")
+
+    with pytest.raises(ClientError) as raised:
+        _send(client, sender, TenantName="shop", ConfigurationSetName="tenant-set")
+    assert error_tuple(raised)[1] == f"Resource {set_arn} is not associated with tenant shop."
+    client.create_tenant_resource_association(TenantName="shop", ResourceArn=set_arn)
+    assert _send(client, sender, TenantName="shop", ConfigurationSetName="tenant-set")
+
+    template = {"Template": {"TemplateName": "tenant-template", "TemplateData": "{}"}}
+    with pytest.raises(ClientError) as raised:
+        _send(client, sender, TenantName="shop", Content=template)
+    assert error_tuple(raised)[1] == (
+        f"Resource {template_arn} is not associated with tenant shop."
+    )
+    client.create_tenant_resource_association(TenantName="shop", ResourceArn=template_arn)
+    assert _send(client, sender, TenantName="shop", Content=template)
+
+    # bulk sends check the same resources
+    bulk = client.send_bulk_email(
+        FromEmailAddress=sender,
+        DefaultContent=template,
+        BulkEmailEntries=[{"Destination": {"ToAddresses": ["success@simulator.amazonses.com"]}}],
+        TenantName="shop",
+    )
+    assert bulk["BulkEmailEntryResults"][0]["Status"] == "SUCCESS"
+
+    with pytest.raises(ClientError) as raised:
+        _send(client, sender, TenantName="nobody")
+    assert error_tuple(raised) == ("NotFoundException", "Tenant nobody does not exist.", 404)
+    # without a tenant, nothing about tenants applies
+    assert _send(client, sender)
+
+
+def test_a_disabled_tenant_cannot_send(client: Client, account_id: str) -> None:
+    domain = f"{unique('tenant')}.example.com"
+    client.create_email_identity(EmailIdentity=domain)
+    tenant_arn = client.create_tenant(TenantName="paused")["TenantArn"]
+    client.create_tenant_resource_association(
+        TenantName="paused", ResourceArn=_arn(account_id, "identity", domain)
+    )
+    client.update_reputation_entity_customer_managed_status(
+        ReputationEntityType="RESOURCE",
+        ReputationEntityReference=tenant_arn,
+        SendingStatus="DISABLED",
+    )
+    assert client.get_tenant(TenantName="paused")["Tenant"]["SendingStatus"] == "DISABLED"
+    with pytest.raises(ClientError) as raised:
+        _send(client, f"a@{domain}", TenantName="paused")
+    assert error_tuple(raised) == (
+        "SendingPausedException",
+        "Sending is paused for tenant paused.",
+        400,
+    )
+    client.update_reputation_entity_customer_managed_status(
+        ReputationEntityType="RESOURCE",
+        ReputationEntityReference=tenant_arn,
+        SendingStatus="REINSTATED",
+    )
+    assert _send(client, f"a@{domain}", TenantName="paused")
+
+
+def test_tenants_are_reputation_entities(client: Client) -> None:
+    created = client.create_tenant(TenantName="rep")
+    arn = created["TenantArn"]
+    client.create_tenant(TenantName="other")
+
+    entity = client.get_reputation_entity(
+        ReputationEntityType="RESOURCE", ReputationEntityReference=arn
+    )["ReputationEntity"]
+    assert entity == {
+        "ReputationEntityReference": arn,
+        "ReputationEntityType": "RESOURCE",
+        "CustomerManagedStatus": {
+            "Status": "ENABLED",
+            "LastUpdatedTimestamp": created["CreatedTimestamp"],
+        },
+        "AwsSesManagedStatus": {
+            "Status": "ENABLED",
+            "LastUpdatedTimestamp": created["CreatedTimestamp"],
+        },
+        "SendingStatusAggregate": "ENABLED",
+    }
+
+    policy = "arn:aws:ses:us-east-1:aws:reputation-policy/strict"
+    client.update_reputation_entity_policy(
+        ReputationEntityType="RESOURCE",
+        ReputationEntityReference=arn,
+        ReputationEntityPolicy=policy,
+    )
+    client.update_reputation_entity_customer_managed_status(
+        ReputationEntityType="RESOURCE", ReputationEntityReference=arn, SendingStatus="DISABLED"
+    )
+    entity = client.get_reputation_entity(
+        ReputationEntityType="RESOURCE", ReputationEntityReference=arn
+    )["ReputationEntity"]
+    assert entity["ReputationManagementPolicy"] == policy
+    assert entity["CustomerManagedStatus"]["Status"] == "DISABLED"
+    assert entity["SendingStatusAggregate"] == "DISABLED"
+
+    listed = client.list_reputation_entities()["ReputationEntities"]
+    assert sorted(e["ReputationEntityReference"] for e in listed) == sorted(
+        [arn, client.get_tenant(TenantName="other")["Tenant"]["TenantArn"]]
+    )
+    disabled = client.list_reputation_entities(Filter={"SENDING_STATUS": "DISABLED"})
+    assert [e["ReputationEntityReference"] for e in disabled["ReputationEntities"]] == [arn]
+    by_prefix = client.list_reputation_entities(Filter={"ENTITY_REFERENCE_PREFIX": arn[:-3]})
+    assert [e["ReputationEntityReference"] for e in by_prefix["ReputationEntities"]] == [arn]
+    high = client.list_reputation_entities(Filter={"REPUTATION_IMPACT": "HIGH"})
+    assert high["ReputationEntities"] == []
+
+    with pytest.raises(ClientError) as raised:
+        client.update_reputation_entity_policy(
+            ReputationEntityType="RESOURCE",
+            ReputationEntityReference=arn,
+            ReputationEntityPolicy="arn:aws:ses:us-east-1:aws:reputation-policy/lenient",
+        )
+    assert error_tuple(raised)[0::2] == ("BadRequestException", 400)
+    with pytest.raises(ClientError) as raised:
+        client.get_reputation_entity(
+            ReputationEntityType="RESOURCE", ReputationEntityReference=arn + "x"
+        )
+    assert error_tuple(raised)[0::2] == ("NotFoundException", 404)
+
+
+def test_tenant_suppression_attributes(client: Client) -> None:
+    client.create_tenant(TenantName="quiet")
+    assert "SuppressionAttributes" not in client.get_tenant(TenantName="quiet")["Tenant"]
+    client.put_tenant_suppression_attributes(
+        TenantName="quiet", SuppressedReasons=["BOUNCE", "COMPLAINT"], SuppressionScope="TENANT"
+    )
+    assert client.get_tenant(TenantName="quiet")["Tenant"]["SuppressionAttributes"] == {
+        "SuppressedReasons": ["BOUNCE", "COMPLAINT"],
+        "SuppressionScope": "TENANT",
+    }
+    with pytest.raises(ClientError) as raised:
+        client.put_tenant_suppression_attributes(TenantName="nobody", SuppressedReasons=[])
+    assert error_tuple(raised)[0::2] == ("NotFoundException", 404)
