@@ -18,6 +18,7 @@ from openses.store.dedicated_ips import DedicatedIpRepository
 from openses.store.deliveries import DeliveryRepository
 from openses.store.documents import DocumentRepository
 from openses.store.identities import IdentityRepository
+from openses.store.insights import InsightRepository
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
 from openses.store.signing_keys import SigningKeyRepository
@@ -110,6 +111,10 @@ class UnitOfWork:
     @property
     def tenants(self) -> TenantRepository:  # issue 20
         return self._scoped(TenantRepository)
+
+    @property
+    def insights(self) -> InsightRepository:  # issue 20: GetMessageInsights
+        return self._scoped(InsightRepository)
 
     @property
     def documents(self) -> DocumentRepository:  # issue 20: AWS-side features, stored only
