@@ -8,6 +8,7 @@ from typing import Any
 
 from openses.api.context import RequestContext
 from openses.api.registry import operation
+from openses.api.v2 import account_attributes
 from openses.domain.errors import TenantNotFound
 from openses.domain.options import SuppressionReason
 from openses.domain.suppression import SuppressedDestination
@@ -43,6 +44,7 @@ def get_account(context: RequestContext) -> Output:
         },
         "SendingEnabled": settings.sending_enabled,
         "SuppressionAttributes": {"SuppressedReasons": list(settings.suppressed_reasons)},
+        **account_attributes.in_get_account(context),  # issue 20
     }
 
 
