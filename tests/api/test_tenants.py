@@ -323,7 +323,22 @@ def test_tenants_are_reputation_entities(client: Client) -> None:
         client.get_reputation_entity(
             ReputationEntityType="RESOURCE", ReputationEntityReference=arn + "x"
         )
-    assert error_tuple(raised)[0::2] == ("NotFoundException", 404)
+    assert error_tuple(raised) == (
+        "NotFoundException",
+        f"Reputation entity {arn}x does not exist.",
+        404,
+    )
+    with pytest.raises(ClientError) as raised:
+        client.update_reputation_entity_customer_managed_status(
+            ReputationEntityType="RESOURCE",
+            ReputationEntityReference=arn + "x",
+            SendingStatus="ENABLED",
+        )
+    assert error_tuple(raised) == (
+        "BadRequestException",
+        f"Reputation entity {arn}x does not exist.",
+        400,
+    )
 
 
 def test_tenant_suppression_attributes(client: Client) -> None:

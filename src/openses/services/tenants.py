@@ -240,7 +240,12 @@ def _change_entity(
     uow: UnitOfWork, entity_type: str, reference: str, change: Callable[[Tenant], Tenant]
 ) -> None:
     with uow:
-        tenant = _entity(uow, entity_type, reference)
+        # The model gives the Update operations no NotFoundException: an unknown entity is a
+        # bad request there.
+        try:
+            tenant = _entity(uow, entity_type, reference)
+        except NotFound as missing:
+            raise InvalidInput(missing.message) from None
         uow.tenants.save(change(uow.tenants.get(tenant.name, for_update=True)))
         uow.commit()
 
