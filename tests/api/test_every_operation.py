@@ -118,9 +118,9 @@ def minimal(shape: Shape) -> Any:
     kind = shape.type_name
     meta = shape.metadata
     if kind == "structure":
-        return {name: minimal(shape.members[name]) for name in shape.required_members}  # type: ignore[attr-defined]
+        return {name: minimal(shape.members[name]) for name in shape.required_members}
     if kind == "list":
-        return [minimal(shape.member) for _ in range(meta.get("min", 0))]  # type: ignore[attr-defined]
+        return [minimal(shape.member) for _ in range(meta.get("min", 0))]
     if kind == "map":
         return {}
     if kind == "string":
