@@ -16,7 +16,7 @@ DELIVERY = "DeliveryAttributes"
 PRICING = "PricingAttributes"
 
 
-@operation(V2, "PutAccountDeliveryAttributes")
+@operation(V2, "PutAccountDeliveryAttributes", stored_only=True)
 def put_account_delivery_attributes(
     context: RequestContext, *, shared_pool_delivery_mode: str
 ) -> Output:
@@ -25,7 +25,7 @@ def put_account_delivery_attributes(
     return {}
 
 
-@operation(V2, "PutAccountPricingAttributes")
+@operation(V2, "PutAccountPricingAttributes", stored_only=True)
 def put_account_pricing_attributes(context: RequestContext, *, plan: str) -> Output:
     """The plan applies at once: CurrentPlan and NextPlan both name it."""
     document = {"CurrentPlan": plan, "NextPlan": plan}

@@ -25,7 +25,7 @@ MAX_PAGE_SIZE = 1000
 COMPLETED = "COMPLETED"
 
 
-@operation(V2, "PutDeliverabilityDashboardOption")
+@operation(V2, "PutDeliverabilityDashboardOption", stored_only=True)
 def put_deliverability_dashboard_option(
     context: RequestContext,
     *,
@@ -41,7 +41,7 @@ def put_deliverability_dashboard_option(
     return {}
 
 
-@operation(V2, "GetDeliverabilityDashboardOptions")
+@operation(V2, "GetDeliverabilityDashboardOptions", stored_only=True)
 def get_deliverability_dashboard_options(context: RequestContext) -> Output:
     found = service.get_dashboard(context.reading())
     enabled = bool(found and found.document["DashboardEnabled"])
@@ -56,7 +56,7 @@ def get_deliverability_dashboard_options(context: RequestContext) -> Output:
     }
 
 
-@operation(V2, "CreateDeliverabilityTestReport")
+@operation(V2, "CreateDeliverabilityTestReport", stored_only=True)
 def create_deliverability_test_report(
     context: RequestContext,
     *,
@@ -77,7 +77,7 @@ def create_deliverability_test_report(
     return {"ReportId": report_id, "DeliverabilityTestStatus": COMPLETED}
 
 
-@operation(V2, "GetDeliverabilityTestReport")
+@operation(V2, "GetDeliverabilityTestReport", stored_only=True)
 def get_deliverability_test_report(context: RequestContext, *, report_id: str) -> Output:
     found = service.get_test_report(context.reading(), report_id)
     return {
@@ -88,7 +88,7 @@ def get_deliverability_test_report(context: RequestContext, *, report_id: str) -
     }
 
 
-@operation(V2, "ListDeliverabilityTestReports")
+@operation(V2, "ListDeliverabilityTestReports", stored_only=True)
 def list_deliverability_test_reports(
     context: RequestContext, *, next_token: str | None = None, page_size: int | None = None
 ) -> Output:
@@ -100,12 +100,12 @@ def list_deliverability_test_reports(
     }
 
 
-@operation(V2, "GetDomainDeliverabilityCampaign")
+@operation(V2, "GetDomainDeliverabilityCampaign", stored_only=True)
 def get_domain_deliverability_campaign(context: RequestContext, *, campaign_id: str) -> Output:
     raise NotFound(f"Campaign {campaign_id} does not exist.")
 
 
-@operation(V2, "ListDomainDeliverabilityCampaigns")
+@operation(V2, "ListDomainDeliverabilityCampaigns", stored_only=True)
 def list_domain_deliverability_campaigns(
     context: RequestContext,
     *,
@@ -121,12 +121,12 @@ def list_domain_deliverability_campaigns(
     return {"DomainDeliverabilityCampaigns": []}
 
 
-@operation(V2, "GetBlacklistReports")
+@operation(V2, "GetBlacklistReports", stored_only=True)
 def get_blacklist_reports(context: RequestContext, *, blacklist_item_names: list[str]) -> Output:
     return {"BlacklistReport": {name: [] for name in blacklist_item_names}}
 
 
-@operation(V2, "ListRecommendations")
+@operation(V2, "ListRecommendations", stored_only=True)
 def list_recommendations(
     context: RequestContext,
     *,

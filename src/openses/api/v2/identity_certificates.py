@@ -17,7 +17,7 @@ DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
 
-@operation(V2, "AssociateEmailIdentityCertificate")
+@operation(V2, "AssociateEmailIdentityCertificate", stored_only=True)
 def associate_email_identity_certificate(
     context: RequestContext,
     *,
@@ -31,7 +31,7 @@ def associate_email_identity_certificate(
     return {}
 
 
-@operation(V2, "DisassociateEmailIdentityCertificate")
+@operation(V2, "DisassociateEmailIdentityCertificate", stored_only=True)
 def disassociate_email_identity_certificate(
     context: RequestContext, *, email_identity: str, from_address: str | None = None
 ) -> Output:
@@ -39,7 +39,7 @@ def disassociate_email_identity_certificate(
     return {}
 
 
-@operation(V2, "ListEmailIdentityCertificates")
+@operation(V2, "ListEmailIdentityCertificates", stored_only=True)
 def list_email_identity_certificates(
     context: RequestContext,
     *,

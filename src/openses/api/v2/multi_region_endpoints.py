@@ -20,7 +20,7 @@ MAX_PAGE_SIZE = 1000
 READY = "READY"  # a stored endpoint has nothing to wait for
 
 
-@operation(V2, "CreateMultiRegionEndpoint")
+@operation(V2, "CreateMultiRegionEndpoint", stored_only=True)
 def create_multi_region_endpoint(
     context: RequestContext,
     *,
@@ -36,7 +36,7 @@ def create_multi_region_endpoint(
     return {"Status": READY, "EndpointId": endpoint_id}
 
 
-@operation(V2, "GetMultiRegionEndpoint")
+@operation(V2, "GetMultiRegionEndpoint", stored_only=True)
 def get_multi_region_endpoint(context: RequestContext, *, endpoint_name: str) -> Output:
     found = service.get_endpoint(context.reading(), endpoint_name)
     return {
@@ -49,7 +49,7 @@ def get_multi_region_endpoint(context: RequestContext, *, endpoint_name: str) ->
     }
 
 
-@operation(V2, "ListMultiRegionEndpoints")
+@operation(V2, "ListMultiRegionEndpoints", stored_only=True)
 def list_multi_region_endpoints(
     context: RequestContext, *, next_token: str | None = None, page_size: int | None = None
 ) -> Output:
@@ -58,7 +58,7 @@ def list_multi_region_endpoints(
     return {"MultiRegionEndpoints": [_summary(d) for d in page.items], "NextToken": page.next_token}
 
 
-@operation(V2, "DeleteMultiRegionEndpoint")
+@operation(V2, "DeleteMultiRegionEndpoint", stored_only=True)
 def delete_multi_region_endpoint(context: RequestContext, *, endpoint_name: str) -> Output:
     service.delete_endpoint(context.writing(), endpoint_name)
     return {"Status": "DELETING"}
