@@ -354,3 +354,37 @@ def test_tenant_suppression_attributes(client: Client) -> None:
     with pytest.raises(ClientError) as raised:
         client.put_tenant_suppression_attributes(TenantName="nobody", SuppressedReasons=[])
     assert error_tuple(raised)[0::2] == ("NotFoundException", 404)
+
+
+def test_suppression_list_operations_naming_a_tenant(client: Client) -> None:
+    """A tenant without its own list uses the account's; openses refuses a tenant whose
+    SuppressionScope is TENANT rather than mixing its entries with the account's."""
+    client.create_tenant(TenantName="uses-account")
+    client.put_suppressed_destination(
+        EmailAddress="gone@example.net", Reason="BOUNCE", TenantName="uses-account"
+    )
+    listed = client.list_suppressed_destinations()["SuppressedDestinationSummaries"]
+    assert [e["EmailAddress"] for e in listed] == ["gone@example.net"]
+    got = client.get_suppressed_destination(
+        EmailAddress="gone@example.net", TenantName="uses-account"
+    )
+    assert got["SuppressedDestination"]["Reason"] == "BOUNCE"
+
+    client.create_tenant(
+        TenantName="own-list", SuppressionAttributes={"SuppressionScope": "TENANT"}
+    )
+    with pytest.raises(ClientError) as raised:
+        client.list_suppressed_destinations(TenantName="own-list")
+    assert error_tuple(raised) == (
+        "BadRequestException",
+        "Tenant own-list keeps its own suppression list (SuppressionScope TENANT), which "
+        "openses does not support yet.",
+        400,
+    )
+    with pytest.raises(ClientError) as raised:
+        client.delete_suppressed_destination(EmailAddress="gone@example.net", TenantName="nobody")
+    assert error_tuple(raised) == ("NotFoundException", "Tenant nobody does not exist.", 404)
+    assert [
+        e["EmailAddress"]
+        for e in client.list_suppressed_destinations()["SuppressedDestinationSummaries"]
+    ] == ["gone@example.net"]

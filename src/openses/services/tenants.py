@@ -23,6 +23,7 @@ from openses.domain.tenant import (
     ResourceType,
     SendingStatus,
     SuppressionAttributes,
+    SuppressionScope,
     Tenant,
     TenantSendingPaused,
 )
@@ -89,6 +90,19 @@ def put_suppression_attributes(
         tenant = uow.tenants.get(name, for_update=True)
         uow.tenants.save(dataclasses.replace(tenant, suppression=attributes))
         uow.commit()
+
+
+def check_uses_account_list(uow: UnitOfWork, name: str) -> None:
+    """The suppression-list operations naming a tenant act on the account's list, which a
+    tenant uses unless its SuppressionScope is TENANT; openses keeps no separate tenant lists
+    yet, so those are refused rather than mixed with the account's."""
+    with uow:
+        tenant = uow.tenants.get(name)
+    if tenant.suppression is not None and tenant.suppression.scope is SuppressionScope.TENANT:
+        raise InvalidInput(
+            f"Tenant {name} keeps its own suppression list (SuppressionScope TENANT), which "
+            "openses does not support yet."
+        )
 
 
 # -- resource associations -----------------------------------------------------------------------

@@ -9,12 +9,11 @@ from typing import Any
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v2 import account_attributes
-from openses.domain.errors import TenantNotFound
 from openses.domain.options import SuppressionReason
 from openses.domain.suppression import SuppressedDestination
 from openses.protocol.models import V2
 from openses.services import account as service
-from openses.services import dedicated_ips, paging
+from openses.services import dedicated_ips, paging, tenants
 
 Output = dict[str, Any]
 Wire = dict[str, Any]
@@ -22,10 +21,11 @@ DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
 
-def _no_tenants(tenant_name: str | None) -> None:
-    # openses has no tenants yet, so any named tenant is unknown.
+def _check_tenant(context: RequestContext, tenant_name: str | None) -> None:
+    """A named tenant must exist and use the account's list: openses keeps no tenant-level
+    suppression lists yet (issue 20, docs/aws-behaviour.md)."""
     if tenant_name is not None:
-        raise TenantNotFound(tenant_name)
+        tenants.check_uses_account_list(context.reading(), tenant_name)
 
 
 @operation(V2, "GetAccount")
@@ -73,7 +73,7 @@ def put_account_suppression_attributes(
 def put_suppressed_destination(
     context: RequestContext, *, email_address: str, reason: str, tenant_name: str | None = None
 ) -> Output:
-    _no_tenants(tenant_name)
+    _check_tenant(context, tenant_name)
     service.put_suppressed_destination(
         context.writing(), email_address, SuppressionReason(reason), context.clock()
     )
@@ -84,7 +84,7 @@ def put_suppressed_destination(
 def get_suppressed_destination(
     context: RequestContext, *, email_address: str, tenant_name: str | None = None
 ) -> Output:
-    _no_tenants(tenant_name)
+    _check_tenant(context, tenant_name)
     entry = service.get_suppressed_destination(context.reading(), email_address)
     attributes = {"MessageId": entry.message_id, "FeedbackId": entry.feedback_id}
     return {
@@ -99,7 +99,7 @@ def get_suppressed_destination(
 def delete_suppressed_destination(
     context: RequestContext, *, email_address: str, tenant_name: str | None = None
 ) -> Output:
-    _no_tenants(tenant_name)
+    _check_tenant(context, tenant_name)
     service.delete_suppressed_destination(context.writing(), email_address)
     return {}
 
@@ -115,7 +115,7 @@ def list_suppressed_destinations(
     next_token: str | None = None,
     page_size: int | None = None,
 ) -> Output:
-    _no_tenants(tenant_name)
+    _check_tenant(context, tenant_name)
     size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
     page = service.list_suppressed_destinations(
         context.reading(),
