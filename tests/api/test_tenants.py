@@ -75,6 +75,15 @@ def test_create_get_list_delete_tenant(client: Client, account_id: str) -> None:
         {"Key": "team", "Value": "mail"}
     ]
 
+    client.tag_resource(ResourceArn=expected["TenantArn"], Tags=[{"Key": "tier", "Value": "1"}])
+    client.untag_resource(ResourceArn=expected["TenantArn"], TagKeys=["team"])
+    assert client.get_tenant(TenantName="acme")["Tenant"]["Tags"] == [{"Key": "tier", "Value": "1"}]
+    with pytest.raises(ClientError) as raised:
+        client.tag_resource(
+            ResourceArn=expected["TenantArn"][:-4] + "0000", Tags=[{"Key": "k", "Value": "v"}]
+        )
+    assert error_tuple(raised)[0::2] == ("NotFoundException", 404)
+
     client.delete_tenant(TenantName="acme")
     with pytest.raises(ClientError) as raised:
         client.get_tenant(TenantName="acme")

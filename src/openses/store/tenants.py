@@ -65,12 +65,16 @@ class TenantRepository:
         return _with_tags(tenant, self._tags.get(tenant.arn))
 
     def find_by_arn(self, arn: str) -> Tenant | None:
-        rows = self._connection.execute(select(tenants).where(self._scope()))
-        for row in rows:
-            tenant = self._tenant(row)
-            if tenant.arn == arn:
-                return tenant
-        return None
+        """The tenant whose ARN (``...:tenant/NAME/ID``) this is, if any."""
+        _, _, path = arn.partition(":tenant/")
+        name = path.split("/")[0]
+        row = self._connection.execute(
+            select(tenants).where(self._scope(), tenants.c.name == name)
+        ).first()
+        if row is None:
+            return None
+        tenant = self._tenant(row)
+        return tenant if tenant.arn == arn else None
 
     def save(self, tenant: Tenant) -> None:
         self._connection.execute(
