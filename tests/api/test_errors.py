@@ -114,6 +114,10 @@ EXPECTED = {
     "ContactAlreadyExists": (("AlreadyExists", 400), EXISTS_V2),
     "InvalidContactList": (BAD_V1, BAD_V2),
     "ContactListLimitExceeded": (BAD_V1, BAD_V2),
+    # issue 20: tenants (v2 only)
+    "TenantAlreadyExists": (("AlreadyExists", 400), EXISTS_V2),
+    "TenantSendingPaused": (("AccountSendingPausedException", 400), PAUSED_V2),
+    "ResourceNotInTenant": (BAD_V1, BAD_V2),
 }
 
 
