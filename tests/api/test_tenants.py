@@ -1,14 +1,18 @@
-"""Tenants, their resource associations, sends naming a tenant, and tenants as reputation
-entities (SES v2) through boto3, on SQLite and PostgreSQL."""
+"""Tenants, their resource associations, sends naming a tenant (TenantName, or the raw
+message's X-SES-TENANT-NAME over v1 and SMTP), and tenants as reputation entities, through
+boto3 and smtplib, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
+import httpx
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.smtp.support import captured, message, message_id_of
+from tests.smtp.test_submission import send, starttls
 from tests.support import LiveServer, error_tuple, fresh_account, strip_metadata, unique
 
 Client = Any
@@ -397,3 +401,41 @@ def test_suppression_list_operations_naming_a_tenant(client: Client) -> None:
         e["EmailAddress"]
         for e in client.list_suppressed_destinations()["SuppressedDestinationSummaries"]
     ] == ["gone@example.net"]
+
+
+def test_raw_mail_names_its_tenant_in_a_header(server: LiveServer, account_id: str) -> None:
+    """X-SES-TENANT-NAME in a raw message (v1 SendRawEmail, SMTP) names the tenant as
+    TenantName does, and is removed before delivery."""
+    ses = server.client("ses", access_key=account_id)
+    sesv2 = server.client("sesv2", access_key=account_id)
+    domain = f"{unique('tenant')}.example.com"
+    sesv2.create_email_identity(EmailIdentity=domain)
+    sesv2.create_tenant(TenantName="raw")
+    data = message(f"a@{domain}", "X-SES-TENANT-NAME: raw")
+
+    with pytest.raises(ClientError) as raised:
+        ses.send_raw_email(RawMessage={"Data": data})
+    assert error_tuple(raised) == (
+        "InvalidParameterValue",
+        f"Resource {_arn(account_id, 'identity', domain)} is not associated with tenant raw.",
+        400,
+    )
+    with starttls(server, user=account_id) as client:
+        client.mail(f"a@{domain}")
+        client.rcpt("you@example.net")
+        assert client.data(data) == (
+            554,
+            f"Transaction failed: Resource {_arn(account_id, 'identity', domain)} is not "
+            "associated with tenant raw.".encode(),
+        )
+
+    sesv2.create_tenant_resource_association(
+        TenantName="raw", ResourceArn=_arn(account_id, "identity", domain)
+    )
+    message_id = ses.send_raw_email(RawMessage={"Data": data})["MessageId"]
+    raw = httpx.get(f"{server.url}/_openses/messages/{message_id}/raw").content
+    assert b"X-SES-TENANT-NAME" not in raw
+    assert b"Hello over SMTP" in raw
+    with starttls(server, user=account_id) as client:
+        smtp_id = message_id_of(send(client, f"a@{domain}", ["you@example.net"], data))
+    assert captured(server, smtp_id)["status"] == "delivered"

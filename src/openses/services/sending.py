@@ -111,7 +111,7 @@ def send_in(
     accepted_at = clock()
     submission = _accept(email)
     sender = _resolve_sender(uow, email, submission)
-    _check_tenant(uow, email, sender)
+    _check_tenant(uow, email, submission, sender)
     suppressed_reasons = _check_sending(uow, sender)
     message_id = new_message_id(accepted_at)
     draft = _render(uow, email, submission, mime.ses_message_id_header(message_id, uow.region))
@@ -201,11 +201,20 @@ def _resolve_sender(uow: UnitOfWork, email: OutgoingEmail, submission: Submissio
     return Sender(identity, configuration_set)
 
 
-def _check_tenant(uow: UnitOfWork, email: OutgoingEmail, sender: Sender) -> None:
+def _check_tenant(
+    uow: UnitOfWork, email: OutgoingEmail, submission: Submission, sender: Sender
+) -> None:
+    """The call's TenantName, else the raw message's X-SES-TENANT-NAME header."""
+    submitted = submission.raw_message
+    tenant_name = email.tenant_name or (
+        str(submitted[raw.TENANT_HEADER]).strip()
+        if submitted is not None and submitted.get(raw.TENANT_HEADER)
+        else None
+    )
     configuration_set = sender.configuration_set
     tenants.check_send(
         uow,
-        email.tenant_name,
+        tenant_name,
         identity=sender.identity.name,
         configuration_set=configuration_set.name if configuration_set else None,
         template=email.template.name if email.template else None,
