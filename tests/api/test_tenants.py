@@ -370,8 +370,7 @@ def test_tenant_suppression_attributes(client: Client) -> None:
 
 
 def test_suppression_list_operations_naming_a_tenant(client: Client) -> None:
-    """A tenant without its own list uses the account's; openses refuses a tenant whose
-    SuppressionScope is TENANT rather than mixing its entries with the account's."""
+    """A tenant without its own list (no SuppressionScope, or ACCOUNT) uses the account's."""
     client.create_tenant(TenantName="uses-account")
     client.put_suppressed_destination(
         EmailAddress="gone@example.net", Reason="BOUNCE", TenantName="uses-account"
@@ -382,25 +381,80 @@ def test_suppression_list_operations_naming_a_tenant(client: Client) -> None:
         EmailAddress="gone@example.net", TenantName="uses-account"
     )
     assert got["SuppressedDestination"]["Reason"] == "BOUNCE"
-
-    client.create_tenant(
-        TenantName="own-list", SuppressionAttributes={"SuppressionScope": "TENANT"}
-    )
-    with pytest.raises(ClientError) as raised:
-        client.list_suppressed_destinations(TenantName="own-list")
-    assert error_tuple(raised) == (
-        "BadRequestException",
-        "Tenant own-list keeps its own suppression list (SuppressionScope TENANT), which "
-        "openses does not support yet.",
-        400,
-    )
     with pytest.raises(ClientError) as raised:
         client.delete_suppressed_destination(EmailAddress="gone@example.net", TenantName="nobody")
     assert error_tuple(raised) == ("NotFoundException", "Tenant nobody does not exist.", 404)
-    assert [
-        e["EmailAddress"]
-        for e in client.list_suppressed_destinations()["SuppressedDestinationSummaries"]
-    ] == ["gone@example.net"]
+
+
+def test_a_tenant_with_its_own_suppression_list(client: Client, account_id: str) -> None:
+    """SuppressionScope TENANT: the suppression-list operations naming the tenant act on its
+    own list, and its sends are checked against that list, with its SuppressedReasons."""
+    client.create_tenant(
+        TenantName="own",
+        SuppressionAttributes={"SuppressedReasons": ["BOUNCE"], "SuppressionScope": "TENANT"},
+    )
+    client.put_suppressed_destination(
+        EmailAddress="Gone@Example.NET", Reason="BOUNCE", TenantName="own"
+    )
+    client.put_suppressed_destination(
+        EmailAddress="angry@example.net", Reason="COMPLAINT", TenantName="own"
+    )
+    assert client.list_suppressed_destinations()["SuppressedDestinationSummaries"] == []
+    own = client.list_suppressed_destinations(TenantName="own")["SuppressedDestinationSummaries"]
+    assert [(e["EmailAddress"], e["Reason"]) for e in own] == [
+        ("Gone@example.net", "BOUNCE"),
+        ("angry@example.net", "COMPLAINT"),
+    ]
+    page = client.list_suppressed_destinations(TenantName="own", PageSize=1, Reasons=["COMPLAINT"])
+    assert [e["EmailAddress"] for e in page["SuppressedDestinationSummaries"]] == [
+        "angry@example.net"
+    ]
+    got = client.get_suppressed_destination(EmailAddress="Gone@example.net", TenantName="own")
+    assert got["SuppressedDestination"]["Reason"] == "BOUNCE"
+    with pytest.raises(ClientError) as raised:
+        client.get_suppressed_destination(EmailAddress="Gone@example.net")
+    assert error_tuple(raised)[0::2] == ("NotFoundException", 404)
+
+    domain = f"{unique('tenant')}.example.com"
+    client.create_email_identity(EmailIdentity=domain)
+    client.create_tenant_resource_association(
+        TenantName="own", ResourceArn=_arn(account_id, "identity", domain)
+    )
+    recipients = ["Gone@example.net", "angry@example.net"]
+
+    def outcomes(**kwargs: Any) -> list[tuple[str, list[str]]]:
+        message_id = client.send_email(
+            FromEmailAddress=f"a@{domain}",
+            Destination={"ToAddresses": recipients},
+            Content={"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hi"}}}},
+            **kwargs,
+        )["MessageId"]
+        insights = client.get_message_insights(MessageId=message_id)["Insights"]
+        return [(i["Destination"], [e["Type"] for e in i["Events"]]) for i in insights]
+
+    client.create_configuration_set(ConfigurationSetName="own-events")
+    client.create_tenant_resource_association(
+        TenantName="own", ResourceArn=_arn(account_id, "configuration-set", "own-events")
+    )
+    # only BOUNCE is a suppressed reason of the tenant: the complaint entry does not apply
+    assert outcomes(TenantName="own", ConfigurationSetName="own-events") == [
+        ("Gone@example.net", ["SEND", "BOUNCE"]),
+        ("angry@example.net", ["SEND", "DELIVERY"]),
+    ]
+    # without the tenant, the account's (empty) list applies
+    assert outcomes(ConfigurationSetName="own-events") == [
+        ("Gone@example.net", ["SEND", "DELIVERY"]),
+        ("angry@example.net", ["SEND", "DELIVERY"]),
+    ]
+
+    client.delete_suppressed_destination(EmailAddress="Gone@example.net", TenantName="own")
+    with pytest.raises(ClientError) as raised:
+        client.delete_suppressed_destination(EmailAddress="Gone@example.net", TenantName="own")
+    assert error_tuple(raised)[0::2] == ("NotFoundException", 404)
+    assert outcomes(TenantName="own", ConfigurationSetName="own-events") == [
+        ("Gone@example.net", ["SEND", "DELIVERY"]),
+        ("angry@example.net", ["SEND", "DELIVERY"]),
+    ]
 
 
 def test_raw_mail_names_its_tenant_in_a_header(server: LiveServer, account_id: str) -> None:

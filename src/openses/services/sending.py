@@ -42,6 +42,7 @@ from openses.domain.message import (
     parse_tags_header,
 )
 from openses.domain.options import SuppressionReason
+from openses.domain.tenant import Tenant
 from openses.events import records
 from openses.mail import autoreply, mime, raw
 from openses.services import account as account_service
@@ -111,8 +112,10 @@ def send_in(
     accepted_at = clock()
     submission = _accept(email)
     sender = _resolve_sender(uow, email, submission)
-    _check_tenant(uow, email, submission, sender)
+    tenant = _check_tenant(uow, email, submission, sender)
     suppressed_reasons = _check_sending(uow, sender)
+    # a tenant with its own suppression list: its reasons and entries (issue 20)
+    own_list = tenants.suppression_for_send(uow, tenant, submission.recipients, suppressed_reasons)
     message_id = new_message_id(accepted_at)
     draft = _render(uow, email, submission, mime.ses_message_id_header(message_id, uow.region))
     draft = _track(tracker, uow, sender.configuration_set, message_id, draft)
@@ -124,12 +127,13 @@ def send_in(
         facts,
         submission.recipients,
         sender.configuration_set,
-        suppressed_reasons,
+        suppressed_reasons if own_list is None else own_list.reasons,
         rejected=draft.rendering_error is None and EICAR in built.data,
         rendering_error=_rendering_error(email, draft),
         clock=clock,
         real=outbound.real,
         unsubscribed=refused,
+        suppressed=None if own_list is None else own_list.entries,
     )
     _record(uow, email, submission, sender, built, facts, outcome, clock)
     _enqueue(uow, outbound, sender, facts, outcome)
@@ -203,7 +207,7 @@ def _resolve_sender(uow: UnitOfWork, email: OutgoingEmail, submission: Submissio
 
 def _check_tenant(
     uow: UnitOfWork, email: OutgoingEmail, submission: Submission, sender: Sender
-) -> None:
+) -> Tenant | None:
     """The call's TenantName, else the raw message's X-SES-TENANT-NAME header."""
     submitted = submission.raw_message
     tenant_name = email.tenant_name or (
@@ -212,7 +216,7 @@ def _check_tenant(
         else None
     )
     configuration_set = sender.configuration_set
-    tenants.check_send(
+    return tenants.check_send(
         uow,
         tenant_name,
         identity=sender.identity.name,

@@ -7,14 +7,17 @@ its own.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from openses.domain import tenant as rules
-from openses.domain.errors import InvalidInput, NotFound
+from openses.domain.errors import InvalidEmailAddress, InvalidInput, NotFound
+from openses.domain.options import SuppressionReason
+from openses.domain.suppression import SuppressedDestination, normalize_address
 from openses.domain.tags import ResourceArn
 from openses.domain.tags import check as check_tags
 from openses.domain.tenant import (
@@ -92,17 +95,92 @@ def put_suppression_attributes(
         uow.commit()
 
 
-def check_uses_account_list(uow: UnitOfWork, name: str) -> None:
-    """The suppression-list operations naming a tenant act on the account's list, which a
-    tenant uses unless its SuppressionScope is TENANT; openses keeps no separate tenant lists
-    yet, so those are refused rather than mixed with the account's."""
+# -- the tenant's own suppression list -----------------------------------------------------------
+
+
+def own_list(uow: UnitOfWork, name: str) -> bool:
+    """Whether the suppression-list operations naming this tenant act on its own list
+    (SuppressionScope TENANT) rather than on the account's."""
     with uow:
-        tenant = uow.tenants.get(name)
-    if tenant.suppression is not None and tenant.suppression.scope is SuppressionScope.TENANT:
-        raise InvalidInput(
-            f"Tenant {name} keeps its own suppression list (SuppressionScope TENANT), which "
-            "openses does not support yet."
+        return has_own_list(uow.tenants.get(name))
+
+
+def has_own_list(tenant: Tenant) -> bool:
+    return tenant.suppression is not None and tenant.suppression.scope is SuppressionScope.TENANT
+
+
+def put_suppressed(
+    uow: UnitOfWork, name: str, address: str, reason: SuppressionReason, now: datetime.datetime
+) -> None:
+    entry = SuppressedDestination(
+        email_address=normalize_address(address), reason=reason, last_update_time=now
+    )
+    with uow:
+        uow.tenants.put_suppressed(name, entry)
+        uow.commit()
+
+
+def get_suppressed(uow: UnitOfWork, name: str, address: str) -> SuppressedDestination:
+    normalized = normalize_address(address)
+    with uow:
+        return uow.tenants.get_suppressed(name, normalized)
+
+
+def delete_suppressed(uow: UnitOfWork, name: str, address: str) -> None:
+    normalized = normalize_address(address)
+    with uow:
+        uow.tenants.remove_suppressed(name, normalized)
+        uow.commit()
+
+
+def list_suppressed(
+    uow: UnitOfWork,
+    name: str,
+    *,
+    reasons: Collection[SuppressionReason],
+    start: datetime.datetime | None,
+    end: datetime.datetime | None,
+    next_token: str | None,
+    page_size: int,
+) -> Page[SuppressedDestination]:
+    after = paging.decode_token(next_token, _any_key) if next_token else None
+    with uow:
+        found = uow.tenants.list_suppressed(
+            name, reasons=reasons, start=start, end=end, after=after, limit=page_size + 1
         )
+    return Page(*paging.split(found, page_size, lambda entry: entry.email_address))
+
+
+@dataclass(frozen=True, slots=True)
+class SendSuppression:
+    """What decides a tenant send's suppressed recipients: the tenant's reasons and its list's
+    entries for the recipients (keyed as the recipients were given)."""
+
+    reasons: list[SuppressionReason]
+    entries: dict[str, SuppressedDestination]
+
+
+def suppression_for_send(
+    uow: UnitOfWork,
+    tenant: Tenant | None,
+    recipients: Collection[str],
+    account_reasons: Collection[SuppressionReason],
+) -> SendSuppression | None:
+    """None when the account's list applies (no tenant, or one without its own list). A
+    tenant's SuppressedReasons, where it has them, replace the account's."""
+    if tenant is None or not has_own_list(tenant):
+        return None
+    normalized: dict[str, str] = {}
+    for address in recipients:
+        with contextlib.suppress(InvalidEmailAddress):
+            normalized[address] = normalize_address(address)
+    found = uow.tenants.find_suppressed_among(tenant.name, set(normalized.values()))
+    assert tenant.suppression is not None
+    reasons = tenant.suppression.suppressed_reasons
+    return SendSuppression(
+        list(reasons) if reasons is not None else list(account_reasons),
+        {address: found[n] for address, n in normalized.items() if n in found},
+    )
 
 
 # -- resource associations -----------------------------------------------------------------------
@@ -171,11 +249,12 @@ def check_send(
     identity: str,
     configuration_set: str | None,
     template: str | None,
-) -> None:
+) -> Tenant | None:
     """A send on behalf of a tenant uses only resources associated with it, and the tenant's
-    sending must not be DISABLED (the SendEmail documentation's TenantName)."""
+    sending must not be DISABLED (the SendEmail documentation's TenantName). The tenant, if
+    the send names one."""
     if tenant_name is None:
-        return
+        return None
     tenant = uow.tenants.get(tenant_name)
     if not tenant.may_send:
         raise TenantSendingPaused(tenant_name)
@@ -188,6 +267,7 @@ def check_send(
         arn = str(ResourceArn(uow.region, uow.account_id, resource_type, resource_name))
         if not uow.tenants.is_associated(tenant_name, arn):
             raise ResourceNotInTenant(tenant_name, arn)
+    return tenant
 
 
 # -- reputation entities -------------------------------------------------------------------------

@@ -361,6 +361,20 @@ tenant_resources = Table(
     UniqueConstraint("tenant_pk", "resource_arn", name="uq_tenant_resources_arn"),
     Index("ix_tenant_resources_arn", "resource_arn"),
 )
+# The suppression list of a tenant whose SuppressionScope is TENANT (the account's list is
+# suppressed_destinations).
+tenant_suppressed_destinations = Table(
+    "tenant_suppressed_destinations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tenant_pk", Integer, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("email_address", String(320), nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("message_id", String(64), nullable=True),
+    Column("feedback_id", String(128), nullable=True),
+    Column("last_update_time", UtcDateTime(), nullable=False),
+    UniqueConstraint("tenant_pk", "email_address", name="uq_tenant_suppressed_address"),
+)
 
 # What openses keeps for features that need AWS's own infrastructure (multi-region endpoints,
 # the deliverability dashboard and its test reports, S/MIME certificates, account delivery and

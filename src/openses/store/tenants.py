@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from openses.domain.errors import AlreadyExists, NotFound, TenantNotFound
+from openses.domain.errors import (
+    AlreadyExists,
+    NotFound,
+    SuppressedDestinationNotFound,
+    TenantNotFound,
+)
 from openses.domain.options import SuppressionReason
+from openses.domain.suppression import SuppressedDestination
 from openses.domain.tenant import (
     Association,
     ResourceType,
@@ -22,7 +29,7 @@ from openses.domain.tenant import (
     TenantAlreadyExists,
     tenant_arn,
 )
-from openses.store.tables import tenant_resources, tenants
+from openses.store.tables import tenant_resources, tenant_suppressed_destinations, tenants
 from openses.store.tags import TagRepository
 
 
@@ -163,6 +170,76 @@ class TenantRepository:
         ).first()
         return row is not None
 
+    # -- the tenant's own suppression list -------------------------------------------------------
+
+    def find_suppressed_among(
+        self, name: str, email_addresses: Collection[str]
+    ) -> dict[str, SuppressedDestination]:
+        rows = self._connection.execute(
+            select(tenant_suppressed_destinations).where(
+                tenant_suppressed_destinations.c.tenant_pk == self._pk(name),
+                tenant_suppressed_destinations.c.email_address.in_(sorted(email_addresses)),
+            )
+        )
+        return {row.email_address: _suppressed(row) for row in rows}
+
+    def get_suppressed(self, name: str, email_address: str) -> SuppressedDestination:
+        found = self.find_suppressed_among(name, [email_address])
+        if email_address not in found:
+            raise SuppressedDestinationNotFound(email_address)
+        return found[email_address]
+
+    def put_suppressed(self, name: str, entry: SuppressedDestination) -> None:
+        """Add the address, or replace its reason, time and attributes if it is listed."""
+        pk = self._pk(name)
+        values = {
+            "reason": str(entry.reason),
+            "message_id": entry.message_id,
+            "feedback_id": entry.feedback_id,
+            "last_update_time": entry.last_update_time,
+        }
+        table = tenant_suppressed_destinations
+        where = (table.c.tenant_pk == pk) & (table.c.email_address == entry.email_address)
+        if self._connection.execute(update(table).where(where).values(**values)).rowcount:
+            return
+        self._connection.execute(
+            insert(table).values(tenant_pk=pk, email_address=entry.email_address, **values)
+        )
+
+    def remove_suppressed(self, name: str, email_address: str) -> None:
+        table = tenant_suppressed_destinations
+        result = self._connection.execute(
+            delete(table).where(
+                table.c.tenant_pk == self._pk(name), table.c.email_address == email_address
+            )
+        )
+        if result.rowcount == 0:
+            raise SuppressedDestinationNotFound(email_address)
+
+    def list_suppressed(
+        self,
+        name: str,
+        *,
+        reasons: Collection[SuppressionReason],
+        start: datetime.datetime | None,
+        end: datetime.datetime | None,
+        after: str | None,
+        limit: int,
+    ) -> list[SuppressedDestination]:
+        """One page in address order, as the account's list pages."""
+        table = tenant_suppressed_destinations
+        query = select(table).where(table.c.tenant_pk == self._pk(name))
+        if reasons:
+            query = query.where(table.c.reason.in_([str(r) for r in reasons]))
+        if start is not None:
+            query = query.where(table.c.last_update_time >= start)
+        if end is not None:
+            query = query.where(table.c.last_update_time <= end)
+        if after is not None:
+            query = query.where(table.c.email_address > after)
+        rows = self._connection.execute(query.order_by(table.c.email_address).limit(limit))
+        return [_suppressed(row) for row in rows]
+
     # -- helpers --------------------------------------------------------------------------------
 
     def _pk(self, name: str) -> int:
@@ -184,6 +261,16 @@ class TenantRepository:
             reputation_policy=row.reputation_policy,
             suppression=_suppression(row.suppression),
         )
+
+
+def _suppressed(row: Row[Any]) -> SuppressedDestination:
+    return SuppressedDestination(
+        email_address=row.email_address,
+        reason=SuppressionReason(row.reason),
+        last_update_time=row.last_update_time,
+        message_id=row.message_id,
+        feedback_id=row.feedback_id,
+    )
 
 
 def _with_tags(tenant: Tenant, tags: list[Any]) -> Tenant:

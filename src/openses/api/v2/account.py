@@ -21,11 +21,12 @@ DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
 
-def _check_tenant(context: RequestContext, tenant_name: str | None) -> None:
-    """A named tenant must exist and use the account's list: openses keeps no tenant-level
-    suppression lists yet (issue 20, docs/aws-behaviour.md)."""
-    if tenant_name is not None:
-        tenants.check_uses_account_list(context.reading(), tenant_name)
+def _tenant_list(context: RequestContext, tenant_name: str | None) -> str | None:
+    """The tenant whose own list the call acts on (issue 20): a named tenant must exist, and
+    one with SuppressionScope TENANT keeps its own list; otherwise the account's applies."""
+    if tenant_name is not None and tenants.own_list(context.reading(), tenant_name):
+        return tenant_name
+    return None
 
 
 @operation(V2, "GetAccount")
@@ -73,7 +74,12 @@ def put_account_suppression_attributes(
 def put_suppressed_destination(
     context: RequestContext, *, email_address: str, reason: str, tenant_name: str | None = None
 ) -> Output:
-    _check_tenant(context, tenant_name)
+    tenant = _tenant_list(context, tenant_name)
+    if tenant is not None:
+        tenants.put_suppressed(
+            context.writing(), tenant, email_address, SuppressionReason(reason), context.clock()
+        )
+        return {}
     service.put_suppressed_destination(
         context.writing(), email_address, SuppressionReason(reason), context.clock()
     )
@@ -84,8 +90,12 @@ def put_suppressed_destination(
 def get_suppressed_destination(
     context: RequestContext, *, email_address: str, tenant_name: str | None = None
 ) -> Output:
-    _check_tenant(context, tenant_name)
-    entry = service.get_suppressed_destination(context.reading(), email_address)
+    tenant = _tenant_list(context, tenant_name)
+    entry = (
+        tenants.get_suppressed(context.reading(), tenant, email_address)
+        if tenant is not None
+        else service.get_suppressed_destination(context.reading(), email_address)
+    )
     attributes = {"MessageId": entry.message_id, "FeedbackId": entry.feedback_id}
     return {
         "SuppressedDestination": {
@@ -99,7 +109,10 @@ def get_suppressed_destination(
 def delete_suppressed_destination(
     context: RequestContext, *, email_address: str, tenant_name: str | None = None
 ) -> Output:
-    _check_tenant(context, tenant_name)
+    tenant = _tenant_list(context, tenant_name)
+    if tenant is not None:
+        tenants.delete_suppressed(context.writing(), tenant, email_address)
+        return {}
     service.delete_suppressed_destination(context.writing(), email_address)
     return {}
 
@@ -115,8 +128,22 @@ def list_suppressed_destinations(
     next_token: str | None = None,
     page_size: int | None = None,
 ) -> Output:
-    _check_tenant(context, tenant_name)
+    tenant = _tenant_list(context, tenant_name)
     size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    if tenant is not None:
+        own = tenants.list_suppressed(
+            context.reading(),
+            tenant,
+            reasons=[SuppressionReason(r) for r in reasons or []],
+            start=start_date,
+            end=end_date,
+            next_token=next_token,
+            page_size=size,
+        )
+        return {
+            "SuppressedDestinationSummaries": [_summary(entry) for entry in own.items],
+            "NextToken": own.next_token,
+        }
     page = service.list_suppressed_destinations(
         context.reading(),
         reasons=[SuppressionReason(r) for r in reasons or []],

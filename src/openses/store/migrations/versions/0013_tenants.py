@@ -1,5 +1,5 @@
-"""Tenants and their resource associations, and the documents kept for AWS-side features
-(issue 20: every remaining sesv2 operation).
+"""Tenants, their resource associations and suppression lists, and the documents kept for
+AWS-side features (issue 20: every remaining sesv2 operation).
 
 Revision ID: 0013
 Revises: 0009
@@ -47,6 +47,22 @@ def upgrade() -> None:
     )
     op.create_index("ix_tenant_resources_arn", "tenant_resources", ["resource_arn"])
     op.create_table(
+        "tenant_suppressed_destinations",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(
+            "tenant_pk",
+            sa.Integer,
+            sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("email_address", sa.String(320), nullable=False),
+        sa.Column("reason", sa.String(16), nullable=False),
+        sa.Column("message_id", sa.String(64), nullable=True),
+        sa.Column("feedback_id", sa.String(128), nullable=True),
+        sa.Column("last_update_time", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("tenant_pk", "email_address", name="uq_tenant_suppressed_address"),
+    )
+    op.create_table(
         "stored_documents",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("account_id", sa.String(12), nullable=False),
@@ -62,6 +78,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("stored_documents")
+    op.drop_table("tenant_suppressed_destinations")
     op.drop_index("ix_tenant_resources_arn", table_name="tenant_resources")
     op.drop_table("tenant_resources")
     op.drop_table("tenants")
