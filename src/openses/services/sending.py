@@ -136,6 +136,7 @@ def send_in(
         suppressed=None if own_list is None else own_list.entries,
     )
     _record(uow, email, submission, sender, built, facts, outcome, clock)
+    tenants.record_send(uow, tenant, facts.message_id)
     _enqueue(uow, outbound, sender, facts, outcome)
     return message_id
 

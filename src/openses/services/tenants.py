@@ -151,6 +151,21 @@ def list_suppressed(
     return Page(*paging.split(found, page_size, lambda entry: entry.email_address))
 
 
+def record_send(uow: UnitOfWork, tenant: Tenant | None, message_id: str) -> None:
+    """Inside the sender's unit of work: remember the tenant of a message sent on its behalf."""
+    if tenant is not None:
+        uow.tenants.record_message(tenant.name, message_id)
+
+
+def own_list_of_message(uow: UnitOfWork, message_id: str | None) -> Tenant | None:
+    """Inside the caller's unit of work: the tenant with its own suppression list that the
+    message was sent on behalf of, if any; its bounces and complaints go to that list."""
+    if message_id is None:
+        return None
+    tenant = uow.tenants.tenant_of_message(message_id)
+    return tenant if tenant is not None and has_own_list(tenant) else None
+
+
 @dataclass(frozen=True, slots=True)
 class SendSuppression:
     """What decides a tenant send's suppressed recipients: the tenant's reasons and its list's

@@ -375,6 +375,14 @@ tenant_suppressed_destinations = Table(
     Column("last_update_time", UtcDateTime(), nullable=False),
     UniqueConstraint("tenant_pk", "email_address", name="uq_tenant_suppressed_address"),
 )
+# The messages sent on behalf of a tenant, so that a later bounce reaches the tenant's list.
+tenant_messages = Table(
+    "tenant_messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tenant_pk", Integer, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("message_id", String(80), nullable=False, unique=True),
+)
 
 # What openses keeps for features that need AWS's own infrastructure (multi-region endpoints,
 # the deliverability dashboard and its test reports, S/MIME certificates, account delivery and

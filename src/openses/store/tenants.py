@@ -29,7 +29,12 @@ from openses.domain.tenant import (
     TenantAlreadyExists,
     tenant_arn,
 )
-from openses.store.tables import tenant_resources, tenant_suppressed_destinations, tenants
+from openses.store.tables import (
+    tenant_messages,
+    tenant_resources,
+    tenant_suppressed_destinations,
+    tenants,
+)
 from openses.store.tags import TagRepository
 
 
@@ -169,6 +174,21 @@ class TenantRepository:
             )
         ).first()
         return row is not None
+
+    # -- messages sent on a tenant's behalf ------------------------------------------------------
+
+    def record_message(self, name: str, message_id: str) -> None:
+        self._connection.execute(
+            insert(tenant_messages), {"tenant_pk": self._pk(name), "message_id": message_id}
+        )
+
+    def tenant_of_message(self, message_id: str) -> Tenant | None:
+        row = self._connection.execute(
+            select(tenants)
+            .join(tenant_messages, tenant_messages.c.tenant_pk == tenants.c.id)
+            .where(self._scope(), tenant_messages.c.message_id == message_id)
+        ).first()
+        return None if row is None else self._tenant(row)
 
     # -- the tenant's own suppression list -------------------------------------------------------
 

@@ -63,6 +63,17 @@ def upgrade() -> None:
         sa.UniqueConstraint("tenant_pk", "email_address", name="uq_tenant_suppressed_address"),
     )
     op.create_table(
+        "tenant_messages",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(
+            "tenant_pk",
+            sa.Integer,
+            sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("message_id", sa.String(80), nullable=False, unique=True),
+    )
+    op.create_table(
         "stored_documents",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("account_id", sa.String(12), nullable=False),
@@ -78,6 +89,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("stored_documents")
+    op.drop_table("tenant_messages")
     op.drop_table("tenant_suppressed_destinations")
     op.drop_index("ix_tenant_resources_arn", table_name="tenant_resources")
     op.drop_table("tenant_resources")
