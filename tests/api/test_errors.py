@@ -118,6 +118,7 @@ EXPECTED = {
     "TenantAlreadyExists": (("AlreadyExists", 400), EXISTS_V2),
     "TenantSendingPaused": (("AccountSendingPausedException", 400), PAUSED_V2),
     "ResourceNotInTenant": (BAD_V1, BAD_V2),
+    "ResourceSendingPaused": (("AccountSendingPausedException", 400), PAUSED_V2),
 }
 
 

@@ -493,3 +493,91 @@ def test_raw_mail_names_its_tenant_in_a_header(server: LiveServer, account_id: s
     with starttls(server, user=account_id) as client:
         smtp_id = message_id_of(send(client, f"a@{domain}", ["you@example.net"], data))
     assert captured(server, smtp_id)["status"] == "delivered"
+
+
+def test_identities_and_configuration_sets_are_reputation_entities(
+    client: Client, account_id: str
+) -> None:
+    domain = f"{unique('entity')}.example.com"
+    client.create_email_identity(EmailIdentity=domain)
+    client.create_configuration_set(ConfigurationSetName="entity-set")
+    client.create_email_template(
+        TemplateName="not-an-entity", TemplateContent={"Subject": "Hi", "Text": "Hello"}
+    )
+    identity_arn = _arn(account_id, "identity", domain)
+    set_arn = _arn(account_id, "configuration-set", "entity-set")
+    tenant_arn = client.create_tenant(TenantName="t")["TenantArn"]
+
+    listed = client.list_reputation_entities()["ReputationEntities"]
+    assert [e["ReputationEntityReference"] for e in listed] == sorted(
+        [identity_arn, set_arn, tenant_arn]
+    )
+    entity = client.get_reputation_entity(
+        ReputationEntityType="RESOURCE", ReputationEntityReference=set_arn
+    )["ReputationEntity"]
+    assert entity == {
+        "ReputationEntityReference": set_arn,
+        "ReputationEntityType": "RESOURCE",
+        "CustomerManagedStatus": {"Status": "ENABLED"},
+        "AwsSesManagedStatus": {"Status": "ENABLED"},
+        "SendingStatusAggregate": "ENABLED",
+    }
+    identity = client.get_reputation_entity(
+        ReputationEntityType="RESOURCE", ReputationEntityReference=identity_arn
+    )["ReputationEntity"]
+    assert isinstance(identity["AwsSesManagedStatus"]["LastUpdatedTimestamp"], datetime.datetime)
+
+    def send(**kwargs: Any) -> str:
+        return _send(client, f"a@{domain}", **kwargs)
+
+    for arn, kwargs in ((set_arn, {"ConfigurationSetName": "entity-set"}), (identity_arn, {})):
+        client.update_reputation_entity_customer_managed_status(
+            ReputationEntityType="RESOURCE", ReputationEntityReference=arn, SendingStatus="DISABLED"
+        )
+        with pytest.raises(ClientError) as raised:
+            send(**kwargs)
+        assert error_tuple(raised) == (
+            "SendingPausedException",
+            f"Sending is paused for resource {arn}.",
+            400,
+        )
+        got = client.get_reputation_entity(
+            ReputationEntityType="RESOURCE", ReputationEntityReference=arn
+        )["ReputationEntity"]
+        assert got["CustomerManagedStatus"]["Status"] == "DISABLED"
+        assert isinstance(got["CustomerManagedStatus"]["LastUpdatedTimestamp"], datetime.datetime)
+        assert got["SendingStatusAggregate"] == "DISABLED"
+        client.update_reputation_entity_customer_managed_status(
+            ReputationEntityType="RESOURCE",
+            ReputationEntityReference=arn,
+            SendingStatus="REINSTATED",
+        )
+        assert send(**kwargs)
+
+    policy = "arn:aws:ses:us-east-1:aws:reputation-policy/standard"
+    client.update_reputation_entity_policy(
+        ReputationEntityType="RESOURCE",
+        ReputationEntityReference=identity_arn,
+        ReputationEntityPolicy=policy,
+    )
+    got = client.get_reputation_entity(
+        ReputationEntityType="RESOURCE", ReputationEntityReference=identity_arn
+    )["ReputationEntity"]
+    assert (got["ReputationManagementPolicy"], got["CustomerManagedStatus"]["Status"]) == (
+        policy,
+        "REINSTATED",
+    )
+    reinstated = client.list_reputation_entities(Filter={"SENDING_STATUS": "ENABLED"})
+    assert len(reinstated["ReputationEntities"]) == 3
+
+    template_arn = _arn(account_id, "template", "not-an-entity")
+    for reference in (template_arn, _arn(account_id, "identity", "missing.example.com"), "x"):
+        with pytest.raises(ClientError) as raised:
+            client.get_reputation_entity(
+                ReputationEntityType="RESOURCE", ReputationEntityReference=reference
+            )
+        assert error_tuple(raised) == (
+            "NotFoundException",
+            f"Reputation entity {reference} does not exist.",
+            404,
+        )

@@ -1,9 +1,8 @@
 """Tenants (SES v2): a name, a sending status, and the resources a send on its behalf may use.
 
-A tenant is also a reputation entity (type RESOURCE, referenced by its ARN): the customer-managed
-status of the entity is the tenant's SendingStatus, and its reputation management policy is one
-of SES's managed policies (docs/aws-behaviour.md, "Tenants, insights and the remaining sesv2
-operations").
+A tenant is also a reputation entity (domain/reputation_entity.py): the entity's
+customer-managed status is the tenant's SendingStatus (docs/aws-behaviour.md, "Tenants,
+insights and the remaining sesv2 operations").
 """
 
 from __future__ import annotations
@@ -17,8 +16,6 @@ from openses.domain import names
 from openses.domain.errors import AlreadyExists, InvalidInput, SendingPaused
 from openses.domain.options import SuppressionReason, Tag
 from openses.domain.tags import ResourceArn
-
-RESOURCE_ENTITY = "RESOURCE"  # the only ReputationEntityType the model has
 
 
 class SendingStatus(StrEnum):

@@ -53,6 +53,7 @@ from openses.services import (
     list_management,
     messages,
     outcomes,
+    reputation_entities,
     templates,
     tenants,
 )
@@ -209,7 +210,8 @@ def _resolve_sender(uow: UnitOfWork, email: OutgoingEmail, submission: Submissio
 def _check_tenant(
     uow: UnitOfWork, email: OutgoingEmail, submission: Submission, sender: Sender
 ) -> Tenant | None:
-    """The call's TenantName, else the raw message's X-SES-TENANT-NAME header."""
+    """The identity and set must not be DISABLED reputation entities; the tenant is the call's
+    TenantName, else the raw message's X-SES-TENANT-NAME header."""
     submitted = submission.raw_message
     tenant_name = email.tenant_name or (
         str(submitted[raw.TENANT_HEADER]).strip()
@@ -217,6 +219,9 @@ def _check_tenant(
         else None
     )
     configuration_set = sender.configuration_set
+    reputation_entities.check_send(
+        uow, sender.identity.name, configuration_set.name if configuration_set else None
+    )
     return tenants.check_send(
         uow,
         tenant_name,

@@ -1,5 +1,6 @@
-"""Tenant use cases (SES v2): tenants, their resource associations, their reputation entities,
-and the rule a send naming a tenant must pass (``check_send``).
+"""Tenant use cases (SES v2): tenants, their resource associations and suppression lists, and
+the rule a send naming a tenant must pass (``check_send``); their reputation entities are
+services/reputation_entities.py's.
 
 ``check_send`` runs inside the sender's unit of work; every other function opens and commits
 its own.
@@ -10,12 +11,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from openses.domain import tenant as rules
-from openses.domain.errors import InvalidEmailAddress, InvalidInput, NotFound
+from openses.domain.errors import InvalidEmailAddress, InvalidInput
 from openses.domain.options import SuppressionReason
 from openses.domain.suppression import SuppressedDestination, normalize_address
 from openses.domain.tags import ResourceArn
@@ -283,90 +284,6 @@ def check_send(
         if not uow.tenants.is_associated(tenant_name, arn):
             raise ResourceNotInTenant(tenant_name, arn)
     return tenant
-
-
-# -- reputation entities -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EntityFilter:
-    entity_type: str | None = None
-    reputation_impact: str | None = None
-    sending_status: SendingStatus | None = None
-    reference_prefix: str | None = None
-
-    def matches(self, tenant: Tenant) -> bool:
-        # openses has no reputation findings, so no entity has a ReputationImpact.
-        return (
-            (self.entity_type is None or self.entity_type == rules.RESOURCE_ENTITY)
-            and self.reputation_impact is None
-            and (self.sending_status is None or tenant.sending_status is self.sending_status)
-            and (self.reference_prefix is None or tenant.arn.startswith(self.reference_prefix))
-        )
-
-
-def list_entities(
-    uow: UnitOfWork, entity_filter: EntityFilter, *, next_token: str | None, page_size: int
-) -> Page[Tenant]:
-    after = paging.decode_token(next_token, _any_key) if next_token else None
-    with uow:
-        found = uow.tenants.ordered(after=None)
-    matching = sorted(
-        (t for t in found if entity_filter.matches(t) and (after is None or t.arn > after)),
-        key=lambda t: t.arn,
-    )
-    return Page(*paging.split(matching, page_size, lambda t: t.arn))
-
-
-def get_entity(uow: UnitOfWork, entity_type: str, reference: str) -> Tenant:
-    with uow:
-        return _entity(uow, entity_type, reference)
-
-
-def update_entity_status(
-    uow: UnitOfWork,
-    entity_type: str,
-    reference: str,
-    status: SendingStatus,
-    now: datetime.datetime,
-) -> None:
-    _change_entity(
-        uow,
-        entity_type,
-        reference,
-        lambda t: dataclasses.replace(t, sending_status=status, status_updated_at=now),
-    )
-
-
-def update_entity_policy(uow: UnitOfWork, entity_type: str, reference: str, policy: str) -> None:
-    rules.check_policy(policy)
-    _change_entity(
-        uow, entity_type, reference, lambda t: dataclasses.replace(t, reputation_policy=policy)
-    )
-
-
-def _change_entity(
-    uow: UnitOfWork, entity_type: str, reference: str, change: Callable[[Tenant], Tenant]
-) -> None:
-    with uow:
-        # The model gives the Update operations no NotFoundException: an unknown entity is a
-        # bad request there.
-        try:
-            tenant = _entity(uow, entity_type, reference)
-        except NotFound as missing:
-            raise InvalidInput(missing.message) from None
-        uow.tenants.save(change(uow.tenants.get(tenant.name, for_update=True)))
-        uow.commit()
-
-
-def _entity(uow: UnitOfWork, entity_type: str, reference: str) -> Tenant:
-    """The tenant a RESOURCE reputation entity's reference (its ARN) names."""
-    if entity_type != rules.RESOURCE_ENTITY:
-        raise InvalidInput(f"Reputation entity type {entity_type} is not supported.")
-    found = uow.tenants.find_by_arn(reference)
-    if found is None:
-        raise NotFound(f"Reputation entity {reference} does not exist.")
-    return found
 
 
 def _any_key(key: str) -> None:

@@ -43,6 +43,14 @@ class DocumentRepository:
             return None
         return StoredDocument(row.name, row.document, row.created_at, row.updated_at)
 
+    def get_many(self, kind: str, names: list[str]) -> dict[str, StoredDocument]:
+        rows = self._connection.execute(
+            select(stored_documents).where(self._key(kind), stored_documents.c.name.in_(names))
+        )
+        return {
+            r.name: StoredDocument(r.name, r.document, r.created_at, r.updated_at) for r in rows
+        }
+
     def add(self, kind: str, name: str, document: dict[str, Any], now: datetime.datetime) -> bool:
         """False when a document of that kind and name exists already."""
         row = {

@@ -1,6 +1,5 @@
 """SES v2 tenant operations (``/v2/email/tenants``, ``/v2/email/resources/tenants``,
-``/v2/email/tenant/suppression``) and reputation entities (``/v2/email/reputation/entities``),
-which are the tenants."""
+``/v2/email/tenant/suppression``)."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from openses.api.v2 import shapes
 from openses.domain.errors import InvalidInput
 from openses.domain.options import SuppressionReason
 from openses.domain.tenant import (
-    RESOURCE_ENTITY,
     Association,
     ResourceType,
     SendingStatus,
@@ -173,79 +171,6 @@ def list_resource_tenants(
     }
 
 
-# -- reputation entities -------------------------------------------------------------------------
-
-
-@operation(V2, "ListReputationEntities")
-def list_reputation_entities(
-    context: RequestContext,
-    *,
-    filter: dict[str, str] | None = None,
-    next_token: str | None = None,
-    page_size: int | None = None,
-) -> Output:
-    filters = filter or {}
-    status = filters.get("SENDING_STATUS")
-    entity_filter = service.EntityFilter(
-        entity_type=filters.get("ENTITY_TYPE"),
-        reputation_impact=filters.get("REPUTATION_IMPACT"),
-        sending_status=_status(status) if status is not None else None,
-        reference_prefix=filters.get("ENTITY_REFERENCE_PREFIX"),
-    )
-    page = service.list_entities(
-        context.reading(), entity_filter, next_token=next_token, page_size=_page_size(page_size)
-    )
-    return {
-        "ReputationEntities": [_entity_wire(t) for t in page.items],
-        "NextToken": page.next_token,
-    }
-
-
-@operation(V2, "GetReputationEntity")
-def get_reputation_entity(
-    context: RequestContext, *, reputation_entity_reference: str, reputation_entity_type: str
-) -> Output:
-    tenant = service.get_entity(
-        context.reading(), reputation_entity_type, reputation_entity_reference
-    )
-    return {"ReputationEntity": _entity_wire(tenant)}
-
-
-@operation(V2, "UpdateReputationEntityCustomerManagedStatus")
-def update_reputation_entity_customer_managed_status(
-    context: RequestContext,
-    *,
-    reputation_entity_type: str,
-    reputation_entity_reference: str,
-    sending_status: str,
-) -> Output:
-    service.update_entity_status(
-        context.writing(),
-        reputation_entity_type,
-        reputation_entity_reference,
-        SendingStatus(sending_status),
-        context.clock(),
-    )
-    return {}
-
-
-@operation(V2, "UpdateReputationEntityPolicy")
-def update_reputation_entity_policy(
-    context: RequestContext,
-    *,
-    reputation_entity_type: str,
-    reputation_entity_reference: str,
-    reputation_entity_policy: str,
-) -> Output:
-    service.update_entity_policy(
-        context.writing(),
-        reputation_entity_type,
-        reputation_entity_reference,
-        reputation_entity_policy,
-    )
-    return {}
-
-
 # -- shapes --------------------------------------------------------------------------------------
 
 
@@ -258,27 +183,6 @@ def _tenant_wire(tenant: Tenant) -> Wire:
         "Tags": shapes.tags_wire(tenant.tags),
         "SendingStatus": tenant.sending_status,
         "SuppressionAttributes": _suppression_wire(tenant.suppression),
-    }
-
-
-def _entity_wire(tenant: Tenant) -> Wire:
-    """A tenant as a reputation entity: openses has no findings, so SES's own status is always
-    ENABLED and the aggregate is the customer-managed status."""
-    return {
-        "ReputationEntityReference": tenant.arn,
-        "ReputationEntityType": RESOURCE_ENTITY,
-        "ReputationManagementPolicy": tenant.reputation_policy,
-        "CustomerManagedStatus": {
-            "Status": tenant.sending_status,
-            "LastUpdatedTimestamp": tenant.status_updated_at,
-        },
-        "AwsSesManagedStatus": {
-            "Status": SendingStatus.ENABLED,
-            "LastUpdatedTimestamp": tenant.created_at,
-        },
-        "SendingStatusAggregate": SendingStatus.DISABLED
-        if tenant.sending_status is SendingStatus.DISABLED
-        else SendingStatus.ENABLED,
     }
 
 
