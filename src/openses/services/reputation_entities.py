@@ -88,11 +88,10 @@ def update_policy(
 def check_send(uow: UnitOfWork, identity: str, configuration_set: str | None) -> None:
     """A send through a DISABLED identity or configuration set is refused, as SES refuses an
     entity whose aggregate status is DISABLED."""
-    arns = [_arn(uow, "identity", identity)]
-    if configuration_set is not None:
-        arns.append(_arn(uow, "configuration-set", configuration_set))
-    for arn, document in uow.documents.get_many(KIND, arns).items():
-        if document.document.get("Status") == SendingStatus.DISABLED:
+    identity_arn = _arn(uow, "identity", identity)
+    set_arn = _arn(uow, "configuration-set", configuration_set) if configuration_set else ""
+    for arn, document in uow.documents.documents_named(KIND, identity_arn, set_arn).items():
+        if document.get("Status") == SendingStatus.DISABLED:
             raise ResourceSendingPaused(arn)
 
 

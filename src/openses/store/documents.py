@@ -7,10 +7,22 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, delete, insert, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from openses.store.queries import Query
 from openses.store.tables import stored_documents
+
+# A send's look-up (services/reputation_entities.check_send): a prebuilt statement.
+_TWO_NAMED = Query(
+    select(stored_documents.c.name, stored_documents.c.document).where(
+        stored_documents.c.account_id == bindparam("account_id"),
+        stored_documents.c.region == bindparam("region"),
+        stored_documents.c.kind == bindparam("kind"),
+        (stored_documents.c.name == bindparam("first"))
+        | (stored_documents.c.name == bindparam("second")),
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +55,16 @@ class DocumentRepository:
             return None
         return StoredDocument(row.name, row.document, row.created_at, row.updated_at)
 
-    def get_many(self, kind: str, names: list[str]) -> dict[str, StoredDocument]:
-        rows = self._connection.execute(
-            select(stored_documents).where(self._key(kind), stored_documents.c.name.in_(names))
-        )
-        return {
-            r.name: StoredDocument(r.name, r.document, r.created_at, r.updated_at) for r in rows
+    def documents_named(self, kind: str, first: str, second: str) -> dict[str, dict[str, Any]]:
+        """name -> document of those of the two names that have one (for a send: no more)."""
+        params = {
+            "account_id": self._account_id,
+            "region": self._region,
+            "kind": kind,
+            "first": first,
+            "second": second,
         }
+        return {row.name: row.document for row in _TWO_NAMED.all(self._connection, params)}
 
     def add(self, kind: str, name: str, document: dict[str, Any], now: datetime.datetime) -> bool:
         """False when a document of that kind and name exists already."""
