@@ -144,6 +144,11 @@ EXPECTED = {
         ("LimitExceededException", 400),
     ),
     "JobNotFound": (NOT_FOUND_V1, NOT_FOUND_V2),
+    # issue 20: tenants (v2 only)
+    "TenantAlreadyExists": (("AlreadyExists", 400), EXISTS_V2),
+    "TenantSendingPaused": (("AccountSendingPausedException", 400), PAUSED_V2),
+    "ResourceNotInTenant": (BAD_V1, BAD_V2),
+    "ResourceSendingPaused": (("AccountSendingPausedException", 400), PAUSED_V2),
 }
 
 

@@ -192,6 +192,8 @@ def test_template_errors(server: LiveServer) -> None:
         f"Custom verification email template {missing} does not exist.",
         400,
     )
+    # v1 Delete models no errors: a missing template is no error there
+    assert ses.delete_custom_verification_email_template(TemplateName=missing)
     with pytest.raises(botocore.exceptions.ClientError) as raised:
         sesv2.delete_custom_verification_email_template(TemplateName=missing)
     assert error_tuple(raised) == (

@@ -27,17 +27,25 @@ class Registration:
     name: str
     calls_out: bool
     renders: bool
+    stored_only: bool = False
 
 
 def operation(
-    service: str, name: str, *, calls_out: bool = False, renders: bool = False
+    service: str,
+    name: str,
+    *,
+    calls_out: bool = False,
+    renders: bool = False,
+    stored_only: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Mark a handler. ``calls_out``: it may wait on another service (an AWS API), so it must
     never run on the event loop. ``renders``: its work is rendering (bounded, but up to a
-    tenth of a second, domain/template.py), which runs in a thread too."""
+    tenth of a second, domain/template.py), which runs in a thread too. ``stored_only``: the
+    feature needs AWS's own infrastructure, so openses stores and returns what it is given and
+    has no data of its own (the README's operation table says so)."""
 
     def mark(handler: Handler) -> Handler:
-        setattr(handler, _MARK, Registration(service, name, calls_out, renders))
+        setattr(handler, _MARK, Registration(service, name, calls_out, renders, stored_only))
         return handler
 
     return mark
@@ -69,6 +77,12 @@ class Handlers:
 
     def registered(self) -> dict[tuple[str, str], Handler]:
         return dict(self._handlers)
+
+
+def registration_of(handler: Handler) -> Registration:
+    found = getattr(handler, _MARK)
+    assert isinstance(found, Registration)
+    return found
 
 
 def _marked() -> Iterator[tuple[Registration, Handler]]:

@@ -12,6 +12,8 @@ MESSAGE_TAGS_HEADER = "X-SES-MESSAGE-TAGS"
 # Sending authorization's identity ARNs, which SMTP carries as headers (DG
 # sending-authorization-delegate-sender-tasks-email.md); SES removes them before delivery.
 AUTHORIZATION_HEADERS = ("X-SES-SOURCE-ARN", "X-SES-FROM-ARN", "X-SES-RETURN-PATH-ARN")
+# The tenant a raw message is sent on behalf of (issue 20; seen in client libraries only).
+TENANT_HEADER = "X-SES-TENANT-NAME"
 
 
 def parse(data: bytes) -> EmailMessage:
@@ -27,7 +29,13 @@ def header_addresses(message: EmailMessage, *names: str) -> list[str]:
 
 def strip_ses_headers(message: EmailMessage) -> None:
     """SES reads its own headers and Bcc, and removes them before delivery."""
-    for name in (CONFIGURATION_SET_HEADER, MESSAGE_TAGS_HEADER, *AUTHORIZATION_HEADERS, "Bcc"):
+    for name in (
+        CONFIGURATION_SET_HEADER,
+        MESSAGE_TAGS_HEADER,
+        TENANT_HEADER,
+        *AUTHORIZATION_HEADERS,
+        "Bcc",
+    ):
         del message[name]
 
 

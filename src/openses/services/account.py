@@ -22,7 +22,7 @@ from openses.domain.suppression import (
     SuppressedDestination,
     normalize_address,
 )
-from openses.services import paging
+from openses.services import paging, tenants
 from openses.store.unit_of_work import UnitOfWork
 
 # Message statuses that used up sending quota: SES accepted the message and tried to deliver it.
@@ -76,16 +76,20 @@ def suppress(
     now: datetime.datetime,
 ) -> None:
     """Put the address on the list (or refresh its entry) unconditionally; the caller checks
-    the effective suppressed reasons first. Does not commit."""
-    uow.account.put_suppressed(
-        SuppressedDestination(
-            email_address=normalize_address(address),
-            reason=reason,
-            last_update_time=now,
-            message_id=message_id,
-            feedback_id=feedback_id,
-        )
+    the effective suppressed reasons first. Does not commit. The address goes on the list of
+    the tenant the message was sent for, when that tenant keeps its own (issue 20)."""
+    entry = SuppressedDestination(
+        email_address=normalize_address(address),
+        reason=reason,
+        last_update_time=now,
+        message_id=message_id,
+        feedback_id=feedback_id,
     )
+    tenant = tenants.own_list_of_message(uow, message_id)
+    if tenant is not None:
+        uow.tenants.put_suppressed(tenant.name, entry)
+        return
+    uow.account.put_suppressed(entry)
 
 
 # -- use cases ---------------------------------------------------------------------------------

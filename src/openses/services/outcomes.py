@@ -8,12 +8,13 @@ Simulator addresses are never added to the suppression list, as in AWS.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.message import SimulatorOutcome, new_feedback_id, simulator_outcome
 from openses.domain.options import SuppressionReason
+from openses.domain.suppression import SuppressedDestination
 from openses.events import records
 from openses.services import account as account_service
 from openses.store.unit_of_work import UnitOfWork
@@ -92,10 +93,12 @@ def decide(
     clock: Callable[[], datetime.datetime],
     real: bool = False,
     unsubscribed: set[str] | None = None,
+    suppressed: Mapping[str, SuppressedDestination] | None = None,
 ) -> Outcome:
     """``real`` (relay and mx mode): ordinary recipients are left for the delivery queue, whose
     worker records their Delivery or Bounce; the simulator's and suppressed ones are settled
-    here in every mode."""
+    here in every mode. ``suppressed``: the entries of another list than the account's for
+    these recipients (a tenant's own, issue 20)."""
     mail = records.mail_object(facts)
     sent = records.send(mail)
     if rendering_error is not None:
@@ -111,7 +114,8 @@ def decide(
     complained: list[str] = []
     auto_repliers: list[str] = []
     outgoing: list[str] = []
-    suppressed = account_service.suppressed_among(uow, recipients)
+    if suppressed is None:
+        suppressed = account_service.suppressed_among(uow, recipients)
     for recipient in recipients:
         simulated = simulator_outcome(recipient)
         entry = suppressed.get(recipient)

@@ -42,6 +42,7 @@ from openses.domain.message import (
     parse_tags_header,
 )
 from openses.domain.options import SuppressionReason
+from openses.domain.tenant import Tenant
 from openses.events import records
 from openses.mail import autoreply, mime, raw
 from openses.services import account as account_service
@@ -52,7 +53,9 @@ from openses.services import (
     list_management,
     messages,
     outcomes,
+    reputation_entities,
     templates,
+    tenants,
 )
 from openses.services.outbound import CAPTURE, Outbound
 from openses.store.messages import StoredMessage
@@ -92,6 +95,7 @@ class OutgoingEmail:
     tags: Sequence[MessageTag] = ()
     max_size: int = MAX_V1_MESSAGE_BYTES
     list_management: ListManagement | None = None  # v2 SendEmail's ListManagementOptions
+    tenant_name: str | None = None  # v2's TenantName (issue 20)
 
 
 def send_in(
@@ -109,7 +113,10 @@ def send_in(
     accepted_at = clock()
     submission = _accept(email)
     sender = _resolve_sender(uow, email, submission)
+    tenant = _check_tenant(uow, email, submission, sender)
     suppressed_reasons = _check_sending(uow, sender)
+    # a tenant with its own suppression list: its reasons and entries (issue 20)
+    own_list = tenants.suppression_for_send(uow, tenant, submission.recipients, suppressed_reasons)
     message_id = new_message_id(accepted_at)
     draft = _render(uow, email, submission, mime.ses_message_id_header(message_id, uow.region))
     draft = _track(tracker, uow, sender.configuration_set, message_id, draft)
@@ -121,14 +128,16 @@ def send_in(
         facts,
         submission.recipients,
         sender.configuration_set,
-        suppressed_reasons,
+        suppressed_reasons if own_list is None else own_list.reasons,
         rejected=draft.rendering_error is None and EICAR in built.data,
         rendering_error=_rendering_error(email, draft),
         clock=clock,
         real=outbound.real,
         unsubscribed=refused,
+        suppressed=None if own_list is None else own_list.entries,
     )
     _record(uow, email, submission, sender, built, facts, outcome, clock)
+    tenants.record_send(uow, tenant, facts.message_id)
     _enqueue(uow, outbound, sender, facts, outcome)
     return message_id
 
@@ -196,6 +205,30 @@ def _resolve_sender(uow: UnitOfWork, email: OutgoingEmail, submission: Submissio
     )
     configuration_set = uow.configuration_sets.get(set_name) if set_name else None
     return Sender(identity, configuration_set)
+
+
+def _check_tenant(
+    uow: UnitOfWork, email: OutgoingEmail, submission: Submission, sender: Sender
+) -> Tenant | None:
+    """The identity and set must not be DISABLED reputation entities; the tenant is the call's
+    TenantName, else the raw message's X-SES-TENANT-NAME header."""
+    submitted = submission.raw_message
+    tenant_name = email.tenant_name or (
+        str(submitted[raw.TENANT_HEADER]).strip()
+        if submitted is not None and submitted.get(raw.TENANT_HEADER)
+        else None
+    )
+    configuration_set = sender.configuration_set
+    reputation_entities.check_send(
+        uow, sender.identity.name, configuration_set.name if configuration_set else None
+    )
+    return tenants.check_send(
+        uow,
+        tenant_name,
+        identity=sender.identity.name,
+        configuration_set=configuration_set.name if configuration_set else None,
+        template=email.template.name if email.template else None,
+    )
 
 
 def _check_sending(uow: UnitOfWork, sender: Sender) -> list[SuppressionReason]:

@@ -21,6 +21,7 @@ _RESOURCE_NOUNS = {
     "contact-list": "ContactList",
     "dedicated-ip-pool": "DedicatedIpPool",
     "custom-verification-email-template": "CustomVerificationEmailTemplate",
+    "tenant": "Tenant",
 }
 
 
@@ -38,6 +39,10 @@ def _lock_resource(uow: UnitOfWork, arn: tags.ResourceArn) -> None:
         uow.dedicated_ips.get_pool(arn.name, for_update=True)
     elif arn.resource_type == "custom-verification-email-template":  # issue 20
         uow.verification_templates.get(arn.name, for_update=True)
+    elif arn.resource_type == "tenant":  # issue 20: tenant/NAME/ID
+        tenant = uow.tenants.get(arn.name.split("/")[0], for_update=True)
+        if tenant.arn != str(arn):
+            raise ResourceNotFound(arn.name)
     else:
         raise ResourceNotFound(arn.name)
 
@@ -65,6 +70,14 @@ def _find(uow: UnitOfWork, arn: tags.ResourceArn) -> None:
         _lock_resource(uow, arn)
     except NotFound:
         raise _missing(arn) from None
+
+
+def existing_resource(uow: UnitOfWork, arn_text: str) -> tags.ResourceArn:
+    """Inside the caller's unit of work: the resource an ARN names, which must exist in this
+    account and region (held until the transaction ends)."""
+    arn = _resolve(uow, arn_text)
+    _find(uow, arn)
+    return arn
 
 
 def list_tags(uow: UnitOfWork, arn_text: str) -> list[Tag]:

@@ -406,3 +406,63 @@ jobs = Table(
     Index("ix_jobs_scope_kind", "account_id", "region", "kind", "id"),
     Index("ix_jobs_status", "status"),
 )
+
+# Tenants (issue 20): a tenant names the resources it may send with; its customer-managed
+# status and reputation policy are its reputation entity's (GetReputationEntity).
+tenants = scoped_table(
+    "tenants",
+    Column("name", String(64), nullable=False),
+    Column("tenant_id", String(64), nullable=False),
+    Column("sending_status", String(16), nullable=False),
+    Column("status_updated_at", UtcDateTime(), nullable=False),
+    Column("reputation_policy", String(512), nullable=True),
+    Column("suppression", JSON, nullable=True),  # TenantSuppressionAttributes, as sent
+    Column("created_at", UtcDateTime(), nullable=False),
+    unique_in_scope("tenants", "name"),
+)
+tenant_resources = Table(
+    "tenant_resources",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tenant_pk", Integer, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("resource_type", String(32), nullable=False),
+    Column("resource_arn", String(512), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("tenant_pk", "resource_arn", name="uq_tenant_resources_arn"),
+    Index("ix_tenant_resources_arn", "resource_arn"),
+)
+# The suppression list of a tenant whose SuppressionScope is TENANT (the account's list is
+# suppressed_destinations).
+tenant_suppressed_destinations = Table(
+    "tenant_suppressed_destinations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tenant_pk", Integer, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("email_address", String(320), nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("message_id", String(64), nullable=True),
+    Column("feedback_id", String(128), nullable=True),
+    Column("last_update_time", UtcDateTime(), nullable=False),
+    UniqueConstraint("tenant_pk", "email_address", name="uq_tenant_suppressed_address"),
+)
+# The messages sent on behalf of a tenant, so that a later bounce reaches the tenant's list.
+tenant_messages = Table(
+    "tenant_messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tenant_pk", Integer, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("message_id", String(80), nullable=False, unique=True),
+)
+
+# What openses keeps for features that need AWS's own infrastructure (multi-region endpoints,
+# the deliverability dashboard and its test reports, S/MIME certificates, account delivery and
+# pricing attributes): one JSON document per (kind, name), stored and returned as sent.
+stored_documents = scoped_table(
+    "stored_documents",
+    Column("kind", String(64), nullable=False),
+    Column("name", String(512), nullable=False),
+    Column("document", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("account_id", "region", "kind", "name", name="uq_stored_documents_key"),
+)

@@ -16,7 +16,9 @@ from openses.store.configuration_sets import ConfigurationSetRepository
 from openses.store.contact_lists import ContactListRepository
 from openses.store.dedicated_ips import DedicatedIpRepository
 from openses.store.deliveries import DeliveryRepository
+from openses.store.documents import DocumentRepository
 from openses.store.identities import IdentityRepository
+from openses.store.insights import InsightRepository
 from openses.store.jobs import JobRepository
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
@@ -26,6 +28,7 @@ from openses.store.signing_keys import SigningKeyRepository
 from openses.store.sources import ConnectionSource
 from openses.store.tags import TagRepository
 from openses.store.templates import TemplateRepository
+from openses.store.tenants import TenantRepository
 from openses.store.verification_templates import VerificationTemplateRepository
 
 Repository = TypeVar("Repository")
@@ -120,6 +123,18 @@ class UnitOfWork:
     @property
     def jobs(self) -> JobRepository:  # issue 20: import and export jobs
         return self._scoped(JobRepository)
+
+    @property
+    def tenants(self) -> TenantRepository:  # issue 20
+        return self._scoped(TenantRepository)
+
+    @property
+    def insights(self) -> InsightRepository:  # issue 20: GetMessageInsights
+        return self._scoped(InsightRepository)
+
+    @property
+    def documents(self) -> DocumentRepository:  # issue 20: AWS-side features, stored only
+        return self._scoped(DocumentRepository)
 
     @property
     def tags(self) -> TagRepository:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from openses.api import verification_emails as shared
 from openses.api.context import RequestContext
 from openses.api.registry import operation
+from openses.domain.errors import CustomVerificationEmailTemplateNotFound
 from openses.domain.verification_template import CustomVerificationEmailTemplate
 from openses.protocol.models import V1
 from openses.services import verification_emails as service
@@ -75,9 +77,10 @@ def update_custom_verification_email_template(
 def delete_custom_verification_email_template(
     context: RequestContext, *, template_name: str
 ) -> Output:
-    """The v1 operation models no errors; a missing template is still refused (GUESS: SES's
-    v1 answers CustomVerificationEmailTemplateDoesNotExist, docs/aws-behaviour.md)."""
-    service.delete_template(context.writing(), template_name)
+    """The v1 operation models no errors: a missing template is no error, as v1 DeleteTemplate
+    (docs/aws-behaviour.md)."""
+    with contextlib.suppress(CustomVerificationEmailTemplateNotFound):
+        service.delete_template(context.writing(), template_name)
     return {}
 
 

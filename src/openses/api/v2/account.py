@@ -8,12 +8,12 @@ from typing import Any
 
 from openses.api.context import RequestContext
 from openses.api.registry import operation
-from openses.domain.errors import TenantNotFound
+from openses.api.v2 import account_attributes
 from openses.domain.options import SuppressionReason
 from openses.domain.suppression import SuppressedDestination
 from openses.protocol.models import V2
 from openses.services import account as service
-from openses.services import dedicated_ips, paging
+from openses.services import dedicated_ips, paging, tenants
 
 Output = dict[str, Any]
 Wire = dict[str, Any]
@@ -21,10 +21,12 @@ DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
 
-def _no_tenants(tenant_name: str | None) -> None:
-    # openses has no tenants yet, so any named tenant is unknown.
-    if tenant_name is not None:
-        raise TenantNotFound(tenant_name)
+def _tenant_list(context: RequestContext, tenant_name: str | None) -> str | None:
+    """The tenant whose own list the call acts on (issue 20): a named tenant must exist, and
+    one with SuppressionScope TENANT keeps its own list; otherwise the account's applies."""
+    if tenant_name is not None and tenants.own_list(context.reading(), tenant_name):
+        return tenant_name
+    return None
 
 
 @operation(V2, "GetAccount")
@@ -43,6 +45,7 @@ def get_account(context: RequestContext) -> Output:
         },
         "SendingEnabled": settings.sending_enabled,
         "SuppressionAttributes": {"SuppressedReasons": list(settings.suppressed_reasons)},
+        **account_attributes.in_get_account(context),  # issue 20
     }
 
 
@@ -71,7 +74,12 @@ def put_account_suppression_attributes(
 def put_suppressed_destination(
     context: RequestContext, *, email_address: str, reason: str, tenant_name: str | None = None
 ) -> Output:
-    _no_tenants(tenant_name)
+    tenant = _tenant_list(context, tenant_name)
+    if tenant is not None:
+        tenants.put_suppressed(
+            context.writing(), tenant, email_address, SuppressionReason(reason), context.clock()
+        )
+        return {}
     service.put_suppressed_destination(
         context.writing(), email_address, SuppressionReason(reason), context.clock()
     )
@@ -82,8 +90,12 @@ def put_suppressed_destination(
 def get_suppressed_destination(
     context: RequestContext, *, email_address: str, tenant_name: str | None = None
 ) -> Output:
-    _no_tenants(tenant_name)
-    entry = service.get_suppressed_destination(context.reading(), email_address)
+    tenant = _tenant_list(context, tenant_name)
+    entry = (
+        tenants.get_suppressed(context.reading(), tenant, email_address)
+        if tenant is not None
+        else service.get_suppressed_destination(context.reading(), email_address)
+    )
     attributes = {"MessageId": entry.message_id, "FeedbackId": entry.feedback_id}
     return {
         "SuppressedDestination": {
@@ -97,7 +109,10 @@ def get_suppressed_destination(
 def delete_suppressed_destination(
     context: RequestContext, *, email_address: str, tenant_name: str | None = None
 ) -> Output:
-    _no_tenants(tenant_name)
+    tenant = _tenant_list(context, tenant_name)
+    if tenant is not None:
+        tenants.delete_suppressed(context.writing(), tenant, email_address)
+        return {}
     service.delete_suppressed_destination(context.writing(), email_address)
     return {}
 
@@ -113,8 +128,22 @@ def list_suppressed_destinations(
     next_token: str | None = None,
     page_size: int | None = None,
 ) -> Output:
-    _no_tenants(tenant_name)
+    tenant = _tenant_list(context, tenant_name)
     size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    if tenant is not None:
+        own = tenants.list_suppressed(
+            context.reading(),
+            tenant,
+            reasons=[SuppressionReason(r) for r in reasons or []],
+            start=start_date,
+            end=end_date,
+            next_token=next_token,
+            page_size=size,
+        )
+        return {
+            "SuppressedDestinationSummaries": [_summary(entry) for entry in own.items],
+            "NextToken": own.next_token,
+        }
     page = service.list_suppressed_destinations(
         context.reading(),
         reasons=[SuppressionReason(r) for r in reasons or []],

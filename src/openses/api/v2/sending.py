@@ -60,6 +60,7 @@ def send_email(
         configuration_set_name=configuration_set_name,
         tags=message_shapes.tags(email_tags),
         list_management=_list_management(list_management_options),
+        tenant_name=tenant_name,
         **_content(content),
     )
     return message_shapes.send_one(context, "SendEmail", email)
@@ -139,6 +140,7 @@ def send_bulk_email(
                 configuration_set_name=configuration_set_name,
                 tags=message_shapes.tags(default_email_tags)
                 + message_shapes.tags(entry.get("ReplacementTags")),
+                tenant_name=tenant_name,
             )
         )
     results = message_shapes.send_many(context, "SendBulkEmail", emails)

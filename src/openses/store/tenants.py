@@ -1,0 +1,331 @@
+"""The tenant repository: the only code that reads or writes ``tenants`` and
+``tenant_resources``."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Row, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from openses.domain.errors import (
+    AlreadyExists,
+    NotFound,
+    SuppressedDestinationNotFound,
+    TenantNotFound,
+)
+from openses.domain.options import SuppressionReason
+from openses.domain.suppression import SuppressedDestination
+from openses.domain.tenant import (
+    Association,
+    ResourceType,
+    SendingStatus,
+    SuppressionAttributes,
+    SuppressionScope,
+    Tenant,
+    TenantAlreadyExists,
+    tenant_arn,
+)
+from openses.store.tables import (
+    tenant_messages,
+    tenant_resources,
+    tenant_suppressed_destinations,
+    tenants,
+)
+from openses.store.tags import TagRepository
+
+
+class TenantRepository:
+    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
+        self._connection = connection
+        self._account_id = account_id
+        self._region = region
+        self._tags = TagRepository(connection)
+
+    def _scope(self) -> ColumnElement[bool]:
+        return (tenants.c.account_id == self._account_id) & (tenants.c.region == self._region)
+
+    # -- tenants --------------------------------------------------------------------------------
+
+    def add(self, tenant: Tenant) -> None:
+        row = {
+            "account_id": self._account_id,
+            "region": self._region,
+            "name": tenant.name,
+            "tenant_id": tenant.tenant_id,
+            "sending_status": tenant.sending_status,
+            "status_updated_at": tenant.status_updated_at,
+            "reputation_policy": tenant.reputation_policy,
+            "suppression": _suppression_json(tenant.suppression),
+            "created_at": tenant.created_at,
+        }
+        try:
+            self._connection.execute(insert(tenants), row)
+        except IntegrityError:
+            raise TenantAlreadyExists(tenant.name) from None
+        self._tags.add(tenant.arn, tenant.tags)
+
+    def get(self, name: str, *, for_update: bool = False) -> Tenant:
+        query = select(tenants).where(self._scope(), tenants.c.name == name)
+        row = self._connection.execute(query.with_for_update() if for_update else query).first()
+        if row is None:
+            raise TenantNotFound(name)
+        tenant = self._tenant(row)
+        return _with_tags(tenant, self._tags.get(tenant.arn))
+
+    def find_by_arn(self, arn: str) -> Tenant | None:
+        """The tenant whose ARN (``...:tenant/NAME/ID``) this is, if any."""
+        _, _, path = arn.partition(":tenant/")
+        name = path.split("/")[0]
+        row = self._connection.execute(
+            select(tenants).where(self._scope(), tenants.c.name == name)
+        ).first()
+        if row is None:
+            return None
+        tenant = self._tenant(row)
+        return tenant if tenant.arn == arn else None
+
+    def save(self, tenant: Tenant) -> None:
+        self._connection.execute(
+            update(tenants)
+            .where(self._scope(), tenants.c.name == tenant.name)
+            .values(
+                sending_status=tenant.sending_status,
+                status_updated_at=tenant.status_updated_at,
+                reputation_policy=tenant.reputation_policy,
+                suppression=_suppression_json(tenant.suppression),
+            )
+        )
+
+    def remove(self, name: str) -> None:
+        tenant = self.get(name)
+        self._connection.execute(
+            delete(tenant_resources).where(tenant_resources.c.tenant_pk == self._pk(name))
+        )
+        self._connection.execute(delete(tenants).where(self._scope(), tenants.c.name == name))
+        self._tags.replace(tenant.arn, [])
+
+    def ordered(self, *, after: str | None, limit: int | None = None) -> list[Tenant]:
+        """Tenants in name order, without their tags."""
+        query = select(tenants).where(self._scope())
+        if after is not None:
+            query = query.where(tenants.c.name > after)
+        query = query.order_by(tenants.c.name)
+        if limit is not None:
+            query = query.limit(limit)
+        return [self._tenant(row) for row in self._connection.execute(query)]
+
+    # -- resource associations ------------------------------------------------------------------
+
+    def associate(
+        self, name: str, resource_type: ResourceType, arn: str, now: datetime.datetime
+    ) -> None:
+        row = {
+            "tenant_pk": self._pk(name),
+            "resource_type": resource_type,
+            "resource_arn": arn,
+            "created_at": now,
+        }
+        try:
+            self._connection.execute(insert(tenant_resources), row)
+        except IntegrityError:
+            raise AlreadyExists(
+                f"Resource {arn} is already associated with tenant {name}."
+            ) from None
+
+    def dissociate(self, name: str, arn: str) -> None:
+        result = self._connection.execute(
+            delete(tenant_resources).where(
+                tenant_resources.c.tenant_pk == self._pk(name),
+                tenant_resources.c.resource_arn == arn,
+            )
+        )
+        if result.rowcount == 0:
+            raise NotFound(f"Resource {arn} is not associated with tenant {name}.")
+
+    def resources_of(self, name: str) -> list[Association]:
+        """The tenant's resources in ARN order."""
+        tenant = self.get(name)
+        rows = self._connection.execute(
+            select(tenant_resources)
+            .where(tenant_resources.c.tenant_pk == self._pk(name))
+            .order_by(tenant_resources.c.resource_arn)
+        )
+        return [_association(row, tenant.name, tenant.tenant_id) for row in rows]
+
+    def tenants_of(self, arn: str) -> list[Association]:
+        """The associations of one resource, in tenant-name order."""
+        rows = self._connection.execute(
+            select(tenant_resources, tenants.c.name, tenants.c.tenant_id)
+            .join(tenants, tenants.c.id == tenant_resources.c.tenant_pk)
+            .where(self._scope(), tenant_resources.c.resource_arn == arn)
+            .order_by(tenants.c.name)
+        )
+        return [_association(row, row.name, row.tenant_id) for row in rows]
+
+    def is_associated(self, name: str, arn: str) -> bool:
+        row = self._connection.execute(
+            select(tenant_resources.c.id).where(
+                tenant_resources.c.tenant_pk == self._pk(name),
+                tenant_resources.c.resource_arn == arn,
+            )
+        ).first()
+        return row is not None
+
+    # -- messages sent on a tenant's behalf ------------------------------------------------------
+
+    def record_message(self, name: str, message_id: str) -> None:
+        self._connection.execute(
+            insert(tenant_messages), {"tenant_pk": self._pk(name), "message_id": message_id}
+        )
+
+    def tenant_of_message(self, message_id: str) -> Tenant | None:
+        row = self._connection.execute(
+            select(tenants)
+            .join(tenant_messages, tenant_messages.c.tenant_pk == tenants.c.id)
+            .where(self._scope(), tenant_messages.c.message_id == message_id)
+        ).first()
+        return None if row is None else self._tenant(row)
+
+    # -- the tenant's own suppression list -------------------------------------------------------
+
+    def find_suppressed_among(
+        self, name: str, email_addresses: Collection[str]
+    ) -> dict[str, SuppressedDestination]:
+        rows = self._connection.execute(
+            select(tenant_suppressed_destinations).where(
+                tenant_suppressed_destinations.c.tenant_pk == self._pk(name),
+                tenant_suppressed_destinations.c.email_address.in_(sorted(email_addresses)),
+            )
+        )
+        return {row.email_address: _suppressed(row) for row in rows}
+
+    def get_suppressed(self, name: str, email_address: str) -> SuppressedDestination:
+        found = self.find_suppressed_among(name, [email_address])
+        if email_address not in found:
+            raise SuppressedDestinationNotFound(email_address)
+        return found[email_address]
+
+    def put_suppressed(self, name: str, entry: SuppressedDestination) -> None:
+        """Add the address, or replace its reason, time and attributes if it is listed."""
+        pk = self._pk(name)
+        values = {
+            "reason": str(entry.reason),
+            "message_id": entry.message_id,
+            "feedback_id": entry.feedback_id,
+            "last_update_time": entry.last_update_time,
+        }
+        table = tenant_suppressed_destinations
+        where = (table.c.tenant_pk == pk) & (table.c.email_address == entry.email_address)
+        if self._connection.execute(update(table).where(where).values(**values)).rowcount:
+            return
+        self._connection.execute(
+            insert(table).values(tenant_pk=pk, email_address=entry.email_address, **values)
+        )
+
+    def remove_suppressed(self, name: str, email_address: str) -> None:
+        table = tenant_suppressed_destinations
+        result = self._connection.execute(
+            delete(table).where(
+                table.c.tenant_pk == self._pk(name), table.c.email_address == email_address
+            )
+        )
+        if result.rowcount == 0:
+            raise SuppressedDestinationNotFound(email_address)
+
+    def list_suppressed(
+        self,
+        name: str,
+        *,
+        reasons: Collection[SuppressionReason],
+        start: datetime.datetime | None,
+        end: datetime.datetime | None,
+        after: str | None,
+        limit: int,
+    ) -> list[SuppressedDestination]:
+        """One page in address order, as the account's list pages."""
+        table = tenant_suppressed_destinations
+        query = select(table).where(table.c.tenant_pk == self._pk(name))
+        if reasons:
+            query = query.where(table.c.reason.in_([str(r) for r in reasons]))
+        if start is not None:
+            query = query.where(table.c.last_update_time >= start)
+        if end is not None:
+            query = query.where(table.c.last_update_time <= end)
+        if after is not None:
+            query = query.where(table.c.email_address > after)
+        rows = self._connection.execute(query.order_by(table.c.email_address).limit(limit))
+        return [_suppressed(row) for row in rows]
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _pk(self, name: str) -> int:
+        row = self._connection.execute(
+            select(tenants.c.id).where(self._scope(), tenants.c.name == name)
+        ).first()
+        if row is None:
+            raise TenantNotFound(name)
+        return int(row.id)
+
+    def _tenant(self, row: Row[Any]) -> Tenant:
+        return Tenant(
+            name=row.name,
+            tenant_id=row.tenant_id,
+            arn=tenant_arn(self._region, self._account_id, row.name, row.tenant_id),
+            created_at=row.created_at,
+            sending_status=SendingStatus(row.sending_status),
+            status_updated_at=row.status_updated_at,
+            reputation_policy=row.reputation_policy,
+            suppression=_suppression(row.suppression),
+        )
+
+
+def _suppressed(row: Row[Any]) -> SuppressedDestination:
+    return SuppressedDestination(
+        email_address=row.email_address,
+        reason=SuppressionReason(row.reason),
+        last_update_time=row.last_update_time,
+        message_id=row.message_id,
+        feedback_id=row.feedback_id,
+    )
+
+
+def _with_tags(tenant: Tenant, tags: list[Any]) -> Tenant:
+    return dataclasses.replace(tenant, tags=tags)
+
+
+def _association(row: Row[Any], tenant_name: str, tenant_id: str) -> Association:
+    return Association(
+        tenant_name=tenant_name,
+        tenant_id=tenant_id,
+        resource_type=ResourceType(row.resource_type),
+        resource_arn=row.resource_arn,
+        created_at=row.created_at,
+    )
+
+
+def _suppression_json(attributes: SuppressionAttributes | None) -> dict[str, Any] | None:
+    if attributes is None:
+        return None
+    document: dict[str, Any] = {}
+    if attributes.suppressed_reasons is not None:
+        document["SuppressedReasons"] = [str(r) for r in attributes.suppressed_reasons]
+    if attributes.scope is not None:
+        document["SuppressionScope"] = str(attributes.scope)
+    return document
+
+
+def _suppression(document: dict[str, Any] | None) -> SuppressionAttributes | None:
+    if document is None:
+        return None
+    reasons = document.get("SuppressedReasons")
+    scope = document.get("SuppressionScope")
+    return SuppressionAttributes(
+        suppressed_reasons=None
+        if reasons is None
+        else tuple(SuppressionReason(r) for r in reasons),
+        scope=None if scope is None else SuppressionScope(scope),
+    )
