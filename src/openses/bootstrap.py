@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry
@@ -31,12 +31,16 @@ from openses.events.metrics import OutboxCollector, PublicationMetrics
 from openses.events.publishers import Publisher
 from openses.mail.dns_records import DnsRecords
 from openses.protocol.models import V1
+from openses.services.access_keys import Credentials
+from openses.services.authentication import Authentication
 from openses.services.configuration_sets import DestinationCheck
 from openses.services.outbound import Outbound
+from openses.services.secret_box import SecretKeyError, secret_box
 from openses.smtp import tls
-from openses.smtp.auth import OpenAuthenticator
+from openses.smtp.auth import Authenticator, OpenAuthenticator, StrictAuthenticator
 from openses.smtp.handler import SubmissionHandler
 from openses.smtp.server import Listener, SmtpServers
+from openses.store import access_keys
 from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.store.outbox import CommitSignal
 from openses.store.sources import EngineSource
@@ -74,6 +78,8 @@ class Server:
     outbound: Outbound
     delivery_worker: DeliveryWorker | None
     smtp: SmtpServers | None  # None when both SMTP ports are 0
+    # who sent a request (issue 18): the API, openses' own endpoints and SMTP ask it
+    authentication: Authentication
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -116,6 +122,7 @@ def server(
     outbound = delivery_bootstrap.outbound(
         settings.delivery, return_path_domain=settings.return_path_domain
     )
+    authentication = Authentication(settings, credentials(settings, engine), clock)
     return Server(
         settings=settings,
         clock=clock,
@@ -144,8 +151,27 @@ def server(
         delivery_worker=delivery_bootstrap.worker(
             engine, settings.delivery, dns_servers=settings.dns_servers, signal=signal
         ),
-        smtp=smtp_servers(settings, engine, clock, execution, handlers, tracker, outbound),
+        smtp=smtp_servers(
+            settings, engine, clock, execution, handlers, tracker, outbound, authentication
+        ),
+        authentication=authentication,
     )
+
+
+def credentials(settings: Settings, engine: Engine) -> Credentials:
+    """The known access keys; in strict mode read now, so that stored secrets that cannot be
+    opened stop ``serve`` at start-up (``SecretKeyError``)."""
+    missing: SecretKeyError | None = None
+    try:
+        box_open: Callable[[str], str] | None = secret_box(settings, create=False).open
+    except SecretKeyError as error:
+        box_open, missing = None, error  # no key yet: no stored key can have a secret
+    found = Credentials(settings, engine, box_open)
+    if settings.auth == "strict":
+        if missing is not None and access_keys.all_keys(engine):
+            raise missing
+        found.load()
+    return found
 
 
 def smtp_servers(
@@ -156,6 +182,7 @@ def smtp_servers(
     handlers: Handlers,
     tracker: Tracker,
     outbound: Outbound,
+    authentication: Authentication,
 ) -> SmtpServers | None:
     """SMTP submission, whose sends run where SendRawEmail's run; None with both ports 0."""
     listeners = [
@@ -166,9 +193,15 @@ def smtp_servers(
         return None
     certificate = tls.load(settings, engine, clock)
     log.info("SMTP certificate SHA-256 fingerprint: %s", certificate.fingerprint)
-    authenticator = OpenAuthenticator(
-        settings.access_keys, settings.default_account_id, settings.smtp_region
-    )
+    authenticator: Authenticator
+    if authentication.strict:
+        authenticator = StrictAuthenticator(authentication.credentials, settings.smtp_region)
+    else:
+        authenticator = OpenAuthenticator(
+            authentication.credentials.accounts,
+            settings.default_account_id,
+            settings.smtp_region,
+        )
     handler = SubmissionHandler(
         execution,
         authenticator,
