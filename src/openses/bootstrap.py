@@ -209,6 +209,7 @@ def smtp_servers(
         tracker=tracker,
         outbound=outbound,
         off_loop=handlers.off_loop(V1, "SendRawEmail"),
+        authentication=authentication,
     )
     return SmtpServers(settings.host, listeners, handler, certificate.server_context())
 

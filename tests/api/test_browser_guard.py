@@ -4,14 +4,27 @@ and Host headers openses does not answer to (DNS rebinding). Mail-client paths s
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import httpx
 import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
+from openses import bootstrap
 from openses.api.guard import allowed_hosts, host_name
 from openses.config import Settings
+from openses.protocol.auth import Caller
+from openses.protocol.errors import AccessError
+from openses.web.signed import signed_request
 from tests.support import AUTHORIZATION, LiveServer
 
 CROSS_SITE = "Cross-site requests from a browser are refused."
@@ -162,3 +175,43 @@ def test_allowed_hosts_defaults_follow_the_bound_address() -> None:
 )
 def test_host_names_are_read_without_port_case_or_final_dot(header: str, name: str) -> None:
     assert host_name(header) == name
+
+
+def test_openses_endpoints_can_resolve_callers_as_the_api_does(tmp_path: Path) -> None:
+    """web/signed.py: a request to an endpoint of openses' own, signed by botocore, resolves to
+    the key's account through the same Authentication as the API, verified in strict mode."""
+    seen: list[Caller] = []
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path}/w.db",
+        auth="strict",
+        access_keys={"AKIAWEB": "777777777777"},
+        access_key_secrets={"AKIAWEB": "web-secret"},
+        smtp_port=0,
+        smtps_port=0,
+    )
+    root = bootstrap.server(settings)
+
+    async def whoami(request: Request) -> Response:
+        try:
+            caller = root.authentication.caller(await signed_request(request))
+        except AccessError as error:
+            return JSONResponse({"code": error.code}, error.status)
+        seen.append(caller)
+        return JSONResponse({"account": caller.account_id})
+
+    app = Starlette(routes=[Route("/_openses/whoami", whoami, methods=["POST"])])
+    request = AWSRequest(method="POST", url="http://127.0.0.1/_openses/whoami", data=b"{}")
+    SigV4Auth(Credentials("AKIAWEB", "web-secret"), "ses", "eu-west-1").add_auth(request)
+    headers = dict(request.headers.items())
+
+    async def post(body: bytes) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            return await client.post("/_openses/whoami", headers=headers, content=body)
+
+    answer = asyncio.run(post(b"{}"))
+    assert (answer.status_code, answer.json()) == (200, {"account": "777777777777"})
+    assert seen == [Caller("777777777777", "eu-west-1", "AKIAWEB")]
+    tampered = asyncio.run(post(b"{ }"))
+    assert (tampered.status_code, tampered.json()) == (403, {"code": "SignatureDoesNotMatch"})
+    root.engine.dispose()

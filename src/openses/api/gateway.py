@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, parse_qsl
 
 from sqlalchemy.util import greenlet_spawn
 
-from openses.api import errors, registry
+from openses.api import authorization, errors, registry
 from openses.api.context import RequestContext
 from openses.api.execution import Execution, Sources
 from openses.api.guard import Guard
@@ -201,6 +201,7 @@ class Gateway:
             validate(operation.input_shape, params)
         if service == V2:
             path_names.check(operation, params)
+        authorization.authorize(self._authentication, caller, operation.name, params)
         handler = self._handlers.handler_for(service, operation.name)
         if handler is None:
             raise ProtocolError(

@@ -134,6 +134,8 @@ class Credentials:
         self._lock = threading.Lock()
         self._accounts: dict[str, str] = {}
         self._secrets: dict[str, str] = {}
+        self._policies: dict[str, tuple[policy.Statement, ...]] = {}
+        self._users: dict[str, str] = {}
         self._loaded_at = float("-inf")
         self.accounts: Mapping[str, str] = _AccountView(self)
 
@@ -151,9 +153,19 @@ class Credentials:
                     found[key.access_key_id] = self._box_open(key.encrypted_secret)
         elif keys:
             log.warning("stored access keys cannot sign: no OPENSES_SECRET_KEY or key file")
+        policies = {
+            key.access_key_id: tuple(s for p in key.policies for s in policy.statements(p.document))
+            for key in keys
+            if key.status == stored.ACTIVE and key.policies
+        }
+        users = {key.access_key_id: key.user_name for key in keys if key.user_name}
+        for access_key in self._settings.access_keys:
+            policies.pop(access_key, None)
+            users.pop(access_key, None)
         accounts.update(self._settings.access_keys)
         found.update(self._settings.access_key_secrets)
         self._accounts, self._secrets = accounts, found
+        self._policies, self._users = policies, users
         self._loaded_at = time.monotonic()
 
     def _fresh(self, access_key: str) -> None:
@@ -176,6 +188,16 @@ class Credentials:
     def secret_of(self, access_key: str) -> str | None:
         self._fresh(access_key)
         return self._secrets.get(access_key)
+
+    def policies_of(self, access_key: str) -> tuple[policy.Statement, ...] | None:
+        """The statements of a key's attached policies; None: no policy attached, the key
+        may do anything in its account."""
+        self._fresh(access_key)
+        return self._policies.get(access_key)
+
+    def user_of(self, access_key: str) -> str:
+        """The user name of a key (IAM's UserName), else the key id."""
+        return self._users.get(access_key, access_key)
 
     def known(self) -> Iterator[str]:
         return iter(self._accounts)

@@ -5,6 +5,7 @@ strict mode verifies the SigV4 signature against a known key's secret (protocol/
 from __future__ import annotations
 
 from openses.config import Settings
+from openses.domain import policy
 from openses.domain.clock import Clock
 from openses.protocol import sigv4
 from openses.protocol.auth import Caller, caller_for_key, caller_from_headers
@@ -40,4 +41,22 @@ class Authentication:
                 )
         return caller_from_headers(
             authorization, self.credentials.accounts, self._settings.default_account_id
+        )
+
+    def denied_resource(self, caller: Caller, action: str, resources: list[str]) -> str | None:
+        """The first of ``resources`` the caller's key may not perform ``ses:action`` on, or
+        None. Only a key with attached policies is limited (open mode too)."""
+        if not caller.access_key:
+            return None
+        statements = self.credentials.policies_of(caller.access_key)
+        if statements is None:
+            return None
+        for resource in resources:
+            if not policy.allows(statements, f"ses:{action}", resource):
+                return resource
+        return None
+
+    def principal(self, caller: Caller) -> str:
+        return (
+            f"arn:aws:iam::{caller.account_id}:user/{self.credentials.user_of(caller.access_key)}"
         )
