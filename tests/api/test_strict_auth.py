@@ -300,6 +300,20 @@ def test_a_malformed_authorization_header_is_incomplete_signature(
     assert v2_error(v2) == (403, "IncompleteSignatureException", message)
 
 
+def test_a_signature_that_is_not_hex_does_not_match(strict: StrictServer) -> None:
+    request = signed(strict.url + "/v2/email/account", ENV_KEY, ENV_SECRET, method="GET")
+    prepared = request.prepare()
+    authorization = prepared.headers["Authorization"]
+    headers = [
+        (name.encode(), str(value).encode("latin-1"))
+        for name, value in prepared.headers.items()
+        if name != "Authorization"
+    ]
+    headers.append((b"Authorization", (authorization[:-64] + "\u00e9" * 64).encode("latin-1")))
+    answer = httpx.get(prepared.url, headers=headers)
+    assert v2_error(answer) == (403, "InvalidSignatureException", NOT_MATCHING)
+
+
 def test_a_scope_date_other_than_x_amz_date_does_not_match(strict: StrictServer) -> None:
     headers = {
         "Authorization": f"AWS4-HMAC-SHA256 Credential={ENV_KEY}/20240102/us-east-1/ses/"

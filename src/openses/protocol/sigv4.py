@@ -132,7 +132,7 @@ def verify(
     expected = hmac.new(
         signing_key(secret, credential), to_sign.encode("utf-8"), hashlib.sha256
     ).hexdigest()
-    if not hmac.compare_digest(expected, signature.signature):
+    if not hmac.compare_digest(expected.encode(), signature.signature.encode("utf-8", "replace")):
         raise not_matching(
             f"\n\nThe Canonical String for this request should have been\n'{canonical}'\n\n"
             f"The String-to-Sign should have been\n'{to_sign}'\n"
