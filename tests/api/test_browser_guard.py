@@ -156,6 +156,9 @@ def test_allowed_hosts_defaults_follow_the_bound_address() -> None:
     assert allowed_hosts(Settings(host="127.0.0.2")) == frozenset(
         {"localhost", "127.0.0.1", "::1", "127.0.0.2"}
     )
+    assert allowed_hosts(Settings(public_url="https://SES.example.com:8443/x")) == frozenset(
+        {"localhost", "127.0.0.1", "::1", "ses.example.com"}
+    )
     assert allowed_hosts(Settings(host="0.0.0.0")) is None
     assert allowed_hosts(Settings(allowed_hosts=("ses.example.com",))) == frozenset(
         {"ses.example.com"}

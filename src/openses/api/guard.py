@@ -25,13 +25,15 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def allowed_hosts(settings: Settings) -> frozenset[str] | None:
     """The Host names accepted; None accepts any (``*``, or bound beyond loopback with no
-    OPENSES_ALLOWED_HOSTS)."""
+    OPENSES_ALLOWED_HOSTS). Bound to loopback, OPENSES_PUBLIC_URL's host is openses' own too
+    (a proxy in front of it)."""
     if settings.allowed_hosts:
         if "*" in settings.allowed_hosts:
             return None
         return frozenset(settings.allowed_hosts)
     if is_loopback(settings.host):
-        return frozenset({*LOOPBACK_NAMES, settings.host.lower()})
+        public = urlsplit(settings.public_url).hostname if settings.public_url else None
+        return frozenset({*LOOPBACK_NAMES, settings.host.lower(), *([public] if public else [])})
     return None
 
 
