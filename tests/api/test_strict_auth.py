@@ -183,6 +183,30 @@ def test_paths_with_encoded_characters_verify(strict: StrictServer) -> None:
         sesv2.delete_email_identity(EmailIdentity=address)
 
 
+def test_query_strings_with_reserved_characters_verify(strict: StrictServer) -> None:
+    sesv2 = strict.client("sesv2", ENV_KEY, ENV_SECRET)
+    now = datetime.datetime.now(datetime.UTC)
+    listed = sesv2.list_suppressed_destinations(
+        Reasons=["BOUNCE", "COMPLAINT"], StartDate=now - datetime.timedelta(days=1), EndDate=now
+    )
+    assert listed["SuppressedDestinationSummaries"] == []
+    # the token is refused by the operation, after the signature over "a+b/c= d" passed
+    with pytest.raises(ClientError) as raised:
+        sesv2.list_email_identities(PageSize=5, NextToken="a+b/c= d")
+    assert code_message_status(raised)[0] == "BadRequestException"
+    v1 = strict.client("ses", ENV_KEY, ENV_SECRET)
+    v1_answer = send(
+        signed(
+            strict.url + "/?Action=ListIdentities&Version=2010-12-01&MaxItems=5",
+            ENV_KEY,
+            ENV_SECRET,
+            method="GET",
+        )
+    )
+    assert v1_answer.status_code == 200
+    assert v1.list_identities(IdentityType="Domain", MaxItems=5)["Identities"] == []
+
+
 def test_the_aws_cli_works_with_the_right_secret_and_gets_aws_error_with_a_wrong_one(
     strict: StrictServer,
 ) -> None:

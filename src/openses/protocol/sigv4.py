@@ -9,6 +9,7 @@ error codes and messages are AWS's (docs/aws-behaviour.md, "Strict mode").
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import re
@@ -141,8 +142,14 @@ def verify(
 
 
 def signing_key(secret: str, credential: Credential) -> bytes:
+    return _signing_key(secret, credential.date, credential.region, credential.service)
+
+
+@functools.lru_cache(maxsize=256)
+def _signing_key(secret: str, date: str, region: str, service: str) -> bytes:
+    """Four HMACs that change once a day per key, region and service: kept."""
     key = ("AWS4" + secret).encode("utf-8")
-    for part in (credential.date, credential.region, credential.service, TERMINATOR):
+    for part in (date, region, service, TERMINATOR):
         key = hmac.new(key, part.encode("utf-8"), hashlib.sha256).digest()
     return key
 
