@@ -217,6 +217,11 @@ def test_database_option_is_the_same_everywhere() -> None:
         "dead-letters retry": option,
         "tracking rotate-key": option,
         "tracking keys": option,
+        "access-keys create": option,
+        "access-keys list": option,
+        "access-keys delete": option,
+        "access-keys attach-policy": option,
+        "access-keys smtp-password": option,
     }
 
 

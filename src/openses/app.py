@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from openses import background, bootstrap, json_text
 from openses.api.gateway import Gateway, Receive, Scope, Send, is_aws_path
+from openses.api.guard import Guard
 from openses.config import Settings
 from openses.delivery import worker as delivery_worker
 from openses.events import dispatcher as event_dispatcher
@@ -48,6 +49,7 @@ def build_app(root: bootstrap.Server) -> Application:
         settings,
         root.handlers,
         root.execution,
+        root.authentication,
         loop_engine=root.loop_engine,
         clock=root.clock,
         tracker=root.tracker,
@@ -109,7 +111,7 @@ def build_app(root: bootstrap.Server) -> Application:
                 await gateway.aclose()
 
     web = Starlette(routes=routes, lifespan=lifespan)
-    return Application(gateway, web, engine, root.smtp)
+    return Application(gateway, web, engine, root.smtp, Guard(settings))
 
 
 class Application:
@@ -117,8 +119,14 @@ class Application:
     through Starlette."""
 
     def __init__(
-        self, gateway: Gateway, web: Starlette, engine: Engine, smtp: SmtpServers | None = None
+        self,
+        gateway: Gateway,
+        web: Starlette,
+        engine: Engine,
+        smtp: SmtpServers | None = None,
+        guard: Guard | None = None,
     ) -> None:
+        self.guard = guard
         self.gateway = gateway
         self.web = web
         self.engine = engine
@@ -127,10 +135,19 @@ class Application:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and is_aws_path(scope):
             await self.gateway(scope, receive, send)
+        elif scope["type"] == "http" and (refusal := self._refusal(scope)) is not None:
+            await JSONResponse({"message": refusal}, 403)(scope, receive, send)
         elif scope["type"] == "http" and (bad := unstorable_in_url(scope)) is not None:
             await JSONResponse({"message": bad}, 400)(scope, receive, send)
         else:
             await self.web(scope, receive, send)
+
+    def _refusal(self, scope: Scope) -> str | None:
+        """The browser and network guard (api/guard.py) for openses' own endpoints."""
+        if self.guard is None:
+            return None
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        return self.guard.web_refusal(scope["method"], scope["path"], headers)
 
 
 def unstorable_in_url(scope: Scope) -> str | None:

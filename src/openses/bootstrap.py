@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry
@@ -33,16 +33,20 @@ from openses.events.publishers import Publisher
 from openses.events.receiving import AwsReceiving
 from openses.mail.dns_records import DnsRecords
 from openses.protocol.models import V1
+from openses.services.access_keys import Credentials
+from openses.services.authentication import Authentication
 from openses.services.configuration_sets import DestinationCheck
 from openses.services.job_runner import JobRunner
 from openses.services.object_store import ObjectStore, S3ObjectStore
 from openses.services.outbound import Outbound
 from openses.services.receiving import Receiver
+from openses.services.secret_box import SecretKeyError, secret_box
 from openses.smtp import tls
-from openses.smtp.auth import OpenAuthenticator
+from openses.smtp.auth import Authenticator, OpenAuthenticator, StrictAuthenticator
 from openses.smtp.handler import SubmissionHandler
 from openses.smtp.inbound import InboundHandler, Receiving
 from openses.smtp.server import Listener, SmtpServers
+from openses.store import access_keys
 from openses.store.database import make_engine, make_loop_engine, migrate
 from openses.store.outbox import CommitSignal
 from openses.store.sources import EngineSource
@@ -84,6 +88,8 @@ class Server:
     receipt_check: AwsReceiving | None = None
     job_runner: JobRunner | None = None  # issue 20: import and export jobs
     object_store: ObjectStore | None = None  # issue 20: their S3
+    # who sent a request (issue 18): the API, openses' own endpoints and SMTP ask it
+    authentication: Authentication
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,6 +135,7 @@ def server(
     receiving = AwsReceiving(AwsClients(settings))
     writes = EngineSource(engine, write=True, signal=signal)
     object_store = S3ObjectStore(AwsClients(settings))  # issue 20
+    authentication = Authentication(settings, credentials(settings, engine), clock)
     return Server(
         settings=settings,
         clock=clock,
@@ -168,6 +175,7 @@ def server(
             Receiver(
                 EngineSource(engine, write=False), writes, receiving, clock=clock, outbound=outbound
             ),
+            authentication,
         ),
         receipt_check=receiving if settings.validate_destinations else None,
         job_runner=JobRunner(
@@ -177,7 +185,24 @@ def server(
             clock,
         ),
         object_store=object_store,
+        authentication=authentication,
     )
+
+
+def credentials(settings: Settings, engine: Engine) -> Credentials:
+    """The known access keys; in strict mode read now, so that stored secrets that cannot be
+    opened stop ``serve`` at start-up (``SecretKeyError``)."""
+    missing: SecretKeyError | None = None
+    try:
+        box_open: Callable[[str], str] | None = secret_box(settings, create=False).open
+    except SecretKeyError as error:
+        box_open, missing = None, error  # no key yet: no stored key can have a secret
+    found = Credentials(settings, engine, box_open)
+    if settings.auth == "strict":
+        if missing is not None and access_keys.all_keys(engine):
+            raise missing
+        found.load()
+    return found
 
 
 def smtp_servers(
@@ -189,6 +214,7 @@ def smtp_servers(
     tracker: Tracker,
     outbound: Outbound,
     receiver: Receiver,
+    authentication: Authentication,
 ) -> SmtpServers | None:
     """SMTP submission, whose sends run where SendRawEmail's run, and the inbound listener
     for returns (issue 16), which the submission ports then also take; None with all ports 0."""
@@ -206,9 +232,15 @@ def smtp_servers(
         return None
     certificate = tls.load(settings, engine, clock)
     log.info("SMTP certificate SHA-256 fingerprint: %s", certificate.fingerprint)
-    authenticator = OpenAuthenticator(
-        settings.access_keys, settings.default_account_id, settings.smtp_region
-    )
+    authenticator: Authenticator
+    if authentication.strict:
+        authenticator = StrictAuthenticator(authentication.credentials, settings.smtp_region)
+    else:
+        authenticator = OpenAuthenticator(
+            authentication.credentials.accounts,
+            settings.default_account_id,
+            settings.smtp_region,
+        )
     inbound = (
         InboundHandler(
             execution,
@@ -228,6 +260,7 @@ def smtp_servers(
         outbound=outbound,
         off_loop=handlers.off_loop(V1, "SendRawEmail"),
         returns=inbound,
+        authentication=authentication,
     )
     return SmtpServers(
         settings.host, listeners, handler, certificate.server_context(), inbound=inbound

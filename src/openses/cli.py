@@ -9,6 +9,7 @@ import click
 import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
 
+from openses.api.guard import is_loopback
 from openses.app import create_app
 from openses.cli_support import (
     database_option,
@@ -17,10 +18,13 @@ from openses.cli_support import (
     settings_for,
     unusable,
 )
+from openses.commands.access_keys import access_keys_group
 from openses.commands.events import dead_letters, worker
 from openses.commands.tracking import tracking
+from openses.config import Settings
 from openses.delivery.bootstrap import DeliverySettingsError, route_table
 from openses.protocol.timestamps import iso8601
+from openses.services.secret_box import SecretKeyError
 from openses.smtp.server import PortBusy, check_ports
 from openses.smtp.tls import CertificateError
 from openses.store import message_search
@@ -48,13 +52,19 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
         route_table(settings.delivery)
     except DeliverySettingsError as error:
         raise click.ClickException(str(error)) from None
+    if settings.auth == "strict" and not settings.admin_token:
+        raise click.ClickException(
+            "OPENSES_AUTH=strict needs OPENSES_ADMIN_TOKEN: openses' own endpoints would "
+            "otherwise be open to anyone who reaches them"
+        )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     log.info("database: %s", describe_url(settings.database_url))
+    _warn_about_auth(settings)
     try:
         app = create_app(settings)
     except SQLAlchemyError as error:
         raise click.ClickException(unusable(settings.database_url, error)) from None
-    except CertificateError as error:
+    except (CertificateError, SecretKeyError) as error:
         raise click.ClickException(str(error)) from None
     if app.smtp is not None:
         try:
@@ -74,6 +84,24 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
         # X-Forwarded-For is believed only from OPENSES_TRUSTED_PROXIES (none by default).
         forwarded_allow_ips=list(settings.trusted_proxies),
     )
+
+
+def _warn_about_auth(settings: Settings) -> None:
+    """Issue 18: open mode beyond loopback takes anyone's requests as any account."""
+    if settings.auth == "open" and not is_loopback(settings.host):
+        log.warning(
+            "listening on %s in open mode: anyone who reaches this address can use any "
+            "account, with any signature, and send over SMTP with any password; set "
+            "OPENSES_AUTH=strict (README, Security)",
+            settings.host,
+        )
+    if settings.auth == "strict":
+        unsigned = sorted(set(settings.access_keys) - set(settings.access_key_secrets))
+        if unsigned:
+            log.warning(
+                "OPENSES_ACCESS_KEYS without a secret cannot sign in strict mode: %s",
+                ", ".join(unsigned),
+            )
 
 
 @main.command(name="migrate")
@@ -138,3 +166,4 @@ def messages(
 main.add_command(tracking)
 main.add_command(worker)
 main.add_command(dead_letters)
+main.add_command(access_keys_group)

@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
+from typing import NamedTuple
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 
@@ -127,6 +128,18 @@ class Settings:
     # issue 20: the S3 bucket (at OPENSES_AWS_ENDPOINT_URL(_S3)) where import jobs' failed
     # records and export jobs' files go, as SES writes them to "a location that it manages"
     jobs_bucket: str = "openses-jobs"
+    # Issue 18: ``open`` takes any signature (the key names the account); ``strict`` verifies
+    # SigV4 and SMTP passwords against known keys' secrets.
+    auth: str = "open"
+    # OPENSES_ACCESS_KEYS' secrets (KEY:SECRET=ACCOUNT), by access key id
+    access_key_secrets: Mapping[str, str] = field(default_factory=dict)
+    # encrypts stored secret access keys; None: a key file beside a SQLite database
+    secret_key: str | None = None
+    # the token of openses' own endpoints; strict mode refuses to start without it
+    admin_token: str | None = None
+    # Host header names accepted (DNS rebinding); () is the loopback names when bound to
+    # loopback, and any host otherwise; "*" is any host.
+    allowed_hosts: tuple[str, ...] = ()
 
     @classmethod
     def from_environ(
@@ -148,6 +161,8 @@ class Settings:
                 nested[prefix][name] = value
             elif prefix == "aws_endpoint_urls":
                 endpoint_urls[name] = str(value)
+            elif isinstance(value, ConfiguredKeys):
+                values["access_keys"], values["access_key_secrets"] = value
             else:
                 values[setting.field] = value
         if "message_retention_seconds" in nested["delivery"]:
@@ -261,17 +276,59 @@ def email_address(value: str) -> str:
     return value.strip().lower()
 
 
-def parse_access_keys(value: str) -> dict[str, str]:
-    """Parse ``KEY1=ACCOUNT1,KEY2=ACCOUNT2`` into a mapping."""
-    keys: dict[str, str] = {}
+class ConfiguredKeys(NamedTuple):
+    """OPENSES_ACCESS_KEYS read: each key's account, and the secrets of those given one."""
+
+    accounts: dict[str, str]
+    secrets: dict[str, str]
+
+
+def parse_access_keys(value: str) -> ConfiguredKeys:
+    """Parse ``KEY1=ACCOUNT1,KEY2:SECRET2=ACCOUNT2``: a key with its secret (issue 18) can
+    sign in strict mode. A secret access key holds no ``=``, ``,`` or ``:``."""
+    keys = ConfiguredKeys({}, {})
     for item in value.split(","):
         if not item.strip():
             continue
         key, equals, account = item.partition("=")
-        if not equals or not key.strip() or not account.strip():
-            raise ValueError("KEY=ACCOUNT pairs separated by commas are expected")
-        keys[key.strip()] = account.strip()
+        key, colon, secret = key.strip().partition(":")
+        if not equals or not key or not account.strip() or (colon and not secret):
+            raise ValueError(
+                "KEY=ACCOUNT or KEY:SECRET=ACCOUNT pairs separated by commas are expected"
+            )
+        keys.accounts[key] = account.strip()
+        if secret:
+            keys.secrets[key] = secret
     return keys
+
+
+def _is_ipv6(name: str) -> bool:
+    try:
+        ipaddress.IPv6Address(name)
+    except ValueError:
+        return False
+    return True
+
+
+AUTH_MODES = ("open", "strict")
+
+
+def auth_mode(value: str) -> str:
+    mode = value.lower()
+    if mode not in AUTH_MODES:
+        raise ValueError(f"accepted values are {', '.join(AUTH_MODES)}")
+    return mode
+
+
+def host_names(value: str) -> tuple[str, ...]:
+    """``localhost,ses.example.com,[::1]``: Host header names without ports, any case."""
+    names = []
+    for item in comma_list(value):
+        name = item.lower().removeprefix("[").removesuffix("]")
+        if not name or any(c in name for c in "/@ ") or (":" in name and not _is_ipv6(name)):
+            raise ValueError(f"{item!r} is not a host name (no port, no scheme)")
+        names.append(name)
+    return tuple(names)
 
 
 def comma_list(value: str) -> tuple[str, ...]:
@@ -354,7 +411,7 @@ SETTINGS: tuple[Setting, ...] = (
         "OPENSES_ACCESS_KEYS",
         "access_keys",
         parse_access_keys,
-        "access key to account map, KEY1=111111111111,KEY2=222222222222",
+        "access key to account map, KEY1=111111111111,KEY2:SECRET=222222222222",
     ),
     Setting(
         "OPENSES_DEFAULT_ACCOUNT_ID",
@@ -613,5 +670,24 @@ SETTINGS: tuple[Setting, ...] = (
         "jobs_bucket",
         text,
         "S3 bucket of import jobs' failed records and export jobs' files",
+    ),
+    Setting("OPENSES_AUTH", "auth", auth_mode, "open takes any signature; strict verifies"),
+    Setting(
+        "OPENSES_SECRET_KEY",
+        "secret_key",
+        text,
+        "encrypts stored secret access keys; unset: a key file beside a SQLite database",
+    ),
+    Setting(
+        "OPENSES_ADMIN_TOKEN",
+        "admin_token",
+        text,
+        "token of openses' own endpoints; strict mode needs one",
+    ),
+    Setting(
+        "OPENSES_ALLOWED_HOSTS",
+        "allowed_hosts",
+        host_names,
+        "Host header names accepted; unset: the loopback names when bound to loopback",
     ),
 )

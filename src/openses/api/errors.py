@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from openses.domain import errors as domain
-from openses.protocol.errors import ProtocolError
+from openses.protocol.errors import AccessError, ProtocolError
 from openses.protocol.models import V1, V2, error_shapes
 
 log = logging.getLogger("openses.api")
@@ -142,6 +142,8 @@ def from_domain(service: str, error: domain.OpensesError) -> WireError:
 
 
 def from_protocol(service: str, error: ProtocolError) -> WireError:
+    if service == V2 and isinstance(error, AccessError):
+        return WireError(error.v2_code, error.v2_message, error.status)
     if service == V2 and error.code == "ValidationError":
         return _wire(V2, "BadRequestException", error.message)
     return WireError(error.code, error.message, error.status)

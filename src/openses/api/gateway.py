@@ -17,20 +17,23 @@ from urllib.parse import parse_qs, parse_qsl
 
 from sqlalchemy.util import greenlet_spawn
 
-from openses.api import errors, registry
+from openses.api import authorization, errors, registry
 from openses.api.context import RequestContext
 from openses.api.execution import Execution, Sources
+from openses.api.guard import Guard
 from openses.api.registry import Handlers
 from openses.api.v2 import path_names
 from openses.config import Settings
 from openses.domain.clock import Clock, utc_now
 from openses.domain.errors import OpensesError
 from openses.protocol import query, rest_json
-from openses.protocol.auth import caller_from_headers
+from openses.protocol.auth import Caller
 from openses.protocol.errors import ProtocolError, UnknownOperationError
 from openses.protocol.models import V1, V2, service_model
 from openses.protocol.routing import Router
+from openses.protocol.sigv4 import SignedRequest
 from openses.protocol.validation import validate
+from openses.services.authentication import Authentication
 from openses.services.configuration_sets import DestinationCheck
 from openses.services.object_store import ObjectStore
 from openses.services.outbound import CAPTURE, Outbound
@@ -60,6 +63,13 @@ class WireRequest:
     headers: dict[str, str]
     body: bytes
     client_host: str
+    # every header line as sent (``headers`` keeps one value a name), for the signature
+    header_lines: tuple[tuple[str, str], ...] = ()
+
+    def signed(self) -> SignedRequest:
+        return SignedRequest(
+            self.method, self.raw_path, self.query_string, self.header_lines, self.body
+        )
 
 
 def is_aws_path(scope: Scope) -> bool:
@@ -76,6 +86,7 @@ class Gateway:
         settings: Settings,
         handlers: Handlers,
         execution: Execution,
+        authentication: Authentication,
         *,
         loop_engine: AsyncEngine | None = None,
         clock: Clock = utc_now,
@@ -87,6 +98,8 @@ class Gateway:
     ) -> None:
         self._settings = settings
         self._receipt_check = receipt_check
+        self._authentication = authentication
+        self._guard = Guard(settings)
         self._handlers = handlers
         self._execution = execution
         self._loop_engine = loop_engine
@@ -119,12 +132,9 @@ class Gateway:
         else:
             self._execution.reader.close()
 
-    def _context(self, request: WireRequest, request_id: str, sources: Sources) -> RequestContext:
-        caller = caller_from_headers(
-            request.headers.get("authorization"),
-            self._settings.access_keys,
-            self._settings.default_account_id,
-        )
+    def _context(
+        self, request: WireRequest, caller: Caller, request_id: str, sources: Sources
+    ) -> RequestContext:
         return RequestContext(
             account_id=caller.account_id,
             region=caller.region,
@@ -148,10 +158,14 @@ class Gateway:
         try:
             form = dict(parse_qsl(request.query_string, keep_blank_values=True))
             form.update(parse_qsl(_form_text(request.body), keep_blank_values=True))
+            self._guard.check(request.headers)
+            caller = self._authentication.caller(request.signed())
             query.check_form(form)
             operation = _v1_operation(form)
+            if request.method == "GET":
+                self._guard.check_v1_get(operation.name)
             params = query.parse_request(operation.input_shape, form)
-            result = await self._run(V1, operation, params, request, request_id)
+            result = await self._run(V1, operation, params, request, caller, request_id)
             return 200, _XML, headers, query.serialize_response(operation, result, request_id)
         except Exception as exc:
             error = _wire_error(V1, exc, request_id)
@@ -161,6 +175,8 @@ class Gateway:
     async def v2(self, request: WireRequest) -> tuple[int, bytes, dict[str, str], bytes]:
         request_id = str(uuid.uuid4())
         try:
+            self._guard.check(request.headers)
+            caller = self._authentication.caller(request.signed())
             found = self._router.match(request.method, request.raw_path)
             if found is None:
                 raise UnknownOperationError("UnknownOperationException", "", 404)
@@ -173,7 +189,7 @@ class Gateway:
                 request.body,
                 found.query_members,
             )
-            result = await self._run(V2, operation, params, request, request_id)
+            result = await self._run(V2, operation, params, request, caller, request_id)
             status, headers, body = rest_json.serialize_response(operation, result)
             return status, _JSON, {"x-amzn-RequestId": request_id, **headers}, body
         except Exception as exc:
@@ -187,12 +203,14 @@ class Gateway:
         operation: Any,
         params: dict[str, Any],
         request: WireRequest,
+        caller: Caller,
         request_id: str,
     ) -> dict[str, Any]:
         if operation.input_shape is not None:
             validate(operation.input_shape, params)
         if service == V2:
             path_names.check(operation, params)
+        authorization.authorize(self._authentication, caller, operation.name, params)
         handler = self._handlers.handler_for(service, operation.name)
         if handler is None:
             raise ProtocolError(
@@ -201,7 +219,8 @@ class Gateway:
         off_loop = self._handlers.off_loop(service, operation.name)
 
         def work(sources: Sources) -> dict[str, Any]:
-            return registry.call(handler, self._context(request, request_id, sources), params)
+            context = self._context(request, caller, request_id, sources)
+            return registry.call(handler, context, params)
 
         return await self._execution.run(operation.name, work, off_loop=off_loop)
 
@@ -215,13 +234,15 @@ async def _read(scope: Scope, receive: Receive) -> WireRequest:
             break
     client = scope.get("client")
     raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+    lines = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
     return WireRequest(
         method=scope["method"],
         raw_path=raw_path.decode("utf-8", "replace").split("?", 1)[0],
         query_string=scope["query_string"].decode("latin-1"),
-        headers={k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]},
+        headers=dict(lines),
         body=b"".join(chunks),
         client_host=client[0] if client else "127.0.0.1",
+        header_lines=lines,
     )
 
 

@@ -29,3 +29,20 @@ class SerializationError(ProtocolError):
 
 class UnknownOperationError(ProtocolError):
     pass
+
+
+class AccessError(ProtocolError):
+    """A request refused before any operation runs, named differently on each wire: ``code``
+    on v1 (Query) and ``v2_code`` on v2 (REST-JSON); HTTP 403 unless told."""
+
+    def __init__(
+        self,
+        code: str,
+        v2_code: str,
+        message: str,
+        v2_message: str | None = None,
+        status: int = 403,
+    ) -> None:
+        super().__init__(code, message, status)
+        self.v2_code = v2_code
+        self.v2_message = message if v2_message is None else v2_message

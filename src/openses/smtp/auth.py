@@ -1,9 +1,9 @@
 """Who an SMTP session sends as: the SES SMTP password derived from a secret access key, and
 the authenticator that checks AUTH PLAIN and LOGIN credentials.
 
-Open mode is the only mode for now: any password is taken for any key, and the key names the
-account as it does in the API. Strict mode (only a known key's derived password) plugs in as
-another ``Authenticator`` once keys have secrets.
+Open mode takes any password for any key, and the key names the account as it does in the
+API. Strict mode takes only the derived password of a known key's secret, in the SMTP region,
+and no session without AUTH (issue 18).
 """
 
 from __future__ import annotations
@@ -67,3 +67,32 @@ class OpenAuthenticator:
         except ValueError:
             return None
         return Caller(self._default_account_id, self._region) if loopback else None
+
+
+class KeySecrets(Protocol):
+    """Known keys (services/access_keys.py's Credentials)."""
+
+    def account_of(self, access_key: str) -> str | None: ...
+
+    def secret_of(self, access_key: str) -> str | None: ...
+
+
+class StrictAuthenticator:
+    """Only the SES SMTP password derived from a known key's secret for this region."""
+
+    def __init__(self, keys: KeySecrets, region: str) -> None:
+        self._keys = keys
+        self._region = region
+
+    def authenticate(self, user: str, password: str) -> Caller | None:
+        secret = self._keys.secret_of(user) if user else None
+        account = self._keys.account_of(user) if secret is not None else None
+        if secret is None or account is None:
+            return None
+        expected = smtp_password(secret, self._region)
+        if not hmac.compare_digest(expected.encode(), password.encode("utf-8", "replace")):
+            return None
+        return Caller(account, self._region, user)
+
+    def anonymous(self, peer_ip: str) -> Caller | None:
+        return None

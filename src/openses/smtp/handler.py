@@ -17,6 +17,7 @@ from openses.domain.message import MAX_V2_MESSAGE_BYTES
 from openses.mail import mime
 from openses.protocol.auth import Caller
 from openses.services import sending
+from openses.services.authentication import Authentication
 from openses.services.outbound import CAPTURE, Outbound
 from openses.smtp import replies
 from openses.smtp.auth import Authenticator
@@ -69,7 +70,9 @@ class SubmissionHandler:
         outbound: Outbound = CAPTURE,
         off_loop: bool,
         returns: Returns | None = None,
+        authentication: Authentication | None = None,
     ) -> None:
+        self._authentication = authentication
         self._runner = runner
         self._authenticator = authenticator
         self._clock = clock
@@ -141,6 +144,9 @@ class SubmissionHandler:
             return replies.AUTH_REQUIRED
         content = envelope.original_content or b""
         source = envelope.mail_from or None
+        denied = self._denial(caller, source)
+        if denied is not None:
+            return denied
         email = sending.OutgoingEmail(
             from_address=source,
             envelope=mime.Envelope(source=source or "", recipients=list(envelope.rcpt_tos)),
@@ -173,6 +179,21 @@ class SubmissionHandler:
                 log.warning("SMTP send: the database is unavailable: %s", reason)
             return replies.TEMPORARY_FAILURE
         return f"{replies.OK} {message_id}"
+
+    def _denial(self, caller: Caller, source: str | None) -> str | None:
+        """SES's reply when the key's policies do not allow ses:SendRawEmail on the sender's
+        identity (DG troubleshoot-smtp.md; the domain's identity, as for the API)."""
+        if self._authentication is None:
+            return None
+        domain = (source or "").rpartition("@")[2].lower()
+        resource = (
+            f"arn:aws:ses:{caller.region}:{caller.account_id}:identity/{domain}" if domain else "*"
+        )
+        denied = self._authentication.denied_resource(caller, "SendRawEmail", [resource])
+        if denied is None:
+            return None
+        user = self._authentication.principal(caller)
+        return replies.access_denied(user, "ses:SendRawEmail", denied)
 
 
 def peer_ip(session: Session) -> str:

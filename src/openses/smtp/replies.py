@@ -12,6 +12,15 @@ AUTH_REQUIRED = "530 Authentication required"
 TOO_LONG = "552 Message is too long."
 TEMPORARY_FAILURE = "451 Temporary service failure"
 
+
+def access_denied(user: str, action: str, resource: str) -> str:
+    """SES's reply to a send its IAM policies refuse (DG troubleshoot-smtp.md; observed)."""
+    return (
+        f"554 Access denied: User `{user}' is not authorized to perform `{action}' "
+        f"on resource `{resource}'"
+    )
+
+
 # domain error -> the reply's leading words; the error's own message follows them. Lookup
 # walks the class's MRO, so the most specific entry wins.
 _TABLE: dict[type[errors.OpensesError], str] = {

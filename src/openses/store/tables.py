@@ -466,3 +466,18 @@ stored_documents = scoped_table(
     Column("updated_at", UtcDateTime(), nullable=False),
     UniqueConstraint("account_id", "region", "kind", "name", name="uq_stored_documents_key"),
 )
+
+# Access keys (issue 18): the key id, its account, and its secret encrypted with a key kept
+# outside the database (services/secret_box.py), so that a dump alone cannot sign requests.
+access_keys = Table(
+    "access_keys",
+    metadata,
+    Column("access_key_id", String(128), primary_key=True),
+    Column("account_id", String(12), nullable=False),
+    Column("user_name", String(64), nullable=True),
+    Column("encrypted_secret", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    # [{"PolicyName": ..., "PolicyDocument": {...}}, ...] in the order attached
+    Column("policies", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)

@@ -1,0 +1,153 @@
+"""IAM identity-based policy documents as attached to access keys: their JSON shape, checked
+as IAM checks it (IAM User Guide, "IAM JSON policy elements reference"), and their evaluation
+for one action on one resource (Action/NotAction, Resource/NotResource with ``*`` and ``?``
+wildcards; an explicit Deny wins)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+
+VERSIONS = ("2012-10-17", "2008-10-17")
+EFFECTS = ("Allow", "Deny")
+NAME = re.compile(r"[\w+=,.@-]{1,128}")
+_ELEMENTS = {
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+}
+
+
+class MalformedPolicy(ValueError):
+    """A document IAM refuses (MalformedPolicyDocument); the message says which rule."""
+
+
+def check_document(text: str) -> str:
+    """``text`` unchanged when it is an identity policy IAM would take."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        raise MalformedPolicy("Syntax errors in policy.") from None
+    if not isinstance(document, dict):
+        raise MalformedPolicy("Syntax errors in policy.")
+    unknown = set(document) - {"Version", "Id", "Statement"}
+    if unknown:
+        raise MalformedPolicy(f"Policy document has an unknown field: {sorted(unknown)[0]}.")
+    if document.get("Version", VERSIONS[1]) not in VERSIONS:
+        raise MalformedPolicy("The policy failed legacy parsing")
+    statements = document.get("Statement")
+    if isinstance(statements, dict):
+        statements = [statements]
+    if not isinstance(statements, list) or not statements:
+        raise MalformedPolicy("Policy document must have a Statement.")
+    for statement in statements:
+        _check_statement(statement)
+    return text
+
+
+def _check_statement(statement: object) -> None:
+    if not isinstance(statement, dict):
+        raise MalformedPolicy("Syntax errors in policy.")
+    if "Principal" in statement or "NotPrincipal" in statement:
+        raise MalformedPolicy("Policy document should not specify a principal.")
+    unknown = set(statement) - _ELEMENTS
+    if unknown:
+        raise MalformedPolicy(f"Statement has an unknown field: {sorted(unknown)[0]}.")
+    if statement.get("Effect") not in EFFECTS:
+        raise MalformedPolicy("Policy statement must contain an Effect of Allow or Deny.")
+    if ("Action" in statement) == ("NotAction" in statement):
+        raise MalformedPolicy("Policy statement must contain exactly one of Action, NotAction.")
+    if ("Resource" in statement) == ("NotResource" in statement):
+        raise MalformedPolicy("Policy statement must contain exactly one of Resource, NotResource.")
+    for element in ("Action", "NotAction", "Resource", "NotResource"):
+        if element in statement and not _strings(statement[element]):
+            raise MalformedPolicy(f"{element} must be a string or a list of strings.")
+    for action in _as_list(statement.get("Action", statement.get("NotAction"))):
+        if action != "*" and ":" not in action:
+            raise MalformedPolicy(
+                f"Actions/Conditions must be prefaced by a vendor, e.g., iam, "
+                f"sdb, ec2, etc. ({action})"
+            )
+    if "Sid" in statement and not isinstance(statement["Sid"], str):
+        raise MalformedPolicy("Statement IDs (SID) must be strings.")
+    if "Condition" in statement and not isinstance(statement["Condition"], dict):
+        raise MalformedPolicy("Syntax errors in policy.")
+
+
+def _strings(value: object) -> bool:
+    if isinstance(value, str):
+        return bool(value)
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, str) and item for item in value)
+    )
+
+
+def _as_list(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    effect: str
+    actions: tuple[str, ...]  # of Action, or of NotAction when ``not_action``
+    not_action: bool
+    resources: tuple[str, ...]  # of Resource, or of NotResource when ``not_resource``
+    not_resource: bool
+    conditional: bool  # has a Condition, which openses does not evaluate
+
+    def matches(self, action: str, resource: str) -> bool:
+        action_hit = any(_glob(p, action, ignore_case=True) for p in self.actions)
+        resource_hit = any(_glob(p, resource, ignore_case=False) for p in self.resources)
+        return action_hit != self.not_action and resource_hit != self.not_resource
+
+
+def statements(text: str) -> tuple[Statement, ...]:
+    """The statements of a document ``check_document`` took."""
+    document = json.loads(check_document(text))
+    items = document["Statement"]
+    result = []
+    for item in [items] if isinstance(items, dict) else items:
+        not_action = "NotAction" in item
+        not_resource = "NotResource" in item
+        result.append(
+            Statement(
+                effect=item["Effect"],
+                actions=tuple(_as_list(item["NotAction" if not_action else "Action"])),
+                not_action=not_action,
+                resources=tuple(_as_list(item["NotResource" if not_resource else "Resource"])),
+                not_resource=not_resource,
+                conditional="Condition" in item,
+            )
+        )
+    return tuple(result)
+
+
+def allows(policies: tuple[Statement, ...], action: str, resource: str) -> bool:
+    """IAM's evaluation within one account: an explicit Deny wins, else an Allow is needed.
+    A statement with a Condition never allows and always denies when it matches (openses
+    evaluates no condition keys, so it errs on the closed side)."""
+    matching = [s for s in policies if s.matches(action, resource)]
+    if any(s.effect == "Deny" for s in matching):
+        return False
+    return any(s.effect == "Allow" and not s.conditional for s in matching)
+
+
+@functools.lru_cache(maxsize=1024)
+def _pattern(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    """IAM's wildcards: ``*`` any run of characters, ``?`` one; nothing else is special."""
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile(body, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
+
+
+def _glob(pattern: str, text: str, *, ignore_case: bool) -> bool:
+    return _pattern(pattern, ignore_case).fullmatch(text) is not None
