@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import LiveServer, database_url, free_port, unique
+from tests.support import SMTP_OFF, LiveServer, database_url, free_port, unique
 from tests.tracking.wire import HREF, SRC, events_of, follow, inspect, send_html, tracked_set
 
 OPENSES = [sys.executable, "-m", "openses"]
@@ -39,6 +39,7 @@ def serve(db_url: str, log: Path, **environ: str) -> Iterator[LiveServer]:
         "OPENSES_PORT": str(port),
         "OPENSES_DISPATCH_EVENTS": "false",
         "OPENSES_VALIDATE_DESTINATIONS": "false",
+        **SMTP_OFF,  # the default SMTP ports may be another run's
         **environ,
     }
     with log.open("ab") as output:
