@@ -31,6 +31,7 @@ from openses.events.metrics import OutboxCollector, PublicationMetrics
 from openses.events.publishers import Publisher
 from openses.mail.dns_records import DnsRecords
 from openses.protocol.models import V1
+from openses.services import quotas
 from openses.services.configuration_sets import DestinationCheck
 from openses.services.outbound import Outbound
 from openses.smtp import tls
@@ -175,6 +176,7 @@ def smtp_servers(
         clock=clock,
         tracker=tracker,
         outbound=outbound,
+        quota=quotas.policy(settings),
         off_loop=handlers.off_loop(V1, "SendRawEmail"),
     )
     return SmtpServers(settings.host, listeners, handler, certificate.server_context())

@@ -17,6 +17,7 @@ from openses.cli_support import (
     settings_for,
     unusable,
 )
+from openses.commands.account import account
 from openses.commands.events import dead_letters, worker
 from openses.commands.tracking import tracking
 from openses.delivery.bootstrap import DeliverySettingsError, route_table
@@ -138,3 +139,4 @@ def messages(
 main.add_command(tracking)
 main.add_command(worker)
 main.add_command(dead_letters)
+main.add_command(account)

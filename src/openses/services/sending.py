@@ -21,7 +21,11 @@ from openses.domain.contact_list import ListManagement
 from openses.domain.errors import (
     AccountSendingPaused,
     ConfigurationSetSendingPaused,
+    DailyQuotaExceeded,
+    MaximumSendingRateExceeded,
     MessageRejected,
+    RecipientNotVerified,
+    Throttled,
 )
 from openses.domain.identity import EmailIdentity
 from openses.domain.mailbox import address_of
@@ -42,6 +46,7 @@ from openses.domain.message import (
     parse_tags_header,
 )
 from openses.domain.options import SuppressionReason
+from openses.domain.quota import NO_QUOTA, QuotaPolicy
 from openses.events import records
 from openses.mail import autoreply, mime, raw
 from openses.services import account as account_service
@@ -52,6 +57,7 @@ from openses.services import (
     list_management,
     messages,
     outcomes,
+    quotas,
     templates,
 )
 from openses.services.outbound import CAPTURE, Outbound
@@ -102,14 +108,17 @@ def send_in(
     *,
     tracker: tracking.Tracker | None,
     outbound: Outbound = CAPTURE,
+    quota: QuotaPolicy = NO_QUOTA,
 ) -> str:
     """The send itself, inside a unit of work the caller commits (``send`` commits its own).
     Each step may refuse the send with the error AWS gives; the first refusal wins.
-    ``outbound`` says whether mail leaves for real, through the delivery queue (issue 15)."""
+    ``outbound`` says whether mail leaves for real, through the delivery queue (issue 15);
+    ``quota`` is the sandbox and the sending limits (issues 17 and 18)."""
     accepted_at = clock()
     submission = _accept(email)
     sender = _resolve_sender(uow, email, submission)
     suppressed_reasons = _check_sending(uow, sender)
+    quotas.check_recipients(uow, quota, submission.recipients)  # the sandbox's
     message_id = new_message_id(accepted_at)
     draft = _render(uow, email, submission, mime.ses_message_id_header(message_id, uow.region))
     draft = _track(tracker, uow, sender.configuration_set, message_id, draft)
@@ -130,6 +139,7 @@ def send_in(
     )
     _record(uow, email, submission, sender, built, facts, outcome, clock)
     _enqueue(uow, outbound, sender, facts, outcome)
+    _take_quota(uow, quota, submission, outcome, accepted_at)
     return message_id
 
 
@@ -369,6 +379,21 @@ def _rendering_error(email: OutgoingEmail, draft: Draft) -> tuple[str, str] | No
     return email.template.name, draft.rendering_error
 
 
+def _take_quota(
+    uow: UnitOfWork,
+    quota: QuotaPolicy,
+    submission: Submission,
+    outcome: outcomes.Outcome,
+    accepted_at: datetime.datetime,
+) -> None:
+    """Last, so that the counters are held only until the commit: a message that used quota
+    (as SentLast24Hours counts them) takes its recipients from the send rate and the 24-hour
+    quota, or the whole send is refused."""
+    if outcome.status in account_service.SENT_STATUSES:
+        recipients = quotas.counted_recipients(submission.recipients)
+        quotas.take(uow, quota, recipients, accepted_at)
+
+
 def _enqueue(
     uow: UnitOfWork,
     outbound: Outbound,
@@ -566,4 +591,14 @@ def send_bulk(
             results.append(
                 BulkResult(None, "InvalidParameterValue", "INVALID_PARAMETER", error.message)
             )
+        except (RecipientNotVerified, Throttled) as error:  # issues 17/18: per destination
+            v1, v2 = _BULK_STATUSES[type(error)]
+            results.append(BulkResult(None, v1, v2, error.message))
     return results
+
+
+_BULK_STATUSES: dict[type[Exception], tuple[str, str]] = {
+    RecipientNotVerified: ("MessageRejected", "MESSAGE_REJECTED"),
+    MaximumSendingRateExceeded: ("AccountThrottled", "ACCOUNT_THROTTLED"),
+    DailyQuotaExceeded: ("AccountDailyQuotaExceeded", "ACCOUNT_DAILY_QUOTA_EXCEEDED"),
+}

@@ -19,6 +19,7 @@ from openses.store.deliveries import DeliveryRepository
 from openses.store.identities import IdentityRepository
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
+from openses.store.quotas import QuotaRepository
 from openses.store.signing_keys import SigningKeyRepository
 from openses.store.sources import ConnectionSource
 from openses.store.tags import TagRepository
@@ -104,6 +105,10 @@ class UnitOfWork:
     @property
     def contact_lists(self) -> ContactListRepository:  # issue 20
         return self._scoped(ContactListRepository)
+
+    @property
+    def quotas(self) -> QuotaRepository:  # issues 17/18: send counters, production access
+        return self._scoped(QuotaRepository)
 
     @property
     def tags(self) -> TagRepository:
