@@ -198,7 +198,7 @@ def _readme_variables() -> set[str]:
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     rows = "\n".join(line for line in readme.splitlines() if line.startswith("|"))
     names: set[str] = set()
-    for prefix, braces in re.findall(r"(OPENSES_[A-Z_]*)(?:\{([A-Z_,]+)\})?", rows):
+    for prefix, braces in re.findall(r"(OPENSES_[A-Z0-9_]*)(?:\{([A-Z_,]+)\})?", rows):
         if braces:
             names.update(prefix + tail for tail in braces.split(","))
         else:
