@@ -49,6 +49,7 @@ def build_app(root: bootstrap.Server) -> Application:
         tracker=root.tracker,
         destination_check=root.destination_check,
         outbound=root.outbound,
+        throttle=root.throttle,
     )
     admin = Admin(settings, root.reads, root.writes, root.dns_records)
     identity_dns = IdentityDnsEndpoints(settings, root.reads)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from openses.api.execution import Execution
 from openses.api.registry import Handlers
+from openses.api.throttle import Throttle
 from openses.config import Settings
 from openses.delivery import bootstrap as delivery_bootstrap
 from openses.delivery.worker import DeliveryWorker
@@ -75,6 +76,7 @@ class Server:
     outbound: Outbound
     delivery_worker: DeliveryWorker | None
     smtp: SmtpServers | None  # None when both SMTP ports are 0
+    throttle: Throttle | None = None  # OPENSES_THROTTLE=aws: SES's API request rates
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -146,6 +148,7 @@ def server(
             engine, settings.delivery, dns_servers=settings.dns_servers, signal=signal
         ),
         smtp=smtp_servers(settings, engine, clock, execution, handlers, tracker, outbound),
+        throttle=Throttle() if settings.throttle == "aws" else None,
     )
 
 

@@ -21,6 +21,7 @@ from openses.api import errors, registry
 from openses.api.context import RequestContext
 from openses.api.execution import Execution, Sources
 from openses.api.registry import Handlers
+from openses.api.throttle import Throttle
 from openses.api.v2 import path_names
 from openses.config import Settings
 from openses.domain.clock import Clock, utc_now
@@ -79,8 +80,10 @@ class Gateway:
         tracker: Tracker | None = None,
         destination_check: DestinationCheck | None = None,
         outbound: Outbound = CAPTURE,
+        throttle: Throttle | None = None,
     ) -> None:
         self._settings = settings
+        self._throttle = throttle  # OPENSES_THROTTLE=aws (issue 18)
         self._handlers = handlers
         self._execution = execution
         self._loop_engine = loop_engine
@@ -192,7 +195,10 @@ class Gateway:
         off_loop = self._handlers.off_loop(service, operation.name)
 
         def work(sources: Sources) -> dict[str, Any]:
-            return registry.call(handler, self._context(request, request_id, sources), params)
+            context = self._context(request, request_id, sources)
+            if self._throttle is not None:
+                self._throttle.check(context.account_id, context.region, operation.name)
+            return registry.call(handler, context, params)
 
         return await self._execution.run(operation.name, work, off_loop=off_loop)
 

@@ -41,7 +41,7 @@ def _verify(context: RequestContext, name: str) -> EmailIdentity:
         created_at=context.clock(),
         verification_status=VerificationStatus.SUCCESS if verified else VerificationStatus.PENDING,
     )
-    return service.ensure(context.writing(), identity)
+    return service.ensure(context.writing(), identity, limit=context.settings.max_identities)
 
 
 @operation(V1, "VerifyEmailIdentity")
