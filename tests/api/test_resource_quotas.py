@@ -87,14 +87,14 @@ def test_identities_per_account(sesv2: Any, ses: Any) -> None:
     with pytest.raises(sesv2.exceptions.LimitExceededException) as raised:
         sesv2.create_email_identity(EmailIdentity="over@example.com")
     assert error_tuple(raised) == ("LimitExceededException", message, 400)
-    for call in (
-        lambda: ses.verify_email_identity(EmailAddress="over@example.com"),
-        lambda: ses.verify_email_address(EmailAddress="over@example.com"),
-        lambda: ses.verify_domain_identity(Domain="over.example.com"),
-        lambda: ses.verify_domain_dkim(Domain="over.example.com"),
-    ):
+    for method, arguments in [
+        ("verify_email_identity", {"EmailAddress": "over@example.com"}),
+        ("verify_email_address", {"EmailAddress": "over@example.com"}),
+        ("verify_domain_identity", {"Domain": "over.example.com"}),
+        ("verify_domain_dkim", {"Domain": "over.example.com"}),
+    ]:
         with pytest.raises(ses.exceptions.ClientError) as v1_raised:
-            call()
+            getattr(ses, method)(**arguments)
         assert error_dict(v1_raised) == sender_error("LimitExceeded", message)
     # verifying one the account has is no new identity
     ses.verify_email_identity(EmailAddress="two@example.com")
