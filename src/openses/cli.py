@@ -9,6 +9,7 @@ import click
 import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
 
+from openses import serving
 from openses.app import create_app
 from openses.cli_support import (
     database_option,
@@ -64,6 +65,7 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
             app.engine.dispose()
             raise click.ClickException(str(error)) from None
     # uvicorn stops accepting on SIGTERM and lets requests in flight finish before exiting.
+    # serving.py: the connection cap and the header and body deadlines (issue 18)
     uvicorn.run(
         app,
         host=settings.host,
@@ -74,6 +76,7 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
         timeout_graceful_shutdown=30,
         # X-Forwarded-For is believed only from OPENSES_TRUSTED_PROXIES (none by default).
         forwarded_allow_ips=list(settings.trusted_proxies),
+        **serving.options(settings),
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, parse_qsl
 
+import anyio
 from sqlalchemy.util import greenlet_spawn
 
 from openses.api import errors, registry
@@ -94,11 +95,18 @@ class Gateway:
         self._router = Router(service_model(V2))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = await _read(scope, receive)
-        if request.raw_path.startswith("/v2/"):
-            status, content_type, headers, body = await self.v2(request)
+        try:
+            request = await _read(scope, receive, self._settings.body_timeout_seconds)
+        except ClientGone:
+            return  # nobody to answer
+        except ProtocolError as refused:  # too large, or too slow (issue 18)
+            status, content_type, headers, body = _refusal(scope, refused)
+            headers["connection"] = "close"
         else:
-            status, content_type, headers, body = await self.v1(request)
+            if request.raw_path.startswith("/v2/"):
+                status, content_type, headers, body = await self.v2(request)
+            else:
+                status, content_type, headers, body = await self.v1(request)
         wire_headers = [
             (b"content-type", content_type),
             (b"content-length", str(len(body)).encode()),
@@ -203,13 +211,56 @@ class Gateway:
         return await self._execution.run(operation.name, work, off_loop=off_loop)
 
 
-async def _read(scope: Scope, receive: Receive) -> WireRequest:
+# The largest request body each API reads (issue 18): its largest message, base64-encoded (and,
+# for v1, form-encoded), with room to spare, so that a message just over its size limit still
+# gets AWS's "Message length is more than ..." error. Beyond: 413, and the body is not read on.
+MAX_V1_BODY_BYTES = 20 * 1024 * 1024
+MAX_V2_BODY_BYTES = 60 * 1024 * 1024
+
+
+class ClientGone(Exception):
+    """The client went away before its request's body was in."""
+
+
+def body_limit(path: str) -> int:
+    return MAX_V2_BODY_BYTES if path.startswith("/v2/") else MAX_V1_BODY_BYTES
+
+
+def _too_large(limit: int) -> ProtocolError:
+    return ProtocolError(
+        "RequestEntityTooLarge", f"Request body is larger than {limit} bytes.", 413
+    )
+
+
+async def _read(scope: Scope, receive: Receive, timeout: float) -> WireRequest:
+    """The request with its whole body, read within ``timeout`` seconds and at most the
+    API's body limit: a Content-Length above it is refused before any of the body is read."""
+    limit = body_limit(scope["path"])
+    for name, value in scope["headers"]:
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
+            raise _too_large(limit)
     chunks = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
+    size = 0
+    try:
+        with anyio.fail_after(timeout):
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    raise ClientGone()
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(limit)
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    break
+    except TimeoutError:
+        raise ProtocolError(
+            "RequestTimeout",
+            "Your socket connection to the server was not read from or written to within the "
+            "timeout period.",
+            408,
+        ) from None
     client = scope.get("client")
     raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
     return WireRequest(
@@ -220,6 +271,16 @@ async def _read(scope: Scope, receive: Receive) -> WireRequest:
         body=b"".join(chunks),
         client_host=client[0] if client else "127.0.0.1",
     )
+
+
+def _refusal(scope: Scope, error: ProtocolError) -> tuple[int, bytes, dict[str, str], bytes]:
+    """A request refused before it was read: the error in its API's form."""
+    request_id = str(uuid.uuid4())
+    headers = {"x-amzn-RequestId": request_id}
+    if scope["path"].startswith("/v2/"):
+        headers["x-amzn-ErrorType"] = f"{error.code}Exception"
+        return error.status, _JSON, headers, rest_json.serialize_error(error.message)
+    return error.status, _XML, headers, query.serialize_error(error.code, error.message, request_id)
 
 
 def _form_text(body: bytes) -> str:
