@@ -70,13 +70,15 @@ def take(uow: UnitOfWork, quota: QuotaPolicy, recipients: int, now: datetime.dat
     store = uow.quotas
     store.lock()
     second = int(now.timestamp())
-    check_rate(limits, store.counted(SECOND, second), recipients)
+    # Counted first, checked after: a refusal rolls the count back with the whole send.
+    if limits.max_send_rate >= 0:
+        check_rate(limits, store.add(SECOND, second, recipients) - recipients, recipients)
     if limits.max_24_hour_send >= 0:
+        store.add(MINUTE, second - second % 60, recipients)
         # Whole minutes: the minute that holds the moment 24 hours ago still counts, so that
         # no 24 hours ever hold more than the quota (a send counts for up to a minute longer).
-        check_daily(limits, store.counted_since(MINUTE, second - 86_400 - 59), recipients)
-    store.add(SECOND, second, recipients)
-    store.add(MINUTE, second - second % 60, recipients)
+        counted = store.counted_since(MINUTE, second - 86_400 - 59)
+        check_daily(limits, counted - recipients, recipients)
 
 
 # -- use cases ---------------------------------------------------------------------------------

@@ -8,14 +8,50 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, text, update
+from sqlalchemy import Connection, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from openses.store.queries import Query
 from openses.store.tables import account_access, send_counts
 
 SECOND = "second"
 MINUTE = "minute"
 DAY_SECONDS = 86_400
+
+
+def _in_scope() -> Any:
+    return (
+        (send_counts.c.account_id == bindparam("account_id"))
+        & (send_counts.c.region == bindparam("region"))
+        & (send_counts.c.span == bindparam("span"))
+    )
+
+
+# Built once: a send under a limit runs these.
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_COUNTED_SINCE = Query(
+    select(func.coalesce(func.sum(send_counts.c.recipients), 0)).where(
+        _in_scope(), send_counts.c.start >= bindparam("start")
+    )
+)
+_FORGET = delete(send_counts).where(_in_scope(), send_counts.c.start < bindparam("start"))
+
+
+def _upsert_for(module: Any) -> Any:
+    statement = module.insert(send_counts).values(
+        account_id=bindparam("account_id"),
+        region=bindparam("region"),
+        span=bindparam("span"),
+        start=bindparam("start"),
+        recipients=bindparam("recipients"),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["account_id", "region", "span", "start"],
+        set_={"recipients": send_counts.c.recipients + statement.excluded.recipients},
+    ).returning(send_counts.c.recipients)
+
+
+_UPSERTS = {"postgresql": Query(_upsert_for(postgresql)), "sqlite": Query(_upsert_for(sqlite))}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,7 +67,7 @@ class QuotaRepository:
         self._connection = connection
         self._account_id = account_id
         self._region = region
-        self._scope = (send_counts.c.account_id == account_id) & (send_counts.c.region == region)
+        self._params = {"account_id": account_id, "region": region}
 
     # -- counters --------------------------------------------------------------------------------
 
@@ -41,50 +77,21 @@ class QuotaRepository:
         already (its writes run in the group writer or behind the database lock)."""
         if self._connection.dialect.name == "postgresql":
             key = zlib.crc32(f"openses-quota:{self._account_id}:{self._region}".encode())
-            self._connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
-
-    def counted(self, span: str, start: int) -> int:
-        found = self._connection.execute(
-            select(send_counts.c.recipients).where(
-                self._scope, send_counts.c.span == span, send_counts.c.start == start
-            )
-        ).scalar_one_or_none()
-        return int(found or 0)
+            self._connection.execute(_LOCK, {"key": key})
 
     def counted_since(self, span: str, start: int) -> int:
-        found = self._connection.execute(
-            select(func.coalesce(func.sum(send_counts.c.recipients), 0)).where(
-                self._scope, send_counts.c.span == span, send_counts.c.start >= start
-            )
-        ).scalar_one()
-        return int(found)
+        row = _COUNTED_SINCE.first(self._connection, {**self._params, "span": span, "start": start})
+        return int(row[0]) if row is not None else 0
 
     def add(self, span: str, start: int, recipients: int) -> int:
         """Count ``recipients`` more at ``start``; the total counted there now."""
-        module: Any = postgresql if self._connection.dialect.name == "postgresql" else sqlite
-        statement = module.insert(send_counts).values(
-            account_id=self._account_id,
-            region=self._region,
-            span=span,
-            start=start,
-            recipients=recipients,
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["account_id", "region", "span", "start"],
-            set_={"recipients": send_counts.c.recipients + recipients},
-        ).returning(send_counts.c.recipients)
-        total = int(self._connection.execute(statement).scalar_one())
+        params = {**self._params, "span": span, "start": start, "recipients": recipients}
+        row = _UPSERTS[self._connection.dialect.name].first(self._connection, params)
+        total = int(row[0]) if row is not None else recipients
         if total == recipients:  # a new row: the first of its second or minute
-            self._forget_before(span, start)
+            keep = DAY_SECONDS + 60 if span == MINUTE else 60
+            self._connection.execute(_FORGET, {**params, "start": start - keep})
         return total
-
-    def _forget_before(self, span: str, start: int) -> None:
-        keep = DAY_SECONDS if span == MINUTE else 60
-        self._connection.execute(
-            delete(send_counts).where(
-                self._scope, send_counts.c.span == span, send_counts.c.start < start - keep
-            )
-        )
 
     # -- production access -------------------------------------------------------------------------
 
