@@ -217,6 +217,7 @@ def test_database_option_is_the_same_everywhere() -> None:
         "dead-letters retry": option,
         "tracking rotate-key": option,
         "tracking keys": option,
+        "account grant-production": option,
     }
 
 
