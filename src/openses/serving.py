@@ -21,6 +21,12 @@ from openses.config import Settings
 
 # past the body deadline, the gateway's own 408 goes first
 _BODY_GRACE_SECONDS = 1.0
+# A request's line and headers, at most (httptools sets no limit of its own).
+MAX_HEADER_BYTES = 64 * 1024
+_HEADERS_TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8"
+    b"\r\ncontent-length: 31\r\nconnection: close\r\n\r\nRequest Header Fields Too Large"
+)
 
 
 class DeadlineProtocol(HttpToolsProtocol):
@@ -30,10 +36,21 @@ class DeadlineProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._deadline: asyncio.TimerHandle | None = None
+        self._in_headers = True
+        self._header_bytes = 0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._start(self.header_timeout)
+
+    def data_received(self, data: bytes) -> None:
+        counting = self._in_headers
+        super().data_received(data)
+        if counting and self._in_headers:  # the headers are not complete yet
+            self._header_bytes += len(data)
+            if self._header_bytes > MAX_HEADER_BYTES and not self.transport.is_closing():
+                self.transport.write(_HEADERS_TOO_LARGE)
+                self.transport.close()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop()
@@ -45,11 +62,14 @@ class DeadlineProtocol(HttpToolsProtocol):
             self._start(self.header_timeout)
 
     def on_headers_complete(self) -> None:
+        self._in_headers = False
+        self._header_bytes = 0
         self._stop()
         self._start(self.body_timeout + _BODY_GRACE_SECONDS)
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
+        self._in_headers = True  # what comes next is the next request's
         self._stop()
         super().on_message_complete()
 

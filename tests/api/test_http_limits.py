@@ -148,6 +148,40 @@ def test_a_streamed_body_is_cut_at_the_limit(address: tuple[str, int]) -> None:
     assert sent < 3 * MAX_V1_BODY_BYTES
 
 
+def test_headers_are_at_most_64_kb(address: tuple[str, int]) -> None:
+    with connect(address) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\n" + b"X-Big: " + b"a" * (70 * 1024))
+        status, _, body = response(sock)
+    assert (status, body) == (431, b"Request Header Fields Too Large")
+    with connect(address) as sock:  # a large body is no large header
+        sock.sendall(
+            request_head(
+                "POST",
+                "/",
+                "Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {200 * 1024}\r\n",
+            )
+            + b"Action=ListIdentities&x="
+            + b"a" * (200 * 1024 - 24)
+        )
+        status, _, body = response(sock)
+    assert status == 200, body
+
+
+def test_own_endpoints_take_small_bodies_only(address: tuple[str, int]) -> None:
+    with connect(address) as sock:
+        sock.sendall(
+            request_head("POST", "/_openses/dead-letters/retry", "Content-Length: 2000000\r\n")
+        )
+        status, headers, body = response(sock)
+    assert (status, headers["content-type"]) == (413, "application/json")
+    assert json.loads(body) == {"message": "Request body is larger than 1048576 bytes."}
+    small = httpx.post(
+        f"http://{address[0]}:{address[1]}/_openses/dead-letters/retry", content=b"{}"
+    )
+    assert small.status_code == 200
+
+
 def closed_after(sock: socket.socket, trickle: bytes, pause: float) -> float:
     """Send ``trickle`` a byte at a time, ``pause`` apart, until the server closes the
     connection; the seconds that took."""

@@ -233,9 +233,23 @@ def _too_large(limit: int) -> ProtocolError:
 
 
 async def _read(scope: Scope, receive: Receive, timeout: float) -> WireRequest:
-    """The request with its whole body, read within ``timeout`` seconds and at most the
-    API's body limit: a Content-Length above it is refused before any of the body is read."""
-    limit = body_limit(scope["path"])
+    body = await read_body(scope, receive, body_limit(scope["path"]), timeout)
+    client = scope.get("client")
+    raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+    return WireRequest(
+        method=scope["method"],
+        raw_path=raw_path.decode("utf-8", "replace").split("?", 1)[0],
+        query_string=scope["query_string"].decode("latin-1"),
+        headers={k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]},
+        body=body,
+        client_host=client[0] if client else "127.0.0.1",
+    )
+
+
+async def read_body(scope: Scope, receive: Receive, limit: int, timeout: float) -> bytes:
+    """The whole body, read within ``timeout`` seconds and at most ``limit`` bytes: a
+    Content-Length above it is refused before any of the body is read (ProtocolError 413 or
+    408; ClientGone when the client left)."""
     for name, value in scope["headers"]:
         if name == b"content-length" and value.isdigit() and int(value) > limit:
             raise _too_large(limit)
@@ -261,16 +275,7 @@ async def _read(scope: Scope, receive: Receive, timeout: float) -> WireRequest:
             "timeout period.",
             408,
         ) from None
-    client = scope.get("client")
-    raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
-    return WireRequest(
-        method=scope["method"],
-        raw_path=raw_path.decode("utf-8", "replace").split("?", 1)[0],
-        query_string=scope["query_string"].decode("latin-1"),
-        headers={k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]},
-        body=b"".join(chunks),
-        client_host=client[0] if client else "127.0.0.1",
-    )
+    return b"".join(chunks)
 
 
 def _refusal(scope: Scope, error: ProtocolError) -> tuple[int, bytes, dict[str, str], bytes]:
