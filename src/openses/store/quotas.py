@@ -90,7 +90,8 @@ class QuotaRepository:
         total = int(row[0]) if row is not None else recipients
         if total == recipients:  # a new row: the first of its second or minute
             keep = DAY_SECONDS + 60 if span == MINUTE else 60
-            self._connection.execute(_FORGET, {**params, "start": start - keep})
+            scope = {**self._params, "span": span, "start": start - keep}
+            self._connection.execute(_FORGET, scope)
         return total
 
     # -- production access -------------------------------------------------------------------------
