@@ -19,7 +19,6 @@ from openses.domain.errors import RecipientNotVerified
 from openses.domain.message import simulator_outcome
 from openses.domain.quota import QuotaPolicy, SendingLimits, check_daily, check_rate
 from openses.services import identities
-from openses.store.quotas import MINUTE, SECOND
 from openses.store.unit_of_work import UnitOfWork
 
 
@@ -67,18 +66,19 @@ def take(uow: UnitOfWork, quota: QuotaPolicy, recipients: int, now: datetime.dat
     limits = quota.limits(production_access)
     if limits.unlimited:
         return
-    store = uow.quotas
-    store.lock()
-    second = int(now.timestamp())
-    # Counted first, checked after: a refusal rolls the count back with the whole send.
-    if limits.max_send_rate >= 0:
-        check_rate(limits, store.add(SECOND, second, recipients) - recipients, recipients)
-    if limits.max_24_hour_send >= 0:
-        store.add(MINUTE, second - second % 60, recipients)
-        # Whole minutes: the minute that holds the moment 24 hours ago still counts, so that
-        # no 24 hours ever hold more than the quota (a send counts for up to a minute longer).
-        counted = store.counted_since(MINUTE, second - 86_400 - 59)
-        check_daily(limits, counted - recipients, recipients)
+    # Counted first, checked after: a refusal rolls the count back with the whole send. The
+    # day is whole minutes: the minute that holds the moment 24 hours ago still counts, so
+    # that no 24 hours ever hold more than the quota (a send counts up to a minute longer).
+    second_total, day_total = uow.quotas.count_send(
+        int(now.timestamp()),
+        recipients,
+        per_second=limits.max_send_rate >= 0,
+        per_minute=limits.max_24_hour_send >= 0,
+    )
+    if second_total is not None:
+        check_rate(limits, second_total - recipients, recipients)
+    if day_total is not None:
+        check_daily(limits, day_total - recipients, recipients)
 
 
 # -- use cases ---------------------------------------------------------------------------------

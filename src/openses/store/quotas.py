@@ -8,7 +8,18 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Connection,
+    Integer,
+    String,
+    bindparam,
+    delete,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from openses.store.queries import Query
@@ -28,7 +39,6 @@ def _in_scope() -> Any:
 
 
 # Built once: a send under a limit runs these.
-_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 _COUNTED_SINCE = Query(
     select(func.coalesce(func.sum(send_counts.c.recipients), 0)).where(
         _in_scope(), send_counts.c.start >= bindparam("start")
@@ -53,6 +63,19 @@ def _upsert_for(module: Any) -> Any:
 
 _UPSERTS = {"postgresql": Query(_upsert_for(postgresql)), "sqlite": Query(_upsert_for(sqlite))}
 
+# PostgreSQL does the lock, both counts and the sum in one round trip: the function
+# openses_count_send of migration 0011, the same statements as the SQLite path below.
+_COUNT_SEND = func.openses_count_send(
+    bindparam("account_id", type_=String),
+    bindparam("region", type_=String),
+    bindparam("second", type_=BigInteger),
+    bindparam("recipients", type_=Integer),
+    bindparam("count_second", type_=Boolean),
+    bindparam("count_minute", type_=Boolean),
+    bindparam("lock", type_=BigInteger),
+).table_valued("second_total", "day_total")
+_PG_COUNT_SEND = Query(select(_COUNT_SEND.c.second_total, _COUNT_SEND.c.day_total))
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StoredAccess:
@@ -71,13 +94,38 @@ class QuotaRepository:
 
     # -- counters --------------------------------------------------------------------------------
 
-    def lock(self) -> None:
-        """Hold the account's counters until the transaction ends, so that two processes on
-        one PostgreSQL cannot both take the last of a quota. SQLite has one writer at a time
-        already (its writes run in the group writer or behind the database lock)."""
+    def count_send(
+        self, second: int, recipients: int, *, per_second: bool, per_minute: bool
+    ) -> tuple[int | None, int | None]:
+        """Count a send's ``recipients`` at ``second`` (its second, when ``per_second``; its
+        minute, when ``per_minute``) under the account's lock; the second's total and the
+        last day's, each None when not counted. The lock is a PostgreSQL advisory lock of the
+        account and region, held to the end of the transaction, so that two processes cannot
+        both take the last of a quota; SQLite has one writer at a time already."""
         if self._connection.dialect.name == "postgresql":
-            key = zlib.crc32(f"openses-quota:{self._account_id}:{self._region}".encode())
-            self._connection.execute(_LOCK, {"key": key})
+            row = _PG_COUNT_SEND.first(
+                self._connection,
+                {
+                    **self._params,
+                    "second": second,
+                    "recipients": recipients,
+                    "count_second": per_second,
+                    "count_minute": per_minute,
+                    "lock": self._lock_key(),
+                },
+            )
+            assert row is not None
+            return row[0], None if row[1] is None else int(row[1])
+        second_total = self.add(SECOND, second, recipients) if per_second else None
+        day_total = None
+        if per_minute:
+            self.add(MINUTE, second - second % 60, recipients)
+            # Whole minutes: the minute that holds the moment 24 hours ago still counts.
+            day_total = self.counted_since(MINUTE, second - DAY_SECONDS - 59)
+        return second_total, day_total
+
+    def _lock_key(self) -> int:
+        return zlib.crc32(f"openses-quota:{self._account_id}:{self._region}".encode())
 
     def counted_since(self, span: str, start: int) -> int:
         row = _COUNTED_SINCE.first(self._connection, {**self._params, "span": span, "start": start})
