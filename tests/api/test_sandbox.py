@@ -142,6 +142,16 @@ def test_one_recipient_a_second(sesv2: Any, sender: str, clock: MovableClock) ->
     assert sesv2.get_account()["SendQuota"]["SentLast24Hours"] == 2.0
 
 
+def test_200_recipients_a_day(sesv2: Any, sender: str, clock: MovableClock) -> None:
+    for _ in range(200):
+        sesv2.send_email(**simple(sender, sender))
+        clock.advance(1)
+    with pytest.raises(sesv2.exceptions.TooManyRequestsException) as raised:
+        sesv2.send_email(**simple(sender, sender))
+    assert error_tuple(raised) == ("TooManyRequestsException", "Daily message quota exceeded.", 429)
+    assert sesv2.get_account()["SendQuota"]["SentLast24Hours"] == 200.0
+
+
 def test_smtp_rejects_unverified_recipients(
     sandbox: LiveServer, sesv2: Any, sender: str, account: str
 ) -> None:
