@@ -222,6 +222,7 @@ def test_database_option_is_the_same_everywhere() -> None:
         "access-keys delete": option,
         "access-keys attach-policy": option,
         "access-keys smtp-password": option,
+        "account grant-production": option,
     }
 
 

@@ -4,7 +4,8 @@ bottom."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
+from typing import Any
 from urllib.parse import parse_qsl
 
 from sqlalchemy import Engine
@@ -14,11 +15,20 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from openses import background, bootstrap, json_text
-from openses.api.gateway import Gateway, Receive, Scope, Send, is_aws_path
+from openses.api.gateway import (
+    ClientGone,
+    Gateway,
+    Receive,
+    Scope,
+    Send,
+    is_aws_path,
+    read_body,
+)
 from openses.api.guard import Guard
 from openses.config import Settings
 from openses.delivery import worker as delivery_worker
 from openses.events import dispatcher as event_dispatcher
+from openses.protocol.errors import ProtocolError
 from openses.services import job_runner
 from openses.services.list_management import UNSUBSCRIBE_PATH
 from openses.services.verification_emails import VERIFY_PATH
@@ -57,6 +67,7 @@ def build_app(root: bootstrap.Server) -> Application:
         outbound=root.outbound,
         receipt_check=root.receipt_check,
         object_store=root.object_store,
+        throttle=root.throttle,
     )
     admin = Admin(settings, root.reads, root.writes, root.dns_records)
     identity_dns = IdentityDnsEndpoints(settings, root.reads)
@@ -111,7 +122,9 @@ def build_app(root: bootstrap.Server) -> Application:
                 await gateway.aclose()
 
     web = Starlette(routes=routes, lifespan=lifespan)
-    return Application(gateway, web, engine, root.smtp, Guard(settings))
+    return Application(
+        gateway, web, engine, root.smtp, Guard(settings), body_timeout=settings.body_timeout_seconds
+    )
 
 
 class Application:
@@ -125,12 +138,15 @@ class Application:
         engine: Engine,
         smtp: SmtpServers | None = None,
         guard: Guard | None = None,
+        *,
+        body_timeout: float = 60.0,
     ) -> None:
         self.guard = guard
         self.gateway = gateway
         self.web = web
         self.engine = engine
         self.smtp = smtp  # started and stopped by the lifespan
+        self._body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and is_aws_path(scope):
@@ -139,6 +155,19 @@ class Application:
             await JSONResponse({"message": refusal}, 403)(scope, receive, send)
         elif scope["type"] == "http" and (bad := unstorable_in_url(scope)) is not None:
             await JSONResponse({"message": bad}, 400)(scope, receive, send)
+        elif scope["type"] == "http":
+            # issue 18: openses' own endpoints take small bodies only, read whole before
+            # Starlette sees them, so that none of them buffers an unbounded one.
+            try:
+                body = await read_body(scope, receive, OWN_BODY_LIMIT, self._body_timeout)
+            except ClientGone:
+                return
+            except ProtocolError as refused:
+                response = JSONResponse({"message": refused.message}, refused.status)
+                response.headers["connection"] = "close"
+                await response(scope, receive, send)
+                return
+            await self.web(scope, _replay(body, receive), send)
         else:
             await self.web(scope, receive, send)
 
@@ -148,6 +177,21 @@ class Application:
             return None
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         return self.guard.web_refusal(scope["method"], scope["path"], headers)
+
+
+# The largest body openses' own endpoints read (an unsubscribe form is a few bytes).
+OWN_BODY_LIMIT = 1024 * 1024
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """``receive`` whose body was already read: the body once, then the connection's own
+    messages (a disconnect)."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replayed() -> MutableMapping[str, Any]:
+        return pending.pop() if pending else await receive()
+
+    return replayed
 
 
 def unstorable_in_url(scope: Scope) -> str | None:

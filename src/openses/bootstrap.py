@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from openses.api.execution import Execution
 from openses.api.registry import Handlers
+from openses.api.throttle import Throttle
 from openses.config import Settings
 from openses.delivery import bootstrap as delivery_bootstrap
 from openses.delivery.worker import DeliveryWorker
@@ -33,6 +34,7 @@ from openses.events.publishers import Publisher
 from openses.events.receiving import AwsReceiving
 from openses.mail.dns_records import DnsRecords
 from openses.protocol.models import V1
+from openses.services import quotas
 from openses.services.access_keys import Credentials
 from openses.services.authentication import Authentication
 from openses.services.configuration_sets import DestinationCheck
@@ -90,6 +92,7 @@ class Server:
     object_store: ObjectStore | None = None  # issue 20: their S3
     # who sent a request (issue 18): the API, openses' own endpoints and SMTP ask it
     authentication: Authentication
+    throttle: Throttle | None = None  # OPENSES_THROTTLE=aws: SES's API request rates
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -186,6 +189,7 @@ def server(
         ),
         object_store=object_store,
         authentication=authentication,
+        throttle=Throttle() if settings.throttle == "aws" else None,
     )
 
 
@@ -258,6 +262,7 @@ def smtp_servers(
         clock=clock,
         tracker=tracker,
         outbound=outbound,
+        quota=quotas.policy(settings),
         off_loop=handlers.off_loop(V1, "SendRawEmail"),
         returns=inbound,
         authentication=authentication,

@@ -9,6 +9,7 @@ import click
 import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
 
+from openses import serving
 from openses.api.guard import is_loopback
 from openses.app import create_app
 from openses.cli_support import (
@@ -19,6 +20,7 @@ from openses.cli_support import (
     unusable,
 )
 from openses.commands.access_keys import access_keys_group
+from openses.commands.account import account
 from openses.commands.events import dead_letters, worker
 from openses.commands.tracking import tracking
 from openses.config import Settings
@@ -73,6 +75,7 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
             app.engine.dispose()
             raise click.ClickException(str(error)) from None
     # uvicorn stops accepting on SIGTERM and lets requests in flight finish before exiting.
+    # serving.py: the connection cap and the header and body deadlines (issue 18)
     uvicorn.run(
         app,
         host=settings.host,
@@ -83,6 +86,7 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
         timeout_graceful_shutdown=30,
         # X-Forwarded-For is believed only from OPENSES_TRUSTED_PROXIES (none by default).
         forwarded_allow_ips=list(settings.trusted_proxies),
+        **serving.options(settings),
     )
 
 
@@ -167,3 +171,4 @@ main.add_command(tracking)
 main.add_command(worker)
 main.add_command(dead_letters)
 main.add_command(access_keys_group)
+main.add_command(account)

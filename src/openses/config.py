@@ -140,6 +140,18 @@ class Settings:
     # Host header names accepted (DNS rebinding); () is the loopback names when bound to
     # loopback, and any host otherwise; "*" is any host.
     allowed_hosts: tuple[str, ...] = ()
+    # Quotas, the sandbox and throttling (issues 17 and 18); -1 is unlimited, as SES says it.
+    sandbox: bool = False
+    max_24_hour_send: float = -1.0
+    max_send_rate: float = -1.0
+    throttle: str = "off"  # off | aws: SES's API request rates
+    max_templates: int = 10_000
+    max_identities: int = 10_000
+    # The HTTP server's limits: a request's headers and body must arrive in these times, and
+    # connections beyond the cap are answered 503.
+    header_timeout_seconds: float = 10.0
+    body_timeout_seconds: float = 60.0
+    max_connections: int = 1000
 
     @classmethod
     def from_environ(
@@ -386,6 +398,30 @@ def duration(value: str) -> float | None:
     if not math.isfinite(seconds) or seconds <= 0:
         raise ValueError("a positive duration is expected, such as 7d, 12h, 30m or 3600")
     return seconds
+
+
+def quota(text: str) -> float:
+    value = number(text)
+    if value < 0 and value != -1:
+        raise ValueError("a number of 0 or more is expected, or -1 for unlimited")
+    return value
+
+
+def positive(text: str) -> float:
+    value = number(text)
+    if value <= 0:
+        raise ValueError("a number above 0 is expected, such as 10 or 0.5")
+    return value
+
+
+THROTTLE_MODES = ("off", "aws")
+
+
+def throttle_mode(value: str) -> str:
+    mode = value.lower()
+    if mode not in THROTTLE_MODES:
+        raise ValueError(f"accepted values are {', '.join(THROTTLE_MODES)}")
+    return mode
 
 
 def domain_name(value: str) -> str:
@@ -689,5 +725,46 @@ SETTINGS: tuple[Setting, ...] = (
         "allowed_hosts",
         host_names,
         "Host header names accepted; unset: the loopback names when bound to loopback",
+    ),
+    Setting(
+        "OPENSES_SANDBOX",
+        "sandbox",
+        boolean,
+        "accounts start in the sandbox: verified recipients only, 200 a day, 1 a second",
+    ),
+    Setting(
+        "OPENSES_MAX_24_HOUR_SEND",
+        "max_24_hour_send",
+        quota,
+        "recipients an account may send to in 24 hours; -1: unlimited",
+    ),
+    Setting(
+        "OPENSES_MAX_SEND_RATE",
+        "max_send_rate",
+        quota,
+        "recipients an account may send to per second; -1: unlimited",
+    ),
+    Setting("OPENSES_THROTTLE", "throttle", throttle_mode, "aws: SES's API request rates"),
+    Setting("OPENSES_MAX_TEMPLATES", "max_templates", integer, "templates per account and region"),
+    Setting(
+        "OPENSES_MAX_IDENTITIES", "max_identities", integer, "identities per account and region"
+    ),
+    Setting(
+        "OPENSES_HEADER_TIMEOUT_SECONDS",
+        "header_timeout_seconds",
+        positive,
+        "time a request's headers may take to arrive",
+    ),
+    Setting(
+        "OPENSES_BODY_TIMEOUT_SECONDS",
+        "body_timeout_seconds",
+        positive,
+        "time a request's body may take to arrive",
+    ),
+    Setting(
+        "OPENSES_MAX_CONNECTIONS",
+        "max_connections",
+        integer,
+        "open HTTP connections at once; more are answered 503",
     ),
 )

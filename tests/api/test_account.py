@@ -17,8 +17,9 @@ from tests.support import LiveServer, fresh_account, strip_metadata
 FRESH_ACCOUNT = {
     "DedicatedIpAutoWarmupEnabled": False,
     "EnforcementStatus": "HEALTHY",
-    "ProductionAccessEnabled": False,
-    "SendQuota": {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 0.0},
+    # No sandbox and no limits by default: SES's -1 for unlimited (tests/api/test_sandbox.py)
+    "ProductionAccessEnabled": True,
+    "SendQuota": {"Max24HourSend": -1.0, "MaxSendRate": -1.0, "SentLast24Hours": 0.0},
     "SendingEnabled": True,
     "SuppressionAttributes": {"SuppressedReasons": ["BOUNCE", "COMPLAINT"]},
 }
@@ -72,8 +73,8 @@ def test_fresh_account(sesv2: Any, ses: Any) -> None:
     assert strip_metadata(sesv2.get_account()) == FRESH_ACCOUNT
     assert strip_metadata(ses.get_account_sending_enabled()) == {"Enabled": True}
     assert strip_metadata(ses.get_send_quota()) == {
-        "Max24HourSend": 200.0,
-        "MaxSendRate": 1.0,
+        "Max24HourSend": -1.0,
+        "MaxSendRate": -1.0,
         "SentLast24Hours": 0.0,
     }
     assert strip_metadata(ses.get_send_statistics()) == {"SendDataPoints": []}
@@ -152,8 +153,8 @@ def test_quota_counts_the_last_24_hours(
         add_message(now - datetime.timedelta(hours=hours), status)
     assert ses.get_send_quota()["SentLast24Hours"] == 4.0
     assert sesv2.get_account()["SendQuota"] == {
-        "Max24HourSend": 200.0,
-        "MaxSendRate": 1.0,
+        "Max24HourSend": -1.0,
+        "MaxSendRate": -1.0,
         "SentLast24Hours": 4.0,
     }
 

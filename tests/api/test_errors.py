@@ -51,6 +51,7 @@ BAD_V1 = ("InvalidParameterValue", 400)
 BAD_V2 = ("BadRequestException", 400)
 EXISTS_V2 = ("AlreadyExistsException", 400)
 LIMIT = (("LimitExceeded", 400), ("LimitExceededException", 400))
+THROTTLED = (("Throttling", 400), ("TooManyRequestsException", 429))
 PAUSED_V2 = ("SendingPausedException", 400)
 
 EXPECTED = {
@@ -149,6 +150,14 @@ EXPECTED = {
     "TenantSendingPaused": (("AccountSendingPausedException", 400), PAUSED_V2),
     "ResourceNotInTenant": (BAD_V1, BAD_V2),
     "ResourceSendingPaused": (("AccountSendingPausedException", 400), PAUSED_V2),
+    # issues 17 and 18: quotas, the sandbox and throttling
+    "TemplateLimitExceeded": LIMIT,
+    "IdentityLimitExceeded": LIMIT,
+    "RecipientNotVerified": (("MessageRejected", 400), ("MessageRejected", 400)),
+    "Throttled": THROTTLED,
+    "MaximumSendingRateExceeded": THROTTLED,
+    "DailyQuotaExceeded": THROTTLED,
+    "RequestRateExceeded": THROTTLED,
 }
 
 

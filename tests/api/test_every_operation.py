@@ -27,7 +27,6 @@ OWNED_ELSEWHERE: dict[tuple[str, str], str] = {
         (V2, name): _REP
         for name in ("BatchGetMetricData", "GetDomainStatisticsReport", "PutAccountVdmAttributes")
     },
-    (V2, "PutAccountDetails"): "branch quota: the sandbox and production access",
     **{
         (V2, name): _POLICIES
         for name in (

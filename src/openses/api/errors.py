@@ -102,6 +102,8 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
         "FromEmailAddressNotVerifiedException",
         "BadRequestException",
     ),
+    # issues 17/18: v1's code is AWS's common Query error, absent from the SES model (HTTP 400)
+    domain.Throttled: ("Throttling", "TooManyRequestsException"),
     domain.MessageRejected: ("MessageRejected", "MessageRejected"),
     domain.MailFromDomainNotVerified: (  # issue 15
         "MailFromDomainNotVerifiedException",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, parse_qsl
 
+import anyio
 from sqlalchemy.util import greenlet_spawn
 
 from openses.api import authorization, errors, registry
@@ -22,6 +23,7 @@ from openses.api.context import RequestContext
 from openses.api.execution import Execution, Sources
 from openses.api.guard import Guard
 from openses.api.registry import Handlers
+from openses.api.throttle import Throttle
 from openses.api.v2 import path_names
 from openses.config import Settings
 from openses.domain.clock import Clock, utc_now
@@ -95,11 +97,13 @@ class Gateway:
         outbound: Outbound = CAPTURE,
         receipt_check: TargetCheck | None = None,
         object_store: ObjectStore | None = None,
+        throttle: Throttle | None = None,
     ) -> None:
         self._settings = settings
         self._receipt_check = receipt_check
         self._authentication = authentication
         self._guard = Guard(settings)
+        self._throttle = throttle  # OPENSES_THROTTLE=aws (issue 18)
         self._handlers = handlers
         self._execution = execution
         self._loop_engine = loop_engine
@@ -111,11 +115,18 @@ class Gateway:
         self._router = Router(service_model(V2))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = await _read(scope, receive)
-        if request.raw_path.startswith("/v2/"):
-            status, content_type, headers, body = await self.v2(request)
+        try:
+            request = await _read(scope, receive, self._settings.body_timeout_seconds)
+        except ClientGone:
+            return  # nobody to answer
+        except ProtocolError as refused:  # too large, or too slow (issue 18)
+            status, content_type, headers, body = _refusal(scope, refused)
+            headers["connection"] = "close"
         else:
-            status, content_type, headers, body = await self.v1(request)
+            if request.raw_path.startswith("/v2/"):
+                status, content_type, headers, body = await self.v2(request)
+            else:
+                status, content_type, headers, body = await self.v1(request)
         wire_headers = [
             (b"content-type", content_type),
             (b"content-length", str(len(body)).encode()),
@@ -220,18 +231,36 @@ class Gateway:
 
         def work(sources: Sources) -> dict[str, Any]:
             context = self._context(request, caller, request_id, sources)
+            if self._throttle is not None:
+                self._throttle.check(context.account_id, context.region, operation.name)
             return registry.call(handler, context, params)
 
         return await self._execution.run(operation.name, work, off_loop=off_loop)
 
 
-async def _read(scope: Scope, receive: Receive) -> WireRequest:
-    chunks = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
+# The largest request body each API reads (issue 18): its largest message, base64-encoded (and,
+# for v1, form-encoded), with room to spare, so that a message just over its size limit still
+# gets AWS's "Message length is more than ..." error. Beyond: 413, and the body is not read on.
+MAX_V1_BODY_BYTES = 20 * 1024 * 1024
+MAX_V2_BODY_BYTES = 60 * 1024 * 1024
+
+
+class ClientGone(Exception):
+    """The client went away before its request's body was in."""
+
+
+def body_limit(path: str) -> int:
+    return MAX_V2_BODY_BYTES if path.startswith("/v2/") else MAX_V1_BODY_BYTES
+
+
+def _too_large(limit: int) -> ProtocolError:
+    return ProtocolError(
+        "RequestEntityTooLarge", f"Request body is larger than {limit} bytes.", 413
+    )
+
+
+async def _read(scope: Scope, receive: Receive, timeout: float) -> WireRequest:
+    body = await read_body(scope, receive, body_limit(scope["path"]), timeout)
     client = scope.get("client")
     raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
     lines = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
@@ -240,10 +269,52 @@ async def _read(scope: Scope, receive: Receive) -> WireRequest:
         raw_path=raw_path.decode("utf-8", "replace").split("?", 1)[0],
         query_string=scope["query_string"].decode("latin-1"),
         headers=dict(lines),
-        body=b"".join(chunks),
+        body=body,
         client_host=client[0] if client else "127.0.0.1",
         header_lines=lines,
     )
+
+
+async def read_body(scope: Scope, receive: Receive, limit: int, timeout: float) -> bytes:
+    """The whole body, read within ``timeout`` seconds and at most ``limit`` bytes: a
+    Content-Length above it is refused before any of the body is read (ProtocolError 413 or
+    408; ClientGone when the client left)."""
+    for name, value in scope["headers"]:
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
+            raise _too_large(limit)
+    chunks = []
+    size = 0
+    try:
+        with anyio.fail_after(timeout):
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    raise ClientGone()
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(limit)
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    break
+    except TimeoutError:
+        raise ProtocolError(
+            "RequestTimeout",
+            "Your socket connection to the server was not read from or written to within the "
+            "timeout period.",
+            408,
+        ) from None
+    return b"".join(chunks)
+
+
+def _refusal(scope: Scope, error: ProtocolError) -> tuple[int, bytes, dict[str, str], bytes]:
+    """A request refused before it was read: the error in its API's form."""
+    request_id = str(uuid.uuid4())
+    headers = {"x-amzn-RequestId": request_id}
+    if scope["path"].startswith("/v2/"):
+        headers["x-amzn-ErrorType"] = f"{error.code}Exception"
+        return error.status, _JSON, headers, rest_json.serialize_error(error.message)
+    return error.status, _XML, headers, query.serialize_error(error.code, error.message, request_id)
 
 
 def _form_text(body: bytes) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from openses.api.context import RequestContext
 from openses.domain.message import MessageTag
 from openses.mail import mime
-from openses.services import sending
+from openses.services import quotas, sending
 
 Wire = dict[str, Any]
 
@@ -50,6 +50,7 @@ def _sender(context: RequestContext, operation_name: str) -> Callable[[sending.O
     """Sends with the request's store, clock, tracker and outbound, as ``operation_name``."""
     uow = context.writing()
     send_origin = origin(context, operation_name)
+    quota = quotas.policy(context.settings)
 
     def send(email: sending.OutgoingEmail) -> str:
         return sending.send(
@@ -59,6 +60,7 @@ def _sender(context: RequestContext, operation_name: str) -> Callable[[sending.O
             context.clock,
             tracker=context.tracker,
             outbound=context.outbound,
+            quota=quota,
         )
 
     return send

@@ -66,8 +66,15 @@ OpensesError
 ├── LimitExceeded
 │   ├── ConfigurationSetLimitExceeded
 │   ├── EventDestinationLimitExceeded
-│   └── CustomVerificationEmailTemplateLimitExceeded
+│   ├── CustomVerificationEmailTemplateLimitExceeded
+│   ├── TemplateLimitExceeded
+│   └── IdentityLimitExceeded
+├── Throttled
+│   ├── MaximumSendingRateExceeded
+│   ├── DailyQuotaExceeded
+│   └── RequestRateExceeded
 ├── MessageRejected
+│   └── RecipientNotVerified
 └── SendingPaused
     ├── AccountSendingPaused
     └── ConfigurationSetSendingPaused
@@ -323,8 +330,53 @@ class EventDestinationLimitExceeded(LimitExceeded):
         )
 
 
+class TemplateLimitExceeded(LimitExceeded):
+    # INFERRED wording (docs/aws-behaviour.md, "Quotas, sandbox and throttling")
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"Maximum number of templates ({limit}) reached.")
+
+
+class IdentityLimitExceeded(LimitExceeded):
+    # INFERRED wording (docs/aws-behaviour.md, "Quotas, sandbox and throttling")
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"Maximum number of identities ({limit}) reached.")
+
+
+class Throttled(OpensesError):
+    """A send over the account's sending quota, or an API call over its request rate."""
+
+
+class MaximumSendingRateExceeded(Throttled):
+    def __init__(self) -> None:
+        super().__init__("Maximum sending rate exceeded.")
+
+
+class DailyQuotaExceeded(Throttled):
+    def __init__(self) -> None:
+        super().__init__("Daily message quota exceeded.")
+
+
+class RequestRateExceeded(Throttled):
+    """OPENSES_THROTTLE=aws: more API calls than SES's one a second."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Rate exceeded", v2_message="Too many requests have been made to the operation."
+        )
+
+
 class MessageRejected(OpensesError):
     pass
+
+
+class RecipientNotVerified(MessageRejected):
+    """The sandbox: recipients that are not verified identities of the account."""
+
+    def __init__(self, region: str, addresses: list[str]) -> None:
+        super().__init__(
+            "Email address is not verified. The following identities failed the check in "
+            f"region {region.upper()}: {', '.join(addresses)}"
+        )
 
 
 class MailFromDomainNotVerified(OpensesError):

@@ -25,6 +25,20 @@ def check_name(name: str) -> None:
     names.check_name(name, "template", InvalidTemplate)
 
 
+# "Each template can be up to 500 KB in size, including the text and HTML parts" (SES
+# developer guide, send-personalized-email-api); the subject counts too, in UTF-8 bytes.
+MAX_TEMPLATE_BYTES = 500 * 1024
+
+
+def check_template_size(template: EmailTemplate) -> None:
+    size = sum(
+        len(part.encode()) for part in (template.subject, template.text, template.html) if part
+    )
+    if size > MAX_TEMPLATE_BYTES:
+        # INFERRED wording (docs/aws-behaviour.md, "Quotas, sandbox and throttling")
+        raise InvalidTemplate(f"Template size {size} bytes exceeds the limit of 500 KB.")
+
+
 # The most steps (a node rendered, or a loop's iteration) one message's rendering may take. A
 # table of 1,000 rows of 10 fields takes about 22,000; 200,000 take about 0.1 s.
 MAX_RENDER_STEPS = 200_000

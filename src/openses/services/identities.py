@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from openses.domain import identity as identity_rules
 from openses.domain.errors import (
     ConfigurationSetNotFound,
+    IdentityLimitExceeded,
     IdentityNotFound,
 )
 from openses.domain.identity import EmailIdentity, IdentityKind, VerificationStatus
@@ -29,7 +30,11 @@ class Page:
 
 
 def create(
-    uow: UnitOfWork, identity: EmailIdentity, *, signing_key: SigningKey | None = None
+    uow: UnitOfWork,
+    identity: EmailIdentity,
+    *,
+    signing_key: SigningKey | None = None,
+    limit: int | None = None,
 ) -> None:
     """v2 CreateEmailIdentity: a name already held is an error. ``signing_key``: the domain's
     DKIM key (issue 15)."""
@@ -37,19 +42,29 @@ def create(
     with uow:
         if identity.configuration_set_name is not None:
             _check_configuration_set(uow, identity.configuration_set_name)
-        uow.identities.add(identity)
+        add_within(uow, identity, limit)
         if signing_key is not None:
             uow.signing_keys.put(identity.name, signing_key)
         uow.commit()
 
 
-def ensure(uow: UnitOfWork, identity: EmailIdentity) -> EmailIdentity:
+def add_within(uow: UnitOfWork, identity: EmailIdentity, limit: int | None) -> None:
+    """Add a new identity unless the account holds ``limit`` already (AWS: 10,000 per
+    region); inside the caller's unit of work."""
+    if limit is not None:
+        uow.identities.lock_scope()
+        if uow.identities.count() >= limit:
+            raise IdentityLimitExceeded(limit)
+    uow.identities.add(identity)
+
+
+def ensure(uow: UnitOfWork, identity: EmailIdentity, *, limit: int | None = None) -> EmailIdentity:
     """v1 Verify*Identity: adding a name already held is no error and restarts verification,
     which under auto-verification completes at once. Returns the stored identity."""
     with uow:
         current = uow.identities.find(identity.name, for_update=True)
         if current is None:
-            uow.identities.add(identity)
+            add_within(uow, identity, limit)
             current = identity
         elif identity.verified and not current.verified:
             current.verify()

@@ -27,6 +27,7 @@ from openses.domain.signing import (
     key_length_of,
 )
 from openses.mail import dkim
+from openses.services import identities
 from openses.store.signing_keys import SigningKey
 from openses.store.unit_of_work import UnitOfWork
 
@@ -164,6 +165,7 @@ def verify_domain_dkim(
     *,
     verified: bool,
     account_id: str,
+    limit: int | None = None,
 ) -> list[str]:
     """v1 VerifyDomainDkim: adds the domain if it is not there, and starts Easy DKIM unless the
     domain has DKIM already (Easy or BYODKIM). Returns the tokens."""
@@ -177,7 +179,7 @@ def verify_domain_dkim(
         identity = uow_write.identities.find(name, for_update=True)
         if identity is None:
             identity = new_identity
-            uow_write.identities.add(identity)
+            identities.add_within(uow_write, identity, limit)
         if key is not None and not identity.dkim.set_up:
             start_dkim(identity, key, DkimOrigin.AWS_SES, verified=verified)
             uow_write.signing_keys.put(name, key)

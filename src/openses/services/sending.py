@@ -21,7 +21,11 @@ from openses.domain.contact_list import ListManagement
 from openses.domain.errors import (
     AccountSendingPaused,
     ConfigurationSetSendingPaused,
+    DailyQuotaExceeded,
+    MaximumSendingRateExceeded,
     MessageRejected,
+    RecipientNotVerified,
+    Throttled,
 )
 from openses.domain.identity import EmailIdentity
 from openses.domain.mailbox import address_of
@@ -42,6 +46,7 @@ from openses.domain.message import (
     parse_tags_header,
 )
 from openses.domain.options import SuppressionReason
+from openses.domain.quota import NO_QUOTA, QuotaPolicy
 from openses.domain.tenant import Tenant
 from openses.events import records
 from openses.mail import autoreply, mime, raw
@@ -53,6 +58,7 @@ from openses.services import (
     list_management,
     messages,
     outcomes,
+    quotas,
     reputation_entities,
     templates,
     tenants,
@@ -106,10 +112,12 @@ def send_in(
     *,
     tracker: tracking.Tracker | None,
     outbound: Outbound = CAPTURE,
+    quota: QuotaPolicy = NO_QUOTA,
 ) -> str:
     """The send itself, inside a unit of work the caller commits (``send`` commits its own).
     Each step may refuse the send with the error AWS gives; the first refusal wins.
-    ``outbound`` says whether mail leaves for real, through the delivery queue (issue 15)."""
+    ``outbound`` says whether mail leaves for real, through the delivery queue (issue 15);
+    ``quota`` is the sandbox and the sending limits (issues 17 and 18)."""
     accepted_at = clock()
     submission = _accept(email)
     sender = _resolve_sender(uow, email, submission)
@@ -117,6 +125,7 @@ def send_in(
     suppressed_reasons = _check_sending(uow, sender)
     # a tenant with its own suppression list: its reasons and entries (issue 20)
     own_list = tenants.suppression_for_send(uow, tenant, submission.recipients, suppressed_reasons)
+    quotas.check_recipients(uow, quota, submission.recipients)  # the sandbox's
     message_id = new_message_id(accepted_at)
     draft = _render(uow, email, submission, mime.ses_message_id_header(message_id, uow.region))
     draft = _track(tracker, uow, sender.configuration_set, message_id, draft)
@@ -139,6 +148,7 @@ def send_in(
     _record(uow, email, submission, sender, built, facts, outcome, clock)
     tenants.record_send(uow, tenant, facts.message_id)
     _enqueue(uow, outbound, sender, facts, outcome)
+    _take_quota(uow, quota, submission, outcome, accepted_at)
     return message_id
 
 
@@ -402,6 +412,21 @@ def _rendering_error(email: OutgoingEmail, draft: Draft) -> tuple[str, str] | No
     return email.template.name, draft.rendering_error
 
 
+def _take_quota(
+    uow: UnitOfWork,
+    quota: QuotaPolicy,
+    submission: Submission,
+    outcome: outcomes.Outcome,
+    accepted_at: datetime.datetime,
+) -> None:
+    """Last, so that the counters are held only until the commit: a message that used quota
+    (as SentLast24Hours counts them) takes its recipients from the send rate and the 24-hour
+    quota, or the whole send is refused."""
+    if outcome.status in account_service.SENT_STATUSES:
+        recipients = quotas.counted_recipients(submission.recipients)
+        quotas.take(uow, quota, recipients, accepted_at)
+
+
 def _enqueue(
     uow: UnitOfWork,
     outbound: Outbound,
@@ -599,4 +624,14 @@ def send_bulk(
             results.append(
                 BulkResult(None, "InvalidParameterValue", "INVALID_PARAMETER", error.message)
             )
+        except (RecipientNotVerified, Throttled) as error:  # issues 17/18: per destination
+            v1, v2 = _BULK_STATUSES[type(error)]
+            results.append(BulkResult(None, v1, v2, error.message))
     return results
+
+
+_BULK_STATUSES: dict[type[Exception], tuple[str, str]] = {
+    RecipientNotVerified: ("MessageRejected", "MESSAGE_REJECTED"),
+    MaximumSendingRateExceeded: ("AccountThrottled", "ACCOUNT_THROTTLED"),
+    DailyQuotaExceeded: ("AccountDailyQuotaExceeded", "ACCOUNT_DAILY_QUOTA_EXCEEDED"),
+}

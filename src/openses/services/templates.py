@@ -11,6 +11,7 @@ from openses.domain.errors import (
     InvalidTemplate,
     MissingRenderingAttribute,
     RefusedRenderingParameter,
+    TemplateLimitExceeded,
 )
 from openses.domain.message import MAX_V2_MESSAGE_BYTES, InvalidMessage
 from openses.domain.tags import check as check_tags
@@ -18,6 +19,7 @@ from openses.domain.template import (
     EmailTemplate,
     RenderedContent,
     check_name,
+    check_template_size,
     parse_template_data,
 )
 from openses.mail import mime
@@ -31,10 +33,15 @@ class Page:
     next_token: str | None
 
 
-def create(uow: UnitOfWork, template: EmailTemplate) -> None:
+def create(uow: UnitOfWork, template: EmailTemplate, *, limit: int | None = None) -> None:
+    check_template_size(template)
     template.compile()
     check_tags(template.tags)
     with uow:
+        if limit is not None:  # AWS: 10,000 a region (issue 18)
+            uow.templates.lock_scope()
+            if uow.templates.count() >= limit:
+                raise TemplateLimitExceeded(limit)
         uow.templates.add(template)
         uow.commit()
 
@@ -58,6 +65,7 @@ def update(
     with uow:
         template = uow.templates.get(name)
         template.subject, template.text, template.html = subject, text, html
+        check_template_size(template)
         template.compile()
         uow.templates.save(template)
         uow.commit()

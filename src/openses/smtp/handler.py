@@ -14,6 +14,7 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from openses.domain.clock import Clock
 from openses.domain.errors import OpensesError
 from openses.domain.message import MAX_V2_MESSAGE_BYTES
+from openses.domain.quota import NO_QUOTA, QuotaPolicy
 from openses.mail import mime
 from openses.protocol.auth import Caller
 from openses.services import sending
@@ -68,6 +69,7 @@ class SubmissionHandler:
         clock: Clock,
         tracker: Tracker | None,
         outbound: Outbound = CAPTURE,
+        quota: QuotaPolicy = NO_QUOTA,
         off_loop: bool,
         returns: Returns | None = None,
         authentication: Authentication | None = None,
@@ -78,6 +80,7 @@ class SubmissionHandler:
         self._clock = clock
         self._tracker = tracker
         self._outbound = outbound
+        self._quota = quota
         self._off_loop = off_loop
         self._returns = returns
 
@@ -160,7 +163,13 @@ class SubmissionHandler:
         def send(sources: Sources) -> str:
             uow = UnitOfWork(sources.writes, caller.account_id, caller.region)
             return sending.send(
-                uow, email, origin, self._clock, tracker=self._tracker, outbound=self._outbound
+                uow,
+                email,
+                origin,
+                self._clock,
+                tracker=self._tracker,
+                outbound=self._outbound,
+                quota=self._quota,
             )
 
         try:

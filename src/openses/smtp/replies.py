@@ -30,6 +30,7 @@ _TABLE: dict[type[errors.OpensesError], str] = {
     errors.InvalidInput: "554 Transaction failed:",
     errors.NotFound: "554 Transaction failed:",
     errors.LimitExceeded: "454 Throttling failure:",
+    errors.Throttled: "454 Throttling failure:",
 }
 
 # aiosmtpd's fixed replies -> SES's

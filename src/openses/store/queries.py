@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, insert
+from sqlalchemy import Connection, Select, Table, UpdateBase, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -38,7 +38,9 @@ class _Compiled:
 
 
 class Query:
-    def __init__(self, statement: Select[Any]) -> None:
+    """A SELECT, or a write whose RETURNING rows are wanted (an upsert's new count)."""
+
+    def __init__(self, statement: Select[Any] | UpdateBase) -> None:
         self.statement = statement
         self._compiled: dict[tuple[str, str], _Compiled] = {}
 
@@ -104,7 +106,12 @@ def _compile(statement: Any, dialect: Dialect, compiled: Any = None) -> _Compile
         for name, bind in binds.items()
         if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
     )
-    columns = list(statement.selected_columns) if isinstance(statement, Select) else []
+    # a SELECT's columns, or a write's RETURNING columns (none for a plain INSERT)
+    columns = (
+        list(statement.selected_columns)
+        if isinstance(statement, Select)
+        else list(getattr(statement, "exported_columns", ()))
+    )
     result_processors = tuple(
         (index, processor)
         for index, column in enumerate(columns)

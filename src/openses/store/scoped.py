@@ -6,12 +6,25 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Connection, Delete, Table, bindparam, delete, insert
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Delete,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.exc import IntegrityError
 
 from openses.domain.options import Tag
 from openses.domain.tags import ResourceArn
 from openses.store.tags import TagRepository
+
+_LOCK_SCOPE = text("SELECT pg_advisory_xact_lock(hashtext(:scope))")
 
 
 def in_scope(table: Table) -> ColumnElement[bool]:
@@ -40,6 +53,18 @@ class ScopedRepository:
     def _scope(self) -> ColumnElement[bool]:
         columns = self.table.c
         return (columns.account_id == self._account_id) & (columns.region == self._region)
+
+    def lock_scope(self) -> None:
+        """Hold this account and region's resources of this kind still until the transaction
+        ends, so that a count taken now stays true (issue 18's quotas). SQLite writers already
+        run one at a time."""
+        if self._connection.dialect.name == "postgresql":
+            scope = f"openses:{self.resource_type}:{self._account_id}:{self._region}"
+            self._connection.execute(_LOCK_SCOPE, {"scope": scope})
+
+    def count(self) -> int:
+        query = select(func.count()).select_from(self.table).where(self._scope())
+        return int(self._connection.execute(query).scalar_one())
 
     def _arn(self, name: str) -> str:
         return str(ResourceArn(self._region, self._account_id, self.resource_type, name))

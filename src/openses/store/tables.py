@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     ForeignKey,
@@ -480,4 +481,30 @@ access_keys = Table(
     # [{"PolicyName": ..., "PolicyDocument": {...}}, ...] in the order attached
     Column("policies", JSON, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# Issue 17/18, quotas: recipients counted per account, region and second ("second") or minute
+# ("minute"), the counters the send rate and the 24-hour quota are enforced against. Rows
+# older than a day go as new ones come (store/quotas.py).
+send_counts = Table(
+    "send_counts",
+    metadata,
+    Column("account_id", String(12), primary_key=True),
+    Column("region", String(32), primary_key=True),
+    Column("span", String(8), primary_key=True),
+    Column("start", BigInteger, primary_key=True, autoincrement=False),  # epoch seconds
+    Column("recipients", Integer, nullable=False),
+)
+
+# The sandbox: whether an account has production access (`openses account grant-production`),
+# and the details of PutAccountDetails, as GetAccount returns them.
+account_access = Table(
+    "account_access",
+    metadata,
+    Column("account_id", String(12), primary_key=True),
+    Column("region", String(32), primary_key=True),
+    Column("production_access", Boolean, nullable=False),
+    Column("details", JSON, nullable=True),
+    Column("review_status", String(16), nullable=True),
+    Column("case_id", String(32), nullable=True),
 )

@@ -22,6 +22,7 @@ from openses.store.insights import InsightRepository
 from openses.store.jobs import JobRepository
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
+from openses.store.quotas import QuotaRepository
 from openses.store.receipt_rules import ReceiptRuleRepository
 from openses.store.returns import ReturnRepository
 from openses.store.signing_keys import SigningKeyRepository
@@ -135,6 +136,10 @@ class UnitOfWork:
     @property
     def documents(self) -> DocumentRepository:  # issue 20: AWS-side features, stored only
         return self._scoped(DocumentRepository)
+
+    @property
+    def quotas(self) -> QuotaRepository:  # issues 17/18: send counters, production access
+        return self._scoped(QuotaRepository)
 
     @property
     def tags(self) -> TagRepository:

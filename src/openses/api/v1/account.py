@@ -8,6 +8,7 @@ from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.protocol.models import V1
 from openses.services import account as service
+from openses.services import quotas
 
 Output = dict[str, Any]
 
@@ -15,9 +16,10 @@ Output = dict[str, Any]
 @operation(V1, "GetSendQuota")
 def get_send_quota(context: RequestContext) -> Output:
     quota = service.send_quota(context.reading(), context.clock())
+    limits = quotas.account_access(context.reading(), quotas.policy(context.settings)).limits
     return {
-        "Max24HourSend": quota.max_24_hour_send,
-        "MaxSendRate": quota.max_send_rate,
+        "Max24HourSend": limits.max_24_hour_send,
+        "MaxSendRate": limits.max_send_rate,
         "SentLast24Hours": quota.sent_last_24_hours,
     }
 

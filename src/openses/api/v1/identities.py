@@ -42,7 +42,7 @@ def _verify(context: RequestContext, name: str) -> EmailIdentity:
         created_at=context.clock(),
         verification_status=VerificationStatus.SUCCESS if verified else VerificationStatus.PENDING,
     )
-    stored = service.ensure(context.writing(), identity)
+    stored = service.ensure(context.writing(), identity, limit=context.settings.max_identities)
     verification_emails.mail_if_pending(context, stored)  # issue 20
     return stored
 

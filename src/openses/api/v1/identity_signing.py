@@ -42,6 +42,7 @@ def verify_domain_dkim(context: RequestContext, *, domain: str) -> Output:
         new_identity,
         verified=verified,
         account_id=context.account_id,
+        limit=context.settings.max_identities,
     )
     return {"DkimTokens": tokens}
 

@@ -28,7 +28,7 @@ def create_template(context: RequestContext, *, template: dict[str, str]) -> Out
         text=template.get("TextPart"),
         html=template.get("HtmlPart"),
     )
-    service.create(context.writing(), new)
+    service.create(context.writing(), new, limit=context.settings.max_templates)
     return {}
 
 

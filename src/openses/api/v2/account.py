@@ -13,7 +13,7 @@ from openses.domain.options import SuppressionReason
 from openses.domain.suppression import SuppressedDestination
 from openses.protocol.models import V2
 from openses.services import account as service
-from openses.services import dedicated_ips, paging, tenants
+from openses.services import dedicated_ips, paging, quotas, tenants
 
 Output = dict[str, Any]
 Wire = dict[str, Any]
@@ -34,19 +34,49 @@ def get_account(context: RequestContext) -> Output:
     settings, quota = service.overview(context.reading(), context.clock())
     # issue 15: PutAccountDedicatedIpWarmupAttributes' switch
     auto_warmup = dedicated_ips.auto_warmup_enabled(context.reading())
+    # issues 17/18: the sandbox, and the limits that follow from it
+    access = quotas.account_access(context.reading(), quotas.policy(context.settings))
     return {
         "DedicatedIpAutoWarmupEnabled": auto_warmup,
         "EnforcementStatus": "HEALTHY",
-        "ProductionAccessEnabled": False,
+        "ProductionAccessEnabled": access.production_access_enabled,
         "SendQuota": {
-            "Max24HourSend": quota.max_24_hour_send,
-            "MaxSendRate": quota.max_send_rate,
+            "Max24HourSend": access.limits.max_24_hour_send,
+            "MaxSendRate": access.limits.max_send_rate,
             "SentLast24Hours": quota.sent_last_24_hours,
         },
         "SendingEnabled": settings.sending_enabled,
         "SuppressionAttributes": {"SuppressedReasons": list(settings.suppressed_reasons)},
         **account_attributes.in_get_account(context),  # issue 20
+        "Details": access.details,
     }
+
+
+@operation(V2, "PutAccountDetails")
+def put_account_details(
+    context: RequestContext,
+    *,
+    mail_type: str,
+    website_url: str,
+    contact_language: str | None = None,
+    use_case_description: str | None = None,
+    additional_contact_email_addresses: list[str] | None = None,
+    production_access_enabled: bool | None = None,
+) -> Output:
+    details: Wire = {"MailType": mail_type, "WebsiteURL": website_url}
+    if contact_language is not None:
+        details["ContactLanguage"] = contact_language
+    if use_case_description is not None:
+        details["UseCaseDescription"] = use_case_description
+    if additional_contact_email_addresses is not None:
+        details["AdditionalContactEmailAddresses"] = additional_contact_email_addresses
+    quotas.put_account_details(
+        context.writing(),
+        quotas.policy(context.settings),
+        details,
+        production_access=bool(production_access_enabled),
+    )
+    return {}
 
 
 @operation(V2, "PutAccountSendingAttributes")

@@ -54,7 +54,12 @@ def create_email_identity(
     if created is not None:
         origin, signing_key = created
         identity_signing.start_dkim(identity, signing_key, origin, verified=identity.verified)
-    service.create(context.writing(), identity, signing_key=signing_key)
+    service.create(
+        context.writing(),
+        identity,
+        signing_key=signing_key,
+        limit=context.settings.max_identities,
+    )
     verification_emails.mail_if_pending(context, identity)  # issue 20
     output: Output = {
         "IdentityType": identity.kind,

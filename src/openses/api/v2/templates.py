@@ -36,7 +36,7 @@ def create_email_template(
         html=template_content.get("Html"),
         tags=shapes.tags(tags or []),
     )
-    service.create(context.writing(), template)
+    service.create(context.writing(), template, limit=context.settings.max_templates)
     return {}
 
 
