@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -330,4 +332,47 @@ smtp_certificates = Table(
     Column("certificate", Text, nullable=False),  # PEM
     Column("private_key", Text, nullable=False),  # PEM, unencrypted
     Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# The rollup of event counts (store/statistics.py): written with the events, read by the
+# statistics operations and the reputation job. "" is no configuration set (or identity).
+event_counts = Table(
+    "event_counts",
+    metadata,
+    Column("account_id", String(12), primary_key=True),
+    Column("region", String(32), primary_key=True),
+    Column("interval_start", UtcDateTime(), primary_key=True),
+    Column("configuration_set", String(64), primary_key=True),
+    Column("identity", String(320), primary_key=True),
+    Column("isp", String(32), primary_key=True),
+    Column("counter", String(32), primary_key=True),
+    Column("simulator", Boolean, primary_key=True),
+    Column("count", BigInteger, nullable=False),
+)
+
+# What the reputation job last found per account and region ("") and configuration set.
+reputation_states = Table(
+    "reputation_states",
+    metadata,
+    Column("account_id", String(12), primary_key=True),
+    Column("region", String(32), primary_key=True),
+    Column("configuration_set", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("sends", BigInteger, nullable=False),
+    Column("bounces", BigInteger, nullable=False),
+    Column("complaints", BigInteger, nullable=False),
+    Column("bounce_rate", Float, nullable=True),
+    Column("complaint_rate", Float, nullable=True),
+    Column("sending_paused", Boolean, nullable=False),
+    Column("paused_at", UtcDateTime(), nullable=True),
+    Column("evaluated_at", UtcDateTime(), nullable=False),
+)
+
+# PutAccountVdmAttributes' VdmAttributes, as given, per account and region.
+account_vdm_attributes = Table(
+    "account_vdm_attributes",
+    metadata,
+    Column("account_id", String(12), primary_key=True),
+    Column("region", String(32), primary_key=True),
+    Column("attributes", JSON, nullable=False),
 )

@@ -19,10 +19,13 @@ from openses.store.deliveries import DeliveryRepository
 from openses.store.identities import IdentityRepository
 from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
+from openses.store.reputation import ReputationRepository
 from openses.store.signing_keys import SigningKeyRepository
 from openses.store.sources import ConnectionSource
+from openses.store.statistics import StatisticsRepository
 from openses.store.tags import TagRepository
 from openses.store.templates import TemplateRepository
+from openses.store.vdm import VdmRepository
 
 Repository = TypeVar("Repository")
 Params = ParamSpec("Params")
@@ -104,6 +107,18 @@ class UnitOfWork:
     @property
     def contact_lists(self) -> ContactListRepository:  # issue 20
         return self._scoped(ContactListRepository)
+
+    @property
+    def statistics(self) -> StatisticsRepository:  # issue 17: the rollup of event counts
+        return self._scoped(StatisticsRepository)
+
+    @property
+    def reputation(self) -> ReputationRepository:  # issue 17
+        return self._scoped(ReputationRepository)
+
+    @property
+    def vdm(self) -> VdmRepository:  # issue 17: the account's VDM attributes
+        return self._scoped(VdmRepository)
 
     @property
     def tags(self) -> TagRepository:

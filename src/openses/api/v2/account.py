@@ -9,11 +9,11 @@ from typing import Any
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.domain.errors import TenantNotFound
-from openses.domain.options import SuppressionReason
+from openses.domain.options import FeatureStatus, SuppressionReason, VdmAttributes, VdmOptions
 from openses.domain.suppression import SuppressedDestination
 from openses.protocol.models import V2
 from openses.services import account as service
-from openses.services import dedicated_ips, paging
+from openses.services import dedicated_ips, paging, reputation
 
 Output = dict[str, Any]
 Wire = dict[str, Any]
@@ -32,18 +32,47 @@ def get_account(context: RequestContext) -> Output:
     settings, quota = service.overview(context.reading(), context.clock())
     # issue 15: PutAccountDedicatedIpWarmupAttributes' switch
     auto_warmup = dedicated_ips.auto_warmup_enabled(context.reading())
+    # issue 17: reputation enforcement and the VDM attributes
+    standing = reputation.standing(context.reading())
+    vdm = reputation.vdm_attributes(context.reading())
     return {
         "DedicatedIpAutoWarmupEnabled": auto_warmup,
-        "EnforcementStatus": "HEALTHY",
+        "EnforcementStatus": standing.status,
         "ProductionAccessEnabled": False,
         "SendQuota": {
             "Max24HourSend": quota.max_24_hour_send,
             "MaxSendRate": quota.max_send_rate,
             "SentLast24Hours": quota.sent_last_24_hours,
         },
-        "SendingEnabled": settings.sending_enabled,
+        "SendingEnabled": settings.sending_enabled and not standing.sending_paused,
         "SuppressionAttributes": {"SuppressedReasons": list(settings.suppressed_reasons)},
+        "VdmAttributes": _vdm_wire(vdm) if vdm is not None else None,
     }
+
+
+@operation(V2, "PutAccountVdmAttributes")
+def put_account_vdm_attributes(context: RequestContext, *, vdm_attributes: Wire) -> Output:
+    engagement = vdm_attributes.get("DashboardAttributes", {}).get("EngagementMetrics")
+    shared = vdm_attributes.get("GuardianAttributes", {}).get("OptimizedSharedDelivery")
+    attributes = VdmAttributes(
+        vdm_enabled=FeatureStatus(vdm_attributes["VdmEnabled"]),
+        options=VdmOptions(
+            engagement_metrics=FeatureStatus(engagement) if engagement else None,
+            optimized_shared_delivery=FeatureStatus(shared) if shared else None,
+        ),
+    )
+    reputation.put_vdm_attributes(context.writing(), attributes)
+    return {}
+
+
+def _vdm_wire(attributes: VdmAttributes) -> Wire:
+    wire: Wire = {"VdmEnabled": attributes.vdm_enabled}
+    options = attributes.options
+    if options.engagement_metrics:
+        wire["DashboardAttributes"] = {"EngagementMetrics": options.engagement_metrics}
+    if options.optimized_shared_delivery:
+        wire["GuardianAttributes"] = {"OptimizedSharedDelivery": options.optimized_shared_delivery}
+    return wire
 
 
 @operation(V2, "PutAccountSendingAttributes")
