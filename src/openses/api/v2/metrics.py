@@ -48,8 +48,9 @@ def get_domain_statistics_report(
     start_date: datetime.datetime,
     end_date: datetime.datetime,
 ) -> Output:
-    """openses' inbox is the recipients' mailbox and its spam folder a complaint: InboxRawCount
-    counts deliveries, SpamRawCount complaints, ReadRatePercent opens per delivery."""
+    """openses knows no inbox placement: a delivery that drew a complaint counts as spam
+    (SpamRawCount), any other as inbox (InboxRawCount); ReadRatePercent is opens per
+    delivery."""
     days = service.domain_statistics(context.reading(), domain, start_date, end_date)
     overall: dict[str, list[int]] = {}
     for day in days:
@@ -81,8 +82,8 @@ def get_domain_statistics_report(
 
 
 def _volume(per_isp: Any) -> Wire:
-    inbox = sum(counts[0] for counts in per_isp)
     spam = sum(counts[1] for counts in per_isp)
+    inbox = max(0, sum(counts[0] for counts in per_isp) - spam)
     return {
         "InboxRawCount": inbox,
         "SpamRawCount": spam,
@@ -91,7 +92,8 @@ def _volume(per_isp: Any) -> Wire:
     }
 
 
-def _placement(isp: str, inbox: int, spam: int) -> Wire:
+def _placement(isp: str, delivered: int, spam: int) -> Wire:
+    inbox = max(0, delivered - spam)
     total = inbox + spam
     return {
         "IspName": isp,
