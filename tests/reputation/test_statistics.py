@@ -11,9 +11,8 @@ import pytest
 from sqlalchemy import Engine
 
 from openses.domain.message import EICAR
-from openses.events import records
 from openses.store.database import make_engine
-from openses.store.statistics import StatisticsRepository
+from tests.reputation.counting import count_message
 from tests.support import LiveServer, error_tuple, fresh_account, strip_metadata, unique
 
 SIMULATOR = "simulator.amazonses.com"
@@ -89,44 +88,8 @@ def test_send_statistics_count_what_was_sent(ses: Any, sesv2: Any, account: str)
 
 @pytest.fixture
 def record_at(engine: Engine, account: str) -> Callable[..., None]:
-    """Count a message's events as the send path does, at a chosen time (the rollup is
-    written where events are recorded; the wire cannot send in the past)."""
-
     def record(at: datetime.datetime, *to: str, bounce: str | None = None) -> None:
-        facts = records.MailFacts(
-            accepted_at=at,
-            source="sender@example.com",
-            source_arn=f"arn:aws:ses:us-east-1:{account}:identity/example.com",
-            account_id=account,
-            message_id=unique("m"),
-            destination=list(to),
-            headers=[],
-            tags={},
-        )
-        mail = records.mail_object(facts)
-        events = [records.send(mail)]
-        if bounce is None:
-            events.append(records.delivery(mail, recipients=list(to), at=at, processing_millis=1))
-        else:
-            bounced = [
-                records.BouncedRecipient(
-                    email_address=address, action="failed", status="5.1.1", diagnostic_code="x"
-                )
-                for address in to
-            ]
-            events.append(
-                records.bounce(
-                    mail,
-                    bounce_type=bounce,
-                    bounce_sub_type="General",
-                    recipients=bounced,
-                    at=at,
-                    feedback_id="f",
-                    with_dsn=False,
-                )
-            )
-        with engine.begin() as connection:
-            StatisticsRepository(connection, account, "us-east-1").count(events, at)
+        count_message(engine, account, at, *to, bounce=bounce)
 
     return record
 
