@@ -1,15 +1,18 @@
 """The rollup of event counts: one counter per (account, region, 15-minute interval,
-configuration set, identity, recipient ISP, counter, mailbox simulator or not).
+configuration set, identity, recipient ISP, counter, mailbox simulator or not, shard).
 
 Every place that records events counts them here, in the same transaction (``count``), with one
 upsert statement: statistics (GetSendStatistics, BatchGetMetricData) and reputation read these
 counters and never scan the messages. A send without a configuration set is counted under the
-set ``""``; an event with no identity (none today) under the identity ``""``.
+set ``""``; an event with no identity (none today) under the identity ``""``. On PostgreSQL a
+send picks one of ``SHARDS`` rows per counter at random, so that concurrent sends of one account
+and set rarely wait for each other's row lock until they commit; readers sum the shards.
 """
 
 from __future__ import annotations
 
 import datetime
+import random
 from collections import Counter as Tally
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ from openses.store.tables import event_counts
 
 Record = dict[str, Any]
 NO_SET = ""
+SHARDS = 8
 _NOT_SENT = ("Reject", "Rendering Failure")
 ACCOUNT_SUPPRESSION = "OnAccountSuppressionList"
 
@@ -82,6 +86,7 @@ class StatisticsRepository:
         if not tally:
             return
         start = interval_start(now)
+        shard = random.randrange(SHARDS) if self._connection.dialect.name == "postgresql" else 0
         rows = [
             {
                 "account_id": self._account_id,
@@ -92,6 +97,7 @@ class StatisticsRepository:
                 "isp": key.isp,
                 "counter": str(key.counter),
                 "simulator": key.simulator,
+                "shard": shard,
                 "count": count,
             }
             # one order for every writer, so that concurrent upserts take their locks alike

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -347,6 +348,9 @@ event_counts = Table(
     Column("isp", String(32), primary_key=True),
     Column("counter", String(32), primary_key=True),
     Column("simulator", Boolean, primary_key=True),
+    # PostgreSQL writers spread over a few rows per counter, so that concurrent sends do not
+    # queue for one row's lock (store/statistics.py); SQLite writes one at a time: shard 0
+    Column("shard", SmallInteger, primary_key=True),
     Column("count", BigInteger, nullable=False),
 )
 

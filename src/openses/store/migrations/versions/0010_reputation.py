@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("isp", sa.String(32), primary_key=True),
         sa.Column("counter", sa.String(32), primary_key=True),
         sa.Column("simulator", sa.Boolean, primary_key=True),
+        sa.Column("shard", sa.SmallInteger, primary_key=True),
         sa.Column("count", sa.BigInteger, nullable=False),
     )
     op.create_table(
