@@ -12,11 +12,12 @@ and set rarely wait for each other's row lock until they commit; readers sum the
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 from collections import Counter as Tally
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, or_, select
 
@@ -34,8 +35,7 @@ ACCOUNT_SUPPRESSION = "OnAccountSuppressionList"
 _UPSERT = Upsert(event_counts, add=("count",))
 
 
-@dataclass(frozen=True, slots=True)
-class Key:
+class Key(NamedTuple):
     configuration_set: str
     identity: str
     isp: str
@@ -101,7 +101,7 @@ class StatisticsRepository:
                 "count": count,
             }
             # one order for every writer, so that concurrent upserts take their locks alike
-            for key, count in sorted(tally.items(), key=lambda item: _order(item[0]))
+            for key, count in sorted(tally.items())
         ]
         _UPSERT.run(self._connection, rows)
 
@@ -222,13 +222,14 @@ def keys_of(record: Record) -> Iterator[Key]:
     configuration_set = str(set_names[0])
     identity = str(mail.get("sourceArn") or "").partition(":identity/")[2]
     for counter, address in _counted(record, mail):
-        yield Key(
-            configuration_set,
-            identity,
-            isp_of(address),
-            counter,
-            simulator_outcome(address) is not None,
-        )
+        isp, simulator = _recipient(address)
+        yield Key(configuration_set, identity, isp, counter, simulator)
+
+
+@functools.lru_cache(maxsize=4096)
+def _recipient(address: str) -> tuple[str, bool]:
+    """The recipient's ISP, and whether it is the mailbox simulator."""
+    return isp_of(address), simulator_outcome(address) is not None
 
 
 def _counted(record: Record, mail: Record) -> Iterator[tuple[Counter, str]]:
@@ -254,7 +255,3 @@ def _counted(record: Record, mail: Record) -> Iterator[tuple[Counter, str]]:
         yield from ((Counter.COMPLAINT, str(r["emailAddress"])) for r in recipients)
     elif event_type in ("Open", "Click") and destination:
         yield (Counter.OPEN if event_type == "Open" else Counter.CLICK), destination[0]
-
-
-def _order(key: Key) -> tuple[str, str, str, str, bool]:
-    return (key.configuration_set, key.identity, key.isp, str(key.counter), key.simulator)
