@@ -156,3 +156,19 @@ def test_what_is_published(engine: Engine) -> None:
         for metric in account_metrics
     ]
     assert rows[0].payload == {"metrics": account_metrics + set_metrics}
+
+
+def test_a_deleted_set_is_forgotten(engine: Engine) -> None:
+    account = fresh_account()
+    name = unique("gone")
+    with engine.begin() as connection:
+        ConfigurationSetRepository(connection, account, "us-east-1").add(
+            ConfigurationSet(name=name, created_at=NOW)
+        )
+    _sends(engine, account, 20, configuration_set=name)
+    assert _run(engine)[name].reputation.volumes.sends == 20
+    with engine.begin() as connection:
+        ConfigurationSetRepository(connection, account, "us-east-1").remove(name)
+    found = _run(engine)
+    assert name not in found
+    assert found[None].reputation.volumes.sends == 20

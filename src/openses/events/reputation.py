@@ -135,6 +135,7 @@ class ReputationJob:
         now: datetime.datetime,
     ) -> list[ReputationState]:
         known = {(s.account_id, s.region, s.name): s for s in sets_of(connection)}
+        states.remove_states(connection, [key for key in previous if key[2] and key not in known])
         volumes: dict[SetScope, Volumes] = {}
         for point in points:
             scope = (point.account_id, point.region, point.configuration_set)

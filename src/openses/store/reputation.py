@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from openses.domain.reputation import EnforcementStatus, Reputation, ReputationState, Volumes
 from openses.store.queries import Query, Upsert
@@ -70,6 +70,19 @@ def all_states(connection: Connection) -> list[ReputationState]:
 
 def save_states(connection: Connection, states: Sequence[ReputationState]) -> None:
     _UPSERT.run(connection, [_values(state) for state in states])
+
+
+def remove_states(connection: Connection, scopes: Sequence[tuple[str, str, str]]) -> None:
+    """Forget the states of these (account, region, configuration set): sets deleted since."""
+    table = reputation_states
+    for account_id, region, name in scopes:
+        connection.execute(
+            delete(table).where(
+                table.c.account_id == account_id,
+                table.c.region == region,
+                table.c.configuration_set == name,
+            )
+        )
 
 
 def _values(state: ReputationState) -> dict[str, Any]:
