@@ -48,9 +48,10 @@ def _send(sesv2: Any, source: str, to: str, configuration_set: str | None = None
     )
 
 
-def _report(server: LiveServer, account: str) -> dict[str, Any]:
+def _report(server: LiveServer, account: str, region: str = "us-east-1") -> dict[str, Any]:
     response = httpx.get(
-        f"{server.url}/_openses/reputation", headers={"authorization": authorization(account)}
+        f"{server.url}/_openses/reputation",
+        headers={"authorization": authorization(account, region)},
     )
     assert response.status_code == 200
     body: dict[str, Any] = response.json()
@@ -110,7 +111,9 @@ def test_bounces_put_the_account_on_probation_then_shut_it_down(enforcing: LiveS
     # The customer's own switch cannot resume an account that AWS paused.
     sesv2.put_account_sending_attributes(SendingEnabled=True)
     assert sesv2.get_account()["SendingEnabled"] is False
-    # Other accounts are untouched.
+    # The account's other regions, and other accounts, are untouched.
+    assert _report(enforcing, account, "eu-west-1")["account"]["status"] == "HEALTHY"
+    assert _report(enforcing, account, "eu-west-1")["region"] == "eu-west-1"
     other = enforcing.client("sesv2", access_key=fresh_account())
     assert other.get_account()["EnforcementStatus"] == "HEALTHY"
     _send(other, _sender(other), SUCCESS)
