@@ -86,10 +86,14 @@ class ReputationJob:
                 (s.account_id, s.region, s.configuration_set or ""): s
                 for s in states.all_states(connection)
             }
+            known = {(s.account_id, s.region, s.name): s for s in sets_of(connection)}
+            states.remove_states(
+                connection, [scope for scope in previous if scope[2] and scope not in known]
+            )
             found = self._accounts(points, previous, now)
-            found += self._sets(connection, points, previous, now)
+            found += self._sets(connection, points, previous, known, now)
             states.save_states(connection, found)
-            self._publish(connection, found, now)
+            _publish(connection, found, known, now)
 
     def _accounts(
         self,
@@ -132,10 +136,9 @@ class ReputationJob:
         connection: Connection,
         points: Sequence[statistics.ScopedPoint],
         previous: dict[SetScope, ReputationState],
+        known: dict[SetScope, SetReputation],
         now: datetime.datetime,
     ) -> list[ReputationState]:
-        known = {(s.account_id, s.region, s.name): s for s in sets_of(connection)}
-        states.remove_states(connection, [key for key in previous if key[2] and key not in known])
         volumes: dict[SetScope, Volumes] = {}
         for point in points:
             scope = (point.account_id, point.region, point.configuration_set)
@@ -182,34 +185,36 @@ class ReputationJob:
     def _assess(self, volumes: Volumes, enforcement: Enforcement) -> Reputation:
         return assess(volumes, min_volume=self._settings.min_volume, enforcement=enforcement)
 
-    def _publish(
-        self, connection: Connection, found: Sequence[ReputationState], now: datetime.datetime
-    ) -> None:
-        enabled = {
-            (s.account_id, s.region, s.name)
-            for s in sets_of(connection)
-            if s.reputation_metrics_enabled
-        }
-        datums: dict[Scope, list[dict[str, Any]]] = {}
-        for state in found:
-            reputation = state.reputation
-            name = state.configuration_set
-            if not reputation.exists:
-                continue
-            if name is not None and (state.account_id, state.region, name) not in enabled:
-                continue
-            dimensions = [{"Name": SET_DIMENSION, "Value": name}] if name is not None else []
-            datums.setdefault((state.account_id, state.region), []).extend(
-                _datum(metric, dimensions, rate, now)
-                for metric, rate in (
-                    (BOUNCE_RATE, reputation.bounce_rate),
-                    (COMPLAINT_RATE, reputation.complaint_rate),
-                )
+
+def _publish(
+    connection: Connection,
+    found: Sequence[ReputationState],
+    known: dict[SetScope, SetReputation],
+    now: datetime.datetime,
+) -> None:
+    """The account's rates, and those of the sets whose reputation metrics are enabled, as
+    one publication per account and region."""
+    datums: dict[Scope, list[dict[str, Any]]] = {}
+    for state in found:
+        reputation = state.reputation
+        name = state.configuration_set
+        if not reputation.exists:
+            continue
+        scope = (state.account_id, state.region, name or "")
+        if name is not None and not known[scope].reputation_metrics_enabled:
+            continue
+        dimensions = [{"Name": SET_DIMENSION, "Value": name}] if name is not None else []
+        datums.setdefault((state.account_id, state.region), []).extend(
+            _datum(metric, dimensions, rate, now)
+            for metric, rate in (
+                (BOUNCE_RATE, reputation.bounce_rate),
+                (COMPLAINT_RATE, reputation.complaint_rate),
             )
-        for (account_id, region), metrics in datums.items():
-            OutboxRepository(connection, account_id, region).add_publication(
-                KIND, {}, {"metrics": metrics}, now
-            )
+        )
+    for (account_id, region), metrics in datums.items():
+        OutboxRepository(connection, account_id, region).add_publication(
+            KIND, {}, {"metrics": metrics}, now
+        )
 
 
 def _volumes(point: statistics.ScopedPoint) -> Volumes:
