@@ -207,11 +207,12 @@ def test_complaints_count(warning: LiveServer) -> None:
     account = fresh_account()
     sesv2 = warning.client("sesv2", access_key=account)
     source = _sender(sesv2)
-    for _ in range(199):
+    for _ in range(19):
         _send(sesv2, source, SUCCESS)
     _send(sesv2, source, COMPLAINT)
-    # 1 in 200 is 0.5 %: the pause threshold
+    # 1 in 20 is far past 0.5 %; in warn mode nothing is paused
     assert eventually(lambda: _status(sesv2), lambda got: got == "SHUTDOWN") == "SHUTDOWN"
     found = _report(warning, account)["account"]
-    assert (found["sends"], found["complaints"], found["complaintRate"]) == (200, 1, 0.005)
-    assert found["sendingPaused"] is False
+    assert (found["sends"], found["complaints"], found["complaintRate"]) == (20, 1, 0.05)
+    assert (found["bounces"], found["bounceRate"], found["sendingPaused"]) == (0, 0.0, False)
+    _send(sesv2, source, SUCCESS)
