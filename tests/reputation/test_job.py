@@ -172,3 +172,18 @@ def test_a_deleted_set_is_forgotten(engine: Engine) -> None:
     found = _run(engine)
     assert name not in found
     assert found[None].reputation.volumes.sends == 20
+
+
+def test_instances_take_turns(engine: Engine) -> None:
+    """A second instance on the same database does not assess again within half a period."""
+    account = fresh_account()
+    _sends(engine, account, 20)
+    _run(engine)
+    later = NOW + datetime.timedelta(seconds=10)
+    job = ReputationJob(engine, ReputationSettings(), clock=lambda: later)
+    job.run(later, unless_since=later - datetime.timedelta(seconds=30))
+    with engine.connect() as connection:
+        assert {s.evaluated_at for s in states.all_states(connection)} == {NOW}
+    job.run(later, unless_since=later - datetime.timedelta(seconds=5))
+    with engine.connect() as connection:
+        assert {s.evaluated_at for s in states.all_states(connection)} == {later}

@@ -67,16 +67,21 @@ class ReputationJob:
         now = self._clock()
         if self._next is not None and now < self._next:
             return
-        self._next = now + datetime.timedelta(seconds=self._settings.publish_seconds)
+        period = datetime.timedelta(seconds=self._settings.publish_seconds)
+        self._next = now + period
         try:
-            self.run(now)
+            self.run(now, unless_since=now - period / 2)
         except Exception:
             log.exception("the reputation job failed")
 
-    def run(self, now: datetime.datetime) -> None:
+    def run(self, now: datetime.datetime, *, unless_since: datetime.datetime | None = None) -> None:
+        """Assess, keep, pause and publish; ``unless_since``: not if another instance on the
+        same database did since then (each period's assessment is made once)."""
         settings = self._settings
         since = interval_start(now - datetime.timedelta(hours=settings.window_hours))
         with self._engine.begin() as connection:
+            if unless_since is not None and not states.take_turn(connection, since=unless_since):
+                return
             points = [
                 point
                 for point in statistics.scoped_points(connection, since=since, counters=COUNTED)

@@ -4,16 +4,18 @@ status, and whether it paused the sending."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, func, select, text
 
 from openses.domain.reputation import EnforcementStatus, Reputation, ReputationState, Volumes
 from openses.store.queries import Query, Upsert
 from openses.store.tables import reputation_states
 
 ACCOUNT = ""  # the configuration set of an account's own state
+_TURN_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:scope))")
 
 _REPLACED = (
     "status",
@@ -58,6 +60,17 @@ class ReputationRepository:
             .order_by(table.c.configuration_set)
         )
         return [_state(row) for row in rows]
+
+
+def take_turn(connection: Connection, *, since: datetime.datetime) -> bool:
+    """Whether this instance should assess now: no assessment was saved since ``since``.
+    Instances sharing a database take turns: on PostgreSQL an advisory lock, held until the
+    transaction ends, makes the others wait and then see this one's states; SQLite's writers
+    already run one at a time."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_TURN_LOCK, {"scope": "openses:reputation"})
+    latest = connection.execute(select(func.max(reputation_states.c.evaluated_at))).scalar()
+    return latest is None or latest <= since
 
 
 def all_states(connection: Connection) -> list[ReputationState]:
