@@ -39,6 +39,7 @@ from openses.web.dead_letters import DeadLetters
 from openses.web.identity_dns import IdentityDnsEndpoints
 from openses.web.messages import MessagesEndpoints
 from openses.web.metrics import MetricsEndpoint
+from openses.web.reputation import ReputationEndpoint
 from openses.web.returns import ReturnsEndpoints
 from openses.web.tracking import TrackingEndpoints
 from openses.web.unsubscribe import UnsubscribeEndpoints
@@ -72,6 +73,7 @@ def build_app(root: bootstrap.Server) -> Application:
     admin = Admin(settings, root.reads, root.writes, root.dns_records)
     identity_dns = IdentityDnsEndpoints(settings, root.reads)
     messages = MessagesEndpoints(engine)
+    reputation = ReputationEndpoint(settings, root.reads)
     dead_letters = DeadLetters(engine)
     returned = ReturnsEndpoints(engine)
     tracking = TrackingEndpoints(
@@ -84,6 +86,7 @@ def build_app(root: bootstrap.Server) -> Application:
         Route("/_openses/identities/{name}/verify", admin.verify_identity, methods=["POST"]),
         Route("/_openses/identities/{name}/dns", identity_dns.records, methods=["GET"]),
         Route("/_openses/messages", messages.index, methods=["GET"]),
+        Route("/_openses/reputation", reputation.report, methods=["GET"]),
         Route("/_openses/messages/{message_id}", messages.get, methods=["GET"]),
         Route("/_openses/messages/{message_id}/raw", messages.raw, methods=["GET"]),
         Route("/_openses/returns", returned.index, methods=["GET"]),

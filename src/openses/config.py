@@ -72,6 +72,23 @@ class DeliverySettings:
         return None if self.mode == "capture" else 7 * 86400.0
 
 
+REPUTATION_ENFORCEMENTS = ("off", "warn", "aws")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReputationSettings:
+    """Reputation (issue 17): the window and minimum volume of the rates, whether the mailbox
+    simulator's bounces and complaints count, how often the rates are assessed and published,
+    and what enforcement does (docs/aws-behaviour.md, "Reputation and statistics")."""
+
+    window_hours: float = 336.0  # two weeks, as far back as GetSendStatistics reaches
+    min_volume: int = 20
+    count_simulator: bool = True
+    publish_seconds: float = 60.0
+    enforcement: str = "warn"  # off | warn | aws
+    auto_pause_sets: bool = False
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     host: str = "127.0.0.1"
@@ -100,6 +117,7 @@ class Settings:
     eventbridge_source: str = "aws.ses"
     publish: PublishSettings = field(default_factory=PublishSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    reputation: ReputationSettings = field(default_factory=ReputationSettings)
     # uvicorn's line per request; off by default because it costs more than a request.
     access_log: bool = False
     # Threads that run API handlers that write; 0 (the default) runs them on the event loop
@@ -190,7 +208,11 @@ class Settings:
 
 
 # Settings fields that are settings objects of their own, by the prefix of their variables' fields.
-_NESTED: dict[str, type] = {"publish": PublishSettings, "delivery": DeliverySettings}
+_NESTED: dict[str, type] = {
+    "publish": PublishSettings,
+    "delivery": DeliverySettings,
+    "reputation": ReputationSettings,
+}
 
 
 class SettingsError(ValueError):
@@ -422,6 +444,27 @@ def throttle_mode(value: str) -> str:
     if mode not in THROTTLE_MODES:
         raise ValueError(f"accepted values are {', '.join(THROTTLE_MODES)}")
     return mode
+
+
+def reputation_enforcement(value: str) -> str:
+    mode = value.lower()
+    if mode not in REPUTATION_ENFORCEMENTS:
+        raise ValueError(f"accepted values are {', '.join(REPUTATION_ENFORCEMENTS)}")
+    return mode
+
+
+def positive_number(text: str) -> float:
+    value = number(text)
+    if value <= 0:
+        raise ValueError("a number above 0 is expected, such as 60 or 0.5")
+    return value
+
+
+def count(text: str) -> int:
+    value = integer(text)
+    if value < 0:
+        raise ValueError("a whole number from 0 up is expected, such as 20")
+    return value
 
 
 def domain_name(value: str) -> str:
@@ -766,5 +809,41 @@ SETTINGS: tuple[Setting, ...] = (
         "max_connections",
         integer,
         "open HTTP connections at once; more are answered 503",
+    ),
+    Setting(
+        "OPENSES_REPUTATION_WINDOW_HOURS",
+        "reputation.window_hours",
+        positive_number,
+        "hours of sends the bounce and complaint rates are computed over",
+    ),
+    Setting(
+        "OPENSES_REPUTATION_MIN_VOLUME",
+        "reputation.min_volume",
+        count,
+        "sends the window must hold before the rates exist",
+    ),
+    Setting(
+        "OPENSES_REPUTATION_COUNT_SIMULATOR",
+        "reputation.count_simulator",
+        boolean,
+        "the mailbox simulator's sends, bounces and complaints count in the rates",
+    ),
+    Setting(
+        "OPENSES_REPUTATION_PUBLISH_SECONDS",
+        "reputation.publish_seconds",
+        positive_number,
+        "seconds between assessments and publications of the reputation metrics",
+    ),
+    Setting(
+        "OPENSES_REPUTATION_ENFORCEMENT",
+        "reputation.enforcement",
+        reputation_enforcement,
+        "off, warn (report the status, never pause) or aws (pause a SHUTDOWN account)",
+    ),
+    Setting(
+        "OPENSES_REPUTATION_AUTO_PAUSE_SETS",
+        "reputation.auto_pause_sets",
+        boolean,
+        "pause a configuration set whose rates reach the pause thresholds",
     ),
 )

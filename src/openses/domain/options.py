@@ -115,3 +115,12 @@ class MessageSecurityOptions:
 class Tag:
     key: str
     value: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VdmAttributes:
+    """The account's VDM attributes (PutAccountVdmAttributes): VdmEnabled and the account-wide
+    dashboard and guardian switches, which have the shape of a set's VdmOptions."""
+
+    vdm_enabled: FeatureStatus
+    options: VdmOptions = VdmOptions()

@@ -32,7 +32,10 @@ from openses.events.publishers.cloudwatch import CloudWatchPublisher
 from openses.events.publishers.eventbridge import EventBridgePublisher
 from openses.events.publishers.firehose import FirehosePublisher
 from openses.events.publishers.pinpoint import PinpointPublisher
+from openses.events.publishers.reputation import ReputationPublisher
 from openses.events.publishers.sns import SnsPublisher
+from openses.events.reputation import KIND as REPUTATION
+from openses.events.reputation import ReputationJob
 from openses.store import publications
 from openses.store.database import unavailable
 from openses.store.outbox import CommitSignal
@@ -50,6 +53,7 @@ def publishers(settings: Settings) -> dict[str, Publisher]:
         "cloudwatch": CloudWatchPublisher(clients, namespace=settings.cloudwatch_namespace),
         "eventbridge": EventBridgePublisher(clients, source=settings.eventbridge_source),
         "pinpoint": PinpointPublisher(clients),
+        REPUTATION: ReputationPublisher(clients, namespace=settings.cloudwatch_namespace),
     }
 
 
@@ -64,8 +68,11 @@ class Dispatcher:
         signal: CommitSignal | None = None,
         clock: Clock = utc_now,
         jitter: Callable[[], float] = random.random,
+        reputation: ReputationJob | None = None,
     ) -> None:
         self._engine = engine
+        # issue 17: assesses and publishes the reputation metrics when due, between rounds
+        self._reputation = reputation
         # raised by this process's commits of publications (``bootstrap.py`` shares it)
         self.signal = signal if signal is not None else CommitSignal()
         self._policy = policy
@@ -97,6 +104,8 @@ class Dispatcher:
         poll or for this process to commit new outbox rows, whichever comes first."""
         while not stop.is_set():
             self.signal.clear()
+            if self._reputation is not None:
+                self._reputation.tick()
             try:
                 claimed = self.run_once()
             except Exception as error:
@@ -177,7 +186,15 @@ def build(
     """The dispatcher wired to the AWS publishers that ``settings`` point at (or to
     ``publishing``), woken by ``signal``."""
     chosen = publishing if publishing is not None else publishers(settings)
-    return Dispatcher(engine, settings.publish, chosen, metrics, signal=signal, clock=clock)
+    return Dispatcher(
+        engine,
+        settings.publish,
+        chosen,
+        metrics,
+        signal=signal,
+        clock=clock,
+        reputation=ReputationJob(engine, settings.reputation, clock=clock),
+    )
 
 
 def lifespan(

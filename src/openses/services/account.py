@@ -18,7 +18,6 @@ from openses.domain.suppression import (
     MAX_24_HOUR_SEND,
     MAX_SEND_RATE,
     AccountSettings,
-    SendDataPoint,
     SuppressedDestination,
     normalize_address,
 )
@@ -29,8 +28,6 @@ from openses.store.unit_of_work import UnitOfWork
 # Sending to an address on the account suppression list counts too (SES developer guide,
 # "Using the account-level suppression list").
 SENT_STATUSES = ("delivered", "bounced", "complained", "suppressed", "queued", "delayed")
-STATISTICS_PERIOD = datetime.timedelta(days=14)
-STATISTICS_INTERVAL = datetime.timedelta(minutes=15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,42 +128,6 @@ def _quota(uow: UnitOfWork, now: datetime.datetime) -> SendQuota:
         since=now - datetime.timedelta(hours=24), statuses=SENT_STATUSES
     )
     return SendQuota(MAX_24_HOUR_SEND, MAX_SEND_RATE, float(sent))
-
-
-def send_statistics(uow: UnitOfWork, now: datetime.datetime) -> list[SendDataPoint]:
-    """The last two weeks in 15-minute intervals, oldest first, intervals without activity
-    left out. A message suppressed by the account list counts as a bounce, as SES reports it.
-    DeliveryAttempts counts recipients, as SentLast24Hours does."""
-    with uow:
-        outcomes = uow.account.message_outcomes(since=now - STATISTICS_PERIOD)
-    counts: dict[datetime.datetime, dict[str, int]] = {}
-    for created_at, status, recipients in outcomes:
-        fields = _STATISTIC_FIELDS.get(status, ())
-        if not fields:
-            continue
-        bucket = counts.setdefault(_interval_start(created_at), {})
-        for name in fields:
-            # A delivery attempt is made per recipient, as the quota counts them; bounces,
-            # complaints and rejects stay per message (the store keeps one status a message).
-            bucket[name] = bucket.get(name, 0) + (recipients if name == "delivery_attempts" else 1)
-    return [SendDataPoint(timestamp=start, **fields) for start, fields in sorted(counts.items())]
-
-
-_STATISTIC_FIELDS: dict[str, tuple[str, ...]] = {
-    "delivered": ("delivery_attempts",),
-    # issue 15: mail still in the delivery queue (relay and mx mode)
-    "queued": ("delivery_attempts",),
-    "delayed": ("delivery_attempts",),
-    "bounced": ("delivery_attempts", "bounces"),
-    "suppressed": ("delivery_attempts", "bounces"),
-    "complained": ("delivery_attempts", "complaints"),
-    "rejected": ("rejects",),
-}
-
-
-def _interval_start(moment: datetime.datetime) -> datetime.datetime:
-    utc = moment.astimezone(datetime.UTC)
-    return utc.replace(minute=utc.minute - utc.minute % 15, second=0, microsecond=0)
 
 
 def put_suppressed_destination(

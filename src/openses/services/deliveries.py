@@ -210,6 +210,7 @@ def _settle_one(
         )
 
     uow = lookups.uow
+    uow.statistics.count(events, now)
     configuration_set = lookups.configuration_set(row.configuration_set)
     if events and configuration_set is not None:
         uow.outbox.add_events(

@@ -68,6 +68,13 @@ from openses.store.messages import StoredMessage
 from openses.store.unit_of_work import UnitOfWork, committed
 from openses.tracking import links as tracking
 
+# What AWS answers a send from an account it paused for its reputation (observed, see
+# docs/aws-behaviour.md "Reputation and statistics").
+PAUSED_BY_REPUTATION = (
+    "Sending paused for this account. For more information, please check the inbox of the "
+    "email address associated with your AWS account."
+)
+
 # Message status of a simulator auto-reply: mail to the sender, not a send of the account's.
 AUTO_REPLY = "auto-reply"
 
@@ -247,6 +254,8 @@ def _check_sending(uow: UnitOfWork, sender: Sender) -> list[SuppressionReason]:
     settings = account_service.settings(uow)
     if not settings.sending_enabled:
         raise AccountSendingPaused()
+    if uow.reputation.account_paused():  # issue 17: OPENSES_REPUTATION_ENFORCEMENT=aws
+        raise MessageRejected(PAUSED_BY_REPUTATION)
     configuration_set = sender.configuration_set
     if configuration_set is not None and not configuration_set.sending_enabled:
         raise ConfigurationSetSendingPaused(configuration_set.name)
@@ -474,6 +483,7 @@ def _record(
             mail=outcome.mail,
         )
     )
+    uow.statistics.count(outcome.records, facts.accepted_at)
     if configuration_set is not None:
         uow.outbox.add_events(
             facts.message_id,

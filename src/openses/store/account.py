@@ -185,18 +185,6 @@ class AccountRepository:
         )
         return int(self._connection.execute(query).scalar_one())
 
-    def message_outcomes(
-        self, *, since: datetime.datetime
-    ) -> list[tuple[datetime.datetime, str, int]]:
-        """(accepted time, status, recipient count) of each message since ``since``, oldest
-        first."""
-        query = (
-            select(messages.c.created_at, messages.c.status, _RECIPIENT_COUNT)
-            .where(self._message_scope(), messages.c.created_at >= since)
-            .order_by(messages.c.created_at)
-        )
-        return [(row[0], row[1], int(row[2] or 0)) for row in self._connection.execute(query)]
-
 
 # The envelope's recipients: the events' ``mail.destination`` (for raw mail, Destinations when
 # given, not the To header). A row without ``mail`` counts the addresses of ``recipients``,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Connection,
     Row,
     bindparam,
     delete,
@@ -287,3 +290,43 @@ def _event_destination(row: Any) -> EventDestination:
         matching_event_types=tuple(EventType(t) for t in row.matching_event_types),
         target=mapping.target_from_json(row.kind, row.target),
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetReputation:
+    """What the reputation job (events/reputation.py) needs of every set (issue 17)."""
+
+    account_id: str
+    region: str
+    name: str
+    sending_enabled: bool
+    reputation_metrics_enabled: bool
+    last_fresh_start: datetime.datetime | None
+
+
+def reputation_of_sets(connection: Connection) -> list[SetReputation]:
+    """Every account's and region's sets, for the reputation job."""
+    table = configuration_sets
+    rows = connection.execute(
+        select(
+            table.c.account_id,
+            table.c.region,
+            table.c.name,
+            table.c.sending_enabled,
+            table.c.reputation_options,
+        )
+    )
+    found = []
+    for row in rows:
+        options = mapping.reputation_from_json(row.reputation_options)
+        found.append(
+            SetReputation(
+                account_id=row.account_id,
+                region=row.region,
+                name=row.name,
+                sending_enabled=row.sending_enabled,
+                reputation_metrics_enabled=options.reputation_metrics_enabled,
+                last_fresh_start=options.last_fresh_start,
+            )
+        )
+    return found

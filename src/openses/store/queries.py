@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Select, Table, UpdateBase, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -77,16 +78,17 @@ class Insert:
         if not rows:
             return
         dialect = connection.dialect
+        statement = self._statement(dialect.name)
         if dialect.name != "sqlite":
-            connection.execute(self.statement, list(rows))
+            connection.execute(statement, list(rows))
             return
         columns = tuple(rows[0])
         compiled = self._compiled.get(columns)
         if compiled is None:
             compiled = self._compiled[columns] = _compile(
-                self.statement,
+                statement,
                 dialect,
-                self.statement.compile(dialect=dialect, column_keys=columns),
+                statement.compile(dialect=dialect, column_keys=columns),
             )
         values = [_bind(compiled, row) for row in rows]
         try:
@@ -95,6 +97,36 @@ class Insert:
             raise DBAPIError.instance(
                 compiled.sql, values, error, dialect.loaded_dbapi.Error, dialect=dialect
             ) from error
+
+    def _statement(self, dialect_name: str) -> Any:
+        return self.statement
+
+
+class Upsert(Insert):
+    """Whole rows into a table with a primary key; a row whose key is taken updates the stored
+    one instead: its ``add`` columns by the new values, its ``replace`` columns to them. SQLite
+    and PostgreSQL share the syntax (``INSERT ... ON CONFLICT ... DO UPDATE``)."""
+
+    def __init__(
+        self, table: Table, *, add: Sequence[str] = (), replace: Sequence[str] = ()
+    ) -> None:
+        super().__init__(table)
+        self._statements = {
+            name: _upsert(module.insert(table), table, add, replace)
+            for name, module in (("sqlite", sqlite), ("postgresql", postgresql))
+        }
+
+    def _statement(self, dialect_name: str) -> Any:
+        return self._statements[dialect_name]
+
+
+def _upsert(statement: Any, table: Table, add: Sequence[str], replace: Sequence[str]) -> Any:
+    excluded = statement.excluded
+    changes = {name: table.c[name] + excluded[name] for name in add}
+    changes.update({name: excluded[name] for name in replace})
+    return statement.on_conflict_do_update(
+        index_elements=[column.name for column in table.primary_key.columns], set_=changes
+    )
 
 
 def _compile(statement: Any, dialect: Dialect, compiled: Any = None) -> _Compiled:

@@ -7,11 +7,13 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -507,4 +509,49 @@ account_access = Table(
     Column("details", JSON, nullable=True),
     Column("review_status", String(16), nullable=True),
     Column("case_id", String(32), nullable=True),
+)
+# The rollup of event counts (store/statistics.py): written with the events, read by the
+# statistics operations and the reputation job. "" is no configuration set (or identity).
+event_counts = Table(
+    "event_counts",
+    metadata,
+    Column("account_id", String(12), primary_key=True),
+    Column("region", String(32), primary_key=True),
+    Column("interval_start", UtcDateTime(), primary_key=True),
+    Column("configuration_set", String(64), primary_key=True),
+    Column("identity", String(320), primary_key=True),
+    Column("isp", String(32), primary_key=True),
+    Column("counter", String(32), primary_key=True),
+    Column("simulator", Boolean, primary_key=True),
+    # PostgreSQL writers spread over a few rows per counter, so that concurrent sends do not
+    # queue for one row's lock (store/statistics.py); SQLite writes one at a time: shard 0
+    Column("shard", SmallInteger, primary_key=True),
+    Column("count", BigInteger, nullable=False),
+)
+
+# What the reputation job last found per account and region ("") and configuration set.
+reputation_states = Table(
+    "reputation_states",
+    metadata,
+    Column("account_id", String(12), primary_key=True),
+    Column("region", String(32), primary_key=True),
+    Column("configuration_set", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("sends", BigInteger, nullable=False),
+    Column("bounces", BigInteger, nullable=False),
+    Column("complaints", BigInteger, nullable=False),
+    Column("bounce_rate", Float, nullable=True),
+    Column("complaint_rate", Float, nullable=True),
+    Column("sending_paused", Boolean, nullable=False),
+    Column("paused_at", UtcDateTime(), nullable=True),
+    Column("evaluated_at", UtcDateTime(), nullable=False),
+)
+
+# PutAccountVdmAttributes' VdmAttributes, as given, per account and region.
+account_vdm_attributes = Table(
+    "account_vdm_attributes",
+    metadata,
+    Column("account_id", String(12), primary_key=True),
+    Column("region", String(32), primary_key=True),
+    Column("attributes", JSON, nullable=False),
 )

@@ -24,12 +24,15 @@ from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
 from openses.store.quotas import QuotaRepository
 from openses.store.receipt_rules import ReceiptRuleRepository
+from openses.store.reputation import ReputationRepository
 from openses.store.returns import ReturnRepository
 from openses.store.signing_keys import SigningKeyRepository
 from openses.store.sources import ConnectionSource
+from openses.store.statistics import StatisticsRepository
 from openses.store.tags import TagRepository
 from openses.store.templates import TemplateRepository
 from openses.store.tenants import TenantRepository
+from openses.store.vdm import VdmRepository
 from openses.store.verification_templates import VerificationTemplateRepository
 
 Repository = TypeVar("Repository")
@@ -140,6 +143,18 @@ class UnitOfWork:
     @property
     def quotas(self) -> QuotaRepository:  # issues 17/18: send counters, production access
         return self._scoped(QuotaRepository)
+
+    @property
+    def statistics(self) -> StatisticsRepository:  # issue 17: the rollup of event counts
+        return self._scoped(StatisticsRepository)
+
+    @property
+    def reputation(self) -> ReputationRepository:  # issue 17
+        return self._scoped(ReputationRepository)
+
+    @property
+    def vdm(self) -> VdmRepository:  # issue 17: the account's VDM attributes
+        return self._scoped(VdmRepository)
 
     @property
     def tags(self) -> TagRepository:

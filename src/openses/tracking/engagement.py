@@ -53,6 +53,7 @@ def record(
             configuration_set = uow.configuration_sets.get(row.configuration_set)
         except ConfigurationSetNotFound:
             return
+        uow.statistics.count([event], now)
         uow.outbox.add_events(
             claims.message_id,
             configuration_set.name,

@@ -8,7 +8,7 @@ from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.protocol.models import V1
 from openses.services import account as service
-from openses.services import quotas
+from openses.services import quotas, reputation, statistics
 
 Output = dict[str, Any]
 
@@ -26,7 +26,7 @@ def get_send_quota(context: RequestContext) -> Output:
 
 @operation(V1, "GetSendStatistics")
 def get_send_statistics(context: RequestContext) -> Output:
-    points = service.send_statistics(context.reading(), context.clock())
+    points = statistics.send_statistics(context.reading(), context.clock())
     return {
         "SendDataPoints": [
             {
@@ -43,7 +43,9 @@ def get_send_statistics(context: RequestContext) -> Output:
 
 @operation(V1, "GetAccountSendingEnabled")
 def get_account_sending_enabled(context: RequestContext) -> Output:
-    return {"Enabled": service.get_settings(context.reading()).sending_enabled}
+    enabled = service.get_settings(context.reading()).sending_enabled
+    # issue 17: reputation enforcement (OPENSES_REPUTATION_ENFORCEMENT=aws) pauses it too
+    return {"Enabled": enabled and not reputation.standing(context.reading()).sending_paused}
 
 
 @operation(V1, "UpdateAccountSendingEnabled")

@@ -9,11 +9,11 @@ from typing import Any
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v2 import account_attributes
-from openses.domain.options import SuppressionReason
+from openses.domain.options import FeatureStatus, SuppressionReason, VdmAttributes, VdmOptions
 from openses.domain.suppression import SuppressedDestination
 from openses.protocol.models import V2
 from openses.services import account as service
-from openses.services import dedicated_ips, paging, quotas, tenants
+from openses.services import dedicated_ips, paging, quotas, reputation, tenants
 
 Output = dict[str, Any]
 Wire = dict[str, Any]
@@ -36,19 +36,23 @@ def get_account(context: RequestContext) -> Output:
     auto_warmup = dedicated_ips.auto_warmup_enabled(context.reading())
     # issues 17/18: the sandbox, and the limits that follow from it
     access = quotas.account_access(context.reading(), quotas.policy(context.settings))
+    # issue 17: reputation enforcement and the VDM attributes
+    standing = reputation.standing(context.reading())
+    vdm = reputation.vdm_attributes(context.reading())
     return {
         "DedicatedIpAutoWarmupEnabled": auto_warmup,
-        "EnforcementStatus": "HEALTHY",
+        "EnforcementStatus": standing.status,
         "ProductionAccessEnabled": access.production_access_enabled,
         "SendQuota": {
             "Max24HourSend": access.limits.max_24_hour_send,
             "MaxSendRate": access.limits.max_send_rate,
             "SentLast24Hours": quota.sent_last_24_hours,
         },
-        "SendingEnabled": settings.sending_enabled,
+        "SendingEnabled": settings.sending_enabled and not standing.sending_paused,
         "SuppressionAttributes": {"SuppressedReasons": list(settings.suppressed_reasons)},
         **account_attributes.in_get_account(context),  # issue 20
         "Details": access.details,
+        "VdmAttributes": _vdm_wire(vdm) if vdm is not None else None,
     }
 
 
@@ -77,6 +81,31 @@ def put_account_details(
         production_access=bool(production_access_enabled),
     )
     return {}
+
+
+@operation(V2, "PutAccountVdmAttributes")
+def put_account_vdm_attributes(context: RequestContext, *, vdm_attributes: Wire) -> Output:
+    engagement = vdm_attributes.get("DashboardAttributes", {}).get("EngagementMetrics")
+    shared = vdm_attributes.get("GuardianAttributes", {}).get("OptimizedSharedDelivery")
+    attributes = VdmAttributes(
+        vdm_enabled=FeatureStatus(vdm_attributes["VdmEnabled"]),
+        options=VdmOptions(
+            engagement_metrics=FeatureStatus(engagement) if engagement else None,
+            optimized_shared_delivery=FeatureStatus(shared) if shared else None,
+        ),
+    )
+    reputation.put_vdm_attributes(context.writing(), attributes)
+    return {}
+
+
+def _vdm_wire(attributes: VdmAttributes) -> Wire:
+    wire: Wire = {"VdmEnabled": attributes.vdm_enabled}
+    options = attributes.options
+    if options.engagement_metrics:
+        wire["DashboardAttributes"] = {"EngagementMetrics": options.engagement_metrics}
+    if options.optimized_shared_delivery:
+        wire["GuardianAttributes"] = {"OptimizedSharedDelivery": options.optimized_shared_delivery}
+    return wire
 
 
 @operation(V2, "PutAccountSendingAttributes")
