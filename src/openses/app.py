@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from openses import bootstrap, json_text
@@ -21,7 +21,10 @@ from openses.events import dispatcher as event_dispatcher
 from openses.services.list_management import UNSUBSCRIBE_PATH
 from openses.smtp.server import SmtpServers
 from openses.tracking.links import CLICK_PATH, OPEN_PATH
+from openses.web.access import Access
 from openses.web.admin import Admin
+from openses.web.dashboard import routes as dashboard
+from openses.web.dashboard.sessions import gate
 from openses.web.dead_letters import DeadLetters
 from openses.web.identity_dns import IdentityDnsEndpoints
 from openses.web.messages import MessagesEndpoints
@@ -50,10 +53,11 @@ def build_app(root: bootstrap.Server) -> Application:
         destination_check=root.destination_check,
         outbound=root.outbound,
     )
-    admin = Admin(settings, root.reads, root.writes, root.dns_records)
-    identity_dns = IdentityDnsEndpoints(settings, root.reads)
-    messages = MessagesEndpoints(engine)
-    dead_letters = DeadLetters(engine)
+    access = Access(settings)  # issues 18 and 19: the admin token and per-account scoping
+    admin = Admin(settings, root.reads, root.writes, access, root.dns_records)
+    identity_dns = IdentityDnsEndpoints(settings, root.reads, access)
+    messages = MessagesEndpoints(engine, access)
+    dead_letters = DeadLetters(engine, access)
     tracking = TrackingEndpoints(
         root.writes, root.tracker.keyring, settings.trusted_proxies, root.clock
     )
@@ -75,6 +79,16 @@ def build_app(root: bootstrap.Server) -> Application:
         # list management: the unsubscribe page and RFC 8058's one-click POST (no credentials)
         Route(UNSUBSCRIBE_PATH + "{token}", unsubscribe.page, methods=["GET"]),
         Route(UNSUBSCRIBE_PATH + "{token}", unsubscribe.submit, methods=["POST"]),
+        # the dashboard (issue 19)
+        *dashboard.routes(
+            settings,
+            engine,
+            root.reads,
+            root.writes,
+            access,
+            root.tracker.keyring,
+            root.clock,
+        ),
     ]
     dispatching = event_dispatcher.lifespan(root.dispatcher)
     delivering = delivery_worker.lifespan(root.delivery_worker)
@@ -94,7 +108,7 @@ def build_app(root: bootstrap.Server) -> Application:
                 await gateway.aclose()
 
     web = Starlette(routes=routes, lifespan=lifespan)
-    return Application(gateway, web, engine, root.smtp)
+    return Application(gateway, web, engine, root.smtp, access)
 
 
 class Application:
@@ -102,20 +116,42 @@ class Application:
     through Starlette."""
 
     def __init__(
-        self, gateway: Gateway, web: Starlette, engine: Engine, smtp: SmtpServers | None = None
+        self,
+        gateway: Gateway,
+        web: Starlette,
+        engine: Engine,
+        smtp: SmtpServers | None = None,
+        access: Access | None = None,
     ) -> None:
         self.gateway = gateway
         self.web = web
         self.engine = engine
         self.smtp = smtp  # started and stopped by the lifespan
+        self.access = access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and is_aws_path(scope):
+        if scope["type"] == "http" and is_browser_visit(scope):
+            await RedirectResponse("/_openses/", status_code=302)(scope, receive, send)
+        elif scope["type"] == "http" and is_aws_path(scope):
             await self.gateway(scope, receive, send)
         elif scope["type"] == "http" and (bad := unstorable_in_url(scope)) is not None:
             await JSONResponse({"message": bad}, 400)(scope, receive, send)
+        elif (
+            scope["type"] == "http"
+            and self.access is not None
+            and (refused := gate(self.access, Request(scope))) is not None
+        ):
+            await refused(scope, receive, send)
         else:
             await self.web(scope, receive, send)
+
+
+def is_browser_visit(scope: Scope) -> bool:
+    """A browser opening ``/`` (not an SDK's v1 GET, which names an Action): the dashboard."""
+    if scope["path"] != "/" or scope["method"] != "GET" or b"Action=" in scope["query_string"]:
+        return False
+    accept = dict(scope["headers"]).get(b"accept", b"")
+    return b"text/html" in accept
 
 
 def unstorable_in_url(scope: Scope) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 
@@ -50,6 +51,12 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
         raise click.ClickException(str(error)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     log.info("database: %s", describe_url(settings.database_url))
+    if settings.admin_token is None and not is_loopback(settings.host):
+        log.warning(
+            "listening on %s without OPENSES_ADMIN_TOKEN: anyone who reaches this port can read "
+            "the default account's captured mail and manage it from the dashboard (/_openses/)",
+            settings.host,
+        )
     try:
         app = create_app(settings)
     except SQLAlchemyError as error:
@@ -138,3 +145,13 @@ def messages(
 main.add_command(tracking)
 main.add_command(worker)
 main.add_command(dead_letters)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or ``localhost``) listens on loopback only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

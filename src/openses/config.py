@@ -86,6 +86,8 @@ class Settings:
     public_url: str | None = None
     # Peers (IPs or CIDR networks) whose X-Forwarded-For is believed on tracking requests.
     trusted_proxies: tuple[str, ...] = ()
+    # issue 19: set, the dashboard and every /_openses endpoint but mail clients' need it
+    admin_token: str | None = None
     # Event destinations (events/): checks on create/update, the dispatcher, the AWS endpoints.
     validate_destinations: bool = True
     dispatch_events: bool = True
@@ -358,6 +360,12 @@ SETTINGS: tuple[Setting, ...] = (
         "threads for API handlers that write; 0 runs them on the event loop",
     ),
     Setting("OPENSES_PUBLIC_URL", "public_url", text, "base of open and click tracking links"),
+    Setting(
+        "OPENSES_ADMIN_TOKEN",
+        "admin_token",
+        text,
+        "the operator's token for the dashboard and /_openses (unset: open, per account)",
+    ),
     Setting(
         "OPENSES_TRUSTED_PROXIES",
         "trusted_proxies",

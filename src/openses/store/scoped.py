@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Connection, Delete, Table, bindparam, delete, insert
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Delete,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    true,
+)
 from sqlalchemy.exc import IntegrityError
 
 from openses.domain.options import Tag
@@ -17,6 +27,17 @@ from openses.store.tags import TagRepository
 def in_scope(table: Table) -> ColumnElement[bool]:
     """The rows of one account and region, both bound by name, for statements built once."""
     return (table.c.account_id == bindparam("account_id")) & (table.c.region == bindparam("region"))
+
+
+def within(table: Table, account_id: str | None, region: str | None) -> ColumnElement[bool]:
+    """The rows of ``table`` one account and region may see; ``None`` leaves that part open
+    (both ``None``: every account's, the operator's view)."""
+    condition: ColumnElement[bool] = true()
+    if account_id is not None:
+        condition = and_(condition, table.c.account_id == account_id)
+    if region is not None:
+        condition = and_(condition, table.c.region == region)
+    return condition
 
 
 class ScopedRepository:
