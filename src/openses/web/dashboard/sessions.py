@@ -11,8 +11,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from openses.web.access import CSRF_FIELD, SESSION_COOKIE, VIEW_COOKIE, Access
 from openses.web.dashboard.rendering import COOKIE_PATH, Renderer
+from openses.web.unsubscribe import read_form
 
-MAX_FORM_FIELDS = 50
 _ACCOUNT = re.compile(r"\d{12}")
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 NEEDS_TOKEN = {"message": "This endpoint needs the admin token (Authorization: Bearer)."}
@@ -40,8 +40,8 @@ def gate(access: Access, request: Request) -> Response | None:
 
 
 async def form_fields(request: Request) -> dict[str, str]:
-    form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=0)
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+    """The form's fields (the unsubscribe page's reader, bounded); none when unreadable."""
+    return await read_form(request) or {}
 
 
 class Sessions:
