@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+from openses.events.publishers import compact
 from openses.store import dashboard as queries
 from openses.store import message_search
 from openses.store.database import reading
@@ -76,7 +77,7 @@ class Streams:
                 )
             frames = []
             for row in rows:
-                published = row.payload if isinstance(row.payload, str) else json.dumps(row.payload)
+                published = compact(row.payload)  # as the publishers send it
                 data = {
                     "id": row.id,
                     "eventType": row.event_type,
