@@ -207,7 +207,7 @@ def test_screenshots(dashboard: LiveServer, page: Page, backend: str) -> None:
         )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+        page.emulate_media(color_scheme=scheme)
         for shot, path in (
             ("overview", "/_openses/"),
             ("set", f"/_openses/sets/{name}"),

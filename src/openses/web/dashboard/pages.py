@@ -129,7 +129,8 @@ class Pages:
         totals = {name: sum(daily.get(name, [])) for name in CHART_TYPES}
         totals_hour = {name: sum(hourly.get(name, [])) for name in CHART_TYPES}
         return {
-            "chart": json.dumps(chart),
+            # inside <script type="application/json">: no "<" may close the element
+            "chart": json.dumps(chart).replace("<", "\\u003c"),
             "totals": totals,
             "totals_hour": totals_hour,
             "backlog": backlog,
