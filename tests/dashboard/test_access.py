@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.dashboard.conftest import TOKEN
 from tests.dashboard.support import eventually, new_sender, send
-from tests.support import LiveServer, authorization, fresh_account, unique
+from tests.support import (
+    LiveServer,
+    authorization,
+    free_port,
+    fresh_account,
+    serve_process,
+    unique,
+)
 
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -190,3 +199,34 @@ def test_login_sets_a_strict_cookie_and_forms_need_the_csrf_token(guarded: LiveS
     # a script with the bearer token needs no CSRF token
     retried = httpx.post(f"{guarded.url}/_openses/dead-letters/retry", headers=BEARER)
     assert retried.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("environment", "warned"),
+    [
+        ({"OPENSES_HOST": "0.0.0.0"}, True),
+        ({"OPENSES_HOST": "0.0.0.0", "OPENSES_ADMIN_TOKEN": TOKEN}, False),
+        ({"OPENSES_HOST": "127.0.0.1"}, False),
+    ],
+)
+def test_serve_warns_when_open_beyond_loopback(
+    tmp_path: Path, environment: dict[str, str], warned: bool
+) -> None:
+    log = tmp_path / "serve.log"
+    env = {
+        "OPENSES_DATABASE_URL": f"sqlite:///{tmp_path}/openses.db",
+        "OPENSES_DISPATCH_EVENTS": "false",
+        **environment,
+    }
+    process = serve_process(env, free_port(), log)
+    try:
+        lines = log.read_text().splitlines()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    warnings = [line.split(" WARNING openses ", 1)[1] for line in lines if " WARNING " in line]
+    expected = (
+        "listening on 0.0.0.0 without OPENSES_ADMIN_TOKEN: anyone who reaches this port can "
+        "read the default account's captured mail and manage it from the dashboard (/_openses/)"
+    )
+    assert warnings == ([expected] if warned else [])

@@ -118,9 +118,6 @@ class Pages:
             hourly = queries.event_series(connection, view.scope, hour)
             daily = queries.event_series(connection, view.scope, day)
             backlog = queries.backlog(connection, view.scope)
-        status = quota = None
-        if self._picked(view) or not view.operator:
-            status, quota = account.overview(self._uow(view), now)
         chart = {
             "hour": {"x": [int(edge.timestamp()) for edge in hour[1:]], "series": hourly},
             "day": {"x": [int(edge.timestamp()) for edge in day[1:]], "series": daily},
@@ -134,10 +131,19 @@ class Pages:
             "totals": totals,
             "totals_hour": totals_hour,
             "backlog": backlog,
-            "status": status,
-            "quota": quota,
             "thresholds": THRESHOLDS,
         }
+
+    async def account_card(self, request: Request) -> Response:
+        """The overview's account card, loaded after the page: the quota's count of the last
+        24 hours' recipients (GetSendQuota's) reads every message of that day."""
+        view = self._access.view(request)
+        status = quota = None
+        if self._picked(view) or not view.operator:
+            status, quota = await run_in_threadpool(
+                account.overview, self._uow(view), self._clock()
+            )
+        return self._renderer.page(request, "account_card.html", view, status=status, quota=quota)
 
     # -- configuration sets ------------------------------------------------------------------
 

@@ -43,6 +43,7 @@ def routes(
     streams = Streams(engine, access, renderer, pages.inbox_filters)
     return [
         Route("/_openses/", pages.overview, methods=["GET"]),
+        Route("/_openses/overview/account", pages.account_card, methods=["GET"]),
         Route("/_openses/login", sessions.login_page, methods=["GET"]),
         Route("/_openses/login", sessions.login, methods=["POST"]),
         Route("/_openses/logout", sessions.logout, methods=["POST"]),
