@@ -49,10 +49,10 @@ def list_messages(
         query = query.where(messages.c.configuration_set == configuration_set)
     name, _, value = (tag or "").partition("=")
     if name:
-        # tags are stored as {"name": ["value", ...]}, written by json.dumps: narrow in SQL,
-        # then keep the exact matches
+        # tags are stored as {"name": ["value", ...]}: narrow to the rows whose JSON text
+        # holds the quoted strings, then keep the exact matches
         tags_text = cast(messages.c.tags, Text)
-        query = query.where(tags_text.contains(json.dumps(name) + ": [", autoescape=True))
+        query = query.where(tags_text.contains(json.dumps(name), autoescape=True))
         if value:
             query = query.where(tags_text.contains(json.dumps(value), autoescape=True))
     if subject:
@@ -66,9 +66,11 @@ def list_messages(
     if after is not None:
         query = query.where(messages.c.id > after)
     rows = list(connection.execute(query))
-    if value:
-        return [row for row in rows if value in (row.tags or {}).get(name, [])]
-    return rows
+    if not name:
+        return rows
+    return [
+        row for row in rows if name in (row.tags or {}) and (not value or value in row.tags[name])
+    ]
 
 
 def get_message(
