@@ -151,6 +151,11 @@ def test_a_template_renders_with_sample_data(dashboard: LiveServer, page: Page) 
     page.get_by_label("Sample data").fill("{}")
     page.get_by_role("button", name="Render").click()
     expect(page.get_by_role("alert")).to_be_visible()
+    page.goto(f"{dashboard.url}/_openses/templates")
+    page.get_by_role("button", name=f"Delete {name}").click()
+    expect(page.get_by_role("link", name=name)).to_have_count(0)
+    with pytest.raises(sesv2.exceptions.NotFoundException):
+        sesv2.get_email_template(TemplateName=name)
 
 
 def test_the_suppression_list_is_managed_from_the_page(dashboard: LiveServer, page: Page) -> None:

@@ -507,6 +507,20 @@ class Pages:
             found = page.templates
         return self._renderer.page(request, "templates.html", view, templates=found)
 
+    async def template_delete(self, request: Request) -> Response:
+        """DeleteEmailTemplate's service call."""
+        fields = await self._checked_form(request)
+        if isinstance(fields, Response):
+            return fields
+        view = self._access.view(request)
+        try:
+            await run_in_threadpool(
+                templates.delete, self._uow(view, write=True), request.path_params["name"]
+            )
+        except OpensesError as error:
+            return JSONResponse({"message": error.message}, 404)
+        return RedirectResponse("/_openses/templates", status_code=303)
+
     async def template(self, request: Request) -> Response:
         """The template, and TestRenderEmailTemplate's rendering of it with sample data."""
         view = self._access.view(request)

@@ -69,6 +69,7 @@ def routes(
         Route("/_openses/identities/{name}/change", pages.identity_change, methods=["POST"]),
         Route("/_openses/templates", pages.templates, methods=["GET"]),
         Route("/_openses/templates/{name}", pages.template, methods=["GET"]),
+        Route("/_openses/templates/{name}/delete", pages.template_delete, methods=["POST"]),
         Mount("/_openses/static", StaticFiles(directory=STATIC), name="dashboard-static"),
         Route(preview.PATH + "{token}", previews.serve, methods=["GET"]),
     ]
