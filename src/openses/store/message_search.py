@@ -14,6 +14,8 @@ from openses.store.scoped import within
 from openses.store.tables import events, messages
 
 MessageRow = Row[Any]
+# A listing leaves the MIME bytes out (a page of large messages would read them all).
+_LISTED = [column for column in messages.c if column.name != "raw"]
 
 
 def list_messages(
@@ -32,11 +34,12 @@ def list_messages(
     after: int | None = None,
     limit: int = 50,
 ) -> list[MessageRow]:
-    """Newest first; ``before`` is the cursor, the internal id of the last message seen;
-    ``after`` keeps only messages newer than the one with that id, oldest first (the
-    dashboard's live inbox). ``tag`` is ``name`` or ``name=value``."""
+    """Newest first, without ``raw`` (get_message has it). ``before`` is the cursor, the
+    internal id of the last message seen; ``after`` keeps only messages newer than the one
+    with that id, oldest first (the dashboard's live inbox). ``tag`` is ``name`` or
+    ``name=value``."""
     query = (
-        select(messages)
+        select(*_LISTED)
         .where(within(messages, account_id, region))
         .order_by(messages.c.id if after is not None else messages.c.id.desc())
         .limit(limit)
