@@ -107,6 +107,14 @@ def test_the_live_stream_shows_events_as_published(
     assert send_item.locator("pre").inner_text() == published["Send"]
     assert delivery_item.locator("pre").inner_text() == published["Delivery"]
 
+    # filtered by type: only the Delivery of the next message
+    page.goto(f"{dashboard.url}/_openses/live?set={name}&type=Delivery")
+    expect(page.locator("#live-state")).to_have_text("Live: new events appear here.")
+    second = send(sesv2, sender, configuration_set=name)
+    expect(page.locator(f"li[data-message-id='{second}']")).to_have_count(1, timeout=5000)
+    expect(page.locator("#live-events > li")).to_have_count(1)
+    expect(page.locator("#live-events > li")).to_have_attribute("data-event-type", "Delivery")
+
 
 def test_pausing_a_set_from_the_page_pauses_sending(dashboard: LiveServer, page: Page) -> None:
     sesv2, sender = new_sender(dashboard)

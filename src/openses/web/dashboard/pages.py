@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from openses.config import Settings
 from openses.domain.errors import OpensesError
+from openses.domain.event_destination import RECORD_EVENT_TYPES
 from openses.domain.options import SuppressionReason
 from openses.mail import inspection
 from openses.protocol.auth import DEFAULT_REGION
@@ -381,18 +382,7 @@ class Pages:
             view,
             set_name=request.query_params.get("set", ""),
             event_type=request.query_params.get("type", ""),
-            types=[
-                "Send",
-                "Delivery",
-                "Bounce",
-                "Complaint",
-                "Reject",
-                "Open",
-                "Click",
-                "Rendering Failure",
-                "DeliveryDelay",
-                "Subscription",
-            ],
+            types=list(RECORD_EVENT_TYPES),
         )
 
     # -- dead letters ----------------------------------------------------------------------
