@@ -44,7 +44,10 @@ def test_a_set_appears_with_its_destinations(dashboard: LiveServer, page: Page) 
     expect(row).to_contain_text("SnsDestination")
     expect(row).to_contain_text(topic)
     expect(row).to_contain_text("SEND, BOUNCE")
-    expect(page.locator("[data-block='Delivery']")).to_contain_text("REQUIRE")
+    delivery = page.locator("[data-block='Delivery'] dl")
+    expect(delivery.locator("dt").first).to_have_text("TlsPolicy")
+    expect(delivery.locator("dd").first).to_have_text("REQUIRE")
+    expect(row.locator("td").nth(1)).to_contain_text("TopicArn")
     for block in ("Sending", "Tracking", "Reputation", "Suppression", "VDM", "Archiving"):
         expect(page.locator(f"[data-block='{block}']")).to_be_visible()
 

@@ -105,6 +105,9 @@ def test_a_message_page_shows_every_part(dashboard: LiveServer, page: Page, peer
     )["MessageId"]
     page.goto(f"{dashboard.url}/_openses/inbox/{message_id}")
     expect(page.locator("pre.text")).to_have_text("the text part")
+    facts = page.locator("dl.card")
+    expect(facts).to_contain_text("reader@example.net")
+    expect(facts).to_contain_text(sender)
     link = page.locator("ul.links li")
     expect(link).to_have_count(1)
     expect(link.locator("span").first).to_have_text("https://example.org/offer")

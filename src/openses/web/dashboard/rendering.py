@@ -35,6 +35,11 @@ def _when(moment: datetime.datetime | None) -> str:
     return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _aws_name(field: str) -> str:
+    """A domain field's AWS spelling: ``tls_policy`` is ``TlsPolicy``."""
+    return "".join(part[:1].upper() + part[1:] for part in field.split("_"))
+
+
 def _json(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=False)
 
@@ -51,6 +56,7 @@ class Renderer:
         self.environment.filters["when"] = _when
         self.environment.filters["iso"] = iso8601
         self.environment.filters["pretty"] = _json
+        self.environment.filters["aws_name"] = _aws_name
 
     def fragment(self, name: str, **context: Any) -> str:
         return self.environment.get_template(name).render(**context)
