@@ -2,7 +2,8 @@
 the delivery queue's backlog, recent events, and each event destination's publication status.
 Every query takes the account and region it may see (``None``: every account's); each one is
 served by an index (``ix_events_scope_created``, ``ix_events_created``,
-``ix_publications_due``, ``ix_publications_destination``, ``ix_deliveries_due``)."""
+``ix_events_scope_id``, ``ix_publications_due``, ``ix_publications_destination``,
+``ix_deliveries_due``)."""
 
 from __future__ import annotations
 

@@ -184,6 +184,7 @@ events = Table(
     # issue 19: the dashboard's counts over time, per account and region and across them
     Index("ix_events_scope_created", "account_id", "region", "created_at", "event_type"),
     Index("ix_events_created", "created_at", "event_type"),
+    Index("ix_events_scope_id", "account_id", "region", "id"),  # newest first, the live stream
 )
 
 # One row per (event, destination): what the dispatcher must publish, and how far it got.

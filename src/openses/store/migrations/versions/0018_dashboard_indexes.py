@@ -1,5 +1,6 @@
 """Indexes for the dashboard (issue 19): event counts per account and region over time (and
-across accounts for the operator), and each event destination's publication status.
+across accounts for the operator), an account's newest events (the live stream, a set's
+page), and each event destination's publication status.
 
 Revision ID: 0018
 Revises: 0009
@@ -20,6 +21,7 @@ def upgrade() -> None:
         "ix_events_scope_created", "events", ["account_id", "region", "created_at", "event_type"]
     )
     op.create_index("ix_events_created", "events", ["created_at", "event_type"])
+    op.create_index("ix_events_scope_id", "events", ["account_id", "region", "id"])
     op.create_index(
         "ix_publications_destination",
         "publications",
@@ -29,5 +31,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_publications_destination", "publications")
+    op.drop_index("ix_events_scope_id", "events")
     op.drop_index("ix_events_created", "events")
     op.drop_index("ix_events_scope_created", "events")

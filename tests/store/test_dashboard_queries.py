@@ -1,0 +1,105 @@
+"""The dashboard's queries (store/dashboard.py, store/message_search.py) are served by
+indexes: SQLite's query plan for each statement they run names an index and scans no table
+whole. (PostgreSQL's planner picks by its statistics, so it is left to the benchmark.)"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Engine, event, text
+
+from openses.store import dashboard, message_search
+from openses.store.database import make_engine, migrate, reading
+
+NOW = datetime.datetime(2026, 12, 4, 12, tzinfo=datetime.UTC)
+ONE = dashboard.Scope("123456789012", "us-east-1")
+EVERY = dashboard.Scope(None, None)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path}/plans.db")
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def _plans(engine: Engine, run: Callable[[Connection], Any]) -> list[str]:
+    """SQLite's query plan of every statement ``run`` executes, one text per statement."""
+    statements: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        with reading(engine) as connection:
+            run(connection)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    plans = []
+    with engine.connect() as connection:
+        for statement, parameters in statements:
+            rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            plans.append(" | ".join(str(row[-1]) for row in rows))
+    assert plans
+    return plans
+
+
+def _indexed(plan: str) -> bool:
+    """Every table the plan reads, it reads through an index (SCAN of a table is a full scan;
+    ``SCAN t USING COVERING INDEX`` reads only the index)."""
+    steps = plan.split(" | ")
+    reads = [step for step in steps if step.startswith(("SCAN", "SEARCH"))]
+    return bool(reads) and all("INDEX" in step or "PRIMARY KEY" in step for step in reads)
+
+
+@pytest.mark.parametrize("scope", [ONE, EVERY], ids=["one account", "every account"])
+def test_the_overview_reads_indexes(engine: Engine, scope: dashboard.Scope) -> None:
+    edges = [NOW - datetime.timedelta(hours=24 - hour) for hour in range(25)]
+
+    def overview(connection: Connection) -> None:
+        dashboard.event_series(connection, scope, edges)
+        dashboard.backlog(connection, scope)
+
+    plans = _plans(engine, overview)
+    assert [plan for plan in plans if not _indexed(plan)] == []
+    assert any("ix_events_" in plan for plan in plans)
+
+
+def test_the_inbox_and_a_set_read_indexes(engine: Engine) -> None:
+    def inbox(connection: Connection) -> None:
+        message_search.list_messages(connection, account_id=ONE.account_id, region=ONE.region)
+        message_search.list_messages(
+            connection, account_id=ONE.account_id, region=ONE.region, before=1000
+        )
+        message_search.list_messages(
+            connection, account_id=ONE.account_id, region=ONE.region, after=10
+        )
+        message_search.get_message(connection, "x", ONE.account_id, ONE.region)
+        message_search.message_events(connection, "x")
+        dashboard.destination_status(connection, "123456789012", "us-east-1", "set")
+        dashboard.recent_events(connection, ONE, after=5)
+        dashboard.recent_events(connection, ONE, configuration_set="set")
+
+    plans = _plans(engine, inbox)
+    assert [plan for plan in plans if not _indexed(plan)] == []
+    for listing in (0, 1, 2, 6, 7):  # newest (or oldest) first straight from the index
+        assert "TEMP B-TREE FOR ORDER BY" not in plans[listing]
+    assert "ix_messages_scope_id" in plans[0]
+    assert "ix_publications_destination" in plans[5]
+    assert "ix_events_scope_id" in plans[6]
+
+
+def test_plans_are_read_from_sqlite(engine: Engine) -> None:
+    """The check above can fail: a query on an unindexed column is a full scan."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("EXPLAIN QUERY PLAN SELECT * FROM messages WHERE subject = 'x'")
+        ).all()
+    assert not _indexed(" | ".join(str(row[-1]) for row in rows))
