@@ -221,3 +221,28 @@ def test_the_operator_picks_an_account_and_sees_its_counts(
     expect(page.locator(".chart .uplot")).to_have_count(0)  # charts live on the overview
     page.goto(f"{guarded.url}/_openses/")
     expect(page.locator(".chart .uplot")).to_have_count(2)
+
+
+def test_themes_follow_the_browser_and_the_keyboard_gets_around(
+    dashboard: LiveServer, page: Page
+) -> None:
+    background = "getComputedStyle(document.body).backgroundColor"
+    page.emulate_media(color_scheme="light")
+    page.goto(f"{dashboard.url}/_openses/inbox")
+    assert page.evaluate(background) == "rgb(255, 255, 255)"
+    page.emulate_media(color_scheme="dark")
+    assert page.evaluate(background) == "rgb(18, 21, 27)"
+    # landmarks, and a skip link first in the tab order
+    expect(page.get_by_role("navigation", name="Dashboard")).to_be_visible()
+    expect(page.get_by_role("main")).to_be_visible()
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("main")).to_be_focused()
+    # every form field has a label
+    unlabelled = page.evaluate(
+        "[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]"
+        ".filter(field => !field.labels || field.labels.length === 0).length"
+    )
+    assert unlabelled == 0
