@@ -15,9 +15,12 @@ from openses.store.sources import EngineSource
 from openses.tracking.keys import Keyring
 from openses.web.access import Access
 from openses.web.dashboard import preview
-from openses.web.dashboard.pages import Pages
+from openses.web.dashboard.inbox import Inbox
+from openses.web.dashboard.overview import Overview
 from openses.web.dashboard.rendering import STATIC, Renderer
+from openses.web.dashboard.resources import Resources
 from openses.web.dashboard.sessions import Sessions
+from openses.web.dashboard.sets import ConfigurationSets
 from openses.web.dashboard.stream import Streams
 
 
@@ -38,38 +41,40 @@ def routes(
         else None
     )
     previews = preview.Previews(engine, secret)
-    pages = Pages(settings, engine, reads, writes, access, renderer, keyring, previews, clock)
+    shared = (settings, engine, reads, writes, access, renderer, keyring, previews, clock)
+    overview, sets = Overview(*shared), ConfigurationSets(*shared)
+    inbox, resources = Inbox(*shared), Resources(*shared)
     sessions = Sessions(access, renderer)
-    streams = Streams(engine, access, renderer, pages.inbox_filters)
+    streams = Streams(engine, access, renderer, inbox.inbox_filters)
     return [
-        Route("/_openses/", pages.overview, methods=["GET"]),
-        Route("/_openses/overview/account", pages.account_card, methods=["GET"]),
+        Route("/_openses/", overview.overview, methods=["GET"]),
+        Route("/_openses/overview/account", overview.account_card, methods=["GET"]),
         Route("/_openses/login", sessions.login_page, methods=["GET"]),
         Route("/_openses/login", sessions.login, methods=["POST"]),
         Route("/_openses/logout", sessions.logout, methods=["POST"]),
         Route("/_openses/view", sessions.pick, methods=["POST"]),
-        Route("/_openses/sets", pages.sets, methods=["GET"]),
-        Route("/_openses/sets/{name}", pages.configuration_set, methods=["GET"]),
-        Route("/_openses/sets/{name}/sending", pages.set_sending, methods=["POST"]),
-        Route("/_openses/inbox", pages.inbox, methods=["GET"]),
-        Route("/_openses/inbox/{message_id}", pages.message, methods=["GET"]),
+        Route("/_openses/sets", sets.sets, methods=["GET"]),
+        Route("/_openses/sets/{name}", sets.configuration_set, methods=["GET"]),
+        Route("/_openses/sets/{name}/sending", sets.set_sending, methods=["POST"]),
+        Route("/_openses/inbox", inbox.inbox, methods=["GET"]),
+        Route("/_openses/inbox/{message_id}", inbox.message, methods=["GET"]),
         Route(
             "/_openses/inbox/{message_id}/attachments/{index:int}",
-            pages.attachment,
+            inbox.attachment,
             methods=["GET"],
         ),
-        Route("/_openses/live", pages.live, methods=["GET"]),
+        Route("/_openses/live", overview.live, methods=["GET"]),
         Route("/_openses/stream/events", streams.events, methods=["GET"]),
         Route("/_openses/stream/messages", streams.messages, methods=["GET"]),
-        Route("/_openses/dead", pages.dead_letters, methods=["GET"]),
-        Route("/_openses/dead/retry", pages.retry_dead, methods=["POST"]),
-        Route("/_openses/suppression", pages.suppression, methods=["GET"]),
-        Route("/_openses/suppression", pages.suppression_change, methods=["POST"]),
-        Route("/_openses/identities", pages.identities, methods=["GET"]),
-        Route("/_openses/identities/{name}/change", pages.identity_change, methods=["POST"]),
-        Route("/_openses/templates", pages.templates, methods=["GET"]),
-        Route("/_openses/templates/{name}", pages.template, methods=["GET"]),
-        Route("/_openses/templates/{name}/delete", pages.template_delete, methods=["POST"]),
+        Route("/_openses/dead", resources.dead_letters, methods=["GET"]),
+        Route("/_openses/dead/retry", resources.retry_dead, methods=["POST"]),
+        Route("/_openses/suppression", resources.suppression, methods=["GET"]),
+        Route("/_openses/suppression", resources.suppression_change, methods=["POST"]),
+        Route("/_openses/identities", resources.identities, methods=["GET"]),
+        Route("/_openses/identities/{name}/change", resources.identity_change, methods=["POST"]),
+        Route("/_openses/templates", resources.templates, methods=["GET"]),
+        Route("/_openses/templates/{name}", resources.template, methods=["GET"]),
+        Route("/_openses/templates/{name}/delete", resources.template_delete, methods=["POST"]),
         Mount("/_openses/static", StaticFiles(directory=STATIC), name="dashboard-static"),
         Route(preview.PATH + "{token}", previews.serve, methods=["GET"]),
     ]
