@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, event, insert, text
 
 from openses.store import dashboard, message_search
 from openses.store.database import make_engine, migrate, reading
+from openses.store.tables import events
+from tests.support import database_url
 
 NOW = datetime.datetime(2026, 12, 4, 12, tzinfo=datetime.UTC)
 ONE = dashboard.Scope("123456789012", "us-east-1")
@@ -103,3 +105,51 @@ def test_plans_are_read_from_sqlite(engine: Engine) -> None:
             text("EXPLAIN QUERY PLAN SELECT * FROM messages WHERE subject = 'x'")
         ).all()
     assert not _indexed(" | ".join(str(row[-1]) for row in rows))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_event_series_puts_each_event_in_its_interval(tmp_path: Path, backend: str) -> None:
+    edges = [NOW - datetime.timedelta(minutes=5 * (3 - step)) for step in range(4)]
+    at = {
+        "before": NOW - datetime.timedelta(minutes=20),
+        "first": edges[0],  # an interval includes its start
+        "second": edges[1] + datetime.timedelta(seconds=1),
+        "last": NOW - datetime.timedelta(microseconds=1),
+        "after": NOW,  # and excludes its end
+    }
+    rows = [
+        ("Send", at["before"], "123456789012"),
+        ("Send", at["first"], "123456789012"),
+        ("Send", at["second"], "123456789012"),
+        ("Delivery", at["second"], "123456789012"),
+        ("Delivery", at["last"], "123456789012"),
+        ("Send", at["after"], "123456789012"),
+        ("Send", at["second"], "210987654321"),
+    ]
+    with database_url(backend, str(tmp_path)) as url:
+        engine = make_engine(url)
+        try:
+            migrate(engine)
+            with engine.begin() as connection:
+                connection.execute(
+                    insert(events),
+                    [
+                        {
+                            "account_id": account,
+                            "region": "us-east-1",
+                            "message_id": f"m{index}",
+                            "configuration_set": "set",
+                            "event_type": kind,
+                            "payload": {"eventType": kind},
+                            "created_at": moment,
+                        }
+                        for index, (kind, moment, account) in enumerate(rows)
+                    ],
+                )
+            with reading(engine) as connection:
+                one = dashboard.event_series(connection, ONE, edges)
+                every = dashboard.event_series(connection, EVERY, edges)
+        finally:
+            engine.dispose()
+    assert one == {"Send": [1, 1, 0], "Delivery": [0, 1, 1]}
+    assert every == {"Send": [1, 2, 0], "Delivery": [0, 1, 1]}
