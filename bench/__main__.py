@@ -10,7 +10,19 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import api, deliver, load, machine, processes, report, scale, send, smtp_submit, stores
+from bench import (
+    api,
+    dashboard,
+    deliver,
+    load,
+    machine,
+    processes,
+    report,
+    scale,
+    send,
+    smtp_submit,
+    stores,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +116,8 @@ def _store(plan: Plan, store: str, peer: processes.Server, tmp: Path) -> report.
         result.levels = scale.run(server, url, plan.levels, plan.scale_seconds)
         _say(f"openses {label}: memory with {plan.messages:,} messages")
         result.memory = scale.memory(server, url, plan.messages, plan.scale_seconds)
+        _say(f"openses {label}: dashboard pages with {plan.messages:,} messages")
+        result.dashboard = dashboard.run(server, plan.messages)
     _say(f"openses {label}: relay delivery of {plan.deliveries:,} messages to an SMTP sink")
     (tmp / f"deliver-{store}").mkdir(exist_ok=True)
     with stores.database(store, tmp / f"deliver-{store}") as url:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bench import api, load
+from bench.dashboard import PageTiming
 from bench.deliver import DeliveryResult
 from bench.scale import Level, Memory
 from bench.send import SendResult
@@ -23,6 +24,7 @@ class StoreRun:
     rss_start_mb: float = 0.0
     delivery: DeliveryResult | None = None  # issue 15: relay mode to an aiosmtpd sink
     submission: SubmitResult | None = None  # issue 16: smtplib beside SendRawEmail
+    dashboard: list[PageTiming] = field(default_factory=list)  # issue 19
 
 
 @dataclass
@@ -267,6 +269,12 @@ def _targets(run: Run) -> str:
             lines.append(
                 f"- {label} RSS < 150 MB with {store.memory.messages:,} messages: "
                 f"{_verdict(store.memory.rss_mb < 150)} ({store.memory.rss_mb:.0f} MB)"
+            )
+        for timing in store.dashboard:
+            lines.append(
+                f"- {label} dashboard {timing.page} page < 100 ms (p50, full store): "
+                f"{_verdict(timing.p50_ms < 100)} ({timing.p50_ms:.1f} ms, max "
+                f"{timing.max_ms:.1f} ms)"
             )
     return "\n".join(lines)
 

@@ -64,11 +64,12 @@ def memory(server: Server, database_url: str, total: int, seconds: float) -> Mem
     engine = make_engine(database_url)
     try:
         with engine.connect() as connection:
-            sent = message_search.list_messages(connection, account_id=ACCOUNT_ID, limit=1)
-        if not sent:
+            listed = message_search.list_messages(connection, account_id=ACCOUNT_ID, limit=1)
+            first = message_search.get_message(connection, listed[0].message_id) if listed else None
+        if first is None:
             raise RuntimeError("no message was sent through the API to copy")
         through_api = _message_count(engine)
-        template = _stored(sent[0])
+        template = _stored(first)
         _add_messages(engine, template, total - through_api)
     finally:
         engine.dispose()

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from openses import background, bootstrap, json_text
@@ -34,7 +34,10 @@ from openses.services.list_management import UNSUBSCRIBE_PATH
 from openses.services.verification_emails import VERIFY_PATH
 from openses.smtp.server import SmtpServers
 from openses.tracking.links import CLICK_PATH, OPEN_PATH
+from openses.web.access import Access
 from openses.web.admin import Admin
+from openses.web.dashboard import routes as dashboard
+from openses.web.dashboard.sessions import gate
 from openses.web.dead_letters import DeadLetters
 from openses.web.identity_dns import IdentityDnsEndpoints
 from openses.web.messages import MessagesEndpoints
@@ -70,12 +73,13 @@ def build_app(root: bootstrap.Server) -> Application:
         object_store=root.object_store,
         throttle=root.throttle,
     )
-    admin = Admin(settings, root.reads, root.writes, root.dns_records)
-    identity_dns = IdentityDnsEndpoints(settings, root.reads)
-    messages = MessagesEndpoints(engine)
-    reputation = ReputationEndpoint(settings, root.reads)
-    dead_letters = DeadLetters(engine)
-    returned = ReturnsEndpoints(engine)
+    access = Access(settings)  # issues 18 and 19: the admin token and per-account scoping
+    admin = Admin(settings, root.reads, root.writes, access, root.dns_records)
+    identity_dns = IdentityDnsEndpoints(settings, root.reads, access)
+    messages = MessagesEndpoints(engine, access)
+    dead_letters = DeadLetters(engine, access)
+    reputation = ReputationEndpoint(settings, root.reads, access)
+    returned = ReturnsEndpoints(engine, access)
     tracking = TrackingEndpoints(
         root.writes, root.tracker.keyring, settings.trusted_proxies, root.clock
     )
@@ -103,6 +107,16 @@ def build_app(root: bootstrap.Server) -> Application:
         Route(UNSUBSCRIBE_PATH + "{token}", unsubscribe.submit, methods=["POST"]),
         # verification emails' links (issue 20; no credentials: mail clients follow them)
         Route(VERIFY_PATH + "{token}", verification.follow, methods=["GET"]),
+        # the dashboard (issue 19)
+        *dashboard.routes(
+            settings,
+            engine,
+            root.reads,
+            root.writes,
+            access,
+            root.tracker.keyring,
+            root.clock,
+        ),
     ]
     dispatching = event_dispatcher.lifespan(root.dispatcher)
     delivering = delivery_worker.lifespan(root.delivery_worker)
@@ -126,7 +140,13 @@ def build_app(root: bootstrap.Server) -> Application:
 
     web = Starlette(routes=routes, lifespan=lifespan)
     return Application(
-        gateway, web, engine, root.smtp, Guard(settings), body_timeout=settings.body_timeout_seconds
+        gateway,
+        web,
+        engine,
+        root.smtp,
+        Guard(settings),
+        access=access,
+        body_timeout=settings.body_timeout_seconds,
     )
 
 
@@ -142,6 +162,7 @@ class Application:
         smtp: SmtpServers | None = None,
         guard: Guard | None = None,
         *,
+        access: Access | None = None,
         body_timeout: float = 60.0,
     ) -> None:
         self.guard = guard
@@ -150,14 +171,23 @@ class Application:
         self.engine = engine
         self.smtp = smtp  # started and stopped by the lifespan
         self._body_timeout = body_timeout
+        self.access = access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and is_aws_path(scope):
+        if scope["type"] == "http" and is_browser_visit(scope):
+            await RedirectResponse("/_openses/", status_code=302)(scope, receive, send)
+        elif scope["type"] == "http" and is_aws_path(scope):
             await self.gateway(scope, receive, send)
         elif scope["type"] == "http" and (refusal := self._refusal(scope)) is not None:
             await JSONResponse({"message": refusal}, 403)(scope, receive, send)
         elif scope["type"] == "http" and (bad := unstorable_in_url(scope)) is not None:
             await JSONResponse({"message": bad}, 400)(scope, receive, send)
+        elif (
+            scope["type"] == "http"
+            and self.access is not None
+            and (refused := gate(self.access, Request(scope))) is not None
+        ):
+            await refused(scope, receive, send)
         elif scope["type"] == "http":
             # issue 18: openses' own endpoints take small bodies only, read whole before
             # Starlette sees them, so that none of them buffers an unbounded one.
@@ -195,6 +225,14 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return pending.pop() if pending else await receive()
 
     return replayed
+
+
+def is_browser_visit(scope: Scope) -> bool:
+    """A browser opening ``/`` (not an SDK's v1 GET, which names an Action): the dashboard."""
+    if scope["path"] != "/" or scope["method"] != "GET" or b"Action=" in scope["query_string"]:
+        return False
+    accept = dict(scope["headers"]).get(b"accept", b"")
+    return b"text/html" in accept
 
 
 def unstorable_in_url(scope: Scope) -> str | None:

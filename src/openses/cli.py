@@ -62,6 +62,12 @@ def serve(host: str | None, port: int | None, database_url: str | None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     log.info("database: %s", describe_url(settings.database_url))
     _warn_about_auth(settings)
+    if settings.admin_token is None and not is_loopback(settings.host):
+        log.warning(
+            "listening on %s without OPENSES_ADMIN_TOKEN: anyone who reaches this port can read "
+            "the default account's captured mail and manage it from the dashboard (/_openses/)",
+            settings.host,
+        )
     try:
         app = create_app(settings)
     except SQLAlchemyError as error:

@@ -104,6 +104,9 @@ class Settings:
     public_url: str | None = None
     # Peers (IPs or CIDR networks) whose X-Forwarded-For is believed on tracking requests.
     trusted_proxies: tuple[str, ...] = ()
+    # issues 18/19: set, the dashboard and every /_openses endpoint but mail clients' need it;
+    # strict mode refuses to start without it
+    admin_token: str | None = None
     # Event destinations (events/): checks on create/update, the dispatcher, the AWS endpoints.
     validate_destinations: bool = True
     dispatch_events: bool = True
@@ -153,8 +156,6 @@ class Settings:
     access_key_secrets: Mapping[str, str] = field(default_factory=dict)
     # encrypts stored secret access keys; None: a key file beside a SQLite database
     secret_key: str | None = None
-    # the token of openses' own endpoints; strict mode refuses to start without it
-    admin_token: str | None = None
     # Host header names accepted (DNS rebinding); () is the loopback names when bound to
     # loopback, and any host otherwise; "*" is any host.
     allowed_hosts: tuple[str, ...] = ()
@@ -519,6 +520,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("OPENSES_PUBLIC_URL", "public_url", text, "base of open and click tracking links"),
     Setting(
+        "OPENSES_ADMIN_TOKEN",
+        "admin_token",
+        text,
+        "the operator's token for the dashboard and /_openses (unset: open, per account); "
+        "strict mode needs one",
+    ),
+    Setting(
         "OPENSES_TRUSTED_PROXIES",
         "trusted_proxies",
         comma_list,
@@ -756,12 +764,6 @@ SETTINGS: tuple[Setting, ...] = (
         "secret_key",
         text,
         "encrypts stored secret access keys; unset: a key file beside a SQLite database",
-    ),
-    Setting(
-        "OPENSES_ADMIN_TOKEN",
-        "admin_token",
-        text,
-        "token of openses' own endpoints; strict mode needs one",
     ),
     Setting(
         "OPENSES_ALLOWED_HOSTS",

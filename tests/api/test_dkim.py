@@ -67,7 +67,11 @@ def _send(sesv2: Any, sender: str) -> bytes:
         Content={"Simple": {"Subject": {"Data": "Signed?"}, "Body": {"Text": {"Data": "Hello."}}}},
     )["MessageId"]
     url = sesv2.meta.endpoint_url
-    raw = httpx.get(f"{url}/_openses/messages/{message_id}/raw")
+    # /_openses is per account: read it as the client's own (botocore keeps its key here)
+    key = sesv2._request_signer._credentials.access_key
+    raw = httpx.get(
+        f"{url}/_openses/messages/{message_id}/raw", headers={"Authorization": authorization(key)}
+    )
     assert raw.status_code == 200
     return raw.content
 

@@ -28,6 +28,10 @@ VERP_ID = "0100018c0a1b2c3d-11111111-2222-3333-4444-555555555555-000000"
 VALIDATION_PREFIX = "Successfully validated SNS topic"
 
 
+ADMIN_TOKEN = "returns-operator"
+OPERATOR = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
 @pytest.fixture(scope="module")
 def returning(
     backend: str, tmp_path_factory: pytest.TempPathFactory, peer: AwsPeer
@@ -36,7 +40,11 @@ def returning(
     tmp = tmp_path_factory.mktemp(f"returns-{backend}")
     with database_url(backend, str(tmp)) as url:
         settings = publishing_settings(
-            url, peer, inbound_smtp_port=1, feedback_address=FEEDBACK_ADDRESS
+            url,
+            peer,
+            inbound_smtp_port=1,
+            feedback_address=FEEDBACK_ADDRESS,
+            admin_token=ADMIN_TOKEN,  # the unmatched returns are the operator's to see
         )
         with serve_in_thread(settings) as live:
             yield live
@@ -88,7 +96,7 @@ def return_path(message_id: str) -> str:
 
 
 def message_id_header(server: LiveServer, message_id: str) -> str:
-    got = httpx.get(f"{server.url}/_openses/messages/{message_id}").json()
+    got = httpx.get(f"{server.url}/_openses/messages/{message_id}", headers=OPERATOR).json()
     return str(next(h["value"] for h in got["headers"] if h["name"].lower() == "message-id"))
 
 
@@ -102,7 +110,7 @@ def suppressed_reason(sesv2: Any, address: str) -> str | None:
 
 
 def returns_list(server: LiveServer, **params: str) -> list[dict[str, Any]]:
-    got = httpx.get(f"{server.url}/_openses/returns", params=params)
+    got = httpx.get(f"{server.url}/_openses/returns", params=params, headers=OPERATOR)
     assert got.status_code == 200, got.text
     found: list[dict[str, Any]] = got.json()["returns"]
     return found
@@ -164,7 +172,9 @@ def test_a_dsn_to_the_return_path_is_a_bounce_event_and_suppresses(
     assert sorted(listed[0]["feedbackIds"]) == sorted(
         [permanent["feedbackId"], transient["feedbackId"]]
     )
-    status = httpx.get(f"{returning.url}/_openses/messages/{message_id}").json()["status"]
+    status = httpx.get(f"{returning.url}/_openses/messages/{message_id}", headers=OPERATOR).json()[
+        "status"
+    ]
     assert status == "bounced"
 
 
@@ -258,7 +268,9 @@ def test_identity_notifications_and_forwarding_follow_a_returned_bounce(
     assert bounces[0]["mail"]["messageId"] == message_id
     # feedback forwarding is on by default: SES's report to the sender is captured
     forwarded = httpx.get(
-        f"{returning.url}/_openses/messages", params={"to": f"app@{sent.domain}"}
+        f"{returning.url}/_openses/messages",
+        params={"to": f"app@{sent.domain}"},
+        headers=OPERATOR,
     ).json()["messages"]
     assert [m["subject"] for m in forwarded] == ["Delivery Status Notification (Failure)"]
 
@@ -279,7 +291,7 @@ def test_unmatched_and_unreadable_returns_are_kept_for_the_operator(returning: L
     assert all(
         r["account"] == "123456789012" for r in returns_list(returning, account="123456789012")
     )
-    raw = httpx.get(f"{returning.url}/_openses/returns/{unmatched[0]['id']}/raw")
+    raw = httpx.get(f"{returning.url}/_openses/returns/{unmatched[0]['id']}/raw", headers=OPERATOR)
     assert (raw.status_code, raw.content) == (200, b"Subject: not a report\r\n\r\nhello\r\n")
 
 
@@ -318,7 +330,7 @@ def test_a_dsn_reaches_the_submission_port_too(returning: LiveServer, peer: AwsP
 def test_bad_list_parameters_are_400(
     returning: LiveServer, params: dict[str, str], message: str
 ) -> None:
-    got = httpx.get(f"{returning.url}/_openses/returns", params=params)
+    got = httpx.get(f"{returning.url}/_openses/returns", params=params, headers=OPERATOR)
     assert (got.status_code, got.json()) == (400, {"message": message})
 
 

@@ -16,7 +16,7 @@ from openses.services.outcomes import UNSUBSCRIBED
 from tests.events.peerside import collect, topic_with_queue
 from tests.events_schema import schema_errors
 from tests.peer import AwsPeer
-from tests.support import LiveServer, unique
+from tests.support import LiveServer, authorization, unique
 
 REGION = "ap-south-1"  # a region of its own: one contact list per account and region
 NEWS = {"TopicName": "news", "DisplayName": "Weekly news", "DefaultSubscriptionStatus": "OPT_IN"}
@@ -25,11 +25,18 @@ PLACEHOLDER = "{{amazonSESUnsubscribeUrl}}"
 
 
 def _http(
-    url: str, *, data: bytes | None = None, content_type: str | None = None
+    url: str,
+    *,
+    data: bytes | None = None,
+    content_type: str | None = None,
+    region: str | None = None,
 ) -> tuple[int, bytes]:
+    """``region``: read /_openses as the default account in that region (it is per region)."""
     request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
     if content_type:
         request.add_header("Content-Type", content_type)
+    if region:
+        request.add_header("Authorization", authorization("test", region))
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, response.read()
@@ -37,8 +44,8 @@ def _http(
         return error.code, error.read()
 
 
-def _raw(server: LiveServer, message_id: str) -> Any:
-    status, body = _http(f"{server.url}/_openses/messages/{message_id}/raw")
+def _raw(server: LiveServer, message_id: str, region: str = REGION) -> Any:
+    status, body = _http(f"{server.url}/_openses/messages/{message_id}/raw", region=region)
     assert status == 200
     return message_from_bytes(body)
 
@@ -152,7 +159,7 @@ def test_one_click_unsubscribe_emits_a_subscription_event(
             "diagnosticCode": UNSUBSCRIBED,
         }
     ]
-    status, _ = _http(f"{publishing.url}/_openses/messages/{second}/raw")
+    status, _ = _http(f"{publishing.url}/_openses/messages/{second}/raw", region=REGION)
     assert status == 404
 
     # the landing page's form, sent as multipart/form-data: out of all
@@ -193,7 +200,7 @@ def test_raw_mail_with_the_list_management_header(publishing: LiveServer) -> Non
         f'<a href="{PLACEHOLDER}">unsubscribe</a>\r\n'
     ).encode()
     message_id = sesv2.send_email(Content={"Raw": {"Data": raw}})["MessageId"]
-    mail = _raw(publishing, message_id)
+    mail = _raw(publishing, message_id, "sa-east-1")
     assert mail["X-SES-LIST-MANAGEMENT-OPTIONS"] is None
     match = re.fullmatch(r"<(http://[^>]+/_openses/u/[A-Za-z0-9_-]+)>", mail["List-Unsubscribe"])
     assert match is not None

@@ -235,12 +235,36 @@ def test_openses_endpoints_hostile_values_never_answer_5xx(
             "/_openses/messages?cursor=" + quote_from_bytes(value),
             "/_openses/messages/" + quote_from_bytes(value, safe=""),
             "/_openses/messages/" + quote_from_bytes(value, safe="") + "/raw",
+            # the dashboard (issue 19)
+            *(
+                f"/_openses/inbox?{name}=" + quote_from_bytes(value)
+                for name in ("to", "from", "set", "tag", "q", "since", "until", "cursor")
+            ),
+            "/_openses/inbox/" + quote_from_bytes(value, safe=""),
+            "/_openses/inbox/" + quote_from_bytes(value, safe="") + "/attachments/0",
+            "/_openses/sets?q=" + quote_from_bytes(value),
+            "/_openses/sets/" + quote_from_bytes(value, safe=""),
+            "/_openses/templates/" + quote_from_bytes(value, safe=""),
+            "/_openses/live?set=" + quote_from_bytes(value),
+            "/_openses-mail/" + quote_from_bytes(value, safe=""),
         ):
             response = client.get(path)
-            answers[path[:40]] = response.status_code
+            answers[path[:60]] = response.status_code
         for path in (
             "/_openses/dead-letters/" + quote_from_bytes(value, safe="") + "/retry",
             "/_openses/identities/" + quote_from_bytes(value, safe="") + "/verify",
         ):
             answers[path[:40]] = client.post(path).status_code
+        for path, field in (
+            ("/_openses/sets/" + quote_from_bytes(value, safe="") + "/sending", "enabled"),
+            ("/_openses/identities/" + quote_from_bytes(value, safe="") + "/change", "action"),
+            ("/_openses/suppression", "address"),
+            ("/_openses/dead/retry", "id"),
+            ("/_openses/view", "account"),
+        ):
+            form = field.encode() + b"=" + quote_from_bytes(value).encode()
+            response = client.post(
+                path, content=form, headers={"Content-Type": "application/x-www-form-urlencoded"}
+            )
+            answers["POST " + path[:60]] = response.status_code
     assert {name: status for name, status in answers.items() if status >= 500} == {}

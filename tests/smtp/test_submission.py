@@ -18,6 +18,7 @@ from openses.config import Settings
 from tests.smtp.support import captured, message, message_id_of, trusting
 from tests.support import (
     LiveServer,
+    authorization,
     database_url,
     fresh_account,
     serve_in_thread,
@@ -135,8 +136,13 @@ def _refused(client: smtplib.SMTP, source: str, recipients: list[str], data: byt
     return client.data(data)
 
 
-def _nothing_from(server: LiveServer, source: str) -> bool:
-    got = httpx.get(f"{server.url}/_openses/messages", params={"from": source})
+def _nothing_from(server: LiveServer, source: str, account: str = "test") -> bool:
+    """No captured message from ``source`` in ``account``'s mail (/_openses is per account)."""
+    got = httpx.get(
+        f"{server.url}/_openses/messages",
+        params={"from": source},
+        headers={"Authorization": authorization(account)},
+    )
     return bool(got.json()["messages"] == [])
 
 
@@ -184,7 +190,7 @@ def test_paused_account_is_refused(server: LiveServer) -> None:
                 )
         finally:
             sesv2.put_account_sending_attributes(SendingEnabled=True)
-    assert _nothing_from(server, source)
+    assert _nothing_from(server, source, account)
 
 
 def test_declared_size_over_the_limit_gets_552(server: LiveServer, sender: str) -> None:

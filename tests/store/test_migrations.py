@@ -89,7 +89,14 @@ def test_the_outbox_rows_become_publications_and_back(engine: Engine) -> None:
         # "deliveries" is the delivery queue since 0007 (issue 15), a table of its own
         "tables": ["deliveries", "publications"],
         "columns": ["created_at", "published_at"],
-        "indexes": [("ix_publications_due", ["status", "next_attempt_at"])],
+        "indexes": [
+            # issue 19: the dashboard's publication status per destination (0017)
+            (
+                "ix_publications_destination",
+                ["account_id", "region", "configuration_set", "destination_name", "status"],
+            ),
+            ("ix_publications_due", ["status", "next_attempt_at"]),
+        ],
         "primary key": "publications_pkey" if postgresql else None,
         "sequence": "public.publications_id_seq" if postgresql else None,
     }

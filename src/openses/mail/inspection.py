@@ -46,3 +46,15 @@ def read(raw: bytes) -> Parts:
 def _lines(content: str) -> str:
     """Messages travel with CRLF line ends; show them with plain newlines."""
     return content.replace("\r\n", "\n")
+
+
+def attachment(raw: bytes, index: int) -> tuple[str | None, str, bytes] | None:
+    """The ``index``-th attachment (from 0, in read()'s order): name, type and content."""
+    message = message_from_bytes(raw, _class=EmailMessage, policy=default)
+    assert isinstance(message, EmailMessage)
+    for position, part in enumerate(message.iter_attachments()):
+        if position == index and isinstance(part, EmailMessage):
+            payload = part.get_payload(decode=True)
+            data = payload if isinstance(payload, bytes) else b""
+            return part.get_filename(), part.get_content_type(), data
+    return None

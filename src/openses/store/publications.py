@@ -19,6 +19,7 @@ from openses.domain.clock import Clock
 from openses.store import leases
 from openses.store.database import reading
 from openses.store.outbox import DEAD, PENDING, PUBLISHED
+from openses.store.scoped import within
 from openses.store.tables import publications
 
 Payload = dict[str, Any] | str
@@ -97,10 +98,16 @@ def settle(
 
 
 def list_dead(
-    engine: Engine, *, limit: int = 1000, ids: Sequence[int] | None = None
+    engine: Engine,
+    *,
+    limit: int = 1000,
+    ids: Sequence[int] | None = None,
+    account_id: str | None = None,
+    region: str | None = None,
 ) -> list[Publication]:
-    """Dead letters by id; only those among ``ids`` when given."""
-    condition = publications.c.status == DEAD
+    """Dead letters by id; only those among ``ids`` when given, and of one account and region
+    when those are given (issue 18)."""
+    condition = and_(publications.c.status == DEAD, within(publications, account_id, region))
     if ids is not None:
         condition = and_(condition, publications.c.id.in_(list(ids)))
     with reading(engine) as connection:
@@ -110,9 +117,17 @@ def list_dead(
     return [_publication(row._mapping) for row in rows]
 
 
-def retry_dead(engine: Engine, now: datetime.datetime, ids: Sequence[int] | None = None) -> int:
-    """Put dead letters back in the queue with a fresh attempt count; ``None`` means all."""
-    condition = publications.c.status == DEAD
+def retry_dead(
+    engine: Engine,
+    now: datetime.datetime,
+    ids: Sequence[int] | None = None,
+    *,
+    account_id: str | None = None,
+    region: str | None = None,
+) -> int:
+    """Put dead letters back in the queue with a fresh attempt count; ``None`` means all (of
+    the account and region, when those are given)."""
+    condition = and_(publications.c.status == DEAD, within(publications, account_id, region))
     if ids is not None:
         condition = and_(condition, publications.c.id.in_(list(ids)))
     with engine.begin() as connection:

@@ -122,6 +122,18 @@ def list_returns(
     return list(connection.execute(query))
 
 
-def raw_of(connection: Connection, return_id: int) -> bytes | None:
-    row = connection.execute(select(returns.c.raw).where(returns.c.id == return_id)).first()
+def raw_of(
+    connection: Connection,
+    return_id: int,
+    *,
+    account_id: str | None = None,
+    region: str | None = None,
+) -> bytes | None:
+    """A return as received; with ``account_id``/``region``, only one matched to them."""
+    query = select(returns.c.raw).where(returns.c.id == return_id)
+    if account_id is not None:
+        query = query.where(returns.c.account_id == account_id)
+    if region is not None:
+        query = query.where(returns.c.region == region)
+    row = connection.execute(query).first()
     return None if row is None else bytes(row.raw)

@@ -11,12 +11,14 @@ from sqlalchemy import (
     Connection,
     Delete,
     Table,
+    and_,
     bindparam,
     delete,
     func,
     insert,
     select,
     text,
+    true,
 )
 from sqlalchemy.exc import IntegrityError
 
@@ -30,6 +32,17 @@ _LOCK_SCOPE = text("SELECT pg_advisory_xact_lock(hashtext(:scope))")
 def in_scope(table: Table) -> ColumnElement[bool]:
     """The rows of one account and region, both bound by name, for statements built once."""
     return (table.c.account_id == bindparam("account_id")) & (table.c.region == bindparam("region"))
+
+
+def within(table: Table, account_id: str | None, region: str | None) -> ColumnElement[bool]:
+    """The rows of ``table`` one account and region may see; ``None`` leaves that part open
+    (both ``None``: every account's, the operator's view)."""
+    condition: ColumnElement[bool] = true()
+    if account_id is not None:
+        condition = and_(condition, table.c.account_id == account_id)
+    if region is not None:
+        condition = and_(condition, table.c.region == region)
+    return condition
 
 
 class ScopedRepository:

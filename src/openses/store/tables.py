@@ -184,6 +184,10 @@ events = scoped_table(
     Column("payload", JSON, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Index("ix_events_message_id", "message_id"),
+    # issue 19: the dashboard's counts over time, per account and region and across them
+    Index("ix_events_scope_created", "account_id", "region", "created_at", "event_type"),
+    Index("ix_events_created", "created_at", "event_type"),
+    Index("ix_events_scope_id", "account_id", "region", "id"),  # newest first, the live stream
 )
 
 # One row per (event, destination): what the dispatcher must publish, and how far it got.
@@ -203,6 +207,15 @@ publications = scoped_table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("published_at", UtcDateTime(), nullable=True),
     Index("ix_publications_due", "status", "next_attempt_at"),
+    # issue 19: each event destination's publication status on the dashboard
+    Index(
+        "ix_publications_destination",
+        "account_id",
+        "region",
+        "configuration_set",
+        "destination_name",
+        "status",
+    ),
 )
 
 # Keys that sign tracking links; the newest active one signs, any unretired one verifies.

@@ -4,7 +4,8 @@
 verification email link or DNS record when ``auto_verify_identities`` is off. Then it also
 checks the identity's DKIM records and custom MAIL FROM domain in DNS (issue 15,
 services/identity_checks.py). The account and region come from the SigV4 ``Authorization``
-header by the same rules as the API.
+header by the same rules as the API, or, for the operator, the ``account`` and ``region``
+query parameters (web/access.py).
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from starlette.responses import JSONResponse, Response
 from openses.config import Settings
 from openses.domain.errors import IdentityNotFound
 from openses.mail.dns_records import DnsRecords
-from openses.protocol.auth import caller_from_headers
+from openses.protocol.auth import DEFAULT_REGION
 from openses.services import identities, identity_checks
 from openses.store.sources import ConnectionSource
 from openses.store.unit_of_work import UnitOfWork
+from openses.web.access import Access
 
 
 class Admin:
@@ -28,23 +30,25 @@ class Admin:
         settings: Settings,
         reads: ConnectionSource,
         writes: ConnectionSource,
+        access: Access,
         dns_records: DnsRecords | None = None,
     ) -> None:
         self._settings = settings
+        self._access = access
         self._reads = reads
         self._writes = writes
         self._dns_records = dns_records
 
     def _unit_of_work(self, request: Request, *, write: bool = True) -> UnitOfWork:
-        caller = caller_from_headers(
-            request.headers.get("authorization"),
-            self._settings.access_keys,
-            self._settings.default_account_id,
+        account, region = self._access.view(request).one(
+            self._settings.default_account_id, DEFAULT_REGION
         )
-        return UnitOfWork(self._writes if write else self._reads, caller.account_id, caller.region)
+        return UnitOfWork(self._writes if write else self._reads, account, region)
 
     async def verify_identity(self, request: Request) -> Response:
         name = request.path_params["name"]
+        if not self._access.csrf_ok(request, None):
+            return JSONResponse({"message": "The request lacks the CSRF token."}, 403)
         try:
             identity = await run_in_threadpool(
                 identities.mark_verified, self._unit_of_work(request), name

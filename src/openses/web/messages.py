@@ -1,4 +1,5 @@
-"""The inspection API over captured mail: ``/_openses/messages``. Read-only."""
+"""The inspection API over captured mail: ``/_openses/messages``. Read-only, and scoped: a
+request sees the mail of the account and region web/access.py gives it (issue 18)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from starlette.responses import JSONResponse, Response
 from openses.mail import inspection
 from openses.protocol.timestamps import iso8601
 from openses.store import message_search
+from openses.store.dashboard import Scope
 from openses.store.database import reading
+from openses.web.access import Access
 
 MAX_LIMIT = 500
 
@@ -24,9 +27,18 @@ def fits_row_id(number: int) -> bool:
     return -(2**31) <= number < 2**31
 
 
+# The raw MIME is the sender's bytes: never sniffed into HTML, never running script.
+RAW_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cache-Control": "no-store",
+}
+
+
 class MessagesEndpoints:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, access: Access) -> None:
         self._engine = engine
+        self._access = access
 
     async def index(self, request: Request) -> Response:
         params = request.query_params
@@ -39,12 +51,14 @@ class MessagesEndpoints:
             return JSONResponse({"message": f"limit must be between 1 and {MAX_LIMIT}"}, 400)
         if before is not None and not fits_row_id(before):
             return JSONResponse({"message": "cursor must be a 32-bit integer"}, 400)
+        scope = self._access.view(request).scope
         rows = await run_in_threadpool(
             self._query,
             to=params.get("to"),
             from_address=params.get("from"),
             configuration_set=params.get("configurationSet"),
-            account_id=params.get("account"),
+            account_id=scope.account_id,
+            region=scope.region,
             before=before,
             limit=limit,
         )
@@ -58,26 +72,40 @@ class MessagesEndpoints:
             return message_search.list_messages(connection, **filters)
 
     async def get(self, request: Request) -> Response:
-        found = await run_in_threadpool(self._get, request.path_params["message_id"])
+        scope = self._access.view(request).scope
+        found = await run_in_threadpool(self._get, request.path_params["message_id"], scope)
         if found is None:
             return _not_found(request.path_params["message_id"])
         row, events = found
         return JSONResponse(detail(row, events))
 
     def _get(
-        self, message_id: str
+        self, message_id: str, scope: Scope
     ) -> tuple[message_search.MessageRow, list[dict[str, Any]]] | None:
         with reading(self._engine) as connection:
-            row = message_search.get_message(connection, message_id)
+            row = message_search.get_message(connection, message_id, scope.account_id, scope.region)
             if row is None:
                 return None
             return row, message_search.message_events(connection, message_id)
 
     async def raw(self, request: Request) -> Response:
-        found = await run_in_threadpool(self._get, request.path_params["message_id"])
+        """As a download (``attachment``), unless ``?inline=true`` asks to show it as text."""
+        message_id = request.path_params["message_id"]
+        scope = self._access.view(request).scope
+        found = await run_in_threadpool(self._get, message_id, scope)
         if found is None or found[0].raw is None:
-            return _not_found(request.path_params["message_id"])
-        return Response(found[0].raw, media_type="message/rfc822")
+            return _not_found(message_id)
+        if request.query_params.get("inline") == "true":
+            return Response(
+                found[0].raw,
+                media_type="text/plain; charset=utf-8",
+                headers={**RAW_HEADERS, "Content-Disposition": "inline"},
+            )
+        return Response(
+            found[0].raw,
+            media_type="message/rfc822",
+            headers={**RAW_HEADERS, "Content-Disposition": 'attachment; filename="message.eml"'},
+        )
 
 
 def _not_found(message_id: str) -> Response:

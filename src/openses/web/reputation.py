@@ -1,8 +1,8 @@
 """``GET /_openses/reputation`` (issue 17): the caller's account and region's reputation and
 each of its configuration sets', as the reputation job (events/reputation.py) last assessed
 them: volumes in the window, rates (null until the window holds the minimum volume), status,
-and whether reputation enforcement paused the sending. The account and region come from the
-SigV4 ``Authorization`` header, as in the API."""
+and whether reputation enforcement paused the sending. The account and region are the request's
+view (web/access.py): the signing key's, or the operator's pick."""
 
 from __future__ import annotations
 
@@ -14,32 +14,32 @@ from starlette.responses import JSONResponse, Response
 
 from openses.config import Settings
 from openses.domain.reputation import EnforcementStatus, ReputationState
-from openses.protocol.auth import caller_from_headers
+from openses.protocol.auth import DEFAULT_REGION
 from openses.protocol.timestamps import iso8601
 from openses.services import reputation
 from openses.store.sources import ConnectionSource
 from openses.store.unit_of_work import UnitOfWork
+from openses.web.access import Access
 
 
 class ReputationEndpoint:
-    def __init__(self, settings: Settings, reads: ConnectionSource) -> None:
+    def __init__(self, settings: Settings, reads: ConnectionSource, access: Access) -> None:
         self._settings = settings
         self._reads = reads
+        self._access = access
 
     async def report(self, request: Request) -> Response:
-        caller = caller_from_headers(
-            request.headers.get("authorization"),
-            self._settings.access_keys,
-            self._settings.default_account_id,
+        account_id, region = self._access.view(request).one(
+            self._settings.default_account_id, DEFAULT_REGION
         )
-        uow = UnitOfWork(self._reads, caller.account_id, caller.region)
+        uow = UnitOfWork(self._reads, account_id, region)
         states = await run_in_threadpool(reputation.states, uow)
         account = next((s for s in states if s.configuration_set is None), None)
         policy = self._settings.reputation
         return JSONResponse(
             {
-                "accountId": caller.account_id,
-                "region": caller.region,
+                "accountId": account_id,
+                "region": region,
                 "enforcement": policy.enforcement,
                 "windowHours": policy.window_hours,
                 "minVolume": policy.min_volume,

@@ -1,7 +1,8 @@
 """Returns (issue 16) over openses' own endpoints, read-only: ``GET /_openses/returns`` lists
-the bounces and complaints mailed back to openses, newest first. ``account`` (and ``region``)
-scope the list as in ``/_openses/messages``; without them it is the operator's view, which
-also holds the returns that matched no message (``unmatched=true`` keeps only those).
+the bounces and complaints mailed back to openses, newest first, scoped as
+``/_openses/messages`` is (web/access.py): a caller sees its own account and region's; the
+operator (the admin token) every account's, or the ``account``/``region`` picked, and the
+returns that matched no message (``unmatched=true`` keeps only those).
 ``GET /_openses/returns/{id}/raw`` is a return as received."""
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from starlette.responses import JSONResponse, Response
 from openses.protocol.timestamps import iso8601
 from openses.store import returns
 from openses.store.database import reading
+from openses.web.access import Access
 from openses.web.messages import MAX_LIMIT, fits_row_id
 
 _YES_NO = {"true": True, "false": False}
 
 
 class ReturnsEndpoints:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, access: Access) -> None:
         self._engine = engine
+        self._access = access
 
     async def index(self, request: Request) -> Response:
         params = request.query_params
@@ -39,10 +42,11 @@ class ReturnsEndpoints:
         unmatched = _YES_NO.get(params.get("unmatched", "false").lower())
         if unmatched is None:
             return JSONResponse({"message": "unmatched must be true or false"}, 400)
+        scope = self._access.view(request).scope
         rows = await run_in_threadpool(
             self._query,
-            account_id=params.get("account"),
-            region=params.get("region"),
+            account_id=scope.account_id,
+            region=scope.region,
             unmatched=unmatched,
             message_id=params.get("messageId"),
             before=before,
@@ -60,15 +64,16 @@ class ReturnsEndpoints:
     async def raw(self, request: Request) -> Response:
         text = request.path_params["id"]
         found = None
+        scope = self._access.view(request).scope
         if text.isdigit() and fits_row_id(int(text)):
-            found = await run_in_threadpool(self._raw, int(text))
+            found = await run_in_threadpool(self._raw, int(text), scope.account_id, scope.region)
         if found is None:
             return JSONResponse({"message": f"No return with id {text}"}, 404)
         return Response(found, media_type="message/rfc822")
 
-    def _raw(self, return_id: int) -> bytes | None:
+    def _raw(self, return_id: int, account_id: str | None, region: str | None) -> bytes | None:
         with reading(self._engine) as connection:
-            return returns.raw_of(connection, return_id)
+            return returns.raw_of(connection, return_id, account_id=account_id, region=region)
 
 
 def summary(row: returns.ReturnRow) -> dict[str, Any]:

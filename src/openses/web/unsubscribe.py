@@ -87,7 +87,7 @@ class UnsubscribeEndpoints:
         recipient = self._recipient(request)
         if isinstance(recipient, Response):
             return recipient
-        fields = await _form(request)
+        fields = await read_form(request)
         if fields is None:
             return _page(400, "The form is not readable.")
         now = self._clock()
@@ -131,7 +131,7 @@ class UnsubscribeEndpoints:
         )
 
 
-async def _form(request: Request) -> dict[str, str] | None:
+async def read_form(request: Request) -> dict[str, str] | None:
     """The POST's fields, from an urlencoded or multipart/form-data body (RFC 8058 allows
     both), read up to MAX_BODY_BYTES; None when the body is too large or unreadable."""
     body = bytearray()

@@ -1,0 +1,67 @@
+"""The dashboard's pages share this: each reads through the services (configuration sets,
+identities, templates, the account) or the store's read queries, in the account and region the
+request may see (web/access.py); every form is a POST with the CSRF token. overview.py,
+sets.py, inbox.py and resources.py hold the pages themselves."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from openses.config import Settings
+from openses.protocol.auth import DEFAULT_REGION
+from openses.store.sources import EngineSource
+from openses.store.unit_of_work import UnitOfWork
+from openses.tracking.keys import Keyring
+from openses.web.access import CSRF_FIELD, Access, View
+from openses.web.dashboard import preview
+from openses.web.dashboard.rendering import Renderer
+from openses.web.dashboard.sessions import FORGED, form_fields
+
+
+class Pages:
+    """What every page needs; the page modules subclass it."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        reads: EngineSource,
+        writes: EngineSource,
+        access: Access,
+        renderer: Renderer,
+        keyring: Keyring,
+        previews: preview.Previews,
+        clock: Callable[[], datetime.datetime],
+    ) -> None:
+        self._settings = settings
+        self._engine = engine
+        self._reads = reads
+        self._writes = writes
+        self._access = access
+        self._renderer = renderer
+        self._keyring = keyring
+        self._previews = previews
+        self._clock = clock
+
+    def _one(self, view: View) -> tuple[str, str]:
+        return view.one(self._settings.default_account_id, DEFAULT_REGION)
+
+    def _uow(self, view: View, *, write: bool = False) -> UnitOfWork:
+        account_id, region = self._one(view)
+        return UnitOfWork(self._writes if write else self._reads, account_id, region)
+
+    def _picked(self, view: View) -> bool:
+        """Resources (sets, identities, ...) live in one account and region: the operator's
+        view of every account shows them once one is picked."""
+        return view.scope.account_id is not None and view.scope.region is not None
+
+    async def _checked_form(self, request: Request) -> dict[str, str] | Response:
+        fields = await form_fields(request)
+        if not self._access.csrf_ok(request, fields.get(CSRF_FIELD)):
+            return JSONResponse(FORGED, 403)
+        return fields

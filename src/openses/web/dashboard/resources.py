@@ -1,0 +1,172 @@
+"""Dead letters, the suppression list, identities and templates: lists and what to do with them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from openses.domain.errors import OpensesError
+from openses.domain.options import SuppressionReason
+from openses.services import account, identities, templates
+from openses.store import publications
+from openses.web.dashboard.pages import Pages
+from openses.web.messages import fits_row_id
+
+
+class Resources(Pages):
+    # -- dead letters ----------------------------------------------------------------------
+
+    async def dead_letters(self, request: Request) -> Response:
+        view = self._access.view(request)
+        rows = await run_in_threadpool(
+            lambda: publications.list_dead(
+                self._engine, account_id=view.scope.account_id, region=view.scope.region
+            )
+        )
+        return self._renderer.page(request, "dead.html", view, rows=rows)
+
+    async def retry_dead(self, request: Request) -> Response:
+        fields = await self._checked_form(request)
+        if isinstance(fields, Response):
+            return fields
+        view = self._access.view(request)
+        chosen = fields.get("id", "")
+        ids = [int(chosen)] if chosen.isdigit() and fits_row_id(int(chosen)) else None
+        if chosen and ids is None:
+            return JSONResponse({"message": "the id must be a 32-bit integer"}, 400)
+        now = self._clock()
+        await run_in_threadpool(
+            lambda: publications.retry_dead(
+                self._engine,
+                now,
+                ids,
+                account_id=view.scope.account_id,
+                region=view.scope.region,
+            )
+        )
+        return RedirectResponse("/_openses/dead", status_code=303)
+
+    # -- suppression list, identities, templates --------------------------------------------
+
+    async def suppression(self, request: Request) -> Response:
+        view = self._access.view(request)
+        entries: list[Any] = []
+        if self._picked(view) or not view.operator:
+            page = await run_in_threadpool(
+                lambda: account.list_suppressed_destinations(
+                    self._uow(view),
+                    reasons=(),
+                    start=None,
+                    end=None,
+                    next_token=None,
+                    page_size=1000,
+                )
+            )
+            entries = page.destinations
+        return self._renderer.page(
+            request, "suppression.html", view, entries=entries, reasons=list(SuppressionReason)
+        )
+
+    async def suppression_change(self, request: Request) -> Response:
+        fields = await self._checked_form(request)
+        if isinstance(fields, Response):
+            return fields
+        view = self._access.view(request)
+        address = fields.get("address", "").strip()
+        try:
+            if fields.get("action") == "remove":
+                await run_in_threadpool(
+                    account.delete_suppressed_destination, self._uow(view, write=True), address
+                )
+            else:
+                reason = SuppressionReason(fields.get("reason", "BOUNCE"))
+                await run_in_threadpool(
+                    account.put_suppressed_destination,
+                    self._uow(view, write=True),
+                    address,
+                    reason,
+                    self._clock(),
+                )
+        except (OpensesError, ValueError) as error:
+            return JSONResponse({"message": getattr(error, "message", str(error))}, 400)
+        return RedirectResponse("/_openses/suppression", status_code=303)
+
+    async def identities(self, request: Request) -> Response:
+        view = self._access.view(request)
+        found: list[Any] = []
+        if self._picked(view) or not view.operator:
+            page = await run_in_threadpool(
+                lambda: identities.list_page(self._uow(view), next_token=None, page_size=1000)
+            )
+            found = page.identities
+        return self._renderer.page(request, "identities.html", view, identities=found)
+
+    async def identity_change(self, request: Request) -> Response:
+        fields = await self._checked_form(request)
+        if isinstance(fields, Response):
+            return fields
+        view = self._access.view(request)
+        name = request.path_params["name"]
+        try:
+            if fields.get("action") == "delete":
+                await run_in_threadpool(identities.delete, self._uow(view, write=True), name)
+            else:
+                await run_in_threadpool(identities.mark_verified, self._uow(view, write=True), name)
+        except OpensesError as error:
+            return JSONResponse({"message": error.message}, 404)
+        return RedirectResponse("/_openses/identities", status_code=303)
+
+    async def templates(self, request: Request) -> Response:
+        view = self._access.view(request)
+        found: list[Any] = []
+        if self._picked(view) or not view.operator:
+            page = await run_in_threadpool(
+                lambda: templates.list_page(self._uow(view), next_token=None, page_size=1000)
+            )
+            found = page.templates
+        return self._renderer.page(request, "templates.html", view, templates=found)
+
+    async def template_delete(self, request: Request) -> Response:
+        """DeleteEmailTemplate's service call."""
+        fields = await self._checked_form(request)
+        if isinstance(fields, Response):
+            return fields
+        view = self._access.view(request)
+        try:
+            await run_in_threadpool(
+                templates.delete, self._uow(view, write=True), request.path_params["name"]
+            )
+        except OpensesError as error:
+            return JSONResponse({"message": error.message}, 404)
+        return RedirectResponse("/_openses/templates", status_code=303)
+
+    async def template(self, request: Request) -> Response:
+        """The template, and TestRenderEmailTemplate's rendering of it with sample data."""
+        view = self._access.view(request)
+        name = request.path_params["name"]
+        data = request.query_params.get("data") or "{}"
+        try:
+            found = await run_in_threadpool(templates.get, self._uow(view), name)
+        except OpensesError as error:
+            return self._renderer.page(
+                request, "missing.html", view, status_code=404, what=error.message
+            )
+        try:
+            rendered = await run_in_threadpool(
+                lambda: templates.preview(self._uow(view), name, data, now=self._clock())
+            )
+            problem = None
+        except OpensesError as error:
+            rendered, problem = None, error.message
+        return self._renderer.page(
+            request,
+            "template.html",
+            view,
+            template=found,
+            data=data,
+            rendered=rendered,
+            problem=problem,
+        )
