@@ -31,7 +31,7 @@ from openses.domain.delivery_attempt import Attempt, Envelope, RecipientResult, 
 from openses.domain.smtp_reply import INTERNAL
 from openses.services import deliveries as settling
 from openses.store import deliveries
-from openses.store.database import unavailable
+from openses.store.database import log_failure
 from openses.store.deliveries import QueuedDelivery
 from openses.store.outbox import CommitSignal
 from openses.store.sources import EngineSource
@@ -103,11 +103,7 @@ class DeliveryWorker:
             try:
                 claimed = self.run_once()
             except Exception as error:
-                reason = unavailable(error)
-                if reason is None:
-                    log.exception("delivery round failed")
-                else:
-                    log.warning("the database is unavailable: %s", reason)
+                log_failure(log, "delivery round failed", error)
                 claimed = 0
             if claimed == 0:
                 stop.wait(self._settings.poll_seconds)
@@ -182,9 +178,9 @@ class DeliveryWorker:
                         reporting_mta=self._hostname,
                     )
                     uow.commit()
-            except Exception:
+            except Exception as error:
                 # the rows come due again when their lease ends: delivered at least once
-                log.exception("settling %d deliveries failed", len(rows))
+                log_failure(log, f"settling {len(rows)} deliveries failed", error)
 
     def _prune(self) -> None:
         retention = self._settings.retention_seconds

@@ -37,7 +37,7 @@ from openses.events.publishers.sns import SnsPublisher
 from openses.events.reputation import KIND as REPUTATION
 from openses.events.reputation import ReputationJob
 from openses.store import publications
-from openses.store.database import unavailable
+from openses.store.database import log_failure
 from openses.store.outbox import CommitSignal
 from openses.store.publications import Failure, Publication
 
@@ -109,11 +109,7 @@ class Dispatcher:
             try:
                 claimed = self.run_once()
             except Exception as error:
-                reason = unavailable(error)
-                if reason is None:
-                    log.exception("event dispatch round failed")
-                else:
-                    log.warning("the database is unavailable: %s", reason)
+                log_failure(log, "event dispatch round failed", error)
                 claimed = 0
             if claimed == 0 and not stop.is_set():
                 self.signal.wait(self._policy.poll_seconds)

@@ -35,6 +35,7 @@ from openses.store import reputation as states
 from openses.store import statistics
 from openses.store.configuration_sets import ConfigurationSetRepository, SetReputation
 from openses.store.configuration_sets import reputation_of_sets as sets_of
+from openses.store.database import log_failure
 from openses.store.outbox import OutboxRepository
 
 log = logging.getLogger("openses.reputation")
@@ -71,8 +72,8 @@ class ReputationJob:
         self._next = now + period
         try:
             self.run(now, unless_since=now - period / 2)
-        except Exception:
-            log.exception("the reputation job failed")
+        except Exception as error:
+            log_failure(log, "the reputation job failed", error)
 
     def run(self, now: datetime.datetime, *, unless_since: datetime.datetime | None = None) -> None:
         """Assess, keep, pause and publish; ``unless_since``: not if another instance on the

@@ -20,6 +20,7 @@ from openses.config import Settings
 from openses.domain import policy
 from openses.store import access_keys as stored
 from openses.store.access_keys import AttachedPolicy, StoredKey
+from openses.store.database import log_failure
 
 log = logging.getLogger("openses.auth")
 
@@ -177,8 +178,8 @@ class Credentials:
     def _reload_safely(self) -> None:
         try:
             self.load()
-        except Exception:
-            log.exception("access keys could not be read; the previous ones stay")
+        except Exception as error:
+            log_failure(log, "access keys could not be read; the previous ones stay", error)
             self._loaded_at = time.monotonic()
 
     def account_of(self, access_key: str) -> str | None:

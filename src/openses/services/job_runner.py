@@ -18,6 +18,7 @@ from openses.domain.job import ExportJob, ImportJob, JobStatus, MessageInsightsS
 from openses.services import exports, imports
 from openses.services.object_store import ObjectStore, ObjectStoreUnavailable, ObjectUnreadable
 from openses.store import jobs as job_rows
+from openses.store.database import log_failure
 from openses.store.sources import EngineSource
 from openses.store.unit_of_work import UnitOfWork
 
@@ -51,8 +52,8 @@ class JobRunner:
         while not stop.is_set():
             try:
                 worked = self.run_once()
-            except Exception:  # a bug of ours must not end the loop
-                log.exception("the job runner failed; it goes on")
+            except Exception as error:  # nothing ends the loop
+                log_failure(log, "the job runner failed; it goes on", error)
                 worked = False
             if not worked:
                 self.wake.wait(self._poll)

@@ -22,7 +22,7 @@ from openses.services.authentication import Authentication
 from openses.services.outbound import CAPTURE, Outbound
 from openses.smtp import replies
 from openses.smtp.auth import Authenticator
-from openses.store.database import unavailable
+from openses.store.database import log_failure
 from openses.store.sources import ConnectionSource
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking.links import Tracker
@@ -181,11 +181,7 @@ class SubmissionHandler:
                 return replies.TEMPORARY_FAILURE
             return reply
         except Exception as error:
-            reason = unavailable(error)
-            if reason is None:
-                log.exception("SMTP send from %s failed", peer_ip(session))
-            else:
-                log.warning("SMTP send: the database is unavailable: %s", reason)
+            log_failure(log, f"SMTP send from {peer_ip(session)} failed", error)
             return replies.TEMPORARY_FAILURE
         return f"{replies.OK} {message_id}"
 

@@ -25,6 +25,7 @@ from openses.services.receiving import FAILED, NO_MAILBOX, Receiver
 from openses.services.return_path import message_id_from_return_path
 from openses.smtp import replies
 from openses.smtp.handler import Runner, Sources, peer_ip
+from openses.store.database import log_failure
 
 log = logging.getLogger("openses.smtp")
 # what a return may weigh: DSNs and ARF reports carry the original, which SES caps at 40 MB
@@ -150,8 +151,8 @@ class InboundHandler:
                 inbound,
                 envelope.original_content or b"",
             )
-        except Exception:
-            log.exception("inbound mail from %s failed", inbound.remote_ip)
+        except Exception as error:
+            log_failure(log, f"inbound mail from {inbound.remote_ip} failed", error)
             return FAILED
 
     async def take(
@@ -172,8 +173,8 @@ class InboundHandler:
 
         try:
             receipt = await self._runner.run(OPERATION, receive, off_loop=self._off_loop)
-        except Exception:
-            log.exception("a return from %s could not be kept", returned.peer_ip)
+        except Exception as error:
+            log_failure(log, f"a return from {returned.peer_ip} could not be kept", error)
             return replies.TEMPORARY_FAILURE
         log.info(
             "return %s from %s: %s%s",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +62,16 @@ def unavailable(error: BaseException) -> str | None:
         if not sqlite or any(words in reason.lower() for words in _SQLITE_UNAVAILABLE):
             return reason
     return None
+
+
+def log_failure(logger: logging.Logger, what: str, error: BaseException) -> None:
+    """Log that ``what`` failed: one warning line when the database is unavailable (it comes
+    back by itself), else the traceback of a bug."""
+    reason = unavailable(error)
+    if reason is None:
+        logger.error("%s", what, exc_info=error)
+    else:
+        logger.warning("%s: the database is unavailable: %s", what, reason)
 
 
 # The URL schemes openses takes; it picks the drivers itself (psycopg, and asyncpg on the loop).

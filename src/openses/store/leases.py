@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, Row, Table, select, update
 
 from openses.domain.clock import Clock
-from openses.store.database import reading
+from openses.store.database import log_failure, reading
 
 log = logging.getLogger("openses.store")
 
@@ -113,5 +113,5 @@ class Renewal:
         while not self._stop.wait(self._lease.total_seconds() / 3):
             try:
                 renew(self._engine, self._table, self._ids, self._clock(), lease=self._lease)
-            except Exception:  # the next renewal tries again; a lapsed lease only repeats work
-                log.warning("renewing the lease of %d rows failed", len(self._ids), exc_info=True)
+            except Exception as error:  # the next renewal tries again; a lapsed lease repeats work
+                log_failure(log, f"renewing the lease of {len(self._ids)} rows failed", error)
