@@ -40,11 +40,12 @@ from openses.services.job_runner import JobRunner
 from openses.services.object_store import ObjectStore, S3ObjectStore
 from openses.services.outbound import Outbound
 from openses.services.receiving import Receiver
+from openses.services.return_path import ReturnDomains
 from openses.services.secret_box import SecretKeyError, secret_box
 from openses.smtp import tls
 from openses.smtp.auth import Authenticator, OpenAuthenticator, StrictAuthenticator
 from openses.smtp.handler import SubmissionHandler
-from openses.smtp.inbound import InboundHandler, Receiving
+from openses.smtp.inbound import InboundHandler
 from openses.smtp.server import Listener, SmtpServers
 from openses.store import access_keys
 from openses.store.database import make_engine, make_loop_engine, migrate
@@ -246,8 +247,11 @@ def smtp_servers(
             execution,
             clock=clock,
             feedback_address=settings.feedback_address,
+            return_domains=ReturnDomains(
+                EngineSource(engine, write=False), settings.return_path_domain
+            ),
             off_loop=False,
-            receiving=Receiving(receiver, settings.default_account_id, settings.smtp_region),
+            receiver=receiver,
         )
         if settings.inbound_smtp_port
         else None

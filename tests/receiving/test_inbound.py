@@ -35,8 +35,11 @@ def ses(receiving: LiveServer) -> Any:
 
 
 @pytest.fixture
-def domain() -> str:
-    return f"{unique('in')}.example.com"
+def domain(ses: Any) -> str:
+    """A domain the default account verified: its mail is that account's to receive."""
+    name = f"{unique('in')}.example.com"
+    ses.verify_domain_identity(Domain=name)
+    return name
 
 
 @contextlib.contextmanager
@@ -166,6 +169,7 @@ def test_recipients_match_addresses_domains_and_subdomains(
     receiving: LiveServer, ses: Any, peer: AwsPeer, domain: str
 ) -> None:
     inbox = bucket(peer)
+    ses.verify_email_identity(EmailAddress=f"exact@other-{domain}")  # the address alone
     rule = {
         "Name": "only-some",
         "Recipients": [f"exact@other-{domain}", domain, f".sub.{domain}"],
@@ -356,8 +360,6 @@ def _captured_to(server: LiveServer, address: str) -> list[dict[str, Any]]:
 
 
 def test_bounce_action_and_send_bounce(receiving: LiveServer, ses: Any, domain: str) -> None:
-    sesv2 = receiving.client("sesv2")
-    sesv2.create_email_identity(EmailIdentity=domain)
     sender = f"unknown@{unique('bsrc')}.example"
     rule = {
         "Name": "bounce",
@@ -414,7 +416,6 @@ def test_bounce_action_and_send_bounce(receiving: LiveServer, ses: Any, domain: 
         "Could not find original message: no-such-message",
         400,
     )
-    sesv2.delete_email_identity(EmailIdentity=domain)
 
 
 def test_lambda_stop_rule_ends_only_its_rule(
@@ -455,3 +456,31 @@ def test_unreadable_mail_is_received(
     assert code == 250
     message_id = reply.decode().removeprefix("Ok ")
     assert s3_body(peer, inbox, message_id).endswith(body)
+
+
+def test_mail_over_150_kb_bounces_with_an_sns_action(
+    receiving: LiveServer, ses: Any, peer: AwsPeer, domain: str
+) -> None:
+    """SNSAction: mail over 150 KB (header included) bounces; S3 takes any size."""
+    inbox, topic = bucket(peer), topic_with_queue(peer)
+    big = MESSAGE.format(to=f"big@{domain}") + ("x" * 900 + "\r\n") * 171
+    port = receiving.settings.inbound_smtp_port
+    notify = {"Name": "notify", "Actions": [{"SNSAction": {"TopicArn": topic.arn}}]}
+    with active_rules(ses, {"Name": "store", "Actions": [{"S3Action": {"BucketName": inbox}}]}):
+        kept = send(receiving, [f"big@{domain}"], big)
+    with active_rules(ses, notify), smtplib.SMTP("127.0.0.1", port, timeout=30) as smtp:
+        smtp.ehlo()
+        smtp.mail("bounces@sender.example")
+        smtp.rcpt(f"big@{domain}")
+        assert smtp.data(big.encode()) == (
+            552,
+            b"5.3.4 Message too large for the SNS action (150 KB)",
+        )
+        smtp.rset()
+        smtp.mail("bounces@sender.example")
+        smtp.rcpt(f"small@{domain}")
+        code, _ = smtp.data(MESSAGE.format(to=f"small@{domain}").encode())
+        assert code == 250
+    assert keys(peer, inbox) == [kept]
+    (notification,) = notifications(peer, topic.queue_url, 1)
+    assert notification["mail"]["destination"] == [f"small@{domain}"]

@@ -1,10 +1,11 @@
 """Email receiving: mail that arrives for an account runs the actions of its active receipt
 rule set, as SES runs them (the developer guide's "Receiving email" chapters).
 
-``Receiver.receive(account, region, envelope, raw)`` is the entry point for an inbound SMTP
-listener: it applies the IP filters, finds the rules whose recipients match, runs each
-rule's actions in order (S3, SNS, Lambda, Bounce, AddHeader, Stop, WorkMail) and answers
-the SMTP reply. ``recipient_reply`` answers RCPT TO the same way, before the data is sent.
+``Receiver.takers(recipients, ...)`` says whose mail a recipient is (the accounts with a
+verified identity for it whose active rule set takes it) and ``Receiver.receive(account,
+region, envelope, raw)`` is the entry point for an inbound SMTP listener: it applies the IP
+filters, finds the rules whose recipients match, runs each rule's actions in order (S3, SNS,
+Lambda, Bounce, AddHeader, Stop, WorkMail) and answers the SMTP reply.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from email.utils import format_datetime
 from typing import Any
 
 from openses.domain.clock import Clock
+from openses.domain.identity import sending_candidates
 from openses.domain.message import EICAR
 from openses.domain.receipt_rule import ReceiptRule, ReceiptRuleSet, blocked
 from openses.events import records
@@ -42,10 +46,22 @@ IP_BLOCKED = "554 5.7.1 Access denied"
 NO_MAILBOX = "550 5.1.1 Requested action not taken: mailbox unavailable"
 TLS_REQUIRED = "530 5.7.0 Must issue a STARTTLS command first"
 FAILED = "451 4.3.0 Temporary service failure"
+# SNSAction: "You can only publish emails that are 150 KB or less (including the header) to
+# Amazon SNS. Larger emails bounce." openses refuses them at DATA (docs/aws-behaviour.md).
+SNS_CONTENT_LIMIT = 150 * 1024
+TOO_BIG_FOR_SNS = "552 5.3.4 Message too large for the SNS action (150 KB)"
 # The spam scanners' test string (GTUBE), as EICAR is the virus scanners'.
 GTUBE = b"XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
 
 Record = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """An account, in a region, that receives mail for a recipient."""
+
+    account_id: str
+    region: str
 
 
 class Receiver:
@@ -63,6 +79,39 @@ class Receiver:
         self._aws = aws
         self._clock = clock
         self._outbound = outbound
+
+    # -- whose mail --------------------------------------------------------------------------
+
+    def owners(self, recipient: str) -> list[Owner]:
+        """The accounts (and regions) with a verified identity for ``recipient``: the address
+        itself, its domain or a parent domain (docs/aws-behaviour.md, "Receiving: whose mail")."""
+        bare = recipient.strip().removeprefix("<").removesuffix(">")
+        address, domains = sending_candidates(bare)
+        with UnitOfWork(self._reads, "", "") as uow:
+            found = uow.inbound.owners([address, *domains])
+        return [Owner(account_id, region) for account_id, region in found]
+
+    def takers(
+        self, recipients: Sequence[str], remote_ip: str, *, tls: bool
+    ) -> tuple[dict[Owner, list[str]], str | None]:
+        """Each owner whose active rule set takes some of ``recipients`` from this peer, with
+        those it takes; and the refusal of the first recipient nobody takes (None if all are
+        taken). A recipient no account owns is refused as a mailbox that does not exist."""
+        taken: dict[Owner, list[str]] = {}
+        refusal: str | None = None
+        for recipient in recipients:
+            replies: list[str] = []
+            for owner in self.owners(recipient):
+                reply = self.ip_reply(owner.account_id, owner.region, remote_ip)
+                if reply is None:
+                    reply = self.recipient_reply(owner.account_id, owner.region, recipient, tls=tls)
+                if reply is None:
+                    taken.setdefault(owner, []).append(recipient)
+                else:
+                    replies.append(reply)
+            if refusal is None and not any(recipient in found for found in taken.values()):
+                refusal = replies[0] if replies else NO_MAILBOX
+        return taken, refusal
 
     # -- before the data ---------------------------------------------------------------------
 
@@ -95,6 +144,8 @@ class Receiver:
             reply = _recipient_reply(active, recipient, tls=envelope.tls)
             if reply is not None:
                 return reply
+        if len(data) > SNS_CONTENT_LIMIT and _publishes_content(active, envelope.recipients):
+            return TOO_BIG_FOR_SNS
         mail = self._accept(account_id, region, envelope, data)
         for rule in active.rules:
             matched = [r for r in envelope.recipients if rule.enabled and rule.matches(r)]
@@ -187,6 +238,18 @@ def _recipient_reply(active: ReceiptRuleSet | None, recipient: str, *, tls: bool
     if not tls and any(rule.tls_policy == "Require" for rule in matching):
         return TLS_REQUIRED
     return None
+
+
+def _publishes_content(active: ReceiptRuleSet, recipients: Sequence[str]) -> bool:
+    """Whether a rule that applies to ``recipients`` has an SNS action (which publishes the
+    whole mail). Rules after a Stop action are counted too: a Lambda may stop them only once
+    it has run, too late to refuse the mail."""
+    return any(
+        action.kind == "SNSAction"
+        for rule in active.rules
+        if rule.enabled and any(rule.matches(r) for r in recipients)
+        for action in rule.actions
+    )
 
 
 def _verdicts(rule: ReceiptRule, content: bytes) -> Record:

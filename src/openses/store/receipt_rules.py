@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from openses.domain.errors import (
@@ -181,6 +181,16 @@ class ReceiptRuleRepository:
             headers=tuple((name, value) for name, value in row.headers),
             received_at=row.received_at,
         )
+
+
+def prune_received(engine: Engine, before: datetime.datetime) -> int:
+    """Forget the messages received before ``before`` (the message retention period, as
+    for sent messages: delivery/worker.py). Returns how many went."""
+    with engine.begin() as connection:
+        result = connection.execute(
+            delete(received_messages).where(received_messages.c.received_at < before)
+        )
+    return result.rowcount
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
