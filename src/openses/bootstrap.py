@@ -33,12 +33,14 @@ from openses.events.publishers import Publisher
 from openses.events.receiving import AwsReceiving
 from openses.mail.dns_records import DnsRecords
 from openses.protocol.models import V1
+from openses.services import receipt_runs
 from openses.services.access_keys import Credentials
 from openses.services.authentication import Authentication
 from openses.services.configuration_sets import DestinationCheck
 from openses.services.job_runner import JobRunner
 from openses.services.object_store import ObjectStore, S3ObjectStore
 from openses.services.outbound import Outbound
+from openses.services.receipt_runs import ReceiptRunner
 from openses.services.receiving import Receiver
 from openses.services.return_path import ReturnDomains
 from openses.services.secret_box import SecretKeyError, secret_box
@@ -156,7 +158,9 @@ def server(
             settings,
             publication_metrics,
             signal=signal,
-            publishing=publishers,
+            publishing=with_receipt_runs(
+                publishers, settings, receipt_runner(engine, receiving, writes, outbound, clock)
+            ),
             clock=clock,
         )
         if settings.dispatch_events
@@ -173,9 +177,7 @@ def server(
             handlers,
             tracker,
             outbound,
-            Receiver(
-                EngineSource(engine, write=False), writes, receiving, clock=clock, outbound=outbound
-            ),
+            Receiver(EngineSource(engine, write=False), writes, clock=clock),
             authentication,
         ),
         receipt_check=receiving if settings.validate_destinations else None,
@@ -293,7 +295,19 @@ def worker(
             settings,
             PublicationMetrics(registry),
             signal=CommitSignal(),
-            publishing=publishers,
+            publishing=with_receipt_runs(
+                publishers,
+                settings,
+                receipt_runner(
+                    engine,
+                    AwsReceiving(AwsClients(settings)),
+                    EngineSource(engine, write=True),
+                    delivery_bootstrap.outbound(
+                        settings.delivery, return_path_domain=settings.return_path_domain
+                    ),
+                    clock,
+                ),
+            ),
             clock=clock,
         ),
         delivery_worker=delivery_bootstrap.worker(
@@ -302,3 +316,25 @@ def worker(
             dns_servers=settings.dns_servers,
         ),
     )
+
+
+def receipt_runner(
+    engine: Engine,
+    aws: AwsReceiving,
+    writes: EngineSource,
+    outbound: Outbound,
+    clock: Clock,
+) -> ReceiptRunner:
+    """Runs received mail's receipt rules, as the dispatcher's ``receipt`` publisher."""
+    return ReceiptRunner(
+        EngineSource(engine, write=False), writes, aws, clock=clock, outbound=outbound
+    )
+
+
+def with_receipt_runs(
+    publishers: Mapping[str, Publisher] | None, settings: Settings, runner: ReceiptRunner
+) -> dict[str, Publisher]:
+    """The event publishers (``publishers``, else those ``settings`` point at) and the
+    receipt runs (issue 16), which go through the same outbox."""
+    chosen = publishers if publishers is not None else event_dispatcher.publishers(settings)
+    return {**chosen, receipt_runs.KIND: runner}

@@ -18,7 +18,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from openses.domain.message import EICAR
-from tests.events.peerside import collect, topic_with_queue
+from tests.events.metrics_text import sample
+from tests.events.peerside import collect, eventually, topic_with_queue
 from tests.peer import AwsPeer
 from tests.receiving.conftest import LambdaStub
 from tests.support import LiveServer, error_tuple, unique
@@ -60,10 +61,27 @@ def active_rules(ses: Any, *rules: dict[str, Any]) -> Iterator[str]:
         ses.delete_receipt_rule_set(RuleSetName=name)
 
 
+def settled(server: LiveServer) -> None:
+    """Wait until no receipt run is pending: the actions of the mail accepted so far ran (or
+    were dead-lettered)."""
+    metrics = f"{server.url}/metrics"
+    eventually(
+        lambda: sample(metrics, "openses_publications", kind="receipt", status="pending"),
+        lambda pending: pending == 0,
+        deadline=60,
+    )
+
+
 def send(
-    server: LiveServer, to: list[str], body: str | None = None, *, starttls: bool = False
+    server: LiveServer,
+    to: list[str],
+    body: str | None = None,
+    *,
+    starttls: bool = False,
+    settle: bool = True,
 ) -> str:
-    """Deliver a message to the inbound port; the received message's id from the reply."""
+    """Deliver a message to the inbound port; the received message's id from the reply. The
+    actions run after the reply: with ``settle``, once they ran."""
     with smtplib.SMTP("127.0.0.1", server.settings.inbound_smtp_port, timeout=30) as smtp:
         if starttls:
             context = ssl.create_default_context()
@@ -82,7 +100,9 @@ def send(
         assert code == 250, reply
         text = reply.decode()
         assert text.startswith("Ok ")
-        return text.removeprefix("Ok ")
+    if settle:
+        settled(server)
+    return text.removeprefix("Ok ")
 
 
 def bucket(peer: AwsPeer) -> str:
@@ -378,6 +398,7 @@ def test_bounce_action_and_send_bounce(receiving: LiveServer, ses: Any, domain: 
     port = receiving.settings.inbound_smtp_port
     with active_rules(ses, rule), smtplib.SMTP("127.0.0.1", port) as smtp:
         smtp.sendmail(sender, [f"i@{domain}"], body.encode())
+    settled(receiving)
     [bounce] = _captured_to(receiving, sender)
     assert bounce["from"] == f"mailer-daemon@{domain}"
     assert bounce["subject"] == "Delivery Status Notification (Failure)"
@@ -390,6 +411,7 @@ def test_bounce_action_and_send_bounce(receiving: LiveServer, ses: Any, domain: 
         smtp.rcpt(f"j@{domain}")
         code, reply = smtp.data(body.encode())
     assert code == 250
+    settled(receiving)
     original = reply.decode().removeprefix("Ok ")
     sent = ses.send_bounce(
         OriginalMessageId=original,
@@ -454,6 +476,7 @@ def test_unreadable_mail_is_received(
         smtp.rcpt(f"l@{domain}")
         code, reply = smtp.data(body)
     assert code == 250
+    settled(receiving)
     message_id = reply.decode().removeprefix("Ok ")
     assert s3_body(peer, inbox, message_id).endswith(body)
 
@@ -481,6 +504,7 @@ def test_mail_over_150_kb_bounces_with_an_sns_action(
         smtp.rcpt(f"small@{domain}")
         code, _ = smtp.data(MESSAGE.format(to=f"small@{domain}").encode())
         assert code == 250
+    settled(receiving)
     assert keys(peer, inbox) == [kept]
     (notification,) = notifications(peer, topic.queue_url, 1)
     assert notification["mail"]["destination"] == [f"small@{domain}"]

@@ -31,7 +31,6 @@ def forgetful(
     with database_url(backend, str(tmp)) as url:
         settings = Settings(
             database_url=url,
-            dispatch_events=False,
             aws_endpoint_url=peer.url,
             smtps_port=0,
             smtp_port=0,

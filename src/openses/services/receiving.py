@@ -4,8 +4,9 @@ rule set, as SES runs them (the developer guide's "Receiving email" chapters).
 ``Receiver.takers(recipients, ...)`` says whose mail a recipient is (the accounts with a
 verified identity for it whose active rule set takes it) and ``Receiver.receive(account,
 region, envelope, raw)`` is the entry point for an inbound SMTP listener: it applies the IP
-filters, finds the rules whose recipients match, runs each rule's actions in order (S3, SNS,
-Lambda, Bounce, AddHeader, Stop, WorkMail) and answers the SMTP reply.
+filters and the rules' recipients, keeps the mail with its run of the active rule set's
+actions (services/receipt_runs.py, run after the reply, at least once) and answers the SMTP
+reply.
 """
 
 from __future__ import annotations
@@ -20,20 +21,12 @@ from typing import Any
 
 from openses.domain.clock import Clock
 from openses.domain.identity import sending_candidates
-from openses.domain.message import EICAR
 from openses.domain.receipt_rule import ReceiptRule, ReceiptRuleSet, blocked
 from openses.events import records
 from openses.mail import raw
 from openses.protocol.timestamps import iso8601
-from openses.services import receipt_actions
-from openses.services.outbound import CAPTURE, Outbound
-from openses.services.receipt_actions import (
-    STOP_RULE_SET,
-    InboundEnvelope,
-    ReceivedMail,
-    ReceivingAws,
-    RuleRun,
-)
+from openses.services import receipt_runs
+from openses.services.receipt_actions import InboundEnvelope, ReceivedMail
 from openses.store.receipt_rules import ReceivedMessage
 from openses.store.sources import ConnectionSource
 from openses.store.unit_of_work import UnitOfWork
@@ -50,8 +43,6 @@ FAILED = "451 4.3.0 Temporary service failure"
 # Amazon SNS. Larger emails bounce." openses refuses them at DATA (docs/aws-behaviour.md).
 SNS_CONTENT_LIMIT = 150 * 1024
 TOO_BIG_FOR_SNS = "552 5.3.4 Message too large for the SNS action (150 KB)"
-# The spam scanners' test string (GTUBE), as EICAR is the virus scanners'.
-GTUBE = b"XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
 
 Record = dict[str, Any]
 
@@ -65,20 +56,10 @@ class Owner:
 
 
 class Receiver:
-    def __init__(
-        self,
-        reads: ConnectionSource,
-        writes: ConnectionSource,
-        aws: ReceivingAws,
-        *,
-        clock: Clock,
-        outbound: Outbound = CAPTURE,
-    ) -> None:
+    def __init__(self, reads: ConnectionSource, writes: ConnectionSource, *, clock: Clock) -> None:
         self._reads = reads
         self._writes = writes
-        self._aws = aws
         self._clock = clock
-        self._outbound = outbound
 
     # -- whose mail --------------------------------------------------------------------------
 
@@ -146,21 +127,20 @@ class Receiver:
                 return reply
         if len(data) > SNS_CONTENT_LIMIT and _publishes_content(active, envelope.recipients):
             return TOO_BIG_FOR_SNS
-        mail = self._accept(account_id, region, envelope, data)
-        for rule in active.rules:
-            matched = [r for r in envelope.recipients if rule.enabled and rule.matches(r)]
-            if not matched:
-                continue
-            if self._run_rule(account_id, region, rule, matched, mail, envelope) == STOP_RULE_SET:
-                break
-        log.info(
-            "received %s for %s: %s", mail.message_id, ", ".join(envelope.recipients), mail.ran
-        )
+        mail = self._accept(account_id, region, envelope, data, active.rules)
+        log.info("accepted %s for %s", mail.message_id, ", ".join(envelope.recipients))
         return f"{ACCEPTED} {mail.message_id}"
 
     def _accept(
-        self, account_id: str, region: str, envelope: InboundEnvelope, data: bytes
+        self,
+        account_id: str,
+        region: str,
+        envelope: InboundEnvelope,
+        data: bytes,
+        rules: Sequence[ReceiptRule],
     ) -> ReceivedMail:
+        """Keep the mail and its rules' run (services/receipt_runs.py) in one transaction:
+        once this commits, SES's 250 may be answered and no action is lost."""
         received_at = self._clock()
         message_id = new_receipt_id()
         trace = (
@@ -191,44 +171,14 @@ class Receiver:
                     destination=tuple(mail["destination"]),
                     headers=tuple(headers),
                     received_at=received_at,
+                    content=content,
+                    progress={},
                 )
             )
+            received = ReceivedMail(message_id, received_at, content, mail)
+            receipt_runs.enqueue(uow, rules, envelope, received, received_at)
             uow.commit()
-        return ReceivedMail(message_id, received_at, content, mail)
-
-    def _run_rule(
-        self,
-        account_id: str,
-        region: str,
-        rule: ReceiptRule,
-        recipients: list[str],
-        mail: ReceivedMail,
-        envelope: InboundEnvelope,
-    ) -> str | None:
-        """Run the rule's actions in order; STOP_RULE_SET when the rule set ends here."""
-        run = RuleRun(
-            account_id=account_id,
-            region=region,
-            envelope=envelope,
-            recipients=recipients,
-            verdicts=_verdicts(rule, mail.content),
-            aws=self._aws,
-            clock=self._clock,
-            writes=self._writes,
-            outbound=self._outbound,
-        )
-        for action in rule.actions:
-            try:
-                stop = receipt_actions.run(action, mail, run)
-            except Exception:
-                # an action that fails is logged and the next one runs (docs/aws-behaviour.md)
-                log.exception(
-                    "receipt rule %s: %s failed for %s", rule.name, action.kind, mail.message_id
-                )
-                continue
-            if stop is not None:
-                return stop
-        return None
+        return received
 
 
 def _recipient_reply(active: ReceiptRuleSet | None, recipient: str, *, tls: bool) -> str | None:
@@ -250,24 +200,6 @@ def _publishes_content(active: ReceiptRuleSet, recipients: Sequence[str]) -> boo
         if rule.enabled and any(rule.matches(r) for r in recipients)
         for action in rule.actions
     )
-
-
-def _verdicts(rule: ReceiptRule, content: bytes) -> Record:
-    """The receipt's verdicts. With ScanEnabled, spam and virus are PASS, or FAIL for the
-    GTUBE and EICAR test strings; without, DISABLED. openses checks no SPF, DKIM or DMARC on
-    received mail: those say GRAY."""
-    if rule.scan_enabled:
-        spam = "FAIL" if GTUBE in content else "PASS"
-        virus = "FAIL" if EICAR in content else "PASS"
-    else:
-        spam = virus = "DISABLED"
-    return {
-        "spamVerdict": {"status": spam},
-        "virusVerdict": {"status": virus},
-        "spfVerdict": {"status": "GRAY"},
-        "dkimVerdict": {"status": "GRAY"},
-        "dmarcVerdict": {"status": "GRAY"},
-    }
 
 
 def _storable(text: str) -> str:
