@@ -16,7 +16,7 @@ import pytest
 from openses.app import create_app
 from openses.config import PublishSettings, Settings
 from tests.peer import AwsPeer, aws_peer
-from tests.support import LiveServer, database_url, free_port, serve_in_thread
+from tests.support import LiveServer, database_url, free_port, serve_in_thread, unique
 
 MAX_ATTEMPTS = 6  # a receipt run's, before it is dead-lettered
 
@@ -137,3 +137,16 @@ def receiving(
         app = create_app(settings)
         with serve_in_thread(settings, app) as live:
             yield live
+
+
+@pytest.fixture
+def ses(receiving: LiveServer) -> Any:
+    return receiving.client("ses")
+
+
+@pytest.fixture
+def domain(ses: Any) -> str:
+    """A domain the default account verified: its mail is that account's to receive."""
+    name = f"{unique('in')}.example.com"
+    ses.verify_domain_identity(Domain=name)
+    return name

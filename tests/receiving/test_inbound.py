@@ -30,19 +30,6 @@ MESSAGE = (
 )
 
 
-@pytest.fixture
-def ses(receiving: LiveServer) -> Any:
-    return receiving.client("ses")
-
-
-@pytest.fixture
-def domain(ses: Any) -> str:
-    """A domain the default account verified: its mail is that account's to receive."""
-    name = f"{unique('in')}.example.com"
-    ses.verify_domain_identity(Domain=name)
-    return name
-
-
 @contextlib.contextmanager
 def active_rules(ses: Any, *rules: dict[str, Any]) -> Iterator[str]:
     """A rule set with ``rules`` (in order), active while the test runs."""
