@@ -65,7 +65,8 @@ class Receiver:
 
     def owners(self, recipient: str) -> list[Owner]:
         """The accounts (and regions) with a verified identity for ``recipient``: the address
-        itself, its domain or a parent domain (docs/aws-behaviour.md, "Receiving: whose mail")."""
+        itself, its domain or a parent domain (docs/aws-behaviour.md, "Receiving and returns,
+        second pass")."""
         bare = recipient.strip().removeprefix("<").removesuffix(">")
         address, domains = sending_candidates(bare)
         with UnitOfWork(self._reads, "", "") as uow:
