@@ -34,19 +34,21 @@ from openses.events.publishers import Publisher
 from openses.events.receiving import AwsReceiving
 from openses.mail.dns_records import DnsRecords
 from openses.protocol.models import V1
-from openses.services import quotas
+from openses.services import quotas, receipt_runs
 from openses.services.access_keys import Credentials
 from openses.services.authentication import Authentication
 from openses.services.configuration_sets import DestinationCheck
 from openses.services.job_runner import JobRunner
 from openses.services.object_store import ObjectStore, S3ObjectStore
 from openses.services.outbound import Outbound
+from openses.services.receipt_runs import ReceiptRunner
 from openses.services.receiving import Receiver
+from openses.services.return_path import ReturnDomains
 from openses.services.secret_box import SecretKeyError, secret_box
 from openses.smtp import tls
 from openses.smtp.auth import Authenticator, OpenAuthenticator, StrictAuthenticator
 from openses.smtp.handler import SubmissionHandler
-from openses.smtp.inbound import InboundHandler, Receiving
+from openses.smtp.inbound import InboundHandler
 from openses.smtp.server import Listener, SmtpServers
 from openses.store import access_keys
 from openses.store.database import make_engine, make_loop_engine, migrate
@@ -158,7 +160,9 @@ def server(
             settings,
             publication_metrics,
             signal=signal,
-            publishing=publishers,
+            publishing=with_receipt_runs(
+                publishers, settings, receipt_runner(engine, receiving, writes, outbound, clock)
+            ),
             clock=clock,
         )
         if settings.dispatch_events
@@ -175,9 +179,7 @@ def server(
             handlers,
             tracker,
             outbound,
-            Receiver(
-                EngineSource(engine, write=False), writes, receiving, clock=clock, outbound=outbound
-            ),
+            Receiver(EngineSource(engine, write=False), writes, clock=clock),
             authentication,
         ),
         receipt_check=receiving if settings.validate_destinations else None,
@@ -250,8 +252,11 @@ def smtp_servers(
             execution,
             clock=clock,
             feedback_address=settings.feedback_address,
+            return_domains=ReturnDomains(
+                EngineSource(engine, write=False), settings.return_path_domain
+            ),
             off_loop=False,
-            receiving=Receiving(receiver, settings.default_account_id, settings.smtp_region),
+            receiver=receiver,
         )
         if settings.inbound_smtp_port
         else None
@@ -294,7 +299,19 @@ def worker(
             settings,
             PublicationMetrics(registry),
             signal=CommitSignal(),
-            publishing=publishers,
+            publishing=with_receipt_runs(
+                publishers,
+                settings,
+                receipt_runner(
+                    engine,
+                    AwsReceiving(AwsClients(settings)),
+                    EngineSource(engine, write=True),
+                    delivery_bootstrap.outbound(
+                        settings.delivery, return_path_domain=settings.return_path_domain
+                    ),
+                    clock,
+                ),
+            ),
             clock=clock,
         ),
         delivery_worker=delivery_bootstrap.worker(
@@ -303,3 +320,25 @@ def worker(
             dns_servers=settings.dns_servers,
         ),
     )
+
+
+def receipt_runner(
+    engine: Engine,
+    aws: AwsReceiving,
+    writes: EngineSource,
+    outbound: Outbound,
+    clock: Clock,
+) -> ReceiptRunner:
+    """Runs received mail's receipt rules, as the dispatcher's ``receipt`` publisher."""
+    return ReceiptRunner(
+        EngineSource(engine, write=False), writes, aws, clock=clock, outbound=outbound
+    )
+
+
+def with_receipt_runs(
+    publishers: Mapping[str, Publisher] | None, settings: Settings, runner: ReceiptRunner
+) -> dict[str, Publisher]:
+    """The event publishers (``publishers``, else those ``settings`` point at) and the
+    receipt runs (issue 16), which go through the same outbox."""
+    chosen = publishers if publishers is not None else event_dispatcher.publishers(settings)
+    return {**chosen, receipt_runs.KIND: runner}

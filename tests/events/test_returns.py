@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from openses.services.return_path import is_default_domain
 from openses.smtp import inbound
 from tests.events.conftest import publishing_settings
 from tests.events.peerside import Topic, collect, topic_with_queue
@@ -357,11 +358,34 @@ def test_returns_and_mail_to_send_go_in_separate_transactions(
             "0100018c0a1b2c3d-11111111-2222-3333-4444-555555555555-000000@bounce.example.com",
             "return",
         ),
-        (f"<{VERP_ID.upper()}@x.invalid>", "return"),
+        (f"<{VERP_ID.upper()}@X.invalid>", "return"),
         ("FBL@Feedback.openses.test", "return"),
         ("someone@example.com", "receiving"),
         ("0100018c0a1b2c3d@bounce.example.com", "receiving"),
+        (f"{VERP_ID}@elsewhere.example.com", "receiving"),  # not a MAIL FROM domain of ours
     ],
 )
 def test_routing_picks_returns_by_return_path_or_feedback_address(address: str, route: str) -> None:
-    assert inbound.route(address, feedback_address=FEEDBACK_ADDRESS) == route
+    ours = {"bounce.example.com", "x.invalid"}
+    got = inbound.route(
+        address, feedback_address=FEEDBACK_ADDRESS, is_return_domain=ours.__contains__
+    )
+    assert got == route
+
+
+@pytest.mark.parametrize(
+    ("domain", "template", "ours"),
+    [
+        ("us-east-1.openses.invalid", None, True),
+        ("EU-West-2.openses.invalid.", None, True),
+        ("openses.invalid", None, False),
+        ("us-east-1.openses.invalid.evil.example", None, False),
+        ("bounces.example.org", "bounces.example.org", True),
+        ("mail.eu-west-1.example.org", "mail.{region}.example.org", True),
+        ("mail.example.org", "mail.{region}.example.org", False),
+    ],
+)
+def test_the_default_return_path_domain_of_any_region_is_ours(
+    domain: str, template: str | None, ours: bool
+) -> None:
+    assert is_default_domain(domain, template) is ours

@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 
 from openses.app import create_app
-from openses.config import Settings
+from openses.config import PublishSettings, Settings
 from tests.peer import AwsPeer, aws_peer
-from tests.support import LiveServer, database_url, free_port, serve_in_thread
+from tests.support import LiveServer, database_url, free_port, serve_in_thread, unique
+
+MAX_ATTEMPTS = 6  # a receipt run's, before it is dead-lettered
 
 
 @dataclasses.dataclass
@@ -122,7 +124,10 @@ def receiving(
     with database_url(backend, str(tmp)) as url:
         settings = Settings(
             database_url=url,
-            dispatch_events=False,
+            # the receipt rules' actions run from the outbox, with quick retries
+            publish=PublishSettings(
+                backoff_base_seconds=0.2, backoff_max_seconds=0.5, max_attempts=MAX_ATTEMPTS
+            ),
             aws_endpoint_url=peer.url,
             aws_endpoint_urls={"lambda": lambdas.url},
             smtps_port=0,
@@ -132,3 +137,16 @@ def receiving(
         app = create_app(settings)
         with serve_in_thread(settings, app) as live:
             yield live
+
+
+@pytest.fixture
+def ses(receiving: LiveServer) -> Any:
+    return receiving.client("ses")
+
+
+@pytest.fixture
+def domain(ses: Any) -> str:
+    """A domain the default account verified: its mail is that account's to receive."""
+    name = f"{unique('in')}.example.com"
+    ses.verify_domain_identity(Domain=name)
+    return name

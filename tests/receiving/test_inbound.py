@@ -18,7 +18,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from openses.domain.message import EICAR
-from tests.events.peerside import collect, topic_with_queue
+from tests.events.metrics_text import sample
+from tests.events.peerside import collect, eventually, topic_with_queue
 from tests.peer import AwsPeer
 from tests.receiving.conftest import LambdaStub
 from tests.support import LiveServer, error_tuple, unique
@@ -27,16 +28,6 @@ MESSAGE = (
     "From: Alice <alice@sender.example>\r\nTo: {to}\r\nSubject: Hello inbound\r\n"
     "Message-ID: <m1@sender.example>\r\n\r\nHi there\r\n"
 )
-
-
-@pytest.fixture
-def ses(receiving: LiveServer) -> Any:
-    return receiving.client("ses")
-
-
-@pytest.fixture
-def domain() -> str:
-    return f"{unique('in')}.example.com"
 
 
 @contextlib.contextmanager
@@ -57,10 +48,27 @@ def active_rules(ses: Any, *rules: dict[str, Any]) -> Iterator[str]:
         ses.delete_receipt_rule_set(RuleSetName=name)
 
 
+def settled(server: LiveServer) -> None:
+    """Wait until no receipt run is pending: the actions of the mail accepted so far ran (or
+    were dead-lettered)."""
+    metrics = f"{server.url}/metrics"
+    eventually(
+        lambda: sample(metrics, "openses_publications", kind="receipt", status="pending"),
+        lambda pending: pending == 0,
+        deadline=60,
+    )
+
+
 def send(
-    server: LiveServer, to: list[str], body: str | None = None, *, starttls: bool = False
+    server: LiveServer,
+    to: list[str],
+    body: str | None = None,
+    *,
+    starttls: bool = False,
+    settle: bool = True,
 ) -> str:
-    """Deliver a message to the inbound port; the received message's id from the reply."""
+    """Deliver a message to the inbound port; the received message's id from the reply. The
+    actions run after the reply: with ``settle``, once they ran."""
     with smtplib.SMTP("127.0.0.1", server.settings.inbound_smtp_port, timeout=30) as smtp:
         if starttls:
             context = ssl.create_default_context()
@@ -79,7 +87,9 @@ def send(
         assert code == 250, reply
         text = reply.decode()
         assert text.startswith("Ok ")
-        return text.removeprefix("Ok ")
+    if settle:
+        settled(server)
+    return text.removeprefix("Ok ")
 
 
 def bucket(peer: AwsPeer) -> str:
@@ -166,6 +176,7 @@ def test_recipients_match_addresses_domains_and_subdomains(
     receiving: LiveServer, ses: Any, peer: AwsPeer, domain: str
 ) -> None:
     inbox = bucket(peer)
+    ses.verify_email_identity(EmailAddress=f"exact@other-{domain}")  # the address alone
     rule = {
         "Name": "only-some",
         "Recipients": [f"exact@other-{domain}", domain, f".sub.{domain}"],
@@ -356,8 +367,6 @@ def _captured_to(server: LiveServer, address: str) -> list[dict[str, Any]]:
 
 
 def test_bounce_action_and_send_bounce(receiving: LiveServer, ses: Any, domain: str) -> None:
-    sesv2 = receiving.client("sesv2")
-    sesv2.create_email_identity(EmailIdentity=domain)
     sender = f"unknown@{unique('bsrc')}.example"
     rule = {
         "Name": "bounce",
@@ -376,6 +385,7 @@ def test_bounce_action_and_send_bounce(receiving: LiveServer, ses: Any, domain: 
     port = receiving.settings.inbound_smtp_port
     with active_rules(ses, rule), smtplib.SMTP("127.0.0.1", port) as smtp:
         smtp.sendmail(sender, [f"i@{domain}"], body.encode())
+    settled(receiving)
     [bounce] = _captured_to(receiving, sender)
     assert bounce["from"] == f"mailer-daemon@{domain}"
     assert bounce["subject"] == "Delivery Status Notification (Failure)"
@@ -388,6 +398,7 @@ def test_bounce_action_and_send_bounce(receiving: LiveServer, ses: Any, domain: 
         smtp.rcpt(f"j@{domain}")
         code, reply = smtp.data(body.encode())
     assert code == 250
+    settled(receiving)
     original = reply.decode().removeprefix("Ok ")
     sent = ses.send_bounce(
         OriginalMessageId=original,
@@ -414,7 +425,6 @@ def test_bounce_action_and_send_bounce(receiving: LiveServer, ses: Any, domain: 
         "Could not find original message: no-such-message",
         400,
     )
-    sesv2.delete_email_identity(EmailIdentity=domain)
 
 
 def test_lambda_stop_rule_ends_only_its_rule(
@@ -453,5 +463,35 @@ def test_unreadable_mail_is_received(
         smtp.rcpt(f"l@{domain}")
         code, reply = smtp.data(body)
     assert code == 250
+    settled(receiving)
     message_id = reply.decode().removeprefix("Ok ")
     assert s3_body(peer, inbox, message_id).endswith(body)
+
+
+def test_mail_over_150_kb_bounces_with_an_sns_action(
+    receiving: LiveServer, ses: Any, peer: AwsPeer, domain: str
+) -> None:
+    """SNSAction: mail over 150 KB (header included) bounces; S3 takes any size."""
+    inbox, topic = bucket(peer), topic_with_queue(peer)
+    big = MESSAGE.format(to=f"big@{domain}") + ("x" * 900 + "\r\n") * 171
+    port = receiving.settings.inbound_smtp_port
+    notify = {"Name": "notify", "Actions": [{"SNSAction": {"TopicArn": topic.arn}}]}
+    with active_rules(ses, {"Name": "store", "Actions": [{"S3Action": {"BucketName": inbox}}]}):
+        kept = send(receiving, [f"big@{domain}"], big)
+    with active_rules(ses, notify), smtplib.SMTP("127.0.0.1", port, timeout=30) as smtp:
+        smtp.ehlo()
+        smtp.mail("bounces@sender.example")
+        smtp.rcpt(f"big@{domain}")
+        assert smtp.data(big.encode()) == (
+            552,
+            b"5.3.4 Message too large for the SNS action (150 KB)",
+        )
+        smtp.rset()
+        smtp.mail("bounces@sender.example")
+        smtp.rcpt(f"small@{domain}")
+        code, _ = smtp.data(MESSAGE.format(to=f"small@{domain}").encode())
+        assert code == 250
+    settled(receiving)
+    assert keys(peer, inbox) == [kept]
+    (notification,) = notifications(peer, topic.queue_url, 1)
+    assert notification["mail"]["destination"] == [f"small@{domain}"]

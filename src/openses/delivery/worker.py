@@ -30,7 +30,8 @@ from openses.domain.clock import Clock, utc_now
 from openses.domain.delivery_attempt import Attempt, Envelope, RecipientResult, Verdict
 from openses.domain.smtp_reply import INTERNAL
 from openses.services import deliveries as settling
-from openses.store import deliveries
+from openses.store import deliveries, receipt_rules
+from openses.store import returns as stored_returns
 from openses.store.database import log_failure
 from openses.store.deliveries import QueuedDelivery
 from openses.store.outbox import CommitSignal
@@ -191,9 +192,15 @@ class DeliveryWorker:
         if self._pruned_at is not None and now - self._pruned_at < every:
             return
         self._pruned_at = now
-        removed = deliveries.prune(self._engine, now - datetime.timedelta(seconds=retention))
+        before = now - datetime.timedelta(seconds=retention)
+        removed = deliveries.prune(self._engine, before)
         if removed:
             log.info("forgot %d messages older than the retention period", removed)
+        # issue 16: received mail and returns are kept as long as sent messages
+        received = receipt_rules.prune_received(self._engine, before)
+        returned = stored_returns.prune(self._engine, before)
+        if received or returned:
+            log.info("forgot %d received messages and %d returns", received, returned)
 
 
 def thread(worker: DeliveryWorker) -> BackgroundThread:

@@ -1,10 +1,12 @@
 """Email receiving: mail that arrives for an account runs the actions of its active receipt
 rule set, as SES runs them (the developer guide's "Receiving email" chapters).
 
-``Receiver.receive(account, region, envelope, raw)`` is the entry point for an inbound SMTP
-listener: it applies the IP filters, finds the rules whose recipients match, runs each
-rule's actions in order (S3, SNS, Lambda, Bounce, AddHeader, Stop, WorkMail) and answers
-the SMTP reply. ``recipient_reply`` answers RCPT TO the same way, before the data is sent.
+``Receiver.takers(recipients, ...)`` says whose mail a recipient is (the accounts with a
+verified identity for it whose active rule set takes it) and ``Receiver.receive(account,
+region, envelope, raw)`` is the entry point for an inbound SMTP listener: it applies the IP
+filters and the rules' recipients, keeps the mail with its run of the active rule set's
+actions (services/receipt_runs.py, run after the reply, at least once) and answers the SMTP
+reply.
 """
 
 from __future__ import annotations
@@ -12,24 +14,19 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from email.utils import format_datetime
 from typing import Any
 
 from openses.domain.clock import Clock
-from openses.domain.message import EICAR
+from openses.domain.identity import sending_candidates
 from openses.domain.receipt_rule import ReceiptRule, ReceiptRuleSet, blocked
 from openses.events import records
 from openses.mail import raw
 from openses.protocol.timestamps import iso8601
-from openses.services import receipt_actions
-from openses.services.outbound import CAPTURE, Outbound
-from openses.services.receipt_actions import (
-    STOP_RULE_SET,
-    InboundEnvelope,
-    ReceivedMail,
-    ReceivingAws,
-    RuleRun,
-)
+from openses.services import receipt_runs
+from openses.services.receipt_actions import InboundEnvelope, ReceivedMail
 from openses.store.receipt_rules import ReceivedMessage
 from openses.store.sources import ConnectionSource
 from openses.store.unit_of_work import UnitOfWork
@@ -42,27 +39,61 @@ IP_BLOCKED = "554 5.7.1 Access denied"
 NO_MAILBOX = "550 5.1.1 Requested action not taken: mailbox unavailable"
 TLS_REQUIRED = "530 5.7.0 Must issue a STARTTLS command first"
 FAILED = "451 4.3.0 Temporary service failure"
-# The spam scanners' test string (GTUBE), as EICAR is the virus scanners'.
-GTUBE = b"XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+# SNSAction: "You can only publish emails that are 150 KB or less (including the header) to
+# Amazon SNS. Larger emails bounce." openses refuses them at DATA (docs/aws-behaviour.md).
+SNS_CONTENT_LIMIT = 150 * 1024
+TOO_BIG_FOR_SNS = "552 5.3.4 Message too large for the SNS action (150 KB)"
 
 Record = dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """An account, in a region, that receives mail for a recipient."""
+
+    account_id: str
+    region: str
+
+
 class Receiver:
-    def __init__(
-        self,
-        reads: ConnectionSource,
-        writes: ConnectionSource,
-        aws: ReceivingAws,
-        *,
-        clock: Clock,
-        outbound: Outbound = CAPTURE,
-    ) -> None:
+    def __init__(self, reads: ConnectionSource, writes: ConnectionSource, *, clock: Clock) -> None:
         self._reads = reads
         self._writes = writes
-        self._aws = aws
         self._clock = clock
-        self._outbound = outbound
+
+    # -- whose mail --------------------------------------------------------------------------
+
+    def owners(self, recipient: str) -> list[Owner]:
+        """The accounts (and regions) with a verified identity for ``recipient``: the address
+        itself, its domain or a parent domain (docs/aws-behaviour.md, "Receiving and returns,
+        second pass")."""
+        bare = recipient.strip().removeprefix("<").removesuffix(">")
+        address, domains = sending_candidates(bare)
+        with UnitOfWork(self._reads, "", "") as uow:
+            found = uow.inbound.owners([address, *domains])
+        return [Owner(account_id, region) for account_id, region in found]
+
+    def takers(
+        self, recipients: Sequence[str], remote_ip: str, *, tls: bool
+    ) -> tuple[dict[Owner, list[str]], str | None]:
+        """Each owner whose active rule set takes some of ``recipients`` from this peer, with
+        those it takes; and the refusal of the first recipient nobody takes (None if all are
+        taken). A recipient no account owns is refused as a mailbox that does not exist."""
+        taken: dict[Owner, list[str]] = {}
+        refusal: str | None = None
+        for recipient in recipients:
+            replies: list[str] = []
+            for owner in self.owners(recipient):
+                reply = self.ip_reply(owner.account_id, owner.region, remote_ip)
+                if reply is None:
+                    reply = self.recipient_reply(owner.account_id, owner.region, recipient, tls=tls)
+                if reply is None:
+                    taken.setdefault(owner, []).append(recipient)
+                else:
+                    replies.append(reply)
+            if refusal is None and not any(recipient in found for found in taken.values()):
+                refusal = replies[0] if replies else NO_MAILBOX
+        return taken, refusal
 
     # -- before the data ---------------------------------------------------------------------
 
@@ -95,21 +126,22 @@ class Receiver:
             reply = _recipient_reply(active, recipient, tls=envelope.tls)
             if reply is not None:
                 return reply
-        mail = self._accept(account_id, region, envelope, data)
-        for rule in active.rules:
-            matched = [r for r in envelope.recipients if rule.enabled and rule.matches(r)]
-            if not matched:
-                continue
-            if self._run_rule(account_id, region, rule, matched, mail, envelope) == STOP_RULE_SET:
-                break
-        log.info(
-            "received %s for %s: %s", mail.message_id, ", ".join(envelope.recipients), mail.ran
-        )
+        if len(data) > SNS_CONTENT_LIMIT and _publishes_content(active, envelope.recipients):
+            return TOO_BIG_FOR_SNS
+        mail = self._accept(account_id, region, envelope, data, active.rules)
+        log.info("accepted %s for %s", mail.message_id, ", ".join(envelope.recipients))
         return f"{ACCEPTED} {mail.message_id}"
 
     def _accept(
-        self, account_id: str, region: str, envelope: InboundEnvelope, data: bytes
+        self,
+        account_id: str,
+        region: str,
+        envelope: InboundEnvelope,
+        data: bytes,
+        rules: Sequence[ReceiptRule],
     ) -> ReceivedMail:
+        """Keep the mail and its rules' run (services/receipt_runs.py) in one transaction:
+        once this commits, SES's 250 may be answered and no action is lost."""
         received_at = self._clock()
         message_id = new_receipt_id()
         trace = (
@@ -140,44 +172,14 @@ class Receiver:
                     destination=tuple(mail["destination"]),
                     headers=tuple(headers),
                     received_at=received_at,
+                    content=content,
+                    progress={},
                 )
             )
+            received = ReceivedMail(message_id, received_at, content, mail)
+            receipt_runs.enqueue(uow, rules, envelope, received, received_at)
             uow.commit()
-        return ReceivedMail(message_id, received_at, content, mail)
-
-    def _run_rule(
-        self,
-        account_id: str,
-        region: str,
-        rule: ReceiptRule,
-        recipients: list[str],
-        mail: ReceivedMail,
-        envelope: InboundEnvelope,
-    ) -> str | None:
-        """Run the rule's actions in order; STOP_RULE_SET when the rule set ends here."""
-        run = RuleRun(
-            account_id=account_id,
-            region=region,
-            envelope=envelope,
-            recipients=recipients,
-            verdicts=_verdicts(rule, mail.content),
-            aws=self._aws,
-            clock=self._clock,
-            writes=self._writes,
-            outbound=self._outbound,
-        )
-        for action in rule.actions:
-            try:
-                stop = receipt_actions.run(action, mail, run)
-            except Exception:
-                # an action that fails is logged and the next one runs (docs/aws-behaviour.md)
-                log.exception(
-                    "receipt rule %s: %s failed for %s", rule.name, action.kind, mail.message_id
-                )
-                continue
-            if stop is not None:
-                return stop
-        return None
+        return received
 
 
 def _recipient_reply(active: ReceiptRuleSet | None, recipient: str, *, tls: bool) -> str | None:
@@ -189,22 +191,16 @@ def _recipient_reply(active: ReceiptRuleSet | None, recipient: str, *, tls: bool
     return None
 
 
-def _verdicts(rule: ReceiptRule, content: bytes) -> Record:
-    """The receipt's verdicts. With ScanEnabled, spam and virus are PASS, or FAIL for the
-    GTUBE and EICAR test strings; without, DISABLED. openses checks no SPF, DKIM or DMARC on
-    received mail: those say GRAY."""
-    if rule.scan_enabled:
-        spam = "FAIL" if GTUBE in content else "PASS"
-        virus = "FAIL" if EICAR in content else "PASS"
-    else:
-        spam = virus = "DISABLED"
-    return {
-        "spamVerdict": {"status": spam},
-        "virusVerdict": {"status": virus},
-        "spfVerdict": {"status": "GRAY"},
-        "dkimVerdict": {"status": "GRAY"},
-        "dmarcVerdict": {"status": "GRAY"},
-    }
+def _publishes_content(active: ReceiptRuleSet, recipients: Sequence[str]) -> bool:
+    """Whether a rule that applies to ``recipients`` has an SNS action (which publishes the
+    whole mail). Rules after a Stop action are counted too: a Lambda may stop them only once
+    it has run, too late to refuse the mail."""
+    return any(
+        action.kind == "SNSAction"
+        for rule in active.rules
+        if rule.enabled and any(rule.matches(r) for r in recipients)
+        for action in rule.actions
+    )
 
 
 def _storable(text: str) -> str:

@@ -15,6 +15,7 @@ import re
 
 from openses.domain.identity import EmailIdentity
 from openses.services.identity_signing import mail_from_identity
+from openses.store.sources import ConnectionSource
 from openses.store.unit_of_work import UnitOfWork
 
 DEFAULT_RETURN_PATH_DOMAIN = "{region}.openses.invalid"
@@ -72,3 +73,26 @@ def message_id_from_return_path(address: str) -> str | None:
         return None
     local = local.lower()
     return local if _MESSAGE_ID.fullmatch(local) else None
+
+
+def is_default_domain(domain: str, template: str | None) -> bool:
+    """Whether ``domain`` is openses' own return-path domain for some region."""
+    pattern = re.escape((template or DEFAULT_RETURN_PATH_DOMAIN).lower())
+    pattern = pattern.replace(re.escape("{region}"), r"[a-z0-9-]+")
+    return re.fullmatch(pattern, domain.lower().rstrip(".")) is not None
+
+
+class ReturnDomains:
+    """The domains openses puts in MAIL FROM, so the only ones a return may be addressed to:
+    its own return-path domain (OPENSES_RETURN_PATH_DOMAIN, any region) and every identity's
+    custom MAIL FROM domain. A message id at any other domain is no return of openses'."""
+
+    def __init__(self, reads: ConnectionSource, template: str | None) -> None:
+        self._reads = reads
+        self._template = template
+
+    def includes(self, domain: str) -> bool:
+        if is_default_domain(domain, self._template):
+            return True
+        with UnitOfWork(self._reads, "", "") as uow:
+            return domain.lower().rstrip(".") in uow.inbound.mail_from_domains()

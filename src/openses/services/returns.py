@@ -70,7 +70,13 @@ def receive(source: ConnectionSource, returned: Returned, now: datetime.datetime
     uow = UnitOfWork(source, matched.account_id, matched.region)
     with uow:
         if isinstance(report, reports.DeliveryReport):
-            events = _bounces(report, matched, now)
+            already = _bounced_before(uow, matched.message_id)
+            if _repeats(report, already):
+                # the same DSN again (a peer that retried, or a forger): no second Bounce
+                return_id = uow.returns.add(_kept(returned, report, ReturnOutcome.UNMATCHED, now))
+                uow.commit()
+                return Receipt(return_id, ReturnOutcome.UNMATCHED, None)
+            events = _bounces(report, matched, now, already=already)
         else:
             assert isinstance(report, reports.FeedbackReport)
             events = [_complaint(report, matched, now)]
@@ -151,15 +157,36 @@ def _mail(matched: ReturnedMessage) -> dict[str, Any]:
     }
 
 
+def _bounced_before(uow: UnitOfWork, message_id: str) -> set[str]:
+    """The recipients of ``message_id`` that a recorded DSN already bounced, lower-cased."""
+    bounced = set()
+    for raw in uow.returns.recorded_raws(message_id, str(ReturnKind.BOUNCE)):
+        earlier = reports.read(raw)
+        if isinstance(earlier, reports.DeliveryReport):
+            bounced |= {r.address.lower() for r in earlier.recipients if is_failure(r.action)}
+    return bounced
+
+
+def _repeats(report: reports.DeliveryReport, already: set[str]) -> bool:
+    """Whether every failed recipient of ``report`` was bounced before (and it has some)."""
+    failed = [r.address.lower() for r in report.recipients if is_failure(r.action)]
+    return bool(failed) and all(address in already for address in failed)
+
+
 def _bounces(
-    report: reports.DeliveryReport, matched: ReturnedMessage, now: datetime.datetime
+    report: reports.DeliveryReport,
+    matched: ReturnedMessage,
+    now: datetime.datetime,
+    *,
+    already: set[str],
 ) -> list[records.Record]:
     """One Bounce per bounce type and sub-type among the failed recipients (as one send's
-    outcomes are grouped); recipients that were delayed, delivered or relayed are no bounce."""
+    outcomes are grouped); recipients that were delayed, delivered or relayed are no bounce,
+    nor are those a DSN recorded before already bounced (``already``)."""
     grouped: dict[tuple[str, str], list[records.BouncedRecipient]] = {}
     remote_ip: str | None = None
     for recipient in report.recipients:
-        if not is_failure(recipient.action):
+        if not is_failure(recipient.action) or recipient.address.lower() in already:
             continue
         kind = classify(recipient.status)
         grouped.setdefault((kind.bounce_type, kind.sub_type), []).append(

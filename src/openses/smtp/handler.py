@@ -51,7 +51,7 @@ class Returns(Protocol):
     """The inbound side (smtp/inbound.py), for returns that reach the submission port: mail to
     a return path is taken there without AUTH, as an MX for a MAIL FROM domain would."""
 
-    def is_return(self, address: str) -> bool: ...
+    async def is_return(self, address: str) -> bool: ...
 
     async def take(self, session: Session, envelope: Envelope) -> str: ...
 
@@ -84,8 +84,8 @@ class SubmissionHandler:
         self._off_loop = off_loop
         self._returns = returns
 
-    def _is_return(self, address: str) -> bool:
-        return self._returns is not None and self._returns.is_return(address)
+    async def _is_return(self, address: str) -> bool:
+        return self._returns is not None and await self._returns.is_return(address)
 
     # aiosmtpd calls this for AUTH PLAIN and LOGIN (``authenticator=`` of SMTP).
     def __call__(
@@ -126,8 +126,8 @@ class SubmissionHandler:
         address: str,
         rcpt_options: list[str],
     ) -> str:
-        is_return = self._is_return(address)
-        if envelope.rcpt_tos and self._is_return(envelope.rcpt_tos[0]) != is_return:
+        is_return = await self._is_return(address)
+        if envelope.rcpt_tos and await self._is_return(envelope.rcpt_tos[0]) != is_return:
             return SEPARATE_TRANSACTIONS
         if not is_return and self._caller(session) is None:
             return replies.AUTH_REQUIRED
@@ -139,7 +139,7 @@ class SubmissionHandler:
         if (
             self._returns is not None
             and envelope.rcpt_tos
-            and self._is_return(envelope.rcpt_tos[0])
+            and await self._is_return(envelope.rcpt_tos[0])
         ):
             return await self._returns.take(session, envelope)
         caller = self._caller(session)

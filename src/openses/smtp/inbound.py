@@ -1,8 +1,9 @@
 """The inbound SMTP listener (issue 16, OPENSES_INBOUND_SMTP_PORT): mail from other MTAs, no
-AUTH, STARTTLS offered but not required. Each envelope recipient is routed once, by ``route``:
-a return path openses used or the feedback address is a return (services/returns.py), anything
-else goes to email receiving (services/receiving.py: the active receipt rule set of the
-default account, in OPENSES_SMTP_REGION, with its IP filters, as SES's inbound-smtp endpoint).
+AUTH, STARTTLS offered but not required. Each envelope recipient is routed by ``route``: a
+return path openses used (at a domain openses puts in MAIL FROM) or the feedback address is a
+return (services/returns.py), anything else goes to email receiving (services/receiving.py:
+the active receipt rule set of each account with a verified identity for the recipient, with
+its IP filters, as SES's inbound-smtp endpoints).
 
 A return is always taken (250) once readable as SMTP: a return that matches nothing is kept,
 never refused, since refusing a bounce starts a bounce loop. Only a failure of openses itself
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
 from enum import StrEnum
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -22,7 +23,7 @@ from openses.domain.clock import Clock
 from openses.services import returns
 from openses.services.receipt_actions import InboundEnvelope
 from openses.services.receiving import FAILED, NO_MAILBOX, Receiver
-from openses.services.return_path import message_id_from_return_path
+from openses.services.return_path import ReturnDomains, message_id_from_return_path
 from openses.smtp import replies
 from openses.smtp.handler import Runner, Sources, peer_ip
 from openses.store.database import log_failure
@@ -39,24 +40,17 @@ class Route(StrEnum):
     RECEIVING = "receiving"
 
 
-def route(address: str, *, feedback_address: str | None) -> Route:
-    """A return path openses made (``<message id>@<domain>``, whatever the domain: a custom
-    MAIL FROM domain is the customer's) or the feedback address is a return; else receiving."""
+def route(
+    address: str, *, feedback_address: str | None, is_return_domain: Callable[[str], bool]
+) -> Route:
+    """The feedback address, or a return path openses made (``<message id>@<domain>``) at a
+    domain openses uses in MAIL FROM (``is_return_domain``), is a return; else receiving."""
     bare = address.strip().removeprefix("<").removesuffix(">").lower()
     if feedback_address is not None and bare == feedback_address.lower():
         return Route.RETURN
-    if message_id_from_return_path(bare) is not None:
+    if message_id_from_return_path(bare) is not None and is_return_domain(bare.rpartition("@")[2]):
         return Route.RETURN
     return Route.RECEIVING
-
-
-@dataclass(frozen=True, slots=True)
-class Receiving:
-    """Email receiving's side of the listener: whose receipt rules take the mail."""
-
-    receiver: Receiver
-    account_id: str
-    region: str
 
 
 class InboundHandler:
@@ -66,20 +60,27 @@ class InboundHandler:
         *,
         clock: Clock,
         feedback_address: str | None,
+        return_domains: ReturnDomains,
         off_loop: bool,
-        receiving: Receiving | None = None,
+        receiver: Receiver | None = None,
     ) -> None:
         self._runner = runner
         self._clock = clock
         self._feedback_address = feedback_address
+        self._return_domains = return_domains
         self._off_loop = off_loop
-        self._receiving = receiving  # None: only returns are taken
+        self._receiver = receiver  # None: only returns are taken
 
-    def routes(self, address: str) -> Route:
-        return route(address, feedback_address=self._feedback_address)
+    async def routes(self, address: str) -> Route:
+        return await asyncio.to_thread(
+            route,
+            address,
+            feedback_address=self._feedback_address,
+            is_return_domain=self._return_domains.includes,
+        )
 
-    def is_return(self, address: str) -> bool:
-        return self.routes(address) is Route.RETURN
+    async def is_return(self, address: str) -> bool:
+        return await self.routes(address) is Route.RETURN
 
     async def handle_MAIL(
         self,
@@ -101,7 +102,7 @@ class InboundHandler:
         address: str,
         rcpt_options: list[str],
     ) -> str:
-        if self.routes(address) is Route.RECEIVING:
+        if await self.routes(address) is Route.RECEIVING:
             refused = await self._receiving_refusal(session, address)
             if refused is not None:
                 return refused
@@ -110,8 +111,9 @@ class InboundHandler:
         return replies.OK
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        taken = [a for a in envelope.rcpt_tos if self.routes(a) is Route.RETURN]
-        received = [a for a in envelope.rcpt_tos if self.routes(a) is Route.RECEIVING]
+        routed = [(a, await self.routes(a)) for a in envelope.rcpt_tos]
+        taken = [a for a, r in routed if r is Route.RETURN]
+        received = [a for a, r in routed if r is Route.RECEIVING]
         reply = replies.OK
         if taken:
             reply = await self.take(session, envelope, taken)
@@ -120,40 +122,49 @@ class InboundHandler:
         return reply
 
     async def _receiving_refusal(self, session: Session, address: str) -> str | None:
-        """None when the active receipt rule set takes mail for ``address`` from this peer
-        (IP filters first, then the rules' recipients and TLS policy), else the refusal."""
-        receiving = self._receiving
-        if receiving is None:
+        """None when an account that owns ``address`` takes its mail from this peer (its IP
+        filters, then its active rule set's recipients and TLS policy), else the refusal."""
+        if self._receiver is None:
             return NO_MAILBOX
-        receiver, account_id, region = receiving.receiver, receiving.account_id, receiving.region
-        refused = await asyncio.to_thread(receiver.ip_reply, account_id, region, peer_ip(session))
-        if refused is not None:
-            return refused
-        return await asyncio.to_thread(
-            receiver.recipient_reply, account_id, region, address, tls=session.ssl is not None
+        _, refused = await asyncio.to_thread(
+            self._receiver.takers, [address], peer_ip(session), tls=session.ssl is not None
         )
+        return refused
 
     async def _receive(self, session: Session, envelope: Envelope, recipients: list[str]) -> str:
-        receiving = self._receiving
-        assert receiving is not None  # RCPT refused receiving recipients without it
-        inbound = InboundEnvelope(
-            source=envelope.mail_from or "",
-            recipients=recipients,
-            remote_ip=peer_ip(session),
-            tls=session.ssl is not None,
-            helo=session.host_name or "",
-        )
+        """Each owning account receives the mail for its recipients, as its own message."""
+        receiver = self._receiver
+        assert receiver is not None  # RCPT refused receiving recipients without it
+        remote_ip, tls = peer_ip(session), session.ssl is not None
         try:
-            return await asyncio.to_thread(
-                receiving.receiver.receive,
-                receiving.account_id,
-                receiving.region,
-                inbound,
-                envelope.original_content or b"",
+            taken, refused = await asyncio.to_thread(
+                receiver.takers, recipients, remote_ip, tls=tls
             )
+            if not taken:  # the rules changed since RCPT TO
+                return refused or NO_MAILBOX
+            answers = []
+            for owner, theirs in taken.items():
+                inbound = InboundEnvelope(
+                    source=envelope.mail_from or "",
+                    recipients=theirs,
+                    remote_ip=remote_ip,
+                    tls=tls,
+                    helo=session.host_name or "",
+                )
+                answers.append(
+                    await asyncio.to_thread(
+                        receiver.receive,
+                        owner.account_id,
+                        owner.region,
+                        inbound,
+                        envelope.original_content or b"",
+                    )
+                )
         except Exception as error:
-            log_failure(log, f"inbound mail from {inbound.remote_ip} failed", error)
+            log_failure(log, f"inbound mail from {remote_ip} failed", error)
             return FAILED
+        refusals = [answer for answer in answers if not answer.startswith("250")]
+        return refusals[0] if refusals else answers[0]
 
     async def take(
         self, session: Session, envelope: Envelope, recipients: list[str] | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select, update
+from sqlalchemy import Connection, Row, bindparam, func, select, update
 
 from openses.domain.errors import IdentityAlreadyExists, IdentityNotFound
 from openses.domain.feedback import FeedbackSettings, NotificationType
@@ -140,3 +140,36 @@ def _identity(row: Row[Any], tags: list[Any]) -> EmailIdentity:
         dkim=DkimSettings.from_json(row.dkim),
         mail_from=MailFromSettings.from_json(row.mail_from),
     )
+
+
+# -- across accounts (issue 16: whose mail an inbound recipient is, where a return may go) ----
+
+
+def verified_owners(connection: Connection, names: Iterable[str]) -> list[tuple[str, str]]:
+    """(account, region) of every verified identity named one of ``names`` (any case),
+    ordered by account and region."""
+    wanted = list(dict.fromkeys(name.lower() for name in names))
+    if not wanted:
+        return []
+    query = (
+        select(identities.c.account_id, identities.c.region)
+        .where(
+            func.lower(identities.c.name).in_(wanted),
+            identities.c.verification_status == VerificationStatus.SUCCESS.value,
+        )
+        .distinct()
+        .order_by(identities.c.account_id, identities.c.region)
+    )
+    return [(row.account_id, row.region) for row in connection.execute(query)]
+
+
+def custom_mail_from_domains(connection: Connection) -> set[str]:
+    """Every custom MAIL FROM domain an identity has set, whatever its status (mail sent while
+    it was in use may still be answered), lower-cased."""
+    query = select(identities.c.mail_from).where(identities.c.mail_from.is_not(None))
+    found = set()
+    for row in connection.execute(query):
+        domain = MailFromSettings.from_json(row.mail_from).domain
+        if domain:
+            found.add(domain.lower().rstrip("."))
+    return found

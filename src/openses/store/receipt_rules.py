@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from openses.domain.errors import (
@@ -161,7 +161,34 @@ class ReceiptRuleRepository:
                 destination=list(received.destination),
                 headers=[list(pair) for pair in received.headers],
                 received_at=received.received_at,
+                content=received.content,
+                progress=received.progress,
             )
+        )
+
+    def run_of(self, message_id: str) -> tuple[bytes, Document] | None:
+        """The received mail's content and how far its rules ran (None: not kept, or
+        received before runs were kept)."""
+        row = self._connection.execute(
+            select(received_messages.c.content, received_messages.c.progress).where(
+                received_messages.c.account_id == self._account_id,
+                received_messages.c.region == self._region,
+                received_messages.c.message_id == message_id,
+            )
+        ).first()
+        if row is None or row.content is None:
+            return None
+        return bytes(row.content), dict(row.progress or {})
+
+    def save_progress(self, message_id: str, progress: Document) -> None:
+        self._connection.execute(
+            update(received_messages)
+            .where(
+                received_messages.c.account_id == self._account_id,
+                received_messages.c.region == self._region,
+                received_messages.c.message_id == message_id,
+            )
+            .values(progress=progress)
         )
 
     def received(self, message_id: str) -> ReceivedMessage | None:
@@ -183,6 +210,16 @@ class ReceiptRuleRepository:
         )
 
 
+def prune_received(engine: Engine, before: datetime.datetime) -> int:
+    """Forget the messages received before ``before`` (the message retention period, as
+    for sent messages: delivery/worker.py). Returns how many went."""
+    with engine.begin() as connection:
+        result = connection.execute(
+            delete(received_messages).where(received_messages.c.received_at < before)
+        )
+    return result.rowcount
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReceivedMessage:
     message_id: str
@@ -190,6 +227,8 @@ class ReceivedMessage:
     destination: tuple[str, ...]
     headers: tuple[tuple[str, str], ...]
     received_at: datetime.datetime
+    content: bytes | None = None  # the mail the rules run on (kept until they are done)
+    progress: Document | None = None
 
 
 def rule_document(rule: ReceiptRule) -> Document:

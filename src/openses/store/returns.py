@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, Engine, Row, delete, insert, select
 
 from openses.store.tables import messages, returns
 
@@ -74,6 +74,20 @@ class ReturnRepository:
                 )
         return None
 
+    def recorded_raws(self, message_id: str, kind: str) -> list[bytes]:
+        """The returns of ``kind`` already recorded for ``message_id``, as received, oldest
+        first (to tell a DSN that arrives twice)."""
+        rows = self._connection.execute(
+            select(returns.c.raw)
+            .where(
+                returns.c.message_id == message_id,
+                returns.c.kind == kind,
+                returns.c.outcome == "recorded",
+            )
+            .order_by(returns.c.id)
+        )
+        return [bytes(row.raw) for row in rows]
+
     def add(self, kept: StoredReturn) -> int:
         matched = kept.matched
         result = self._connection.execute(
@@ -137,3 +151,11 @@ def raw_of(
         query = query.where(returns.c.region == region)
     row = connection.execute(query).first()
     return None if row is None else bytes(row.raw)
+
+
+def prune(engine: Engine, before: datetime.datetime) -> int:
+    """Forget the returns received before ``before`` (the message retention period, as for
+    the messages they answer: delivery/worker.py). Returns how many went."""
+    with engine.begin() as connection:
+        result = connection.execute(delete(returns).where(returns.c.received_at < before))
+    return result.rowcount

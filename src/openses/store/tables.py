@@ -379,6 +379,10 @@ received_messages = scoped_table(
     Column("destination", JSON, nullable=False),
     Column("headers", JSON, nullable=False),  # [[name, value], ...]
     Column("received_at", UtcDateTime(), nullable=False),
+    # issue 16: the mail as the rules run it (trace headers added), and how far they got
+    # ({"rule": i, "action": j, "headers": [...], "ran": [...], "done": bool}); null: none
+    Column("content", LargeBinary, nullable=True),
+    Column("progress", JSON, nullable=True),
     unique_in_scope("received_messages", "message_id"),
 )
 

@@ -18,6 +18,7 @@ from openses.store.dedicated_ips import DedicatedIpRepository
 from openses.store.deliveries import DeliveryRepository
 from openses.store.documents import DocumentRepository
 from openses.store.identities import IdentityRepository
+from openses.store.inbound import InboundRepository
 from openses.store.insights import InsightRepository
 from openses.store.jobs import JobRepository
 from openses.store.messages import MessageRepository
@@ -168,6 +169,13 @@ class UnitOfWork:
         found: ReturnRepository | None = self._repositories.get(ReturnRepository)
         if found is None:
             found = self._repositories[ReturnRepository] = ReturnRepository(self._in_use())
+        return found
+
+    @property
+    def inbound(self) -> InboundRepository:  # issue 16: unscoped, whose inbound mail it is
+        found: InboundRepository | None = self._repositories.get(InboundRepository)
+        if found is None:
+            found = self._repositories[InboundRepository] = InboundRepository(self._in_use())
         return found
 
     def _scoped(self, kind: type[Repository]) -> Repository:
