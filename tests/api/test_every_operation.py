@@ -21,31 +21,12 @@ from tests.support import LiveServer, fresh_account
 # The lead removes an entry once its branch is merged (scripts/operations_table.py reads this
 # list too, for the README's "owned elsewhere" rows).
 _REP = "branch rep: statistics, metric data and VDM attributes"
-_POLICIES = "branch auth: identity policies (v2 EmailIdentityPolicy, and the same policies in v1)"
 OWNED_ELSEWHERE: dict[tuple[str, str], str] = {
     **{
         (V2, name): _REP
         for name in ("BatchGetMetricData", "GetDomainStatisticsReport", "PutAccountVdmAttributes")
     },
     (V2, "PutAccountDetails"): "branch quota: the sandbox and production access",
-    **{
-        (V2, name): _POLICIES
-        for name in (
-            "CreateEmailIdentityPolicy",
-            "DeleteEmailIdentityPolicy",
-            "GetEmailIdentityPolicies",
-            "UpdateEmailIdentityPolicy",
-        )
-    },
-    **{
-        (V1, name): _POLICIES
-        for name in (
-            "PutIdentityPolicy",
-            "DeleteIdentityPolicy",
-            "GetIdentityPolicies",
-            "ListIdentityPolicies",
-        )
-    },
 }
 
 HANDLERS = Handlers.discover()

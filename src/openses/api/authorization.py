@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from openses.domain.conditions import Context
 from openses.protocol.auth import Caller
 from openses.protocol.errors import AccessError
 from openses.services.authentication import Authentication
@@ -54,10 +55,14 @@ def authorize(
     caller: Caller,
     operation: str,
     params: dict[str, Any],
+    context: Context | None = None,
 ) -> None:
     """Raises AccessDenied (v1) / AccessDeniedException (v2), 403, in AWS's wording
-    (ses-reference limits-and-auth.md §6): v1 sends quote with backtick and apostrophe."""
-    denied = authentication.denied_resource(caller, operation, resources(operation, params, caller))
+    (ses-reference limits-and-auth.md §6): v1 sends quote with backtick and apostrophe.
+    ``context``: the request's condition keys (``api/condition_keys.py``)."""
+    denied = authentication.denied_resource(
+        caller, operation, resources(operation, params, caller), context
+    )
     if denied is None:
         return
     user = authentication.principal(caller)

@@ -79,6 +79,7 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
         "InvalidRenderingParameterException",
         "BadRequestException",
     ),
+    domain.InvalidPolicy: ("InvalidPolicyException", "BadRequestException"),  # issue 18
     domain.InvalidInput: ("InvalidParameterValue", "BadRequestException"),
     domain.ContactListNotFound: ("InvalidParameterValue", "NotFoundException"),  # v2 only
     domain.ContactNotFound: ("InvalidParameterValue", "NotFoundException"),

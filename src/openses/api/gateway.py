@@ -33,6 +33,7 @@ from openses.protocol.models import V1, V2, service_model
 from openses.protocol.routing import Router
 from openses.protocol.sigv4 import SignedRequest
 from openses.protocol.validation import validate
+from openses.services import condition_keys
 from openses.services.authentication import Authentication
 from openses.services.configuration_sets import DestinationCheck
 from openses.services.object_store import ObjectStore
@@ -65,6 +66,7 @@ class WireRequest:
     client_host: str
     # every header line as sent (``headers`` keeps one value a name), for the signature
     header_lines: tuple[tuple[str, str], ...] = ()
+    secure: bool = False  # came over TLS (aws:SecureTransport)
 
     def signed(self) -> SignedRequest:
         return SignedRequest(
@@ -210,7 +212,15 @@ class Gateway:
             validate(operation.input_shape, params)
         if service == V2:
             path_names.check(operation, params)
-        authorization.authorize(self._authentication, caller, operation.name, params)
+        if self._authentication.limits(caller):
+            connection = condition_keys.Connection(
+                source_ip=request.client_host,
+                secure=request.secure,
+                now=self._clock(),
+                user_agent=request.headers.get("user-agent"),
+            )
+            context = condition_keys.for_request(service, params, caller, connection)
+            authorization.authorize(self._authentication, caller, operation.name, params, context)
         handler = self._handlers.handler_for(service, operation.name)
         if handler is None:
             raise ProtocolError(
@@ -243,6 +253,7 @@ async def _read(scope: Scope, receive: Receive) -> WireRequest:
         body=b"".join(chunks),
         client_host=client[0] if client else "127.0.0.1",
         header_lines=lines,
+        secure=scope.get("scheme") in ("https", "wss"),
     )
 
 

@@ -30,7 +30,8 @@ OpensesError
 │   ├── RuleSetAlreadyExists
 │   ├── RuleAlreadyExists
 │   ├── ReceiptFilterAlreadyExists
-│   └── CustomVerificationEmailTemplateAlreadyExists
+│   ├── CustomVerificationEmailTemplateAlreadyExists
+│   └── PolicyAlreadyExists
 ├── CannotDelete
 ├── InvalidInput
 │   ├── InvalidConfigurationSetName
@@ -62,11 +63,13 @@ OpensesError
 │   │   ├── InvalidSnsTopic
 │   │   └── InvalidLambdaFunction
 │   ├── CustomVerificationEmailInvalidContent
-│   └── FromEmailAddressNotVerified
+│   ├── FromEmailAddressNotVerified
+│   └── InvalidPolicy
 ├── LimitExceeded
 │   ├── ConfigurationSetLimitExceeded
 │   ├── EventDestinationLimitExceeded
-│   └── CustomVerificationEmailTemplateLimitExceeded
+│   ├── CustomVerificationEmailTemplateLimitExceeded
+│   └── PolicyLimitExceeded
 ├── MessageRejected
 └── SendingPaused
     ├── AccountSendingPaused
@@ -474,3 +477,19 @@ class CustomVerificationEmailTemplateLimitExceeded(LimitExceeded):
 class JobNotFound(NotFound):
     def __init__(self, job_id: str) -> None:
         super().__init__(f"Job {job_id} does not exist.")
+
+
+class InvalidPolicy(InvalidInput):
+    """A sending authorization policy SES refuses (v1 InvalidPolicy, v2 BadRequestException)."""
+
+
+class PolicyLimitExceeded(LimitExceeded):
+    def __init__(self, identity: str, limit: int) -> None:
+        # GUESS: AWS's wording is unrecorded (docs/aws-behaviour.md, "Sending authorization").
+        super().__init__(f"Identity {identity} already has the maximum of {limit} policies.")
+
+
+class PolicyAlreadyExists(AlreadyExists):
+    def __init__(self, identity: str, name: str) -> None:
+        # GUESS: AWS's wording is unrecorded.
+        super().__init__(f"Policy {name} already exists for identity {identity}.")

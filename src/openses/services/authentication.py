@@ -7,6 +7,7 @@ from __future__ import annotations
 from openses.config import Settings
 from openses.domain import policy
 from openses.domain.clock import Clock
+from openses.domain.conditions import Context
 from openses.protocol import sigv4
 from openses.protocol.auth import Caller, caller_for_key, caller_from_headers
 from openses.protocol.sigv4 import SignedRequest
@@ -43,16 +44,26 @@ class Authentication:
             authorization, self.credentials.accounts, self._settings.default_account_id
         )
 
-    def denied_resource(self, caller: Caller, action: str, resources: list[str]) -> str | None:
+    def limits(self, caller: Caller) -> bool:
+        """Whether policies are attached to the caller's key (else it may do anything in its
+        account, and its request needs no condition keys)."""
+        return (
+            bool(caller.access_key) and self.credentials.policies_of(caller.access_key) is not None
+        )
+
+    def denied_resource(
+        self, caller: Caller, action: str, resources: list[str], context: Context | None = None
+    ) -> str | None:
         """The first of ``resources`` the caller's key may not perform ``ses:action`` on, or
-        None. Only a key with attached policies is limited (open mode too)."""
+        None; ``context``: the request's condition keys. Only a key with attached policies is
+        limited (open mode too)."""
         if not caller.access_key:
             return None
         statements = self.credentials.policies_of(caller.access_key)
         if statements is None:
             return None
         for resource in resources:
-            if not policy.allows(statements, f"ses:{action}", resource):
+            if not policy.allows(statements, f"ses:{action}", resource, context):
                 return resource
         return None
 

@@ -16,7 +16,7 @@ from openses.domain.errors import OpensesError
 from openses.domain.message import MAX_V2_MESSAGE_BYTES
 from openses.mail import mime
 from openses.protocol.auth import Caller
-from openses.services import sending
+from openses.services import condition_keys, sending
 from openses.services.authentication import Authentication
 from openses.services.outbound import CAPTURE, Outbound
 from openses.smtp import replies
@@ -144,7 +144,8 @@ class SubmissionHandler:
             return replies.AUTH_REQUIRED
         content = envelope.original_content or b""
         source = envelope.mail_from or None
-        denied = self._denial(caller, source)
+        secure = getattr(session, "ssl", None) is not None
+        denied = self._denial(caller, source, envelope.rcpt_tos, peer_ip(session), secure)
         if denied is not None:
             return denied
         email = sending.OutgoingEmail(
@@ -180,16 +181,27 @@ class SubmissionHandler:
             return replies.TEMPORARY_FAILURE
         return f"{replies.OK} {message_id}"
 
-    def _denial(self, caller: Caller, source: str | None) -> str | None:
+    def _denial(
+        self,
+        caller: Caller,
+        source: str | None,
+        recipients: list[str],
+        source_ip: str,
+        secure: bool,
+    ) -> str | None:
         """SES's reply when the key's policies do not allow ses:SendRawEmail on the sender's
         identity (DG troubleshoot-smtp.md; the domain's identity, as for the API)."""
-        if self._authentication is None:
+        if self._authentication is None or not self._authentication.limits(caller):
             return None
+        connection = condition_keys.Connection(
+            source_ip=source_ip, secure=secure, now=self._clock()
+        )
+        context = condition_keys.for_smtp(caller, connection, source, recipients)
         domain = (source or "").rpartition("@")[2].lower()
         resource = (
             f"arn:aws:ses:{caller.region}:{caller.account_id}:identity/{domain}" if domain else "*"
         )
-        denied = self._authentication.denied_resource(caller, "SendRawEmail", [resource])
+        denied = self._authentication.denied_resource(caller, "SendRawEmail", [resource], context)
         if denied is None:
             return None
         user = self._authentication.principal(caller)

@@ -18,6 +18,7 @@ from openses.store.dedicated_ips import DedicatedIpRepository
 from openses.store.deliveries import DeliveryRepository
 from openses.store.documents import DocumentRepository
 from openses.store.identities import IdentityRepository
+from openses.store.identity_policies import IdentityPolicyRepository
 from openses.store.insights import InsightRepository
 from openses.store.jobs import JobRepository
 from openses.store.messages import MessageRepository
@@ -135,6 +136,10 @@ class UnitOfWork:
     @property
     def documents(self) -> DocumentRepository:  # issue 20: AWS-side features, stored only
         return self._scoped(DocumentRepository)
+
+    @property
+    def identity_policies(self) -> IdentityPolicyRepository:  # issue 18
+        return self._scoped(IdentityPolicyRepository)
 
     @property
     def tags(self) -> TagRepository:

@@ -1,0 +1,49 @@
+"""Sending authorization policies (issue 18): resource-based IAM policies attached to an email
+identity, and SES's rules for them (DG ``policy-anatomy.md``, ``sending-authorization.md``;
+PutIdentityPolicy's parameter reference): the policy name, the 4 KB document, 20 policies an
+identity, a Principal in every statement, a Resource naming the identity."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from openses.domain import policy
+from openses.domain.errors import InvalidPolicy
+
+NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+MAX_POLICIES = 20
+MAX_DOCUMENT_BYTES = 4 * 1024
+# the identity of an identity ARN (PutIdentityPolicy takes the name or the ARN)
+_ARN = re.compile(r"arn:aws[\w-]*:ses:[\w-]+:\d{12}:identity/(?P<name>.+)")
+
+
+def identity_name(identity: str) -> str:
+    found = _ARN.fullmatch(identity)
+    return found["name"] if found else identity
+
+
+def check_name(name: str) -> str:
+    if NAME.fullmatch(name) is None:
+        # GUESS wording; the rule is the API reference's (alphanumerics, dashes, underscores).
+        raise InvalidPolicy(
+            f"Invalid policy name {name}: the name can only include alphanumeric characters, "
+            "dashes, and underscores, and can be at most 64 characters long."
+        )
+    return name
+
+
+def check_document(text: str, identity_arn: str) -> str:
+    """``text`` unchanged when SES takes it as a policy of the identity ``identity_arn``."""
+    if len(text.encode()) > MAX_DOCUMENT_BYTES:
+        raise InvalidPolicy("Policy exceeds the maximum size of 4 KB.")
+    try:
+        policy.check_document(text, resource_based=True)
+    except policy.MalformedPolicy as exc:
+        raise InvalidPolicy(f"Policy is not valid: {exc}") from None
+    items = json.loads(text)["Statement"]
+    for item in [items] if isinstance(items, dict) else items:
+        for resource in policy.resources_of(item):
+            if not policy.glob(resource, identity_arn):
+                raise InvalidPolicy(f"Policy has invalid resource: {resource}")
+    return text
