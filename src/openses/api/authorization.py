@@ -15,6 +15,8 @@ from openses.services.authentication import Authentication
 SENDS = frozenset(
     {"SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail", "SendBulkEmail"}
 )
+# a send's identity of another account (sending authorization), in the order looked for
+IDENTITY_ARNS = ("FromEmailAddressIdentityArn", "SourceArn", "FromArn")
 # input member -> resource type, in the order an operation's resource is looked for
 _NAMED = (
     ("ConfigurationSetName", "configuration-set"),
@@ -36,7 +38,10 @@ def resources(operation: str, params: dict[str, Any], caller: Caller) -> list[st
     """The ARNs ``operation`` needs permission on; ``["*"]`` for one with no resource."""
     if operation in SENDS:
         sender = params.get("FromEmailAddress") or params.get("Source") or ""
-        found = [arn(caller, "identity", sender.rpartition("@")[2].lower()) if sender else "*"]
+        named = next((params[m] for m in IDENTITY_ARNS if params.get(m)), None)
+        found = [
+            named or (arn(caller, "identity", sender.rpartition("@")[2].lower()) if sender else "*")
+        ]
         if params.get("ConfigurationSetName"):
             found.append(arn(caller, "configuration-set", params["ConfigurationSetName"]))
         return found

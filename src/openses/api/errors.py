@@ -104,6 +104,8 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
         "BadRequestException",
     ),
     domain.MessageRejected: ("MessageRejected", "MessageRejected"),
+    # issue 18: a common AWS error, in neither model; 403 (_STATUS)
+    domain.SendingNotAuthorized: ("AccessDenied", "AccessDeniedException"),
     domain.MailFromDomainNotVerified: (  # issue 15
         "MailFromDomainNotVerifiedException",
         "MailFromDomainNotVerifiedException",
@@ -116,6 +118,10 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
         "SendingPausedException",
     ),
 }
+
+
+# statuses of the literal codes above that are not 400
+_STATUS = {"AccessDenied": 403, "AccessDeniedException": 403}
 
 
 def shape_names(error_type: type[domain.OpensesError]) -> tuple[str, str] | None:
@@ -168,7 +174,7 @@ def internal_failure() -> WireError:
 def _wire(service: str, shape_name: str, message: str) -> WireError:
     shape = error_shapes(service).get(shape_name)
     if shape is None:
-        return WireError(shape_name, message, 400)
+        return WireError(shape_name, message, _STATUS.get(shape_name, 400))
     meta = shape.metadata["error"]
     code = meta.get("code", shape_name) if service == V1 else shape_name
     return WireError(code, message, meta.get("httpStatusCode", 400), meta.get("senderFault", True))

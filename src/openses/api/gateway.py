@@ -25,6 +25,7 @@ from openses.api.registry import Handlers
 from openses.api.v2 import path_names
 from openses.config import Settings
 from openses.domain.clock import Clock, utc_now
+from openses.domain.conditions import Context
 from openses.domain.errors import OpensesError
 from openses.protocol import query, rest_json
 from openses.protocol.auth import Caller
@@ -135,7 +136,12 @@ class Gateway:
             self._execution.reader.close()
 
     def _context(
-        self, request: WireRequest, caller: Caller, request_id: str, sources: Sources
+        self,
+        request: WireRequest,
+        caller: Caller,
+        request_id: str,
+        sources: Sources,
+        conditions: Context,
     ) -> RequestContext:
         return RequestContext(
             account_id=caller.account_id,
@@ -146,6 +152,8 @@ class Gateway:
             writes=sources.writes,
             source_ip=request.client_host,
             access_key=caller.access_key,
+            principal=self._authentication.principal(caller),
+            conditions=conditions,
             clock=self._clock,
             tracker=self._tracker,
             destination_check=self._destination_check,
@@ -212,15 +220,16 @@ class Gateway:
             validate(operation.input_shape, params)
         if service == V2:
             path_names.check(operation, params)
-        if self._authentication.limits(caller):
+        conditions: Context = {}
+        if operation.name in authorization.SENDS or self._authentication.limits(caller):
             connection = condition_keys.Connection(
                 source_ip=request.client_host,
                 secure=request.secure,
                 now=self._clock(),
                 user_agent=request.headers.get("user-agent"),
             )
-            context = condition_keys.for_request(service, params, caller, connection)
-            authorization.authorize(self._authentication, caller, operation.name, params, context)
+            conditions = condition_keys.for_request(service, params, caller, connection)
+        authorization.authorize(self._authentication, caller, operation.name, params, conditions)
         handler = self._handlers.handler_for(service, operation.name)
         if handler is None:
             raise ProtocolError(
@@ -229,7 +238,7 @@ class Gateway:
         off_loop = self._handlers.off_loop(service, operation.name)
 
         def work(sources: Sources) -> dict[str, Any]:
-            context = self._context(request, caller, request_id, sources)
+            context = self._context(request, caller, request_id, sources, conditions)
             return registry.call(handler, context, params)
 
         return await self._execution.run(operation.name, work, off_loop=off_loop)

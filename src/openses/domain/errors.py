@@ -64,13 +64,15 @@ OpensesError
 │   │   └── InvalidLambdaFunction
 │   ├── CustomVerificationEmailInvalidContent
 │   ├── FromEmailAddressNotVerified
-│   └── InvalidPolicy
+│   ├── InvalidPolicy
+│   └── InvalidIdentityArn
 ├── LimitExceeded
 │   ├── ConfigurationSetLimitExceeded
 │   ├── EventDestinationLimitExceeded
 │   ├── CustomVerificationEmailTemplateLimitExceeded
 │   └── PolicyLimitExceeded
 ├── MessageRejected
+├── SendingNotAuthorized
 └── SendingPaused
     ├── AccountSendingPaused
     └── ConfigurationSetSendingPaused
@@ -493,3 +495,19 @@ class PolicyAlreadyExists(AlreadyExists):
     def __init__(self, identity: str, name: str) -> None:
         # GUESS: AWS's wording is unrecorded.
         super().__init__(f"Policy {name} already exists for identity {identity}.")
+
+
+class InvalidIdentityArn(InvalidInput):
+    """A send's identity ARN (SourceArn, FromArn, ...) that is not one (issue 18)."""
+
+
+class SendingNotAuthorized(OpensesError):
+    """A send through another account's identity its policies do not allow (issue 18): AWS's
+    AccessDenied, 403, in the wording of a denied send (ses-reference limits-and-auth.md §6)."""
+
+    def __init__(self, principal: str, action: str, resource: str) -> None:
+        super().__init__(
+            f"User `{principal}' is not authorized to perform `{action}' on resource `{resource}'",
+            v2_message=f"User: {principal} is not authorized to perform: {action} on resource: "
+            f"{resource}",
+        )

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
 from openses.domain import policy
-from openses.domain.errors import InvalidPolicy
+from openses.domain.errors import InvalidIdentityArn, InvalidPolicy
 
 NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MAX_POLICIES = 20
 MAX_DOCUMENT_BYTES = 4 * 1024
 # the identity of an identity ARN (PutIdentityPolicy takes the name or the ARN)
 _ARN = re.compile(r"arn:aws[\w-]*:ses:[\w-]+:\d{12}:identity/(?P<name>.+)")
+_PARTS = re.compile(
+    r"arn:aws[\w-]*:ses:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):identity/(?P<name>[^/\s]+)"
+)
 
 
 def identity_name(identity: str) -> str:
@@ -47,3 +51,22 @@ def check_document(text: str, identity_arn: str) -> str:
             if not policy.glob(resource, identity_arn):
                 raise InvalidPolicy(f"Policy has invalid resource: {resource}")
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityArn:
+    region: str
+    account_id: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"arn:aws:ses:{self.region}:{self.account_id}:identity/{self.name}"
+
+
+def parse_identity_arn(text: str) -> IdentityArn:
+    """The parts of a send's SourceArn / FromArn / FromEmailAddressIdentityArn."""
+    found = _PARTS.fullmatch(text.strip())
+    if found is None:
+        # GUESS wording (docs/aws-behaviour.md, "Sending authorization").
+        raise InvalidIdentityArn(f"Invalid identity ARN: {text}")
+    return IdentityArn(found["region"], found["account"], found["name"])

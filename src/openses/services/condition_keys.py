@@ -113,3 +113,14 @@ def request_tags(tags: object) -> list[Entry]:
 
 def resource_tags(tags: Iterable[tuple[str, str]]) -> list[Entry]:
     return [(f"aws:ResourceTag/{key}", (value,)) for key, value in tags]
+
+
+def with_message(context: Context, source: str, recipients: Iterable[str]) -> Context:
+    """``context`` completed from the message itself: a raw send names its sender and
+    recipients in its headers when the call does not."""
+    found = dict(context)
+    if "ses:fromaddress" not in found:
+        found.update(conditions.build(sender(source)))
+    if "ses:recipients" not in found:
+        found.update(conditions.build([("ses:Recipients", tuple(recipients))]))
+    return found

@@ -16,6 +16,7 @@ from email.message import EmailMessage, Message
 
 from openses import json_text
 from openses.domain.clock import Clock
+from openses.domain.conditions import Context
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.contact_list import ListManagement
 from openses.domain.errors import (
@@ -47,6 +48,8 @@ from openses.events import records
 from openses.mail import autoreply, mime, raw
 from openses.services import account as account_service
 from openses.services import (
+    condition_keys,
+    delegated_sending,
     identities,
     identity_notifications,
     identity_signing,
@@ -74,6 +77,10 @@ class SendOrigin:
     operation: str
     source_ip: str
     identity: str
+    # issue 18: the caller's principal ARN and the request's condition keys, for a send
+    # through another account's identity (services/delegated_sending.py)
+    principal: str = ""
+    conditions: Context = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,6 +103,8 @@ class OutgoingEmail:
     max_size: int = MAX_V1_MESSAGE_BYTES
     list_management: ListManagement | None = None  # v2 SendEmail's ListManagementOptions
     tenant_name: str | None = None  # v2's TenantName (issue 20)
+    # issue 18: SourceArn / FromArn / FromEmailAddressIdentityArn, another account's identity
+    identity_arn: str | None = None
 
 
 def send_in(
@@ -112,7 +121,7 @@ def send_in(
     ``outbound`` says whether mail leaves for real, through the delivery queue (issue 15)."""
     accepted_at = clock()
     submission = _accept(email)
-    sender = _resolve_sender(uow, email, submission)
+    sender = _resolve_sender(uow, email, submission, origin)
     tenant = _check_tenant(uow, email, submission, sender)
     suppressed_reasons = _check_sending(uow, sender)
     # a tenant with its own suppression list: its reasons and entries (issue 20)
@@ -188,11 +197,15 @@ class Sender:
     configuration_set: ConfigurationSet | None
 
 
-def _resolve_sender(uow: UnitOfWork, email: OutgoingEmail, submission: Submission) -> Sender:
+def _resolve_sender(
+    uow: UnitOfWork, email: OutgoingEmail, submission: Submission, origin: SendOrigin
+) -> Sender:
     """The verified identity the source sends as, and the configuration set: the request's,
-    else the raw message's header, else the identity's default."""
+    else the raw message's header, else the identity's default (of the sender's own
+    identity: another account's identity lends no configuration set)."""
     source, submitted = submission.source, submission.raw_message
-    identity = identities.sending_identity(uow, address_of(source))
+    delegated = _delegated_identity(uow, email, submission, origin)
+    identity = delegated or identities.sending_identity(uow, address_of(source))
     if identity is None:
         raise MessageRejected(
             "Email address is not verified. The following identities failed the check in "
@@ -201,10 +214,32 @@ def _resolve_sender(uow: UnitOfWork, email: OutgoingEmail, submission: Submissio
     set_name = email.configuration_set_name or (
         str(submitted[raw.CONFIGURATION_SET_HEADER])
         if submitted is not None and submitted.get(raw.CONFIGURATION_SET_HEADER)
-        else identity.configuration_set_name
+        else (None if delegated else identity.configuration_set_name)
     )
     configuration_set = uow.configuration_sets.get(set_name) if set_name else None
     return Sender(identity, configuration_set)
+
+
+def _delegated_identity(
+    uow: UnitOfWork, email: OutgoingEmail, submission: Submission, origin: SendOrigin
+) -> EmailIdentity | None:
+    """Another account's identity the call names (the parameter wins over the raw message's
+    X-SES-SOURCE-ARN, then X-SES-FROM-ARN), when its policies let the caller use it."""
+    submitted = submission.raw_message
+    arn = email.identity_arn
+    for header in (raw.SOURCE_ARN_HEADER, raw.FROM_ARN_HEADER):
+        if arn is None and submitted is not None and submitted.get(header):
+            arn = str(submitted[header]).strip()
+    if arn is None:
+        return None
+    sender = delegated_sending.Sender(
+        principal=origin.principal or f"arn:aws:iam::{uow.account_id}:root",
+        action=origin.operation,
+        conditions=condition_keys.with_message(
+            origin.conditions, submission.source, submission.recipients
+        ),
+    )
+    return delegated_sending.delegated_identity(uow, arn, address_of(submission.source), sender)
 
 
 def _check_tenant(

@@ -155,6 +155,11 @@ class UnitOfWork:
             found = self._repositories[ReturnRepository] = ReturnRepository(self._in_use())
         return found
 
+    def of_account(self, kind: type[Repository], account_id: str, region: str) -> Repository:
+        """A repository of another account's resources, in this transaction: a send through
+        another account's identity reads that identity and its policies (issue 18)."""
+        return kind(self._in_use(), account_id, region)  # type: ignore[call-arg]
+
     def _scoped(self, kind: type[Repository]) -> Repository:
         found: Repository | None = self._repositories.get(kind)
         if found is None:
