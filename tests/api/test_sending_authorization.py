@@ -5,6 +5,7 @@ otherwise AccessDenied and nothing is sent. The send is the sender's: its quota.
 from __future__ import annotations
 
 import json
+import smtplib
 from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
@@ -16,6 +17,8 @@ from click.testing import CliRunner
 
 from openses.cli import main
 from openses.config import Settings
+from openses.smtp.auth import smtp_password
+from tests.smtp.support import message, trusting
 from tests.support import (
     CLIENT_CONFIG,
     LiveServer,
@@ -205,7 +208,7 @@ def strict(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
                     config=CLIENT_CONFIG,
                 )
 
-            yield {"client": client}
+            yield {"client": client, "live": live, "keys": made}
 
 
 def test_strict_mode_grants_one_user_and_applies_its_key_policy(strict: dict[str, Any]) -> None:
@@ -249,3 +252,42 @@ def test_strict_mode_grants_one_user_and_applies_its_key_policy(strict: dict[str
     )
     assert sent_last_24_hours(client("ses", "mailer")) == 1.0
     assert sent_last_24_hours(client("ses", "owner")) == 0.0
+
+
+def test_smtp_sends_through_another_accounts_identity(strict: dict[str, Any]) -> None:
+    client, live, keys = strict["client"], strict["live"], strict["keys"]
+    domain = f"{unique('smtp')}.example.com"
+    arn = f"arn:aws:ses:us-east-1:111111111111:identity/{domain}"
+    owner = client("sesv2", "owner")
+    owner.create_email_identity(EmailIdentity=domain)
+    owner.create_email_identity_policy(
+        EmailIdentity=domain,
+        PolicyName="mailer",
+        Policy=grant(arn, "arn:aws:iam::222222222222:user/mailer"),
+    )
+    sender = f"news@{domain}"
+    before = sent_last_24_hours(client("ses", "mailer"))
+    for which, expected in (
+        ("mailer", None),
+        (
+            "other",
+            "Access denied: User `arn:aws:iam::222222222222:user/other' is not authorized "
+            f"to perform `ses:SendRawEmail' on resource `{arn}'",
+        ),
+    ):
+        key, secret = keys[which]
+        with smtplib.SMTP_SSL(
+            "127.0.0.1", live.settings.smtps_port, context=trusting(live)
+        ) as smtp:
+            smtp.login(key, smtp_password(secret, "us-east-1"))
+            data = message(sender, f"X-SES-SOURCE-ARN: {arn}")
+            if expected is None:
+                assert smtp.sendmail(sender, ["you@example.net"], data) == {}
+            else:
+                with pytest.raises(smtplib.SMTPDataError) as denied:
+                    smtp.sendmail(sender, ["you@example.net"], data)
+                assert (denied.value.smtp_code, denied.value.smtp_error) == (
+                    554,
+                    expected.encode(),
+                )
+    assert sent_last_24_hours(client("ses", "mailer")) == before + 1

@@ -81,6 +81,7 @@ class SendOrigin:
     # through another account's identity (services/delegated_sending.py)
     principal: str = ""
     conditions: Context = field(default_factory=dict)
+    action: str | None = None  # the IAM action's name where it is not ``operation`` (SMTP)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -234,7 +235,7 @@ def _delegated_identity(
         return None
     sender = delegated_sending.Sender(
         principal=origin.principal or f"arn:aws:iam::{uow.account_id}:root",
-        action=origin.operation,
+        action=origin.action or origin.operation,
         conditions=condition_keys.with_message(
             origin.conditions, submission.source, submission.recipients
         ),

@@ -155,7 +155,19 @@ class SubmissionHandler:
             max_size=MAX_MESSAGE_BYTES,
         )
         origin = sending.SendOrigin(
-            operation=OPERATION, source_ip=peer_ip(session), identity=caller.access_key
+            operation=OPERATION,
+            source_ip=peer_ip(session),
+            identity=caller.access_key,
+            principal=self._authentication.principal(caller) if self._authentication else "",
+            action="SendRawEmail",
+            conditions=condition_keys.for_smtp(
+                caller,
+                condition_keys.Connection(
+                    source_ip=peer_ip(session), secure=secure, now=self._clock()
+                ),
+                source,
+                envelope.rcpt_tos,
+            ),
         )
 
         def send(sources: Sources) -> str:
