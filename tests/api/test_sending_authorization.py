@@ -45,6 +45,28 @@ def grant(arn: str, principal: str, **condition: Any) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
+# a key that reads and creates only configuration sets of team "mail"
+TAG_POLICY = {
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": "ses:GetConfigurationSet",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "mail"}},
+        },
+        {
+            "Effect": "Allow",
+            "Action": "ses:CreateConfigurationSet",
+            "Resource": "*",
+            "Condition": {
+                "ForAllValues:StringEquals": {"aws:TagKeys": ["team"]},
+                "StringEquals": {"aws:RequestTag/team": "mail"},
+            },
+        },
+    ]
+}
+
+
 def sent_last_24_hours(ses: Any) -> float:
     return float(ses.get_send_quota()["SentLast24Hours"])
 
@@ -176,8 +198,11 @@ def strict(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
                 }
             )
         )
+        tag_policy = tmp / "tagged.json"
+        tag_policy.write_text(json.dumps(TAG_POLICY))
         made: dict[str, tuple[str, str]] = {}
         for name, account, extra in (
+            ("tagged", "222222222222", ["--name", "tagged", "--policy", str(tag_policy)]),
             ("owner", "111111111111", []),
             ("mailer", "222222222222", ["--name", "mailer", "--policy", str(key_policy)]),
             ("other", "222222222222", ["--name", "other"]),
@@ -291,3 +316,64 @@ def test_smtp_sends_through_another_accounts_identity(strict: dict[str, Any]) ->
                     expected.encode(),
                 )
     assert sent_last_24_hours(client("ses", "mailer")) == before + 1
+
+
+def test_key_policies_read_request_and_resource_tags(strict: dict[str, Any]) -> None:
+    client = strict["client"]
+    tagged, other = client("sesv2", "tagged"), client("sesv2", "other")
+    mine = unique("mail")
+    tagged.create_configuration_set(
+        ConfigurationSetName=mine, Tags=[{"Key": "team", "Value": "mail"}]
+    )
+    assert tagged.get_configuration_set(ConfigurationSetName=mine)["ConfigurationSetName"] == mine
+    for tags in (
+        [{"Key": "team", "Value": "ops"}],
+        [{"Key": "team", "Value": "mail"}, {"Key": "cost", "Value": "1"}],
+        [],
+    ):
+        refused = unique("refused")
+        with pytest.raises(ClientError) as create:
+            tagged.create_configuration_set(ConfigurationSetName=refused, Tags=tags)
+        assert error_tuple(create)[0::2] == ("AccessDeniedException", 403)
+    untagged = unique("untagged")
+    other.create_configuration_set(ConfigurationSetName=untagged)
+    with pytest.raises(ClientError) as get:
+        tagged.get_configuration_set(ConfigurationSetName=untagged)
+    resource = f"arn:aws:ses:us-east-1:222222222222:configuration-set/{untagged}"
+    assert error_tuple(get) == (
+        "AccessDeniedException",
+        "User: arn:aws:iam::222222222222:user/tagged is not authorized to perform: "
+        f"ses:GetConfigurationSet on resource: {resource}",
+        403,
+    )
+    listed = other.list_configuration_sets()["ConfigurationSets"]
+    assert mine in listed
+    assert not any(name.startswith("refused-") for name in listed)
+
+
+def test_an_identity_policy_reads_the_identitys_tags(server: LiveServer) -> None:
+    owner, sender = fresh_account(), fresh_account()
+    owner_v2 = server.client("sesv2", access_key=owner)
+    domain = f"{unique('tagged')}.example.com"
+    owner_v2.create_email_identity(EmailIdentity=domain, Tags=[{"Key": "shared", "Value": "no"}])
+    arn = f"arn:aws:ses:us-east-1:{owner}:identity/{domain}"
+    owner_v2.create_email_identity_policy(
+        EmailIdentity=domain,
+        PolicyName="shared",
+        Policy=grant(arn, sender, StringEquals={"aws:ResourceTag/shared": "yes"}),
+    )
+    sender_v2 = server.client("sesv2", access_key=sender)
+
+    def send() -> Any:
+        return sender_v2.send_email(
+            FromEmailAddress=f"news@{domain}",
+            FromEmailAddressIdentityArn=arn,
+            Destination={"ToAddresses": ["you@example.net"]},
+            Content=CONTENT,
+        )
+
+    with pytest.raises(ClientError) as refused:
+        send()
+    assert error_tuple(refused)[0::2] == ("AccessDeniedException", 403)
+    owner_v2.tag_resource(ResourceArn=arn, Tags=[{"Key": "shared", "Value": "yes"}])
+    assert send()["MessageId"]

@@ -5,6 +5,7 @@ attached may do anything in its account."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from openses.domain.conditions import Context
@@ -61,12 +62,21 @@ def authorize(
     operation: str,
     params: dict[str, Any],
     context: Context | None = None,
+    resource_tags: Callable[[str], Context] | None = None,
 ) -> None:
     """Raises AccessDenied (v1) / AccessDeniedException (v2), 403, in AWS's wording
     (ses-reference limits-and-auth.md §6): v1 sends quote with backtick and apostrophe.
-    ``context``: the request's condition keys (``api/condition_keys.py``)."""
+    ``context``: the request's condition keys (``services/condition_keys.py``);
+    ``resource_tags``: a resource's aws:ResourceTag/ keys, read when the key's policies use
+    them."""
+    resource_context = None
+    if resource_tags is not None:
+
+        def resource_context(resource: str) -> Context:
+            return {**(context or {}), **resource_tags(resource)}
+
     denied = authentication.denied_resource(
-        caller, operation, resources(operation, params, caller), context
+        caller, operation, resources(operation, params, caller), context, resource_context
     )
     if denied is None:
         return

@@ -229,7 +229,12 @@ class Gateway:
                 user_agent=request.headers.get("user-agent"),
             )
             conditions = condition_keys.for_request(service, params, caller, connection)
-        authorization.authorize(self._authentication, caller, operation.name, params, conditions)
+        # a key whose policies read aws:ResourceTag/ is authorized with the store at hand
+        tagged = self._authentication.reads_resource_tags(caller)
+        if not tagged:
+            authorization.authorize(
+                self._authentication, caller, operation.name, params, conditions
+            )
         handler = self._handlers.handler_for(service, operation.name)
         if handler is None:
             raise ProtocolError(
@@ -238,6 +243,13 @@ class Gateway:
         off_loop = self._handlers.off_loop(service, operation.name)
 
         def work(sources: Sources) -> dict[str, Any]:
+            if tagged:
+                tags = condition_keys.resource_tag_reader(
+                    sources.reads, caller.account_id, caller.region
+                )
+                authorization.authorize(
+                    self._authentication, caller, operation.name, params, conditions, tags
+                )
             context = self._context(request, caller, request_id, sources, conditions)
             return registry.call(handler, context, params)
 

@@ -224,3 +224,14 @@ def glob(pattern: str, text: str) -> bool:
 def resources_of(statement: Mapping[str, object]) -> list[str]:
     """The Resource (or NotResource) values of a checked statement."""
     return _as_list(statement.get("Resource", statement.get("NotResource")))
+
+
+def mentions(policies: tuple[Statement, ...], key_prefix: str) -> bool:
+    """Whether a Condition of ``policies`` reads a key starting with ``key_prefix`` (lower
+    case): the caller builds costly keys (``aws:ResourceTag/``) only for such policies."""
+    return any(
+        key.lower().startswith(key_prefix)
+        for statement in policies
+        for keys in statement.condition.values()
+        for key in keys
+    )

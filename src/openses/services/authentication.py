@@ -4,6 +4,8 @@ strict mode verifies the SigV4 signature against a known key's secret (protocol/
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from openses.config import Settings
 from openses.domain import policy
 from openses.domain.clock import Clock
@@ -51,11 +53,22 @@ class Authentication:
             bool(caller.access_key) and self.credentials.policies_of(caller.access_key) is not None
         )
 
+    def reads_resource_tags(self, caller: Caller) -> bool:
+        """Whether the caller's key policies have conditions on aws:ResourceTag/..."""
+        statements = self.credentials.policies_of(caller.access_key) if caller.access_key else None
+        return statements is not None and policy.mentions(statements, "aws:resourcetag/")
+
     def denied_resource(
-        self, caller: Caller, action: str, resources: list[str], context: Context | None = None
+        self,
+        caller: Caller,
+        action: str,
+        resources: list[str],
+        context: Context | None = None,
+        resource_context: Callable[[str], Context] | None = None,
     ) -> str | None:
         """The first of ``resources`` the caller's key may not perform ``ses:action`` on, or
-        None; ``context``: the request's condition keys. Only a key with attached policies is
+        None; ``context``: the request's condition keys, or ``resource_context``: those keys
+        for one resource (with its aws:ResourceTag/ keys). Only a key with attached policies is
         limited (open mode too)."""
         if not caller.access_key:
             return None
@@ -63,7 +76,8 @@ class Authentication:
         if statements is None:
             return None
         for resource in resources:
-            if not policy.allows(statements, f"ses:{action}", resource, context):
+            found = resource_context(resource) if resource_context else context
+            if not policy.allows(statements, f"ses:{action}", resource, found):
                 return resource
         return None
 

@@ -5,14 +5,17 @@ evaluator (``domain/policy.py``, ``domain/conditions.py``) reads them from this 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from openses.domain import conditions
 from openses.domain.conditions import Context
 from openses.domain.mailbox import name_address_pairs
+from openses.domain.options import Tag
 from openses.protocol.auth import Caller
+from openses.store.sources import ConnectionSource
+from openses.store.unit_of_work import UnitOfWork
 
 # v1 Query is version 1; v2 REST-JSON and SMTP are version 2 (DG control-user-access.md)
 API_VERSIONS = {"ses": "1", "sesv2": "2"}
@@ -111,8 +114,23 @@ def request_tags(tags: object) -> list[Entry]:
     return entries
 
 
-def resource_tags(tags: Iterable[tuple[str, str]]) -> list[Entry]:
-    return [(f"aws:ResourceTag/{key}", (value,)) for key, value in tags]
+def resource_tags(tags: Iterable[Tag]) -> Context:
+    return conditions.build((f"aws:ResourceTag/{tag.key}", (tag.value,)) for tag in tags)
+
+
+def resource_tag_reader(
+    source: ConnectionSource, account_id: str, region: str
+) -> Callable[[str], Context]:
+    """aws:ResourceTag/ keys of a resource ARN, read from the store (a short unit of work a
+    look-up; only for keys whose policies use them)."""
+
+    def read(arn: str) -> Context:
+        if arn == "*":
+            return {}
+        with UnitOfWork(source, account_id, region) as uow:
+            return resource_tags(uow.tags.get(arn))
+
+    return read
 
 
 def with_message(context: Context, source: str, recipients: Iterable[str]) -> Context:

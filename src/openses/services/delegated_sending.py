@@ -13,7 +13,7 @@ from openses.domain.conditions import Context
 from openses.domain.errors import IdentityNotFound, MessageRejected, SendingNotAuthorized
 from openses.domain.identity import EmailIdentity, IdentityKind
 from openses.domain.identity_policy import IdentityArn, parse_identity_arn
-from openses.services import identity_policies
+from openses.services import condition_keys, identity_policies
 from openses.store.identities import IdentityRepository
 from openses.store.identity_policies import IdentityPolicyRepository
 from openses.store.unit_of_work import UnitOfWork
@@ -44,7 +44,7 @@ def delegated_identity(
             "Email address is not verified. The following identities failed the check in "
             f"region {uow.region.upper()}: {address}"
         )
-    _authorize(uow, arn, sender)
+    _authorize(uow, arn, identity, sender)
     return identity
 
 
@@ -55,7 +55,7 @@ def _covers(identity: EmailIdentity, address: str) -> bool:
     return identity.name.lower() in domains
 
 
-def _authorize(uow: UnitOfWork, arn: IdentityArn, sender: Sender) -> None:
+def _authorize(uow: UnitOfWork, arn: IdentityArn, identity: EmailIdentity, sender: Sender) -> None:
     action = f"ses:{sender.action}"
     repository = uow.of_account(IdentityPolicyRepository, arn.account_id, arn.region)
     try:
@@ -63,7 +63,6 @@ def _authorize(uow: UnitOfWork, arn: IdentityArn, sender: Sender) -> None:
     except IdentityNotFound:  # pragma: no cover - found a moment ago in this transaction
         documents = {}.values()
     principals = (sender.principal, f"arn:aws:iam::{uow.account_id}:root")
-    if not identity_policies.allows_send(
-        documents, action, str(arn), principals, sender.conditions
-    ):
+    context = {**sender.conditions, **condition_keys.resource_tags(identity.tags)}
+    if not identity_policies.allows_send(documents, action, str(arn), principals, context):
         raise SendingNotAuthorized(sender.principal, action, str(arn))
