@@ -288,7 +288,13 @@ def test_smtp_sends_through_another_accounts_identity(strict: dict[str, Any]) ->
     owner.create_email_identity_policy(
         EmailIdentity=domain,
         PolicyName="mailer",
-        Policy=grant(arn, "arn:aws:iam::222222222222:user/mailer"),
+        # SMTP is version 2, and SMTPS is secure transport
+        Policy=grant(
+            arn,
+            "arn:aws:iam::222222222222:user/mailer",
+            Bool={"aws:SecureTransport": "true"},
+            StringEquals={"ses:ApiVersion": "2"},
+        ),
     )
     sender = f"news@{domain}"
     before = sent_last_24_hours(client("ses", "mailer"))

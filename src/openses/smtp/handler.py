@@ -144,7 +144,7 @@ class SubmissionHandler:
             return replies.AUTH_REQUIRED
         content = envelope.original_content or b""
         source = envelope.mail_from or None
-        secure = getattr(session, "ssl", None) is not None
+        secure = _secure(server, session)
         denied = self._denial(caller, source, envelope.rcpt_tos, peer_ip(session), secure)
         if denied is not None:
             return denied
@@ -218,6 +218,14 @@ class SubmissionHandler:
             return None
         user = self._authentication.principal(caller)
         return replies.access_denied(user, "ses:SendRawEmail", denied)
+
+
+def _secure(server: SMTP, session: Session) -> bool:
+    """Over TLS: STARTTLS (aiosmtpd sets ``session.ssl``) or implicit TLS (SMTPS)."""
+    if session.ssl is not None:
+        return True
+    transport = server.transport
+    return transport is not None and transport.get_extra_info("ssl_object") is not None
 
 
 def peer_ip(session: Session) -> str:
