@@ -184,3 +184,18 @@ def test_policies_go_with_their_identity(owner: tuple[Any, Any, str, str]) -> No
     sesv2.delete_email_identity(EmailIdentity=name)
     sesv2.create_email_identity(EmailIdentity=name)
     assert sesv2.get_email_identity_policies(EmailIdentity=name)["Policies"] == {}
+
+
+def test_v1_refuses_the_arn_of_another_accounts_identity(
+    owner: tuple[Any, Any, str, str],
+) -> None:
+    _, ses, name, arn = owner
+    foreign = arn.replace(":identity/", ":identity/x").replace(arn.split(":")[4], "999999999999")
+    with pytest.raises(ClientError) as raised:
+        ses.put_identity_policy(Identity=foreign, PolicyName="p", Policy=document(arn))
+    assert error_tuple(raised) == (
+        "InvalidParameterValue",
+        f"Email identity {foreign} does not exist.",
+        400,
+    )
+    assert ses.list_identity_policies(Identity=name)["PolicyNames"] == []

@@ -50,7 +50,8 @@ def resources(operation: str, params: dict[str, Any], caller: Caller) -> list[st
     for member, kind in _NAMED:
         value = params.get(member) or (nested.get(member) if isinstance(nested, dict) else None)
         if isinstance(value, str) and value:
-            return [arn(caller, kind, value)]
+            # v1 identity-policy calls take an identity's ARN as well as its name
+            return [value if value.startswith("arn:") else arn(caller, kind, value)]
     if isinstance(nested, dict) and nested.get("Name"):  # v1 CreateConfigurationSet
         return [arn(caller, "configuration-set", nested["Name"])]
     return ["*"]

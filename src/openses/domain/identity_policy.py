@@ -10,21 +10,26 @@ import re
 from dataclasses import dataclass
 
 from openses.domain import policy
-from openses.domain.errors import InvalidIdentityArn, InvalidPolicy
+from openses.domain.errors import IdentityNotFound, InvalidIdentityArn, InvalidPolicy
 
 NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MAX_POLICIES = 20
 MAX_DOCUMENT_BYTES = 4 * 1024
-# the identity of an identity ARN (PutIdentityPolicy takes the name or the ARN)
-_ARN = re.compile(r"arn:aws[\w-]*:ses:[\w-]+:\d{12}:identity/(?P<name>.+)")
+# an identity's ARN (PutIdentityPolicy takes a name or an ARN; sends name another account's)
 _PARTS = re.compile(
     r"arn:aws[\w-]*:ses:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):identity/(?P<name>[^/\s]+)"
 )
 
 
-def identity_name(identity: str) -> str:
-    found = _ARN.fullmatch(identity)
-    return found["name"] if found else identity
+def identity_name(identity: str, account_id: str, region: str) -> str:
+    """The name of a v1 ``Identity`` (a name, or the ARN of one of the caller's identities);
+    the ARN of another account's or region's identity raises IdentityNotFound (decision)."""
+    found = _PARTS.fullmatch(identity)
+    if found is None:
+        return identity
+    if (found["account"], found["region"]) != (account_id, region):
+        raise IdentityNotFound(identity)
+    return found["name"]
 
 
 def check_name(name: str) -> str:

@@ -14,11 +14,15 @@ from openses.services import identity_policies as service
 Output = dict[str, Any]
 
 
+def _name(context: RequestContext, identity: str) -> str:
+    return identity_name(identity, context.account_id, context.region)
+
+
 @operation(V1, "PutIdentityPolicy")
 def put_identity_policy(
     context: RequestContext, *, identity: str, policy_name: str, policy: str
 ) -> Output:
-    service.put(context.writing(), identity_name(identity), policy_name, policy)
+    service.put(context.writing(), _name(context, identity), policy_name, policy)
     return {}
 
 
@@ -28,16 +32,16 @@ def get_identity_policies(
 ) -> Output:
     for name in policy_names:
         check_name(name)
-    found = service.policies(context.reading(), identity_name(identity), policy_names)
+    found = service.policies(context.reading(), _name(context, identity), policy_names)
     return {"Policies": found}
 
 
 @operation(V1, "ListIdentityPolicies")
 def list_identity_policies(context: RequestContext, *, identity: str) -> Output:
-    return {"PolicyNames": list(service.policies(context.reading(), identity_name(identity)))}
+    return {"PolicyNames": list(service.policies(context.reading(), _name(context, identity)))}
 
 
 @operation(V1, "DeleteIdentityPolicy")
 def delete_identity_policy(context: RequestContext, *, identity: str, policy_name: str) -> Output:
-    service.delete(context.writing(), identity_name(identity), policy_name)
+    service.delete(context.writing(), _name(context, identity), policy_name)
     return {}
