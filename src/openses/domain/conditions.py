@@ -31,7 +31,8 @@ def context_key(name: str) -> str:
     return prefix.lower() + slash + rest
 
 
-def _glob(pattern: str, text: str, *, ignore_case: bool = False) -> bool:
+def glob(pattern: str, text: str, *, ignore_case: bool = False) -> bool:
+    """IAM's wildcards: ``*`` any run of characters, ``?`` one; nothing else is special."""
     return _compiled(pattern, ignore_case).fullmatch(text) is not None
 
 
@@ -104,8 +105,8 @@ _OPERATORS: dict[str, tuple[Callable[[str, str], bool], bool]] = {
     "StringNotEquals": (lambda v, w: v == w, True),
     "StringEqualsIgnoreCase": (lambda v, w: v.lower() == w.lower(), False),
     "StringNotEqualsIgnoreCase": (lambda v, w: v.lower() == w.lower(), True),
-    "StringLike": (lambda v, w: _glob(w, v), False),
-    "StringNotLike": (lambda v, w: _glob(w, v), True),
+    "StringLike": (lambda v, w: glob(w, v), False),
+    "StringNotLike": (lambda v, w: glob(w, v), True),
     "NumericEquals": (_compare(_number, _eq), False),
     "NumericNotEquals": (_compare(_number, _eq), True),
     "NumericLessThan": (_compare(_number, _lt), False),
@@ -122,10 +123,10 @@ _OPERATORS: dict[str, tuple[Callable[[str, str], bool], bool]] = {
     "BinaryEquals": (lambda v, w: v == w, False),
     "IpAddress": (_in_network, False),
     "NotIpAddress": (_in_network, True),
-    "ArnEquals": (lambda v, w: _glob(w, v), False),
-    "ArnLike": (lambda v, w: _glob(w, v), False),
-    "ArnNotEquals": (lambda v, w: _glob(w, v), True),
-    "ArnNotLike": (lambda v, w: _glob(w, v), True),
+    "ArnEquals": (lambda v, w: glob(w, v), False),
+    "ArnLike": (lambda v, w: glob(w, v), False),
+    "ArnNotEquals": (lambda v, w: glob(w, v), True),
+    "ArnNotLike": (lambda v, w: glob(w, v), True),
 }
 
 

@@ -9,7 +9,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from openses.domain import policy
+from openses.domain import conditions, policy
 from openses.domain.errors import IdentityNotFound, InvalidIdentityArn, InvalidPolicy
 
 NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -53,7 +53,7 @@ def check_document(text: str, identity_arn: str) -> str:
     items = json.loads(text)["Statement"]
     for item in [items] if isinstance(items, dict) else items:
         for resource in policy.resources_of(item):
-            if not policy.glob(resource, identity_arn):
+            if not conditions.glob(resource, identity_arn):
                 raise InvalidPolicy(f"Policy has invalid resource: {resource}")
     return text
 

@@ -7,7 +7,6 @@ Deny wins)."""
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Mapping
@@ -205,20 +204,8 @@ def allows(
     return any(s.effect == "Allow" for s in matching)
 
 
-@functools.lru_cache(maxsize=1024)
-def _pattern(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    """IAM's wildcards: ``*`` any run of characters, ``?`` one; nothing else is special."""
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(body, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
-
-
 def _glob(pattern: str, text: str, *, ignore_case: bool) -> bool:
-    return _pattern(pattern, ignore_case).fullmatch(text) is not None
-
-
-def glob(pattern: str, text: str) -> bool:
-    """IAM's case-sensitive match of a Resource pattern."""
-    return _glob(pattern, text, ignore_case=False)
+    return conditions.glob(pattern, text, ignore_case=ignore_case)
 
 
 def resources_of(statement: Mapping[str, object]) -> list[str]:
