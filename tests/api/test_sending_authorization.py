@@ -37,7 +37,7 @@ def grant(arn: str, principal: str, **condition: Any) -> str:
     statement: dict[str, Any] = {
         "Effect": "Allow",
         "Principal": {"AWS": principal},
-        "Action": ["ses:SendEmail", "ses:SendRawEmail"],
+        "Action": ["ses:SendEmail", "ses:SendRawEmail", "ses:SendBulkEmail"],
         "Resource": arn,
     }
     if condition:
@@ -383,3 +383,43 @@ def test_an_identity_policy_reads_the_identitys_tags(server: LiveServer) -> None
     assert error_tuple(refused)[0::2] == ("AccessDeniedException", 403)
     owner_v2.tag_resource(ResourceArn=arn, Tags=[{"Key": "shared", "Value": "yes"}])
     assert send()["MessageId"]
+
+
+def test_a_bulk_send_refused_for_one_destination(server: LiveServer) -> None:
+    owner, sender = fresh_account(), fresh_account()
+    owner_v2 = server.client("sesv2", access_key=owner)
+    domain = f"{unique('bulk')}.example.com"
+    owner_v2.create_email_identity(EmailIdentity=domain)
+    arn = f"arn:aws:ses:us-east-1:{owner}:identity/{domain}"
+    owner_v2.create_email_identity_policy(
+        EmailIdentity=domain,
+        PolicyName="net-only",
+        Policy=grant(
+            arn, sender, **{"ForAllValues:StringLike": {"ses:Recipients": "*@example.net"}}
+        ),
+    )
+    sender_v2 = server.client("sesv2", access_key=sender)
+    template = unique("tpl")
+    sender_v2.create_email_template(
+        TemplateName=template,
+        TemplateContent={"Subject": "hi", "Text": "hello"},
+    )
+
+    def bulk(*recipients: str) -> Any:
+        return sender_v2.send_bulk_email(
+            FromEmailAddress=f"news@{domain}",
+            FromEmailAddressIdentityArn=arn,
+            DefaultContent={"Template": {"TemplateName": template, "TemplateData": "{}"}},
+            BulkEmailEntries=[{"Destination": {"ToAddresses": [r]}} for r in recipients],
+        )
+
+    results = bulk("a@example.net", "b@example.org")["BulkEmailEntryResults"]
+    assert [r["Status"] for r in results] == ["SUCCESS", "MESSAGE_REJECTED"]
+    assert results[1]["Error"] == (
+        f"User `arn:aws:iam::{sender}:user/{sender}' is not authorized to perform "
+        f"`ses:SendBulkEmail' on resource `{arn}'"
+    )
+    with pytest.raises(ClientError) as refused:
+        bulk("b@example.org", "a@example.net")
+    assert error_tuple(refused)[0::2] == ("AccessDeniedException", 403)
+    assert sent_last_24_hours(server.client("ses", access_key=sender)) == 1.0

@@ -64,9 +64,9 @@ def test_bulk_and_raw_recipients() -> None:
     assert raw["ses:recipients"] == ("e@example.net", "f@example.net")
     assert raw["ses:apiversion"] == ("1",)
     assert "ses:fromaddress" not in raw
-    completed = with_message(raw, "Desk <desk@example.com>", ["ignored@example.net"])
+    completed = with_message(raw, "Desk <desk@example.com>", ["entry@example.net"])
     assert completed["ses:fromaddress"] == ("desk@example.com",)
-    assert completed["ses:recipients"] == ("e@example.net", "f@example.net")
+    assert completed["ses:recipients"] == ("entry@example.net",)
 
 
 def test_request_tags() -> None:

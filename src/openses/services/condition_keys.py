@@ -134,11 +134,11 @@ def resource_tag_reader(
 
 
 def with_message(context: Context, source: str, recipients: Iterable[str]) -> Context:
-    """``context`` completed from the message itself: a raw send names its sender and
-    recipients in its headers when the call does not."""
+    """``context`` for one message: its own recipients (a bulk call's entry has its own), and
+    its sender from the headers when the call names none (a raw send)."""
     found = dict(context)
     if "ses:fromaddress" not in found:
         found.update(conditions.build(sender(source)))
-    if "ses:recipients" not in found:
-        found.update(conditions.build([("ses:Recipients", tuple(recipients))]))
+    found.pop("ses:recipients", None)
+    found.update(conditions.build([("ses:Recipients", tuple(recipients))]))
     return found

@@ -23,6 +23,7 @@ from openses.domain.errors import (
     AccountSendingPaused,
     ConfigurationSetSendingPaused,
     MessageRejected,
+    SendingNotAuthorized,
 )
 from openses.domain.identity import EmailIdentity
 from openses.domain.mailbox import address_of
@@ -635,4 +636,10 @@ def send_bulk(
             results.append(
                 BulkResult(None, "InvalidParameterValue", "INVALID_PARAMETER", error.message)
             )
+        except SendingNotAuthorized as error:
+            # issue 18: a Condition on ses:Recipients may refuse one destination only; once
+            # another went out, the refusal is that destination's (decision), else the call's
+            if not any(result.message_id for result in results):
+                raise
+            results.append(BulkResult(None, "MessageRejected", "MESSAGE_REJECTED", error.message))
     return results
