@@ -197,6 +197,8 @@ def _accept(email: OutgoingEmail) -> Submission:
 class Sender:
     identity: EmailIdentity
     configuration_set: ConfigurationSet | None
+    # issue 18: the ARN of another account's identity the send goes through
+    delegated_arn: str | None = None
 
 
 def _resolve_sender(
@@ -207,7 +209,7 @@ def _resolve_sender(
     identity: another account's identity lends no configuration set)."""
     source, submitted = submission.source, submission.raw_message
     delegated = _delegated_identity(uow, email, submission, origin)
-    identity = delegated or identities.sending_identity(uow, address_of(source))
+    identity = delegated[0] if delegated else identities.sending_identity(uow, address_of(source))
     if identity is None:
         raise MessageRejected(
             "Email address is not verified. The following identities failed the check in "
@@ -219,14 +221,15 @@ def _resolve_sender(
         else (None if delegated else identity.configuration_set_name)
     )
     configuration_set = uow.configuration_sets.get(set_name) if set_name else None
-    return Sender(identity, configuration_set)
+    return Sender(identity, configuration_set, delegated[1] if delegated else None)
 
 
 def _delegated_identity(
     uow: UnitOfWork, email: OutgoingEmail, submission: Submission, origin: SendOrigin
-) -> EmailIdentity | None:
+) -> tuple[EmailIdentity, str] | None:
     """Another account's identity the call names (the parameter wins over the raw message's
-    X-SES-SOURCE-ARN, then X-SES-FROM-ARN), when its policies let the caller use it."""
+    X-SES-SOURCE-ARN, then X-SES-FROM-ARN), when its policies let the caller use it; with its
+    ARN, the events' ``mail.sourceArn``."""
     submitted = submission.raw_message
     arn = email.identity_arn
     for header in (raw.SOURCE_ARN_HEADER, raw.FROM_ARN_HEADER):
@@ -241,7 +244,8 @@ def _delegated_identity(
             origin.conditions, submission.source, submission.recipients
         ),
     )
-    return delegated_sending.delegated_identity(uow, arn, address_of(submission.source), sender)
+    found = delegated_sending.delegated_identity(uow, arn, address_of(submission.source), sender)
+    return None if found is None else (found, arn.strip())
 
 
 def _check_tenant(
@@ -424,7 +428,8 @@ def _facts(
     return records.MailFacts(
         accepted_at=accepted_at,
         source=submission.source,
-        source_arn=f"arn:aws:ses:{uow.region}:{uow.account_id}:identity/{sender.identity.name}",
+        source_arn=sender.delegated_arn
+        or f"arn:aws:ses:{uow.region}:{uow.account_id}:identity/{sender.identity.name}",
         account_id=uow.account_id,
         message_id=message_id,
         destination=submission.recipients,
