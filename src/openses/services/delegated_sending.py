@@ -20,7 +20,7 @@ from openses.store.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Sender:
+class Delegate:
     """Who sends: the principal's ARN, the IAM action, the request's condition keys."""
 
     principal: str
@@ -29,7 +29,7 @@ class Sender:
 
 
 def delegated_identity(
-    uow: UnitOfWork, arn_text: str, address: str, sender: Sender
+    uow: UnitOfWork, arn_text: str, address: str, sender: Delegate
 ) -> EmailIdentity | None:
     """The other account's identity the send may use; None when the ARN names one of the
     sender's own account (the ordinary checks apply). Raises MessageRejected when the identity
@@ -55,7 +55,9 @@ def _covers(identity: EmailIdentity, address: str) -> bool:
     return identity.name.lower() in domains
 
 
-def _authorize(uow: UnitOfWork, arn: IdentityArn, identity: EmailIdentity, sender: Sender) -> None:
+def _authorize(
+    uow: UnitOfWork, arn: IdentityArn, identity: EmailIdentity, sender: Delegate
+) -> None:
     action = f"ses:{sender.action}"
     repository = uow.of_account(IdentityPolicyRepository, arn.account_id, arn.region)
     try:

@@ -237,7 +237,7 @@ def _delegated_identity(
             arn = str(submitted[header]).strip()
     if arn is None:
         return None
-    sender = delegated_sending.Sender(
+    sender = delegated_sending.Delegate(
         principal=origin.principal or f"arn:aws:iam::{uow.account_id}:root",
         action=origin.action or origin.operation,
         conditions=condition_keys.with_message(
