@@ -5,8 +5,8 @@ installed botocore models and the handler registry so that it cannot drift.
     .venv/bin/python scripts/operations_table.py --check  # exit 1 when README.md differs
 
 States: "implemented"; "stored only" (a handler marked ``stored_only``: the feature needs AWS's
-own infrastructure, so openses keeps and returns what it is given); "owned elsewhere: branch X"
-(no handler yet; tests/api/test_every_operation.py's OWNED_ELSEWHERE names the branch).
+own infrastructure, so openses keeps and returns what it is given); "not implemented" (no
+handler: tests/api/test_every_operation.py fails then).
 tests/test_operations_table.py fails when README.md is not what this writes.
 """
 
@@ -26,7 +26,6 @@ def rows() -> list[tuple[str, str, str]]:
     sys.path.insert(0, str(ROOT))
     from openses.api.registry import Handlers, registration_of
     from openses.protocol.models import V1, V2, service_model
-    from tests.api.test_every_operation import OWNED_ELSEWHERE
 
     handlers = Handlers.discover()
     found = []
@@ -35,8 +34,6 @@ def rows() -> list[tuple[str, str, str]]:
             handler = handlers.handler_for(service, name)
             if handler is not None:
                 state = "stored only" if registration_of(handler).stored_only else "implemented"
-            elif (service, name) in OWNED_ELSEWHERE:
-                state = "owned elsewhere: " + OWNED_ELSEWHERE[(service, name)].split(":")[0]
             else:
                 state = "not implemented"
             found.append((api, name, state))

@@ -158,6 +158,12 @@ EXPECTED = {
     "MaximumSendingRateExceeded": THROTTLED,
     "DailyQuotaExceeded": THROTTLED,
     "RequestRateExceeded": THROTTLED,
+    # issue 18: sending authorization
+    "InvalidPolicy": (("InvalidPolicy", 400), BAD_V2),
+    "PolicyAlreadyExists": (("AlreadyExists", 400), EXISTS_V2),
+    "PolicyLimitExceeded": (("LimitExceeded", 400), ("LimitExceededException", 400)),
+    "InvalidIdentityArn": (BAD_V1, BAD_V2),
+    "SendingNotAuthorized": (("AccessDenied", 403), ("AccessDeniedException", 403)),
 }
 
 

@@ -17,31 +17,6 @@ from openses.api.registry import Handlers
 from openses.protocol.models import V1, V2, service_model
 from tests.support import LiveServer, fresh_account
 
-# Operations another engineer builds in parallel, by (service, operation) -> why it is skipped.
-# The lead removes an entry once its branch is merged (scripts/operations_table.py reads this
-# list too, for the README's "owned elsewhere" rows).
-_POLICIES = "branch auth: identity policies (v2 EmailIdentityPolicy, and the same policies in v1)"
-OWNED_ELSEWHERE: dict[tuple[str, str], str] = {
-    **{
-        (V2, name): _POLICIES
-        for name in (
-            "CreateEmailIdentityPolicy",
-            "DeleteEmailIdentityPolicy",
-            "GetEmailIdentityPolicies",
-            "UpdateEmailIdentityPolicy",
-        )
-    },
-    **{
-        (V1, name): _POLICIES
-        for name in (
-            "PutIdentityPolicy",
-            "DeleteIdentityPolicy",
-            "GetIdentityPolicies",
-            "ListIdentityPolicies",
-        )
-    },
-}
-
 HANDLERS = Handlers.discover()
 OPERATIONS = [
     (service, name) for service in (V1, V2) for name in service_model(service).operation_names
@@ -92,27 +67,17 @@ def _string(pattern: str | None, length: int) -> str:
     raise AssertionError(f"no candidate string fits {pattern!r}")
 
 
-def test_the_owned_list_names_real_unimplemented_operations() -> None:
-    """Each skip names an operation of the model that has no handler yet: once its branch is
-    merged the entry must go, or the operation would never be called here."""
-    for service, name in OWNED_ELSEWHERE:
-        assert name in service_model(service).operation_names, (service, name)
-        assert HANDLERS.handler_for(service, name) is None, f"{service}:{name} is implemented"
-
-
-def test_every_other_operation_has_a_handler() -> None:
+def test_every_operation_has_a_handler() -> None:
     missing = [
         (service, name)
         for service, name in OPERATIONS
-        if HANDLERS.handler_for(service, name) is None and (service, name) not in OWNED_ELSEWHERE
+        if HANDLERS.handler_for(service, name) is None
     ]
     assert missing == []
 
 
 @pytest.mark.parametrize(("service", "name"), OPERATIONS, ids=[f"{s}:{n}" for s, n in OPERATIONS])
 def test_operation_answers_with_minimal_input(server: LiveServer, service: str, name: str) -> None:
-    if (service, name) in OWNED_ELSEWHERE:
-        pytest.skip(OWNED_ELSEWHERE[(service, name)])
     operation = service_model(service).operation_model(name)
     params = minimal(operation.input_shape) if operation.input_shape is not None else {}
     client = server.client(service, access_key=fresh_account())

@@ -246,7 +246,7 @@ def test_sends_need_the_senders_identity(keyed: Keys) -> None:
             },
             "ses:SendEmail",
             "*",
-            False,  # conditions are not evaluated: never an Allow
+            False,  # ses:FromAddress is absent from the context: the condition fails
         ),
         (
             {"Effect": "Allow", "Action": "ses:[Gg]et*", "Resource": "*"},

@@ -14,7 +14,14 @@ import pytest
 
 from tests.api.quota_support import MovableClock, quota_server, simple
 from tests.smtp.support import trusting
-from tests.support import LiveServer, error_dict, error_tuple, fresh_account, unique
+from tests.support import (
+    LiveServer,
+    authorization,
+    error_dict,
+    error_tuple,
+    fresh_account,
+    unique,
+)
 
 RATE = 3
 DAILY = 5
@@ -66,8 +73,14 @@ def sender(sesv2: Any, clock: MovableClock) -> str:
     return f"sender@{domain}"
 
 
-def captured_count(server: LiveServer, source: str) -> int:
-    got = httpx.get(f"{server.url}/_openses/messages", params={"from": source, "limit": 100})
+def captured_count(server: LiveServer, account: str, source: str) -> int:
+    """The account's captured messages from ``source`` (openses' own endpoints are scoped to
+    the account the request is signed for)."""
+    got = httpx.get(
+        f"{server.url}/_openses/messages",
+        params={"from": source, "limit": 100},
+        headers={"Authorization": authorization(account)},
+    )
     assert got.status_code == 200
     return len(got.json()["messages"])
 
@@ -86,18 +99,18 @@ def test_unlimited_is_reported_as_minus_one(server: LiveServer) -> None:
 
 
 def test_v2_send_rate_counts_recipients(
-    limited: LiveServer, sesv2: Any, sender: str, clock: MovableClock
+    limited: LiveServer, sesv2: Any, sender: str, clock: MovableClock, account: str
 ) -> None:
     sesv2.send_email(**simple(sender, "a@example.net", "b@example.net"))
     sesv2.send_email(**simple(sender, "c@example.net"))
     with pytest.raises(sesv2.exceptions.TooManyRequestsException) as raised:
         sesv2.send_email(**simple(sender, "d@example.net"))
     assert error_tuple(raised) == ("TooManyRequestsException", RATE_EXCEEDED, 429)
-    assert captured_count(limited, sender) == 2  # the refused send left nothing behind
+    assert captured_count(limited, account, sender) == 2  # the refused send left nothing behind
     assert sesv2.get_account()["SendQuota"]["SentLast24Hours"] == 3.0
     clock.advance(1)
     sesv2.send_email(**simple(sender, "d@example.net"))
-    assert captured_count(limited, sender) == 3
+    assert captured_count(limited, account, sender) == 3
 
 
 def test_cc_and_bcc_count_and_the_simulator_does_not(sesv2: Any, sender: str) -> None:
@@ -186,7 +199,7 @@ def test_v2_bulk_destinations_are_throttled_one_by_one(sesv2: Any, sender: str) 
 
 
 def test_daily_quota_over_24_hours(
-    limited: LiveServer, sesv2: Any, ses: Any, sender: str, clock: MovableClock
+    limited: LiveServer, sesv2: Any, ses: Any, sender: str, clock: MovableClock, account: str
 ) -> None:
     for _ in range(DAILY):
         sesv2.send_email(**simple(sender, "a@example.net"))
@@ -206,7 +219,7 @@ def test_daily_quota_over_24_hours(
     assert got["BulkEmailEntryResults"] == [
         {"Status": "ACCOUNT_DAILY_QUOTA_EXCEEDED", "Error": DAILY_EXCEEDED}
     ]
-    assert captured_count(limited, sender) == DAILY
+    assert captured_count(limited, account, sender) == DAILY
     # The first send leaves the 24-hour window a day (and at most a minute) after it was sent.
     clock.advance(24 * 3600 + 60 - DAILY * 60 + 1)
     sesv2.send_email(**simple(sender, "a@example.net"))
@@ -250,7 +263,7 @@ def test_smtp_answers_454_over_the_rate_and_the_quota(
             454,
             b"Throttling failure: Daily message quota exceeded.",
         )
-    assert captured_count(limited, sender) == DAILY
+    assert captured_count(limited, account, sender) == DAILY
 
 
 def test_quotas_are_per_account(limited: LiveServer, sesv2: Any, sender: str) -> None:

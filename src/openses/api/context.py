@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from openses.config import Settings
 from openses.domain.clock import Clock, utc_now
+from openses.domain.conditions import Context
 from openses.services.configuration_sets import DestinationCheck
 from openses.services.object_store import ObjectStore
 from openses.services.outbound import CAPTURE, Outbound
@@ -26,6 +27,10 @@ class RequestContext:
     writes: ConnectionSource
     source_ip: str = "127.0.0.1"
     access_key: str = ""
+    # issue 18: the caller's principal ARN and, for sends and keys with policies, the
+    # request's condition keys (services/condition_keys.py)
+    principal: str = ""
+    conditions: Context = field(default_factory=dict)
     clock: Clock = utc_now
     # collaborators, built once by the composition root (bootstrap.py)
     tracker: Tracker | None = None

@@ -79,6 +79,7 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
         "InvalidRenderingParameterException",
         "BadRequestException",
     ),
+    domain.InvalidPolicy: ("InvalidPolicyException", "BadRequestException"),  # issue 18
     domain.InvalidInput: ("InvalidParameterValue", "BadRequestException"),
     domain.ContactListNotFound: ("InvalidParameterValue", "NotFoundException"),  # v2 only
     domain.ContactNotFound: ("InvalidParameterValue", "NotFoundException"),
@@ -105,6 +106,8 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
     # issues 17/18: v1's code is AWS's common Query error, absent from the SES model (HTTP 400)
     domain.Throttled: ("Throttling", "TooManyRequestsException"),
     domain.MessageRejected: ("MessageRejected", "MessageRejected"),
+    # issue 18: a common AWS error, in neither model; 403 (_STATUS)
+    domain.SendingNotAuthorized: ("AccessDenied", "AccessDeniedException"),
     domain.MailFromDomainNotVerified: (  # issue 15
         "MailFromDomainNotVerifiedException",
         "MailFromDomainNotVerifiedException",
@@ -117,6 +120,10 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
         "SendingPausedException",
     ),
 }
+
+
+# statuses of the literal codes above that are not 400
+_STATUS = {"AccessDenied": 403, "AccessDeniedException": 403}
 
 
 def shape_names(error_type: type[domain.OpensesError]) -> tuple[str, str] | None:
@@ -169,7 +176,7 @@ def internal_failure() -> WireError:
 def _wire(service: str, shape_name: str, message: str) -> WireError:
     shape = error_shapes(service).get(shape_name)
     if shape is None:
-        return WireError(shape_name, message, 400)
+        return WireError(shape_name, message, _STATUS.get(shape_name, 400))
     meta = shape.metadata["error"]
     code = meta.get("code", shape_name) if service == V1 else shape_name
     return WireError(code, message, meta.get("httpStatusCode", 400), meta.get("senderFault", True))

@@ -27,6 +27,7 @@ from openses.api.throttle import Throttle
 from openses.api.v2 import path_names
 from openses.config import Settings
 from openses.domain.clock import Clock, utc_now
+from openses.domain.conditions import Context
 from openses.domain.errors import OpensesError
 from openses.protocol import query, rest_json
 from openses.protocol.auth import Caller
@@ -35,6 +36,7 @@ from openses.protocol.models import V1, V2, service_model
 from openses.protocol.routing import Router
 from openses.protocol.sigv4 import SignedRequest
 from openses.protocol.validation import validate
+from openses.services import condition_keys
 from openses.services.authentication import Authentication
 from openses.services.configuration_sets import DestinationCheck
 from openses.services.object_store import ObjectStore
@@ -67,6 +69,7 @@ class WireRequest:
     client_host: str
     # every header line as sent (``headers`` keeps one value a name), for the signature
     header_lines: tuple[tuple[str, str], ...] = ()
+    secure: bool = False  # came over TLS (aws:SecureTransport)
 
     def signed(self) -> SignedRequest:
         return SignedRequest(
@@ -144,7 +147,12 @@ class Gateway:
             self._execution.reader.close()
 
     def _context(
-        self, request: WireRequest, caller: Caller, request_id: str, sources: Sources
+        self,
+        request: WireRequest,
+        caller: Caller,
+        request_id: str,
+        sources: Sources,
+        conditions: Context,
     ) -> RequestContext:
         return RequestContext(
             account_id=caller.account_id,
@@ -155,6 +163,8 @@ class Gateway:
             writes=sources.writes,
             source_ip=request.client_host,
             access_key=caller.access_key,
+            principal=self._authentication.principal(caller),
+            conditions=conditions,
             clock=self._clock,
             tracker=self._tracker,
             destination_check=self._destination_check,
@@ -221,7 +231,21 @@ class Gateway:
             validate(operation.input_shape, params)
         if service == V2:
             path_names.check(operation, params)
-        authorization.authorize(self._authentication, caller, operation.name, params)
+        conditions: Context = {}
+        if operation.name in authorization.SENDS or self._authentication.limits(caller):
+            connection = condition_keys.Connection(
+                source_ip=request.client_host,
+                secure=request.secure,
+                now=self._clock(),
+                user_agent=request.headers.get("user-agent"),
+            )
+            conditions = condition_keys.for_request(service, params, caller, connection)
+        # a key whose policies read aws:ResourceTag/ is authorized with the store at hand
+        tagged = self._authentication.reads_resource_tags(caller)
+        if not tagged:
+            authorization.authorize(
+                self._authentication, caller, operation.name, params, conditions
+            )
         handler = self._handlers.handler_for(service, operation.name)
         if handler is None:
             raise ProtocolError(
@@ -230,7 +254,14 @@ class Gateway:
         off_loop = self._handlers.off_loop(service, operation.name)
 
         def work(sources: Sources) -> dict[str, Any]:
-            context = self._context(request, caller, request_id, sources)
+            if tagged:
+                tags = condition_keys.resource_tag_reader(
+                    sources.reads, caller.account_id, caller.region
+                )
+                authorization.authorize(
+                    self._authentication, caller, operation.name, params, conditions, tags
+                )
+            context = self._context(request, caller, request_id, sources, conditions)
             if self._throttle is not None:
                 self._throttle.check(context.account_id, context.region, operation.name)
             return registry.call(handler, context, params)
@@ -272,6 +303,7 @@ async def _read(scope: Scope, receive: Receive, timeout: float) -> WireRequest:
         body=body,
         client_host=client[0] if client else "127.0.0.1",
         header_lines=lines,
+        secure=scope.get("scheme") in ("https", "wss"),
     )
 
 

@@ -15,7 +15,11 @@ Wire = dict[str, Any]
 
 def origin(context: RequestContext, operation_name: str) -> sending.SendOrigin:
     return sending.SendOrigin(
-        operation=operation_name, source_ip=context.source_ip, identity=context.access_key
+        operation=operation_name,
+        source_ip=context.source_ip,
+        identity=context.access_key,
+        principal=context.principal,
+        conditions=context.conditions,
     )
 
 

@@ -30,7 +30,8 @@ OpensesError
 │   ├── RuleSetAlreadyExists
 │   ├── RuleAlreadyExists
 │   ├── ReceiptFilterAlreadyExists
-│   └── CustomVerificationEmailTemplateAlreadyExists
+│   ├── CustomVerificationEmailTemplateAlreadyExists
+│   └── PolicyAlreadyExists
 ├── CannotDelete
 ├── InvalidInput
 │   ├── InvalidConfigurationSetName
@@ -62,19 +63,23 @@ OpensesError
 │   │   ├── InvalidSnsTopic
 │   │   └── InvalidLambdaFunction
 │   ├── CustomVerificationEmailInvalidContent
-│   └── FromEmailAddressNotVerified
+│   ├── FromEmailAddressNotVerified
+│   ├── InvalidPolicy
+│   └── InvalidIdentityArn
 ├── LimitExceeded
 │   ├── ConfigurationSetLimitExceeded
 │   ├── EventDestinationLimitExceeded
 │   ├── CustomVerificationEmailTemplateLimitExceeded
 │   ├── TemplateLimitExceeded
-│   └── IdentityLimitExceeded
+│   ├── IdentityLimitExceeded
+│   └── PolicyLimitExceeded
 ├── Throttled
 │   ├── MaximumSendingRateExceeded
 │   ├── DailyQuotaExceeded
 │   └── RequestRateExceeded
 ├── MessageRejected
 │   └── RecipientNotVerified
+├── SendingNotAuthorized
 └── SendingPaused
     ├── AccountSendingPaused
     └── ConfigurationSetSendingPaused
@@ -526,3 +531,35 @@ class CustomVerificationEmailTemplateLimitExceeded(LimitExceeded):
 class JobNotFound(NotFound):
     def __init__(self, job_id: str) -> None:
         super().__init__(f"Job {job_id} does not exist.")
+
+
+class InvalidPolicy(InvalidInput):
+    """A sending authorization policy SES refuses (v1 InvalidPolicy, v2 BadRequestException)."""
+
+
+class PolicyLimitExceeded(LimitExceeded):
+    def __init__(self, identity: str, limit: int) -> None:
+        # GUESS: AWS's wording is unrecorded (docs/aws-behaviour.md, "Sending authorization").
+        super().__init__(f"Identity {identity} already has the maximum of {limit} policies.")
+
+
+class PolicyAlreadyExists(AlreadyExists):
+    def __init__(self, identity: str, name: str) -> None:
+        # GUESS: AWS's wording is unrecorded.
+        super().__init__(f"Policy {name} already exists for identity {identity}.")
+
+
+class InvalidIdentityArn(InvalidInput):
+    """A send's identity ARN (SourceArn, FromArn, ...) that is not one (issue 18)."""
+
+
+class SendingNotAuthorized(OpensesError):
+    """A send through another account's identity its policies do not allow (issue 18): AWS's
+    AccessDenied, 403, in the wording of a denied send (ses-reference limits-and-auth.md §6)."""
+
+    def __init__(self, principal: str, action: str, resource: str) -> None:
+        super().__init__(
+            f"User `{principal}' is not authorized to perform `{action}' on resource `{resource}'",
+            v2_message=f"User: {principal} is not authorized to perform: {action} on resource: "
+            f"{resource}",
+        )

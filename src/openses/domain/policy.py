@@ -1,14 +1,19 @@
-"""IAM identity-based policy documents as attached to access keys: their JSON shape, checked
-as IAM checks it (IAM User Guide, "IAM JSON policy elements reference"), and their evaluation
-for one action on one resource (Action/NotAction, Resource/NotResource with ``*`` and ``?``
-wildcards; an explicit Deny wins)."""
+"""IAM policy documents: identity-based ones as attached to access keys, and resource-based
+ones (with a Principal) as attached to email identities for sending authorization. Their JSON
+shape, checked as IAM checks it (IAM User Guide, "IAM JSON policy elements reference"), and
+their evaluation for one action on one resource (Action/NotAction, Resource/NotResource with
+``*`` and ``?`` wildcards, Principal, Condition through ``domain/conditions.py``; an explicit
+Deny wins)."""
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from openses.domain import conditions
+from openses.domain.conditions import Context, MalformedCondition
 
 VERSIONS = ("2012-10-17", "2008-10-17")
 EFFECTS = ("Allow", "Deny")
@@ -22,14 +27,17 @@ _ELEMENTS = {
     "NotResource",
     "Condition",
 }
+# a resource-based policy names who it grants to
+_RESOURCE_ELEMENTS = _ELEMENTS | {"Principal"}
 
 
 class MalformedPolicy(ValueError):
     """A document IAM refuses (MalformedPolicyDocument); the message says which rule."""
 
 
-def check_document(text: str) -> str:
-    """``text`` unchanged when it is an identity policy IAM would take."""
+def check_document(text: str, *, resource_based: bool = False) -> str:
+    """``text`` unchanged when it is an identity policy IAM would take (``resource_based``: a
+    policy with a Principal, as SES takes for an email identity)."""
     try:
         document = json.loads(text)
     except ValueError:
@@ -47,16 +55,18 @@ def check_document(text: str) -> str:
     if not isinstance(statements, list) or not statements:
         raise MalformedPolicy("Policy document must have a Statement.")
     for statement in statements:
-        _check_statement(statement)
+        _check_statement(statement, resource_based)
     return text
 
 
-def _check_statement(statement: object) -> None:
+def _check_statement(statement: object, resource_based: bool) -> None:
     if not isinstance(statement, dict):
         raise MalformedPolicy("Syntax errors in policy.")
-    if "Principal" in statement or "NotPrincipal" in statement:
+    if resource_based:
+        _check_principal(statement.get("Principal"))
+    elif "Principal" in statement or "NotPrincipal" in statement:
         raise MalformedPolicy("Policy document should not specify a principal.")
-    unknown = set(statement) - _ELEMENTS
+    unknown = set(statement) - (_RESOURCE_ELEMENTS if resource_based else _ELEMENTS)
     if unknown:
         raise MalformedPolicy(f"Statement has an unknown field: {sorted(unknown)[0]}.")
     if statement.get("Effect") not in EFFECTS:
@@ -76,8 +86,22 @@ def _check_statement(statement: object) -> None:
             )
     if "Sid" in statement and not isinstance(statement["Sid"], str):
         raise MalformedPolicy("Statement IDs (SID) must be strings.")
-    if "Condition" in statement and not isinstance(statement["Condition"], dict):
-        raise MalformedPolicy("Syntax errors in policy.")
+    if "Condition" in statement:
+        try:
+            conditions.check(statement["Condition"])
+        except MalformedCondition as exc:
+            raise MalformedPolicy(str(exc)) from None
+
+
+def _check_principal(principal: object) -> None:
+    """``"*"`` or ``{"AWS": account id, ARN or "*", or a list of them}`` (``Service`` too)."""
+    if principal == "*":
+        return
+    if not isinstance(principal, dict) or not principal:
+        raise MalformedPolicy("Policy statement must contain a Principal.")
+    for kind, names in principal.items():
+        if kind not in ("AWS", "Service") or not _strings(names):
+            raise MalformedPolicy(f"Invalid principal in policy: {json.dumps(principal)}")
 
 
 def _strings(value: object) -> bool:
@@ -103,17 +127,40 @@ class Statement:
     not_action: bool
     resources: tuple[str, ...]  # of Resource, or of NotResource when ``not_resource``
     not_resource: bool
-    conditional: bool  # has a Condition, which openses does not evaluate
+    condition: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    # of a resource-based policy: AWS principals (account ids, ARNs, "*"); None: identity-based
+    principals: tuple[str, ...] | None = None
 
-    def matches(self, action: str, resource: str) -> bool:
+    def matches(
+        self, action: str, resource: str, context: Context, principals: tuple[str, ...] = ()
+    ) -> bool:
         action_hit = any(_glob(p, action, ignore_case=True) for p in self.actions)
         resource_hit = any(_glob(p, resource, ignore_case=False) for p in self.resources)
-        return action_hit != self.not_action and resource_hit != self.not_resource
+        return (
+            action_hit != self.not_action
+            and resource_hit != self.not_resource
+            and (self.principals is None or _names_principal(self.principals, principals))
+            and conditions.matches(self.condition, context)
+        )
 
 
-def statements(text: str) -> tuple[Statement, ...]:
+def _names_principal(granted: tuple[str, ...], caller: tuple[str, ...]) -> bool:
+    """An account id or its root ARN grants every principal of that account; another ARN
+    grants that principal (``caller``: its ARN first, then its account's root ARN)."""
+    wanted = set(caller)
+    for name in granted:
+        if name == "*":
+            return True
+        if name.isdigit():
+            name = f"arn:aws:iam::{name}:root"
+        if name in wanted:
+            return True
+    return False
+
+
+def statements(text: str, *, resource_based: bool = False) -> tuple[Statement, ...]:
     """The statements of a document ``check_document`` took."""
-    document = json.loads(check_document(text))
+    document = json.loads(check_document(text, resource_based=resource_based))
     items = document["Statement"]
     result = []
     for item in [items] if isinstance(items, dict) else items:
@@ -126,28 +173,52 @@ def statements(text: str) -> tuple[Statement, ...]:
                 not_action=not_action,
                 resources=tuple(_as_list(item["NotResource" if not_resource else "Resource"])),
                 not_resource=not_resource,
-                conditional="Condition" in item,
+                condition=item.get("Condition", {}),
+                principals=_principals(item["Principal"]) if resource_based else None,
             )
         )
     return tuple(result)
 
 
-def allows(policies: tuple[Statement, ...], action: str, resource: str) -> bool:
-    """IAM's evaluation within one account: an explicit Deny wins, else an Allow is needed.
-    A statement with a Condition never allows and always denies when it matches (openses
-    evaluates no condition keys, so it errs on the closed side)."""
-    matching = [s for s in policies if s.matches(action, resource)]
+def _principals(principal: object) -> tuple[str, ...]:
+    if principal == "*":
+        return ("*",)
+    assert isinstance(principal, dict)
+    return tuple(_as_list(principal.get("AWS")))
+
+
+def allows(
+    policies: tuple[Statement, ...],
+    action: str,
+    resource: str,
+    context: Context | None = None,
+    principals: tuple[str, ...] = (),
+) -> bool:
+    """IAM's evaluation: an explicit Deny wins, else an Allow is needed. A statement applies
+    when its Condition holds in ``context`` (the request's condition keys); ``principals``
+    (the caller's ARNs) are matched against a resource-based policy's Principal."""
+    found = context or {}
+    matching = [s for s in policies if s.matches(action, resource, found, principals)]
     if any(s.effect == "Deny" for s in matching):
         return False
-    return any(s.effect == "Allow" and not s.conditional for s in matching)
-
-
-@functools.lru_cache(maxsize=1024)
-def _pattern(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    """IAM's wildcards: ``*`` any run of characters, ``?`` one; nothing else is special."""
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(body, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
+    return any(s.effect == "Allow" for s in matching)
 
 
 def _glob(pattern: str, text: str, *, ignore_case: bool) -> bool:
-    return _pattern(pattern, ignore_case).fullmatch(text) is not None
+    return conditions.glob(pattern, text, ignore_case=ignore_case)
+
+
+def resources_of(statement: Mapping[str, object]) -> list[str]:
+    """The Resource (or NotResource) values of a checked statement."""
+    return _as_list(statement.get("Resource", statement.get("NotResource")))
+
+
+def mentions(policies: tuple[Statement, ...], key_prefix: str) -> bool:
+    """Whether a Condition of ``policies`` reads a key starting with ``key_prefix`` (lower
+    case): the caller builds costly keys (``aws:ResourceTag/``) only for such policies."""
+    return any(
+        key.lower().startswith(key_prefix)
+        for statement in policies
+        for keys in statement.condition.values()
+        for key in keys
+    )

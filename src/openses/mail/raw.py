@@ -11,7 +11,9 @@ CONFIGURATION_SET_HEADER = "X-SES-CONFIGURATION-SET"
 MESSAGE_TAGS_HEADER = "X-SES-MESSAGE-TAGS"
 # Sending authorization's identity ARNs, which SMTP carries as headers (DG
 # sending-authorization-delegate-sender-tasks-email.md); SES removes them before delivery.
-AUTHORIZATION_HEADERS = ("X-SES-SOURCE-ARN", "X-SES-FROM-ARN", "X-SES-RETURN-PATH-ARN")
+SOURCE_ARN_HEADER = "X-SES-SOURCE-ARN"
+FROM_ARN_HEADER = "X-SES-FROM-ARN"
+AUTHORIZATION_HEADERS = (SOURCE_ARN_HEADER, FROM_ARN_HEADER, "X-SES-RETURN-PATH-ARN")
 # The tenant a raw message is sent on behalf of (issue 20; seen in client libraries only).
 TENANT_HEADER = "X-SES-TENANT-NAME"
 

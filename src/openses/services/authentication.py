@@ -4,9 +4,12 @@ strict mode verifies the SigV4 signature against a known key's secret (protocol/
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from openses.config import Settings
 from openses.domain import policy
 from openses.domain.clock import Clock
+from openses.domain.conditions import Context
 from openses.protocol import sigv4
 from openses.protocol.auth import Caller, caller_for_key, caller_from_headers
 from openses.protocol.sigv4 import SignedRequest
@@ -43,16 +46,38 @@ class Authentication:
             authorization, self.credentials.accounts, self._settings.default_account_id
         )
 
-    def denied_resource(self, caller: Caller, action: str, resources: list[str]) -> str | None:
+    def limits(self, caller: Caller) -> bool:
+        """Whether policies are attached to the caller's key (else it may do anything in its
+        account, and its request needs no condition keys)."""
+        return (
+            bool(caller.access_key) and self.credentials.policies_of(caller.access_key) is not None
+        )
+
+    def reads_resource_tags(self, caller: Caller) -> bool:
+        """Whether the caller's key policies have conditions on aws:ResourceTag/..."""
+        statements = self.credentials.policies_of(caller.access_key) if caller.access_key else None
+        return statements is not None and policy.mentions(statements, "aws:resourcetag/")
+
+    def denied_resource(
+        self,
+        caller: Caller,
+        action: str,
+        resources: list[str],
+        context: Context | None = None,
+        resource_context: Callable[[str], Context] | None = None,
+    ) -> str | None:
         """The first of ``resources`` the caller's key may not perform ``ses:action`` on, or
-        None. Only a key with attached policies is limited (open mode too)."""
+        None; ``context``: the request's condition keys, or ``resource_context``: those keys
+        for one resource (with its aws:ResourceTag/ keys). Only a key with attached policies is
+        limited (open mode too)."""
         if not caller.access_key:
             return None
         statements = self.credentials.policies_of(caller.access_key)
         if statements is None:
             return None
         for resource in resources:
-            if not policy.allows(statements, f"ses:{action}", resource):
+            found = resource_context(resource) if resource_context else context
+            if not policy.allows(statements, f"ses:{action}", resource, found):
                 return resource
         return None
 

@@ -16,6 +16,7 @@ from email.message import EmailMessage, Message
 
 from openses import json_text
 from openses.domain.clock import Clock
+from openses.domain.conditions import Context
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.contact_list import ListManagement
 from openses.domain.errors import (
@@ -25,6 +26,7 @@ from openses.domain.errors import (
     MaximumSendingRateExceeded,
     MessageRejected,
     RecipientNotVerified,
+    SendingNotAuthorized,
     Throttled,
 )
 from openses.domain.identity import EmailIdentity
@@ -52,6 +54,8 @@ from openses.events import records
 from openses.mail import autoreply, mime, raw
 from openses.services import account as account_service
 from openses.services import (
+    condition_keys,
+    delegated_sending,
     identities,
     identity_notifications,
     identity_signing,
@@ -87,6 +91,11 @@ class SendOrigin:
     operation: str
     source_ip: str
     identity: str
+    # issue 18: the caller's principal ARN and the request's condition keys, for a send
+    # through another account's identity (services/delegated_sending.py)
+    principal: str = ""
+    conditions: Context = field(default_factory=dict)
+    action: str | None = None  # the IAM action's name where it is not ``operation`` (SMTP)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,6 +118,8 @@ class OutgoingEmail:
     max_size: int = MAX_V1_MESSAGE_BYTES
     list_management: ListManagement | None = None  # v2 SendEmail's ListManagementOptions
     tenant_name: str | None = None  # v2's TenantName (issue 20)
+    # issue 18: SourceArn / FromArn / FromEmailAddressIdentityArn, another account's identity
+    identity_arn: str | None = None
 
 
 def send_in(
@@ -127,7 +138,7 @@ def send_in(
     ``quota`` is the sandbox and the sending limits (issues 17 and 18)."""
     accepted_at = clock()
     submission = _accept(email)
-    sender = _resolve_sender(uow, email, submission)
+    sender = _resolve_sender(uow, email, submission, origin)
     tenant = _check_tenant(uow, email, submission, sender)
     suppressed_reasons = _check_sending(uow, sender)
     # a tenant with its own suppression list: its reasons and entries (issue 20)
@@ -203,13 +214,19 @@ def _accept(email: OutgoingEmail) -> Submission:
 class Sender:
     identity: EmailIdentity
     configuration_set: ConfigurationSet | None
+    # issue 18: the ARN of another account's identity the send goes through
+    delegated_arn: str | None = None
 
 
-def _resolve_sender(uow: UnitOfWork, email: OutgoingEmail, submission: Submission) -> Sender:
+def _resolve_sender(
+    uow: UnitOfWork, email: OutgoingEmail, submission: Submission, origin: SendOrigin
+) -> Sender:
     """The verified identity the source sends as, and the configuration set: the request's,
-    else the raw message's header, else the identity's default."""
+    else the raw message's header, else the identity's default (of the sender's own
+    identity: another account's identity lends no configuration set)."""
     source, submitted = submission.source, submission.raw_message
-    identity = identities.sending_identity(uow, address_of(source))
+    delegated = _delegated_identity(uow, email, submission, origin)
+    identity = delegated[0] if delegated else identities.sending_identity(uow, address_of(source))
     if identity is None:
         raise MessageRejected(
             "Email address is not verified. The following identities failed the check in "
@@ -218,10 +235,34 @@ def _resolve_sender(uow: UnitOfWork, email: OutgoingEmail, submission: Submissio
     set_name = email.configuration_set_name or (
         str(submitted[raw.CONFIGURATION_SET_HEADER])
         if submitted is not None and submitted.get(raw.CONFIGURATION_SET_HEADER)
-        else identity.configuration_set_name
+        else (None if delegated else identity.configuration_set_name)
     )
     configuration_set = uow.configuration_sets.get(set_name) if set_name else None
-    return Sender(identity, configuration_set)
+    return Sender(identity, configuration_set, delegated[1] if delegated else None)
+
+
+def _delegated_identity(
+    uow: UnitOfWork, email: OutgoingEmail, submission: Submission, origin: SendOrigin
+) -> tuple[EmailIdentity, str] | None:
+    """Another account's identity the call names (the parameter wins over the raw message's
+    X-SES-SOURCE-ARN, then X-SES-FROM-ARN), when its policies let the caller use it; with its
+    ARN, the events' ``mail.sourceArn``."""
+    submitted = submission.raw_message
+    arn = email.identity_arn
+    for header in (raw.SOURCE_ARN_HEADER, raw.FROM_ARN_HEADER):
+        if arn is None and submitted is not None and submitted.get(header):
+            arn = str(submitted[header]).strip()
+    if arn is None:
+        return None
+    sender = delegated_sending.Delegate(
+        principal=origin.principal or f"arn:aws:iam::{uow.account_id}:root",
+        action=origin.action or origin.operation,
+        conditions=condition_keys.with_message(
+            origin.conditions, submission.source, submission.recipients
+        ),
+    )
+    found = delegated_sending.delegated_identity(uow, arn, address_of(submission.source), sender)
+    return None if found is None else (found, arn.strip())
 
 
 def _check_tenant(
@@ -406,7 +447,8 @@ def _facts(
     return records.MailFacts(
         accepted_at=accepted_at,
         source=submission.source,
-        source_arn=f"arn:aws:ses:{uow.region}:{uow.account_id}:identity/{sender.identity.name}",
+        source_arn=sender.delegated_arn
+        or f"arn:aws:ses:{uow.region}:{uow.account_id}:identity/{sender.identity.name}",
         account_id=uow.account_id,
         message_id=message_id,
         destination=submission.recipients,
@@ -634,6 +676,12 @@ def send_bulk(
             results.append(
                 BulkResult(None, "InvalidParameterValue", "INVALID_PARAMETER", error.message)
             )
+        except SendingNotAuthorized as error:
+            # issue 18: a Condition on ses:Recipients may refuse one destination only; once
+            # another went out, the refusal is that destination's (decision), else the call's
+            if not any(result.message_id for result in results):
+                raise
+            results.append(BulkResult(None, "MessageRejected", "MESSAGE_REJECTED", error.message))
         except (RecipientNotVerified, Throttled) as error:  # issues 17/18: per destination
             v1, v2 = _BULK_STATUSES[type(error)]
             results.append(BulkResult(None, v1, v2, error.message))

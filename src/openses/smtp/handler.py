@@ -17,7 +17,7 @@ from openses.domain.message import MAX_V2_MESSAGE_BYTES
 from openses.domain.quota import NO_QUOTA, QuotaPolicy
 from openses.mail import mime
 from openses.protocol.auth import Caller
-from openses.services import sending
+from openses.services import condition_keys, sending
 from openses.services.authentication import Authentication
 from openses.services.outbound import CAPTURE, Outbound
 from openses.smtp import replies
@@ -147,7 +147,8 @@ class SubmissionHandler:
             return replies.AUTH_REQUIRED
         content = envelope.original_content or b""
         source = envelope.mail_from or None
-        denied = self._denial(caller, source)
+        secure = _secure(server, session)
+        denied = self._denial(caller, source, envelope.rcpt_tos, peer_ip(session), secure)
         if denied is not None:
             return denied
         email = sending.OutgoingEmail(
@@ -157,7 +158,19 @@ class SubmissionHandler:
             max_size=MAX_MESSAGE_BYTES,
         )
         origin = sending.SendOrigin(
-            operation=OPERATION, source_ip=peer_ip(session), identity=caller.access_key
+            operation=OPERATION,
+            source_ip=peer_ip(session),
+            identity=caller.access_key,
+            principal=self._authentication.principal(caller) if self._authentication else "",
+            action="SendRawEmail",
+            conditions=condition_keys.for_smtp(
+                caller,
+                condition_keys.Connection(
+                    source_ip=peer_ip(session), secure=secure, now=self._clock()
+                ),
+                source,
+                envelope.rcpt_tos,
+            ),
         )
 
         def send(sources: Sources) -> str:
@@ -185,20 +198,39 @@ class SubmissionHandler:
             return replies.TEMPORARY_FAILURE
         return f"{replies.OK} {message_id}"
 
-    def _denial(self, caller: Caller, source: str | None) -> str | None:
+    def _denial(
+        self,
+        caller: Caller,
+        source: str | None,
+        recipients: list[str],
+        source_ip: str,
+        secure: bool,
+    ) -> str | None:
         """SES's reply when the key's policies do not allow ses:SendRawEmail on the sender's
         identity (DG troubleshoot-smtp.md; the domain's identity, as for the API)."""
-        if self._authentication is None:
+        if self._authentication is None or not self._authentication.limits(caller):
             return None
+        connection = condition_keys.Connection(
+            source_ip=source_ip, secure=secure, now=self._clock()
+        )
+        context = condition_keys.for_smtp(caller, connection, source, recipients)
         domain = (source or "").rpartition("@")[2].lower()
         resource = (
             f"arn:aws:ses:{caller.region}:{caller.account_id}:identity/{domain}" if domain else "*"
         )
-        denied = self._authentication.denied_resource(caller, "SendRawEmail", [resource])
+        denied = self._authentication.denied_resource(caller, "SendRawEmail", [resource], context)
         if denied is None:
             return None
         user = self._authentication.principal(caller)
         return replies.access_denied(user, "ses:SendRawEmail", denied)
+
+
+def _secure(server: SMTP, session: Session) -> bool:
+    """Over TLS: STARTTLS (aiosmtpd sets ``session.ssl``) or implicit TLS (SMTPS)."""
+    if session.ssl is not None:
+        return True
+    transport = server.transport
+    return transport is not None and transport.get_extra_info("ssl_object") is not None
 
 
 def peer_ip(session: Session) -> str:

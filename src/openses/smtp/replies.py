@@ -31,6 +31,8 @@ _TABLE: dict[type[errors.OpensesError], str] = {
     errors.NotFound: "554 Transaction failed:",
     errors.LimitExceeded: "454 Throttling failure:",
     errors.Throttled: "454 Throttling failure:",
+    # issue 18: another account's identity whose policies refuse the send (its v1 wording)
+    errors.SendingNotAuthorized: "554 Access denied:",
 }
 
 # aiosmtpd's fixed replies -> SES's

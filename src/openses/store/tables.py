@@ -123,6 +123,22 @@ identity_signing_keys = Table(
     Column("created_at", UtcDateTime(), nullable=False),
 )
 
+# issue 18: sending authorization policies, by name, of an identity (ON DELETE CASCADE)
+identity_policies = Table(
+    "identity_policies",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "identity_id",
+        Integer,
+        ForeignKey("identities.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("name", String(64), nullable=False),
+    Column("document", Text, nullable=False),
+    UniqueConstraint("identity_id", "name", name="uq_identity_policies_identity_name"),
+)
+
 templates = scoped_table(
     "templates",
     Column("name", String(64), nullable=False),

@@ -18,6 +18,7 @@ from openses.store.dedicated_ips import DedicatedIpRepository
 from openses.store.deliveries import DeliveryRepository
 from openses.store.documents import DocumentRepository
 from openses.store.identities import IdentityRepository
+from openses.store.identity_policies import IdentityPolicyRepository
 from openses.store.inbound import InboundRepository
 from openses.store.insights import InsightRepository
 from openses.store.jobs import JobRepository
@@ -158,6 +159,10 @@ class UnitOfWork:
         return self._scoped(VdmRepository)
 
     @property
+    def identity_policies(self) -> IdentityPolicyRepository:  # issue 18
+        return self._scoped(IdentityPolicyRepository)
+
+    @property
     def tags(self) -> TagRepository:
         found: TagRepository | None = self._repositories.get(TagRepository)
         if found is None:
@@ -177,6 +182,11 @@ class UnitOfWork:
         if found is None:
             found = self._repositories[InboundRepository] = InboundRepository(self._in_use())
         return found
+
+    def of_account(self, kind: type[Repository], account_id: str, region: str) -> Repository:
+        """A repository of another account's resources, in this transaction: a send through
+        another account's identity reads that identity and its policies (issue 18)."""
+        return kind(self._in_use(), account_id, region)  # type: ignore[call-arg]
 
     def _scoped(self, kind: type[Repository]) -> Repository:
         found: Repository | None = self._repositories.get(kind)

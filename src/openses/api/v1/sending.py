@@ -39,6 +39,7 @@ def send_email(
             html=body.get("Html", {}).get("Data"),
         ),
         configuration_set_name=configuration_set_name,
+        identity_arn=source_arn,
         tags=message_shapes.tags(tags),
     )
     return message_shapes.send_one(context, "SendEmail", email)
@@ -62,6 +63,7 @@ def send_raw_email(
         envelope=mime.Envelope(source=source or "", recipients=destinations or []),
         raw_message=raw_message["Data"],
         configuration_set_name=configuration_set_name,
+        identity_arn=source_arn or from_arn,
         tags=message_shapes.tags(tags),
     )
     return message_shapes.send_one(context, "SendRawEmail", email)
@@ -88,6 +90,7 @@ def send_templated_email(
         envelope=message_shapes.envelope(source, destination, reply_to_addresses),
         template=sending.TemplateRequest(name=template, data=template_data),
         configuration_set_name=configuration_set_name,
+        identity_arn=source_arn,
         tags=message_shapes.tags(tags),
     )
     return message_shapes.send_one(context, "SendTemplatedEmail", email)
@@ -120,6 +123,7 @@ def send_bulk_templated_email(
                 ),
             ),
             configuration_set_name=configuration_set_name,
+            identity_arn=source_arn,
             tags=message_shapes.tags(default_tags)
             + message_shapes.tags(entry.get("ReplacementTags")),
         )

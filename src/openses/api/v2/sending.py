@@ -61,6 +61,7 @@ def send_email(
         tags=message_shapes.tags(email_tags),
         list_management=_list_management(list_management_options),
         tenant_name=tenant_name,
+        identity_arn=from_email_address_identity_arn,
         **_content(content),
     )
     return message_shapes.send_one(context, "SendEmail", email)
@@ -141,6 +142,7 @@ def send_bulk_email(
                 tags=message_shapes.tags(default_email_tags)
                 + message_shapes.tags(entry.get("ReplacementTags")),
                 tenant_name=tenant_name,
+                identity_arn=from_email_address_identity_arn,
             )
         )
     results = message_shapes.send_many(context, "SendBulkEmail", emails)
