@@ -219,6 +219,8 @@ def _settle_one(
             records.routed(configuration_set, events),
             now,
         )
+    elif events:
+        uow.outbox.add_unpublished(row.message_id, events, now)
     identity = lookups.identity(row.identity)
     if events and identity is not None:
         identity_notifications.record_for_send(uow, identity, _facts(row, mail), events, now)

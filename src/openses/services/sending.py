@@ -456,6 +456,8 @@ def _record(
             records.routed(configuration_set, outcome.records),
             facts.accepted_at,
         )
+    else:
+        uow.outbox.add_unpublished(facts.message_id, outcome.records, facts.accepted_at)
     identity_notifications.record_for_send(
         uow, sender.identity, facts, outcome.records, facts.accepted_at
     )

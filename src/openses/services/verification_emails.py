@@ -266,15 +266,17 @@ def _send(
         configuration_set=configuration_set.name if configuration_set is not None else None,
         mail=mail_record,
     )
+    events = [records.send(mail_record)]
+    if not outbound.real:
+        events.append(
+            records.delivery(mail_record, recipients=[email.to], at=now, processing_millis=0)
+        )
     if configuration_set is not None:
-        events = [records.send(mail_record)]
-        if not outbound.real:
-            events.append(
-                records.delivery(mail_record, recipients=[email.to], at=now, processing_millis=0)
-            )
         uow.outbox.add_events(
             email.message_id, configuration_set.name, records.routed(configuration_set, events), now
         )
+    else:
+        uow.outbox.add_unpublished(email.message_id, events, now)
     if outbound.real:
         outbound.enqueue(
             uow,
