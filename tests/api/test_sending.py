@@ -120,9 +120,7 @@ def test_v2_simple_send_is_captured_with_events(
     assert parsed["Bcc"] is None
 
 
-def test_v1_send_email_without_a_set(
-    server: LiveServer, ses: Any, sender: str
-) -> None:
+def test_v1_send_email_without_a_set(server: LiveServer, ses: Any, sender: str) -> None:
     message_id = ses.send_email(
         Source=sender,
         Destination={"ToAddresses": ["plain@example.net"]},

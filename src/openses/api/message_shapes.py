@@ -19,7 +19,12 @@ def origin(context: RequestContext, operation_name: str) -> sending.SendOrigin:
     )
 
 
-def envelope(source: str, destination: Wire | None, reply_to: list[str] | None) -> mime.Envelope:
+def envelope(
+    source: str,
+    destination: Wire | None,
+    reply_to: list[str] | None,
+    return_path: str | None = None,
+) -> mime.Envelope:
     destination = destination or {}
     return mime.Envelope(
         source=source,
@@ -27,6 +32,7 @@ def envelope(source: str, destination: Wire | None, reply_to: list[str] | None) 
         cc=destination.get("CcAddresses", []),
         bcc=destination.get("BccAddresses", []),
         reply_to=reply_to or [],
+        return_path=return_path,
     )
 
 

@@ -42,6 +42,7 @@ from openses.domain.message import (
     parse_tags_header,
 )
 from openses.domain.options import SuppressionReason
+from openses.domain.template import EmailTemplate
 from openses.domain.tenant import Tenant
 from openses.events import records
 from openses.mail import autoreply, mime, raw
@@ -80,6 +81,7 @@ class SendOrigin:
 class TemplateRequest:
     name: str
     data: str
+    inline: EmailTemplate | None = None  # v2 Template.TemplateContent: no stored template
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,6 +166,9 @@ def _accept(email: OutgoingEmail) -> Submission:
         check_size(len(email.raw_message), email.max_size)
     if submitted is not None:
         check_raw_headers(records.headers_of(submitted))
+        if email.envelope.return_path:  # the call's feedback address wins over the header's
+            del submitted["Return-Path"]
+            submitted["Return-Path"] = email.envelope.return_path
     tags = list(email.tags)
     if submitted is not None and submitted.get(raw.MESSAGE_TAGS_HEADER):
         tags.extend(parse_tags_header(str(submitted[raw.MESSAGE_TAGS_HEADER])))
@@ -270,7 +275,9 @@ def _render(
     data = email.template.data
     if email.list_management is not None:
         data = list_management.template_data(data)
-    rendered = templates.render_for_send(uow, email.template.name, data, max_size=email.max_size)
+    rendered = templates.render_for_send(
+        uow, email.template.name, data, max_size=email.max_size, inline=email.template.inline
+    )
     if isinstance(rendered, str):
         return Draft(None, mime.Content(), message_id_header, rendering_error=rendered)
     content = mime.Content(
@@ -354,6 +361,7 @@ def _build(
             cc=email.envelope.cc,
             bcc=email.envelope.bcc,
             reply_to=email.envelope.reply_to,
+            return_path=email.envelope.return_path,
         )
         _check_header_texts(envelope, draft.content)
         message = mime.build(

@@ -32,7 +32,7 @@ def send_email(
     body = message.get("Body", {})
     email = sending.OutgoingEmail(
         from_address=source,
-        envelope=message_shapes.envelope(source, destination, reply_to_addresses),
+        envelope=message_shapes.envelope(source, destination, reply_to_addresses, return_path),
         content=mime.Content(
             subject=message.get("Subject", {}).get("Data"),
             text=body.get("Text", {}).get("Data"),
@@ -85,7 +85,7 @@ def send_templated_email(
 ) -> Wire:
     email = sending.OutgoingEmail(
         from_address=source,
-        envelope=message_shapes.envelope(source, destination, reply_to_addresses),
+        envelope=message_shapes.envelope(source, destination, reply_to_addresses, return_path),
         template=sending.TemplateRequest(name=template, data=template_data),
         configuration_set_name=configuration_set_name,
         tags=message_shapes.tags(tags),
@@ -112,7 +112,9 @@ def send_bulk_templated_email(
     emails = [
         sending.OutgoingEmail(
             from_address=source,
-            envelope=message_shapes.envelope(source, entry["Destination"], reply_to_addresses),
+            envelope=message_shapes.envelope(
+                source, entry["Destination"], reply_to_addresses, return_path
+            ),
             template=sending.TemplateRequest(
                 name=template,
                 data=sending.merge_template_data(
