@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import importlib
+import re
 from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
 from typing import Any
@@ -225,10 +226,43 @@ def check_template_headers_and_attachments(sends: Sends, operation: str) -> None
 
 
 def check_configuration_overrides(sends: Sends, operation: str) -> None:
-    """Refused until openses applies per-message tracking overrides (TODO(#20))."""
-    overrides = {"Tracking": {"OpenTrackingEnabled": "DISABLED", "ClickTrackingEnabled": "ENABLED"}}
-    code = sends.refused(operation, ConfigurationOverrides=overrides)
-    assert code == "BadRequestException"
+    """ENABLED or DISABLED wins over what the set tracks (its OPEN and CLICK destinations);
+    an open tracked without a set is recorded for the message's insights."""
+    name = unique("track")
+    sends.sesv2.create_configuration_set(ConfigurationSetName=name)
+    sends.sesv2.create_configuration_set_event_destination(
+        ConfigurationSetName=name,
+        EventDestinationName="engagement",
+        EventDestination={
+            "Enabled": True,
+            "MatchingEventTypes": ["OPEN", "CLICK"],
+            "SnsDestination": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:t"},
+        },
+    )
+    inline = {
+        "TemplateContent": {"Subject": "s", "Html": '<p><a href="https://example.com/x">x</a></p>'},
+        "TemplateData": "{}",
+    }
+
+    def html(**members: Any) -> str:
+        message = sends.message(sends.send(operation, template=inline, **members))
+        return str(message.get_body(("html",)).get_content())
+
+    tracked = html(ConfigurationSetName=name)
+    assert ("/_openses/t/o/" in tracked, "/_openses/t/c/" in tracked) == (True, True)
+    disabled = {"Tracking": {"OpenTrackingEnabled": "DISABLED", "ClickTrackingEnabled": "DISABLED"}}
+    untracked = html(ConfigurationSetName=name, ConfigurationOverrides=disabled)
+    assert "/_openses/t/" not in untracked
+    assert 'href="https://example.com/x"' in untracked
+    opens_only = {"Tracking": {"OpenTrackingEnabled": "ENABLED"}}
+    message_id = sends.send(operation, template=inline, ConfigurationOverrides=opens_only)
+    body = str(sends.message(message_id).get_body(("html",)).get_content())
+    assert ("/_openses/t/o/" in body, "/_openses/t/c/" in body) == (True, False)
+    pixel = re.search(r'src="[^"]*(/_openses/t/o/[^"]+)"', body)
+    assert pixel is not None, body
+    assert httpx.get(sends.server.url + pixel.group(1)).status_code == 200
+    insights = sends.sesv2.get_message_insights(MessageId=message_id)["Insights"]
+    assert [e["Type"] for e in insights[0]["Events"]] == ["SEND", "DELIVERY", "OPEN"]
 
 
 def check_charset(sends: Sends, operation: str) -> None:

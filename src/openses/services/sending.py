@@ -98,6 +98,8 @@ class OutgoingEmail:
     max_size: int = MAX_V1_MESSAGE_BYTES
     list_management: ListManagement | None = None  # v2 SendEmail's ListManagementOptions
     tenant_name: str | None = None  # v2's TenantName (issue 20)
+    # v2 ConfigurationOverrides.Tracking (issue 20)
+    tracking_overrides: tracking.TrackingOverrides | None = None
 
 
 def send_in(
@@ -121,7 +123,9 @@ def send_in(
     own_list = tenants.suppression_for_send(uow, tenant, submission.recipients, suppressed_reasons)
     message_id = new_message_id(accepted_at)
     draft = _render(uow, email, submission, mime.ses_message_id_header(message_id, uow.region))
-    draft = _track(tracker, uow, sender.configuration_set, message_id, draft)
+    draft = _track(
+        tracker, uow, sender.configuration_set, message_id, draft, email.tracking_overrides
+    )
     draft, refused = _manage_list(tracker, uow, email, submission, message_id, draft, accepted_at)
     built = _build(uow, email, submission, sender, draft, accepted_at)
     facts = _facts(uow, submission, sender, built, origin, message_id, accepted_at)
@@ -296,14 +300,20 @@ def _track(
     configuration_set: ConfigurationSet | None,
     message_id: str,
     draft: Draft,
+    overrides: tracking.TrackingOverrides | None = None,
 ) -> Draft:
-    """Open and click tracking: the set's pixel and links in the HTML (tracking/links.py)."""
+    """Open and click tracking: the set's pixel and links in the HTML (tracking/links.py),
+    as the send's overrides change it."""
     if draft.raw_message is not None:
-        tracking.track_message(tracker, uow, configuration_set, message_id, draft.raw_message)
+        tracking.track_message(
+            tracker, uow, configuration_set, message_id, draft.raw_message, overrides
+        )
         return draft
     if draft.content.html is None:
         return draft
-    html = tracking.track_html(tracker, uow, configuration_set, message_id, draft.content.html)
+    html = tracking.track_html(
+        tracker, uow, configuration_set, message_id, draft.content.html, overrides
+    )
     return dataclasses.replace(draft, content=dataclasses.replace(draft.content, html=html))
 
 

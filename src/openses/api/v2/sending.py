@@ -14,6 +14,7 @@ from openses.domain.template import EmailTemplate
 from openses.mail import mime
 from openses.protocol.models import V2
 from openses.services import send_members, sending
+from openses.tracking.links import TrackingOverrides
 
 Wire = dict[str, Any]
 
@@ -80,7 +81,6 @@ def send_email(
         feedback_forwarding_email_address,
         feedback_forwarding_email_address_identity_arn,
         endpoint_id,
-        configuration_overrides,
     )
     envelope = message_shapes.envelope(
         from_email_address or "", destination, reply_to_addresses, feedback_forwarding_email_address
@@ -93,6 +93,7 @@ def send_email(
         tags=message_shapes.tags(email_tags),
         list_management=_list_management(list_management_options),
         tenant_name=tenant_name,
+        tracking_overrides=_tracking(configuration_overrides),
         **_content(context, content),
     )
     return message_shapes.send_one(context, "SendEmail", email)
@@ -111,12 +112,8 @@ def _check_members(
     feedback_address: str | None,
     feedback_arn: str | None,
     endpoint_id: str | None,
-    overrides: Wire | None,
 ) -> None:
     """The members a send takes besides its message: honoured or refused, never dropped."""
-    if overrides:
-        # TODO(#20): per-message open and click tracking overrides
-        raise InvalidInput("openses does not support ConfigurationOverrides yet.")
     if from_arn is not None:
         send_members.check_identity_arn(context.reading(), from_arn, from_address or "")
     if feedback_arn is not None:
@@ -124,6 +121,21 @@ def _check_members(
         send_members.check_identity_arn(context.reading(), feedback_arn, address)
     if endpoint_id is not None:
         send_members.check_endpoint(context.reading(), endpoint_id)
+
+
+def _tracking(overrides: Wire | None) -> TrackingOverrides | None:
+    """ConfigurationOverrides.Tracking: ENABLED or DISABLED wins over the set's tracking."""
+    tracking = (overrides or {}).get("Tracking")
+    if not tracking:
+        return None
+
+    def status(name: str) -> bool | None:
+        value = tracking.get(name)
+        return None if value is None else value == "ENABLED"
+
+    return TrackingOverrides(
+        opens=status("OpenTrackingEnabled"), clicks=status("ClickTrackingEnabled")
+    )
 
 
 def _template(context: RequestContext, template: Wire, data: str) -> sending.TemplateRequest:
@@ -206,7 +218,6 @@ def send_bulk_email(
         feedback_forwarding_email_address,
         feedback_forwarding_email_address_identity_arn,
         endpoint_id,
-        configuration_overrides,
     )
     template = default_content.get("Template", {})
     default_data = template.get("TemplateData", "{}")
@@ -240,6 +251,7 @@ def send_bulk_email(
                 tags=message_shapes.tags(default_email_tags)
                 + message_shapes.tags(entry.get("ReplacementTags")),
                 tenant_name=tenant_name,
+                tracking_overrides=_tracking(configuration_overrides),
             )
         )
     results = message_shapes.send_many(context, "SendBulkEmail", emails)
