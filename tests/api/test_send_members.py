@@ -389,3 +389,32 @@ def _cases() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("operation", "member"), _cases())
 def test_member_is_honoured_or_refused(server: LiveServer, operation: str, member: str) -> None:
     CHECKS[member](Sends(server), operation)
+
+
+def test_v1_identity_and_template_arns(server: LiveServer) -> None:
+    """v1's SourceArn, FromArn, ReturnPathArn and TemplateArn follow the same rules."""
+    sends = Sends(server)
+    ses = server.client("ses", access_key=sends.account)
+    own, other = sends.arn("identity", sends.domain), sends.arn("identity", "x.example.org")
+    simple = {
+        "Source": sends.sender,
+        "Destination": {"ToAddresses": ["ann@example.net"]},
+        "Message": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}},
+    }
+    assert ses.send_email(**simple, SourceArn=own, ReturnPathArn=own)["MessageId"]
+    with pytest.raises(ses.exceptions.ClientError) as raised:
+        ses.send_email(**simple, SourceArn=other)
+    assert raised.value.response["Error"]["Code"] == "InvalidParameterValue"
+    raw = f"From: {sends.sender}\r\nTo: ann@example.net\r\nSubject: r\r\n\r\nbody\r\n".encode()
+    assert ses.send_raw_email(RawMessage={"Data": raw}, FromArn=own, SourceArn=own)["MessageId"]
+    templated = {
+        "Source": sends.sender,
+        "Destination": {"ToAddresses": ["ann@example.net"]},
+        "Template": sends.template,
+        "TemplateData": '{"name": "Ed"}',
+    }
+    template_arn = sends.arn("template", sends.template)
+    assert ses.send_templated_email(**templated, TemplateArn=template_arn)["MessageId"]
+    with pytest.raises(ses.exceptions.ClientError) as raised:
+        ses.send_templated_email(**templated, TemplateArn=sends.arn("template", "another"))
+    assert raised.value.response["Error"]["Code"] == "InvalidParameterValue"

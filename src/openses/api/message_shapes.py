@@ -8,7 +8,7 @@ from typing import Any
 from openses.api.context import RequestContext
 from openses.domain.message import MessageTag
 from openses.mail import mime
-from openses.services import sending
+from openses.services import send_members, sending
 
 Wire = dict[str, Any]
 
@@ -34,6 +34,14 @@ def envelope(
         reply_to=reply_to or [],
         return_path=return_path,
     )
+
+
+def check_identity_arns(context: RequestContext, *pairs: tuple[str | None, str | None]) -> None:
+    """Sending authorization's identity ARNs, each with the address it must cover: the
+    caller's own identities only (services/send_members.py)."""
+    for arn, address in pairs:
+        if arn is not None:
+            send_members.check_identity_arn(context.reading(), arn, address or "")
 
 
 def tags(wire: list[Wire] | None) -> list[MessageTag]:

@@ -32,22 +32,27 @@ def _resource(uow: UnitOfWork, arn: str, kind: str) -> str:
 
 def check_identity_arn(uow: UnitOfWork, arn: str, address: str) -> None:
     """FromEmailAddressIdentityArn, FeedbackForwardingEmailAddressIdentityArn: the identity
-    must exist and be the address or its domain."""
+    must exist and be the address or its domain (an address not given, as a raw message's
+    From read later, is not compared). v1 SourceArn, FromArn, ReturnPathArn alike."""
     name = _resource(uow, arn, "identity")
     bare = (address_of(address) or address).lower()
-    if name.lower() not in (bare, bare.rpartition("@")[2]):
+    if bare and name.lower() not in (bare, bare.rpartition("@")[2]):
         raise InvalidInput(f"The identity {name} of {arn} does not cover {address}.")
     with uow:
         if uow.identities.find(name) is None:
             raise NotFound(f"Email identity {name} does not exist.")
 
 
-def template_name(uow: UnitOfWork, arn: str) -> str:
-    """Template.TemplateArn: the template it names, of the caller's account and region."""
+def template_name(uow: UnitOfWork, arn: str, name: str | None = None) -> str:
+    """Template.TemplateArn (v1 TemplateArn): the template it names, of the caller's account
+    and region; with ``name`` given too, both must name the same template."""
     try:
-        return _resource(uow, arn, "template")
+        named = _resource(uow, arn, "template")
     except InvalidInput:
         raise TemplateNotFound(arn) from None
+    if name is not None and name != named:
+        raise InvalidInput(f"The template name {name} and TemplateArn {arn} differ.")
+    return named
 
 
 def check_endpoint(uow: UnitOfWork, endpoint_id: str) -> None:

@@ -10,7 +10,7 @@ from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.mail import mime
 from openses.protocol.models import V1
-from openses.services import sending
+from openses.services import send_members, sending
 
 Wire = dict[str, Any]
 
@@ -29,6 +29,9 @@ def send_email(
     tags: list[Wire] | None = None,
     configuration_set_name: str | None = None,
 ) -> Wire:
+    message_shapes.check_identity_arns(
+        context, (source_arn, source), (return_path_arn, return_path or source)
+    )
     body = message.get("Body", {})
     email = sending.OutgoingEmail(
         from_address=source,
@@ -57,6 +60,9 @@ def send_raw_email(
     tags: list[Wire] | None = None,
     configuration_set_name: str | None = None,
 ) -> Wire:
+    message_shapes.check_identity_arns(
+        context, (from_arn, source), (source_arn, source), (return_path_arn, None)
+    )
     email = sending.OutgoingEmail(
         from_address=source,
         envelope=mime.Envelope(source=source or "", recipients=destinations or []),
@@ -83,6 +89,11 @@ def send_templated_email(
     configuration_set_name: str | None = None,
     template_arn: str | None = None,
 ) -> Wire:
+    message_shapes.check_identity_arns(
+        context, (source_arn, source), (return_path_arn, return_path or source)
+    )
+    if template_arn is not None:
+        send_members.template_name(context.reading(), template_arn, template)
     email = sending.OutgoingEmail(
         from_address=source,
         envelope=message_shapes.envelope(source, destination, reply_to_addresses, return_path),
@@ -109,6 +120,11 @@ def send_bulk_templated_email(
     default_tags: list[Wire] | None = None,
     template_arn: str | None = None,
 ) -> Wire:
+    message_shapes.check_identity_arns(
+        context, (source_arn, source), (return_path_arn, return_path or source)
+    )
+    if template_arn is not None:
+        send_members.template_name(context.reading(), template_arn, template)
     emails = [
         sending.OutgoingEmail(
             from_address=source,

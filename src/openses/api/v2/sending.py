@@ -143,10 +143,7 @@ def _template(context: RequestContext, template: Wire, data: str) -> sending.Tem
     name = template.get("TemplateName")
     arn = template.get("TemplateArn")
     if arn is not None:
-        named = send_members.template_name(context.reading(), arn)
-        if name is not None and name != named:
-            raise InvalidInput(f"TemplateName {name} and TemplateArn {arn} differ.")
-        name = named
+        name = send_members.template_name(context.reading(), arn, name)
     inline = template.get("TemplateContent")
     if inline is not None:
         if name is not None:
