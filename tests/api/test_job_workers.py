@@ -68,13 +68,13 @@ def _settings(url: str, peer: AwsPeer) -> Settings:
     )
 
 
-def _create_imports(live: LiveServer, peer: AwsPeer, key: str) -> dict[str, str]:
-    """``JOBS`` suppression-list imports, one address each: job id -> address."""
+def _create_imports(live: LiveServer, peer: AwsPeer, key: str, count: int = JOBS) -> dict[str, str]:
+    """``count`` suppression-list imports, one address each: job id -> address."""
     bucket = unique("data")
     peer.client("s3").create_bucket(Bucket=bucket)
     sesv2 = live.client("sesv2", access_key=key)
     created = {}
-    for i in range(JOBS):
+    for i in range(count):
         address = f"worker{i}-{unique('a')}@example.com"
         body = f'{{"emailAddress": "{address}", "reason": "BOUNCE"}}\n'
         peer.client("s3").put_object(Bucket=bucket, Key=f"{i}.json", Body=body.encode())
@@ -166,15 +166,16 @@ class SlowStore:
 
 
 def test_a_job_longer_than_its_lease_runs_once(db_url: str, peer: AwsPeer) -> None:
-    """Two runners with a 0.5 s lease and reads that take 2 s: the lease is renewed while a
-    job runs, so the other runner never takes it too."""
+    """Two runners with a 1.5 s lease and reads that take three leases: the lease is renewed
+    (every 0.5 s) while a job runs, so the other runner never takes it too. The lease is no
+    shorter so that a loaded machine's scheduling delays cannot make it lapse."""
     key = fresh_account()
     settings = _settings(db_url, peer)
     with serve_in_thread(settings) as live:
         sesv2 = live.client("sesv2", access_key=key)
-        created = _create_imports(live, peer, key)
+        created = _create_imports(live, peer, key, count=4)
         engine = make_engine(db_url)
-        slow = SlowStore(S3ObjectStore(AwsClients(settings)), seconds=2.0)
+        slow = SlowStore(S3ObjectStore(AwsClients(settings)), seconds=4.5)
         runners = [
             JobRunner(
                 EngineSource(engine, write=True),
@@ -182,7 +183,7 @@ def test_a_job_longer_than_its_lease_runs_once(db_url: str, peer: AwsPeer) -> No
                 settings.jobs_bucket,
                 utc_now,
                 poll_seconds=0.05,
-                lease=datetime.timedelta(seconds=0.5),
+                lease=datetime.timedelta(seconds=1.5),
             )
             for _ in range(2)
         ]
@@ -197,5 +198,5 @@ def test_a_job_longer_than_its_lease_runs_once(db_url: str, peer: AwsPeer) -> No
             for thread in threads:
                 thread.join(30)
             engine.dispose()
-        assert statuses == ["COMPLETED"] * JOBS
-        assert sorted(slow.reads.values()) == [1] * JOBS
+        assert statuses == ["COMPLETED"] * len(created)
+        assert sorted(slow.reads.values()) == [1] * len(created)
