@@ -104,6 +104,7 @@ class Worker:
     metrics: CollectorRegistry
     dispatcher: Dispatcher
     delivery_worker: DeliveryWorker | None
+    job_runner: JobRunner  # issue 20: import and export jobs, as ``serve`` runs them
 
 
 def server(
@@ -183,15 +184,29 @@ def server(
             authentication,
         ),
         receipt_check=receiving if settings.validate_destinations else None,
-        job_runner=JobRunner(
-            EngineSource(engine, write=True, signal=signal),
-            object_store,
-            settings.jobs_bucket,
-            clock,
-        ),
+        job_runner=job_runner(settings, engine, clock, object_store, signal)
+        if settings.run_jobs
+        else None,
         object_store=object_store,
         authentication=authentication,
         throttle=Throttle() if settings.throttle == "aws" else None,
+    )
+
+
+def job_runner(
+    settings: Settings,
+    engine: Engine,
+    clock: Clock,
+    object_store: ObjectStore | None = None,
+    signal: CommitSignal | None = None,
+) -> JobRunner:
+    """The import and export jobs' runner; any number of them (servers, workers) share the
+    jobs of one database, each job leased by one at a time."""
+    return JobRunner(
+        EngineSource(engine, write=True, signal=signal),
+        object_store if object_store is not None else S3ObjectStore(AwsClients(settings)),
+        settings.jobs_bucket,
+        clock,
     )
 
 
@@ -284,10 +299,11 @@ def worker(
     clock: Clock = utc_now,
     publishers: Mapping[str, Publisher] | None = None,
 ) -> Worker:
-    """The dispatcher and the delivery worker, on a migrated ``engine``; its metrics are the
-    server's less the API. Its commit signal stays unraised: the worker's rows come from other
-    processes, found by polling. It delivers whatever OPENSES_DELIVERY_WORKER says (that
-    setting keeps delivery out of ``serve``, not out of this command)."""
+    """The dispatcher, the delivery worker and the job runner, on a migrated ``engine``; its
+    metrics are the server's less the API. Its commit signal stays unraised: the worker's rows
+    come from other processes, found by polling. It delivers whatever OPENSES_DELIVERY_WORKER
+    says, and runs jobs whatever OPENSES_RUN_JOBS says (those settings keep the work out of
+    ``serve``, not out of this command)."""
     registry = CollectorRegistry()
     registry.register(OutboxCollector(engine))
     return Worker(
@@ -319,6 +335,7 @@ def worker(
             dataclasses.replace(settings.delivery, worker=True),
             dns_servers=settings.dns_servers,
         ),
+        job_runner=job_runner(settings, engine, clock),
     )
 
 

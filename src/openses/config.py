@@ -149,6 +149,7 @@ class Settings:
     # issue 20: the S3 bucket (at OPENSES_AWS_ENDPOINT_URL(_S3)) where import jobs' failed
     # records and export jobs' files go, as SES writes them to "a location that it manages"
     jobs_bucket: str = "openses-jobs"
+    run_jobs: bool = True  # false: ``serve`` leaves the jobs to ``openses worker``
     # Issue 18: ``open`` takes any signature (the key names the account); ``strict`` verifies
     # SigV4 and SMTP passwords against known keys' secrets.
     auth: str = "open"
@@ -758,6 +759,7 @@ SETTINGS: tuple[Setting, ...] = (
         text,
         "S3 bucket of import jobs' failed records and export jobs' files",
     ),
+    Setting("OPENSES_RUN_JOBS", "run_jobs", boolean, "serve runs import and export jobs"),
     Setting("OPENSES_AUTH", "auth", auth_mode, "open takes any signature; strict verifies"),
     Setting(
         "OPENSES_SECRET_KEY",

@@ -102,15 +102,21 @@ def test_message_insights_per_destination(client: Client, sender: str) -> None:
 
 
 def test_message_insights_without_a_configuration_set(client: Client, sender: str) -> None:
+    """Insights come from VDM, which sees every message of the account: a message sent
+    without a configuration set has its delivery events too (no OPEN or CLICK: nothing
+    tracks them without a set)."""
     message_id = client.send_email(
         FromEmailAddress=sender,
-        Destination={"ToAddresses": ["someone@example.net"]},
+        Destination={"ToAddresses": ["someone@example.net", BOUNCE], "CcAddresses": [COMPLAINT]},
         Content=SIMPLE,
     )["MessageId"]
     found = client.get_message_insights(MessageId=message_id)
     assert [(i["Destination"], _types(i)) for i in found["Insights"]] == [
-        ("someone@example.net", ["SEND"])
+        ("someone@example.net", ["SEND", "DELIVERY"]),
+        (BOUNCE, ["SEND", "BOUNCE"]),
+        (COMPLAINT, ["SEND", "DELIVERY", "COMPLAINT"]),
     ]
+    assert found["Insights"][1]["Events"][1]["Details"]["Bounce"]["BounceType"] == "PERMANENT"
     assert found["EmailTags"] == []
 
 

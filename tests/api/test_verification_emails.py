@@ -413,3 +413,29 @@ def test_no_verification_email_under_auto_verification(server: LiveServer) -> No
     ses.verify_email_identity(EmailAddress=address)
     sesv2.create_email_identity(EmailIdentity=f"{unique('user')}@example.net")
     assert _messages_to(server, address) == []
+
+
+def test_custom_verification_email_with_a_configuration_set(server: LiveServer) -> None:
+    """Capture mode: the set gets the email's Send and Delivery, and its insights show them
+    (issue 20); without a set the events are kept for the insights alone."""
+    _, sesv2, ses = _clients(server)
+    sender = f"sender@{unique('d')}.example.com"
+    sesv2.create_email_identity(EmailIdentity=sender)
+    template = _template(sender)
+    ses.create_custom_verification_email_template(**template)
+    set_name = unique("cvset")
+    sesv2.create_configuration_set(ConfigurationSetName=set_name)
+    with_set = sesv2.send_custom_verification_email(
+        EmailAddress=f"{unique('user')}@example.net",
+        TemplateName=template["TemplateName"],
+        ConfigurationSetName=set_name,
+    )["MessageId"]
+    without = ses.send_custom_verification_email(
+        EmailAddress=f"{unique('user')}@example.net", TemplateName=template["TemplateName"]
+    )["MessageId"]
+    for message_id, expected_set in ((with_set, set_name), (without, None)):
+        message = httpx.get(f"{server.url}/_openses/messages/{message_id}").json()
+        assert (message["status"], message["configurationSet"]) == ("verification", expected_set)
+        assert [e["eventType"] for e in message["events"]] == ["Send", "Delivery"]
+        [insight] = sesv2.get_message_insights(MessageId=message_id)["Insights"]
+        assert [e["Type"] for e in insight["Events"]] == ["SEND", "DELIVERY"]

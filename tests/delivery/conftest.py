@@ -141,6 +141,7 @@ def delivering(
     event_types: tuple[str, ...] = ("SEND", "DELIVERY", "BOUNCE", "DELIVERY_DELAY"),
     delivery_options: dict[str, Any] | None = None,
     inbound_smtp_port: int = 0,
+    auto_verify_identities: bool = True,
     **delivery: Any,
 ) -> Iterator[Delivering]:
     """openses delivering with FAST settings changed by ``delivery``; ``dns_servers``
@@ -155,6 +156,7 @@ def delivering(
             delivery=dataclasses.replace(FAST, **delivery),
             dns_servers=dns_servers,
             inbound_smtp_port=inbound_smtp_port,
+            auto_verify_identities=auto_verify_identities,
         )
         app = None
         if inbound_smtp_port:  # built here, so serve_in_thread keeps that port as it is

@@ -8,7 +8,7 @@ from typing import Any
 from openses.api.context import RequestContext
 from openses.domain.message import MessageTag
 from openses.mail import mime
-from openses.services import quotas, sending
+from openses.services import quotas, send_members, sending
 
 Wire = dict[str, Any]
 
@@ -23,7 +23,12 @@ def origin(context: RequestContext, operation_name: str) -> sending.SendOrigin:
     )
 
 
-def envelope(source: str, destination: Wire | None, reply_to: list[str] | None) -> mime.Envelope:
+def envelope(
+    source: str,
+    destination: Wire | None,
+    reply_to: list[str] | None,
+    return_path: str | None = None,
+) -> mime.Envelope:
     destination = destination or {}
     return mime.Envelope(
         source=source,
@@ -31,7 +36,26 @@ def envelope(source: str, destination: Wire | None, reply_to: list[str] | None) 
         cc=destination.get("CcAddresses", []),
         bcc=destination.get("BccAddresses", []),
         reply_to=reply_to or [],
+        return_path=return_path,
     )
+
+
+def check_identity_arns(
+    context: RequestContext,
+    *senders: tuple[str | None, str | None],
+    return_path: tuple[str | None, str | None],
+) -> None:
+    """Sending authorization's identity ARNs, each with the address it must cover
+    (services/send_members.py): the sender's (SourceArn, FromArn) may be another account's,
+    which its policies judge; ReturnPathArn must be the caller's own."""
+    for arn, address in senders:
+        if arn is not None:
+            send_members.check_identity_arn(
+                context.reading(), arn, address or "", authorized_elsewhere=True
+            )
+    arn, address = return_path
+    if arn is not None:
+        send_members.check_identity_arn(context.reading(), arn, address or "")
 
 
 def tags(wire: list[Wire] | None) -> list[MessageTag]:

@@ -24,6 +24,7 @@ def send(
     return service.send_custom(
         context.writing(),
         context.tracker,
+        context.outbound,
         address=email_address,
         template_name=template_name,
         configuration_set_name=configuration_set_name,
@@ -48,4 +49,6 @@ def mail_if_pending(context: RequestContext, identity: EmailIdentity) -> None:
     auto-verification there is nothing to verify."""
     if identity.kind is IdentityKind.EMAIL_ADDRESS and not identity.verified:
         assert context.tracker is not None, "the composition root gives every request a tracker"
-        service.send_plain(context.writing(), context.tracker, identity.name, context.clock())
+        service.send_plain(
+            context.writing(), context.tracker, context.outbound, identity.name, context.clock()
+        )

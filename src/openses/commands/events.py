@@ -1,5 +1,6 @@
-"""``openses worker`` runs the dispatcher alone; ``openses dead-letters list|retry`` for the
-operator. Several workers (and servers) can share one PostgreSQL database."""
+"""``openses worker`` runs the dispatcher, the delivery worker and the job runner; ``openses
+dead-letters list|retry`` for the operator. Several workers (and servers) can share one
+PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from openses.delivery import bootstrap as delivery_bootstrap
 from openses.delivery import worker as delivery_worker
 from openses.domain.clock import utc_now
 from openses.events.dead_letters import as_json
+from openses.services import job_runner
 from openses.store import publications
 from openses.store.database import describe_url
 
@@ -27,8 +29,8 @@ from openses.store.database import describe_url
 @database_option
 @click.option("--metrics-port", type=int, default=None, help="Serve Prometheus /metrics here.")
 def worker(database_url: str | None, metrics_port: int | None) -> None:
-    """Publish recorded events to their event destinations, and deliver queued mail in relay
-    and mx mode, until SIGTERM or SIGINT."""
+    """Publish recorded events to their event destinations, deliver queued mail in relay and
+    mx mode, and run import and export jobs, until SIGTERM or SIGINT."""
     settings = settings_for(database_url)
     try:  # issue 15: the delivery worker's settings, checked before anything starts
         delivery_bootstrap.route_table(settings.delivery)
@@ -55,9 +57,12 @@ def worker(database_url: str | None, metrics_port: int | None) -> None:
     delivery_thread = delivery_worker.thread(delivering) if delivering is not None else None
     if delivery_thread is not None:
         delivery_thread.start()
+    jobs_thread = job_runner.thread(root.job_runner)  # issue 20: import and export jobs
+    jobs_thread.start()
     try:
         running.run(stop)
     finally:
+        jobs_thread.stop()
         if delivery_thread is not None:
             delivery_thread.stop()
         running.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import mimetypes
+import quopri
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email import encoders
@@ -62,6 +63,8 @@ class Attachment:
     disposition: str = "attachment"
     content_id: str | None = None
     description: str | None = None
+    # v2 ContentTransferEncoding: BASE64, QUOTED_PRINTABLE or SEVEN_BIT (7-bit ASCII only)
+    transfer_encoding: str = "BASE64"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,6 +84,9 @@ class Envelope:
     bcc: Sequence[str] = ()
     reply_to: Sequence[str] = ()
     recipients: Sequence[str] = field(default=())
+    # where feedback is forwarded (v2 FeedbackForwardingEmailAddress, v1 ReturnPath): the
+    # message's Return-Path header, which forwarding reads (mail/feedback.py)
+    return_path: str | None = None
 
     def all_recipients(self) -> list[str]:
         """Every envelope recipient: To, Cc and Bcc, in that order."""
@@ -113,6 +119,8 @@ def build(
         message["Cc"] = _addresses(envelope.cc)
     if envelope.reply_to:
         message["Reply-To"] = _addresses(envelope.reply_to)
+    if envelope.return_path:
+        message["Return-Path"] = _addresses([envelope.return_path])
     message["Subject"] = _text(content.subject or "")
     message["Message-ID"] = message_id_header
     message["Date"] = email.utils.format_datetime(date.astimezone(datetime.UTC))
@@ -166,8 +174,15 @@ def _multipart(subtype: str, parts: list[Message]) -> Message:
 def _attachment(attachment: Attachment) -> Message:
     maintype, subtype = _content_type(attachment).split("/", 1)
     part = MIMEBase(maintype, subtype)
-    part.set_payload(attachment.content)
-    encoders.encode_base64(part)
+    if attachment.transfer_encoding == "QUOTED_PRINTABLE":
+        part.set_payload(quopri.encodestring(attachment.content).decode("ascii"))
+        part["Content-Transfer-Encoding"] = "quoted-printable"
+    elif attachment.transfer_encoding == "SEVEN_BIT":
+        part.set_payload(attachment.content.decode("ascii"))
+        part["Content-Transfer-Encoding"] = "7bit"
+    else:
+        part.set_payload(attachment.content)
+        encoders.encode_base64(part)
     del part["MIME-Version"]
     part.add_header(
         "Content-Disposition", attachment.disposition.lower(), filename=attachment.file_name

@@ -109,23 +109,40 @@ class ContactChange:
     attributes_data: str | None = None
 
 
-def create_contact(
-    uow: UnitOfWork, list_name: str, address: str, change: ContactChange, now: datetime.datetime
+def write_contact(
+    uow: UnitOfWork,
+    list_name: str,
+    address: str,
+    change: ContactChange,
+    now: datetime.datetime,
+    *,
+    must_exist: bool | None,
 ) -> None:
-    """Checked as AWS does (EMU floci): the address, then the list, then the topics."""
+    """CreateContact (``must_exist`` False: a contact already there is ContactAlreadyExists),
+    UpdateContact (True: a missing one is ContactNotFound) and an import's PUT (None: either).
+    Every field is replaced: preferences left out are removed (botocore: UpdateContact).
+    Checked as AWS does (EMU floci): the address, then the list, then the topics."""
     check_email_address(address)
     check_attributes(change.attributes_data)
     with uow:
         contact_list = uow.contact_lists.get(list_name, for_update=True)
-        contact = Contact(
-            email_address=address,
+        current = None
+        if must_exist:
+            current = uow.contact_lists.get_contact(list_name, address, for_update=True)
+        elif must_exist is None:
+            current = uow.contact_lists.find_contact(list_name, address, for_update=True)
+        base = current or Contact(email_address=address, created_at=now, updated_at=now)
+        changed = dataclasses.replace(
+            base,
             preferences=check_preferences(contact_list, change.preferences),
             unsubscribe_all=change.unsubscribe_all,
             attributes_data=change.attributes_data,
-            created_at=now,
             updated_at=now,
         )
-        uow.contact_lists.add_contact(list_name, contact)
+        if current is None:
+            uow.contact_lists.add_contact(list_name, changed)
+        else:
+            uow.contact_lists.save_contact(list_name, changed)
         uow.commit()
 
 
@@ -134,26 +151,6 @@ def get_contact(uow: UnitOfWork, list_name: str, address: str) -> tuple[ContactL
     with uow:
         contact_list = uow.contact_lists.get(list_name)
         return contact_list, uow.contact_lists.get_contact(list_name, address)
-
-
-def update_contact(
-    uow: UnitOfWork, list_name: str, address: str, change: ContactChange, now: datetime.datetime
-) -> None:
-    """Every field is replaced: preferences left out are removed (botocore: UpdateContact)."""
-    check_email_address(address)
-    check_attributes(change.attributes_data)
-    with uow:
-        contact_list = uow.contact_lists.get(list_name, for_update=True)
-        current = uow.contact_lists.get_contact(list_name, address, for_update=True)
-        changed = dataclasses.replace(
-            current,
-            preferences=check_preferences(contact_list, change.preferences),
-            unsubscribe_all=change.unsubscribe_all,
-            attributes_data=change.attributes_data,
-            updated_at=now,
-        )
-        uow.contact_lists.save_contact(list_name, changed)
-        uow.commit()
 
 
 def delete_contact(uow: UnitOfWork, list_name: str, address: str) -> None:

@@ -26,6 +26,7 @@ from openses.protocol.timestamps import iso8601
 from openses.services import account as account_service
 from openses.services import identity_notifications
 from openses.services.outcomes import effective_reasons
+from openses.services.verification_emails import VERIFICATION
 from openses.store import deliveries
 from openses.store.deliveries import QueuedDelivery, Settled
 from openses.store.unit_of_work import UnitOfWork
@@ -219,6 +220,8 @@ def _settle_one(
             records.routed(configuration_set, events),
             now,
         )
+    elif events:
+        uow.outbox.add_unpublished(row.message_id, events, now)
     identity = lookups.identity(row.identity)
     if events and identity is not None:
         identity_notifications.record_for_send(uow, identity, _facts(row, mail), events, now)
@@ -246,7 +249,7 @@ def _message_statuses(uow: UnitOfWork, outcome: dict[str, tuple[bool, bool]]) ->
     changed: dict[str, str] = {}
     for message_id, (status, pending) in uow.deliveries.message_states(outcome).items():
         delivered, bounced = outcome[message_id]
-        if status == "complained":
+        if status in ("complained", VERIFICATION):  # a verification email is no send
             continue
         if bounced:
             new = "bounced"

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from openses.domain.contact_list import SubscriptionStatus
 from openses.domain.errors import (
-    ContactAlreadyExists,
     ContactNotFound,
     OpensesError,
     SuppressedDestinationNotFound,
@@ -145,11 +144,8 @@ def _contact(
         unsubscribe_all=_flag(record.get("unsubscribeAll")),
         attributes_data=_attributes(record.get("attributesData")),
     )
-    try:
-        contact_lists.create_contact(unit_of_work(), list_name, address, change, now)
-    except ContactAlreadyExists:
-        # PUT "overrides" an existing record (the sesv2 model)
-        contact_lists.update_contact(unit_of_work(), list_name, address, change, now)
+    # PUT adds the record or "overrides" an existing one (the sesv2 model)
+    contact_lists.write_contact(unit_of_work(), list_name, address, change, now, must_exist=None)
 
 
 def _preferences(record: Record) -> list[tuple[str, SubscriptionStatus]]:

@@ -64,7 +64,7 @@ def message_insights(uow: UnitOfWork, message_id: str) -> MessageInsights:
     destinations = _unique(a for values in record.destination.values() for a in values)
     per_destination = {d.lower(): DestinationInsight(destination=d) for d in destinations}
     if not record.events:
-        # Without a configuration set openses records no events: the send is all it knows.
+        # A message from before openses kept the events of messages without a set.
         for insight in per_destination.values():
             insight.events.append(InsightEvent(timestamp=record.created_at, type="SEND"))
     for payload in record.events:

@@ -18,8 +18,10 @@ from openses.domain.job import ExportJob, ImportJob, JobStatus, MessageInsightsS
 from openses.services import exports, imports
 from openses.services.object_store import ObjectStore, ObjectStoreUnavailable, ObjectUnreadable
 from openses.store import jobs as job_rows
+from openses.store import leases
 from openses.store.database import log_failure
 from openses.store.sources import EngineSource
+from openses.store.tables import jobs
 from openses.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger("openses.jobs")
@@ -40,7 +42,9 @@ class JobRunner:
         clock: Clock,
         *,
         poll_seconds: float = 0.5,
+        lease: datetime.timedelta = LEASE,
     ) -> None:
+        self._lease = lease
         self._writes = writes
         self._store = store
         self._bucket = bucket
@@ -64,18 +68,26 @@ class JobRunner:
 
     def run_once(self) -> bool:
         """Lease and work one job; False when none was open."""
-        claimed = job_rows.claim(self._writes.engine, self._clock(), LEASE)
+        engine = self._writes.engine
+        claimed = job_rows.claim(engine, self._clock(), self._lease)
         if claimed is None:
             return False
+        log.info("job %s (%s) started", claimed.job_id, claimed.kind)
 
         def unit_of_work() -> UnitOfWork:
             return UnitOfWork(self._writes, claimed.account_id, claimed.region)
 
+        # held while it runs: a long job's lease never lapses under a live runner, so no other
+        # runner (thread, process) takes it in parallel
+        renewal = leases.Renewal(
+            engine, jobs, [claimed.id], lease=self._lease, clock=self._clock, renew=job_rows.renew
+        )
         try:
-            if claimed.kind == job_rows.IMPORT:
-                self._import(unit_of_work, claimed.job_id, claimed.region)
-            else:
-                self._export(unit_of_work, claimed.job_id, claimed.region)
+            with renewal:
+                if claimed.kind == job_rows.IMPORT:
+                    self._import(unit_of_work, claimed.job_id, claimed.region)
+                else:
+                    self._export(unit_of_work, claimed.job_id, claimed.region)
         except ObjectStoreUnavailable as error:
             log.warning("job %s waits for S3: %s", claimed.job_id, error)
             job_rows.release(self._writes.engine, claimed.job_id, self._clock() + RETRY)

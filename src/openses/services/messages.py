@@ -4,6 +4,7 @@ captured among the messages like any other delivered message."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from openses.domain.message import new_message_id
 from openses.mail.mime import ses_message_id_header
@@ -27,13 +28,15 @@ def capture(
     subject: str,
     status: str,
     now: datetime.datetime,
+    configuration_set: str | None = None,
+    mail: dict[str, Any] | None = None,
 ) -> None:
     uow.messages.add(
         StoredMessage(
             message_id=message_id,
             account_id=uow.account_id,
             region=uow.region,
-            configuration_set=None,
+            configuration_set=configuration_set,
             source=source,
             destination={"to": [to], "cc": [], "bcc": []},
             subject=subject,
@@ -41,5 +44,6 @@ def capture(
             status=status,
             raw=raw,
             created_at=now,
+            mail=mail,
         )
     )

@@ -48,13 +48,15 @@ class Outbound:
         uow: UnitOfWork,
         *,
         message_id: str,
-        identity: EmailIdentity,
+        identity: EmailIdentity | None,
         configuration_set: ConfigurationSet | None,
         recipients: Sequence[str],
         accepted_at: datetime.datetime,
     ) -> None:
         """Queue ``recipients`` for delivery: one row for the route, or one per recipient
-        domain when the route goes straight to the MX hosts. Runs in the send's unit of work."""
+        domain when the route goes straight to the MX hosts. Runs in the send's unit of work.
+        ``identity`` None: mail of SES's own (its verification email), sent through no identity
+        of the account, with openses' own return path."""
         if not recipients:
             return
         route, direct = self.route_for(configuration_set)
@@ -66,15 +68,19 @@ class Outbound:
             recipient = address_of(named) or named
             domain = recipient.rpartition("@")[2].lower() if direct else None
             groups.setdefault(domain, []).append(recipient)
-        mail_from = return_path.envelope_sender_for(
-            uow, identity, message_id, default_return_domain=self.return_path_domain
-        )
+        if identity is None:
+            domain = return_path.default_domain(self.return_path_domain, uow.region)
+            mail_from = f"{message_id}@{domain}"
+        else:
+            mail_from = return_path.envelope_sender_for(
+                uow, identity, message_id, default_return_domain=self.return_path_domain
+            )
         uow.deliveries.add(
             [
                 NewDelivery(
                     message_id=message_id,
                     configuration_set=configuration_set.name if configuration_set else None,
-                    identity=identity.name,
+                    identity=identity.name if identity is not None else "",
                     route=route,
                     domain=domain,
                     mail_from=mail_from,

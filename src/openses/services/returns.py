@@ -260,6 +260,8 @@ def _record(
             records.routed(configuration_set, events),
             now,
         )
+    else:
+        uow.outbox.add_unpublished(matched.message_id, events, now)
     mail = _mail(matched)
     identity = _identity(uow, mail)
     if identity is not None:

@@ -49,6 +49,7 @@ from openses.domain.message import (
 )
 from openses.domain.options import SuppressionReason
 from openses.domain.quota import NO_QUOTA, QuotaPolicy
+from openses.domain.template import EmailTemplate
 from openses.domain.tenant import Tenant
 from openses.events import records
 from openses.mail import autoreply, mime, raw
@@ -102,6 +103,7 @@ class SendOrigin:
 class TemplateRequest:
     name: str
     data: str
+    inline: EmailTemplate | None = None  # v2 Template.TemplateContent: no stored template
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -120,6 +122,8 @@ class OutgoingEmail:
     tenant_name: str | None = None  # v2's TenantName (issue 20)
     # issue 18: SourceArn / FromArn / FromEmailAddressIdentityArn, another account's identity
     identity_arn: str | None = None
+    # v2 ConfigurationOverrides.Tracking (issue 20)
+    tracking_overrides: tracking.TrackingOverrides | None = None
 
 
 def send_in(
@@ -146,7 +150,9 @@ def send_in(
     quotas.check_recipients(uow, quota, submission.recipients)  # the sandbox's
     message_id = new_message_id(accepted_at)
     draft = _render(uow, email, submission, mime.ses_message_id_header(message_id, uow.region))
-    draft = _track(tracker, uow, sender.configuration_set, message_id, draft)
+    draft = _track(
+        tracker, uow, sender.configuration_set, message_id, draft, email.tracking_overrides
+    )
     draft, refused = _manage_list(tracker, uow, email, submission, message_id, draft, accepted_at)
     built = _build(uow, email, submission, sender, draft, accepted_at)
     facts = _facts(uow, submission, sender, built, origin, message_id, accepted_at)
@@ -192,6 +198,9 @@ def _accept(email: OutgoingEmail) -> Submission:
         check_size(len(email.raw_message), email.max_size)
     if submitted is not None:
         check_raw_headers(records.headers_of(submitted))
+        if email.envelope.return_path:  # the call's feedback address wins over the header's
+            del submitted["Return-Path"]
+            submitted["Return-Path"] = email.envelope.return_path
     tags = list(email.tags)
     if submitted is not None and submitted.get(raw.MESSAGE_TAGS_HEADER):
         tags.extend(parse_tags_header(str(submitted[raw.MESSAGE_TAGS_HEADER])))
@@ -330,7 +339,9 @@ def _render(
     data = email.template.data
     if email.list_management is not None:
         data = list_management.template_data(data)
-    rendered = templates.render_for_send(uow, email.template.name, data, max_size=email.max_size)
+    rendered = templates.render_for_send(
+        uow, email.template.name, data, max_size=email.max_size, inline=email.template.inline
+    )
     if isinstance(rendered, str):
         return Draft(None, mime.Content(), message_id_header, rendering_error=rendered)
     content = mime.Content(
@@ -349,14 +360,20 @@ def _track(
     configuration_set: ConfigurationSet | None,
     message_id: str,
     draft: Draft,
+    overrides: tracking.TrackingOverrides | None = None,
 ) -> Draft:
-    """Open and click tracking: the set's pixel and links in the HTML (tracking/links.py)."""
+    """Open and click tracking: the set's pixel and links in the HTML (tracking/links.py),
+    as the send's overrides change it."""
     if draft.raw_message is not None:
-        tracking.track_message(tracker, uow, configuration_set, message_id, draft.raw_message)
+        tracking.track_message(
+            tracker, uow, configuration_set, message_id, draft.raw_message, overrides
+        )
         return draft
     if draft.content.html is None:
         return draft
-    html = tracking.track_html(tracker, uow, configuration_set, message_id, draft.content.html)
+    html = tracking.track_html(
+        tracker, uow, configuration_set, message_id, draft.content.html, overrides
+    )
     return dataclasses.replace(draft, content=dataclasses.replace(draft.content, html=html))
 
 
@@ -414,6 +431,7 @@ def _build(
             cc=email.envelope.cc,
             bcc=email.envelope.bcc,
             reply_to=email.envelope.reply_to,
+            return_path=email.envelope.return_path,
         )
         _check_header_texts(envelope, draft.content)
         message = mime.build(
@@ -533,6 +551,8 @@ def _record(
             records.routed(configuration_set, outcome.records),
             facts.accepted_at,
         )
+    else:
+        uow.outbox.add_unpublished(facts.message_id, outcome.records, facts.accepted_at)
     identity_notifications.record_for_send(
         uow, sender.identity, facts, outcome.records, facts.accepted_at
     )

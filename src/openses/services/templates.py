@@ -97,14 +97,19 @@ def render(
 
 
 def render_for_send(
-    uow: UnitOfWork, name: str, template_data: str, *, max_size: int = MAX_V2_MESSAGE_BYTES
+    uow: UnitOfWork,
+    name: str,
+    template_data: str,
+    *,
+    max_size: int = MAX_V2_MESSAGE_BYTES,
+    inline: EmailTemplate | None = None,
 ) -> RenderedContent | str:
     """Inside the caller's unit of work: the rendered parts, or the message of the rendering
     failure that SES reports as a Rendering Failure event instead of refusing the call.
 
     Raises TemplateNotFound, which SES does refuse the call for, and InvalidMessage for data
     no send can use (RefusedRenderingParameter) and renderings beyond the budget."""
-    template = uow.templates.get(name)
+    template = inline if inline is not None else uow.templates.get(name)
     try:
         return template.render(parse_template_data(template_data), max_size=max_size)
     except RefusedRenderingParameter as error:

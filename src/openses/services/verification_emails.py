@@ -1,8 +1,10 @@
 """Verification emails (issue 20): custom verification email templates, the mail that
 SendCustomVerificationEmail and SES's own identity verification send, and the link in it.
 
-The mail is captured among the messages; its link (``/_openses/v/{token}``, signed with the
-tracking keys) verifies the address when followed within 24 hours.
+The mail is kept among the messages and, in relay and mx mode, joins the delivery queue like
+any sent message; its link (``/_openses/v/{token}``, signed with the tracking keys) verifies the
+address when followed within 24 hours. A custom verification email sent with a configuration
+set publishes the set's events (Send, then Delivery, or the delivery queue's outcome).
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.errors import (
-    ConfigurationSetNotFound,
     CustomVerificationEmailTemplateLimitExceeded,
     FromEmailAddressNotVerified,
 )
@@ -23,14 +25,18 @@ from openses.domain.verification_template import (
     CustomVerificationEmailTemplate,
     check_name,
 )
+from openses.events import records
+from openses.mail import raw as raw_mail
 from openses.mail import verification as mail
 from openses.services import identities, messages, paging
+from openses.services.outbound import Outbound
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking import tokens
 from openses.tracking.links import Tracker
 
 VERIFY_PATH = "/_openses/v/"
-# Status of a verification email among the captured messages; not a send, so it uses no quota.
+# Status of a verification email among the messages, whatever its delivery's outcome; not a
+# send, so it uses no quota.
 VERIFICATION = "verification"
 
 
@@ -100,9 +106,12 @@ def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Pag
     return Page(*paging.split(found, page_size, lambda template: template.name))
 
 
-def _check_sender(uow: UnitOfWork, sender: str) -> None:
-    if identities.sending_identity(uow, address_of(sender)) is None:
+def _check_sender(uow: UnitOfWork, sender: str) -> EmailIdentity:
+    """The verified identity ``sender`` sends as."""
+    identity = identities.sending_identity(uow, address_of(sender))
+    if identity is None:
         raise FromEmailAddressNotVerified(sender)
+    return identity
 
 
 # -- sending --------------------------------------------------------------------------------
@@ -111,6 +120,7 @@ def _check_sender(uow: UnitOfWork, sender: str) -> None:
 def send_custom(
     uow: UnitOfWork,
     tracker: Tracker,
+    outbound: Outbound,
     *,
     address: str,
     template_name: str,
@@ -122,11 +132,12 @@ def send_custom(
     once under auto-verification) and mails it the template's email. Returns the message id."""
     with uow:
         template = uow.verification_templates.get(template_name)
-        if configuration_set_name is not None and not uow.configuration_sets.exists(
-            configuration_set_name
-        ):
-            raise ConfigurationSetNotFound(configuration_set_name)
-        _check_sender(uow, template.from_email_address)
+        configuration_set = (
+            uow.configuration_sets.get(configuration_set_name)
+            if configuration_set_name is not None
+            else None
+        )
+        sender = _check_sender(uow, template.from_email_address)
         _ensure_identity(uow, address, verified=verified, now=now)
         link = _link(
             tracker,
@@ -146,12 +157,21 @@ def send_custom(
             message_id_header=id_header,
             at=now,
         )
-        _capture(uow, message_id, raw, template.from_email_address, address, template.subject, now)
+        _send(
+            uow,
+            outbound,
+            Outgoing(message_id, raw, template.from_email_address, address, template.subject),
+            identity=sender,
+            configuration_set=configuration_set,
+            now=now,
+        )
         uow.commit()
     return message_id
 
 
-def send_plain(uow: UnitOfWork, tracker: Tracker, address: str, now: datetime.datetime) -> None:
+def send_plain(
+    uow: UnitOfWork, tracker: Tracker, outbound: Outbound, address: str, now: datetime.datetime
+) -> None:
     """SES's own verification email for an email-address identity left Pending."""
     with uow:
         link = _link(tracker, uow, address, now)
@@ -159,7 +179,14 @@ def send_plain(uow: UnitOfWork, tracker: Tracker, address: str, now: datetime.da
         subject, raw = mail.plain(
             to=address, link=link, region=uow.region, message_id_header=id_header, at=now
         )
-        _capture(uow, message_id, raw, mail.SENDER, address, subject, now)
+        _send(
+            uow,
+            outbound,
+            Outgoing(message_id, raw, mail.SENDER, address, subject),
+            identity=None,
+            configuration_set=None,
+            now=now,
+        )
         uow.commit()
 
 
@@ -194,25 +221,71 @@ def _link(
     return tracker.public_url + VERIFY_PATH + tokens.sign_verification(claims, key)
 
 
-def _capture(
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    message_id: str
+    raw: bytes
+    sender: str
+    to: str
+    subject: str
+
+
+def _send(
     uow: UnitOfWork,
-    message_id: str,
-    raw: bytes,
-    sender: str,
-    to: str,
-    subject: str,
+    outbound: Outbound,
+    email: Outgoing,
+    *,
+    identity: EmailIdentity | None,
+    configuration_set: ConfigurationSet | None,
     now: datetime.datetime,
 ) -> None:
+    """Keep the mail among the messages; in relay and mx mode queue it for delivery, as SES
+    sends it (in capture mode it is delivered at once). With a configuration set, its Send
+    (and in capture mode its Delivery) go to the set's destinations; the delivery queue records
+    the rest. No open or click tracking (developer guide FAQ Q8)."""
+    facts = records.MailFacts(
+        accepted_at=now,
+        source=email.sender,
+        source_arn=None,
+        account_id=uow.account_id,
+        message_id=email.message_id,
+        destination=[email.to],
+        headers=[(name, str(value)) for name, value in raw_mail.parse(email.raw).items()],
+        tags={},
+    )
+    mail_record = records.mail_object(facts)
     messages.capture(
         uow,
-        message_id=message_id,
-        raw=raw,
-        source=sender,
-        to=to,
-        subject=subject,
+        message_id=email.message_id,
+        raw=email.raw,
+        source=email.sender,
+        to=email.to,
+        subject=email.subject,
         status=VERIFICATION,
         now=now,
+        configuration_set=configuration_set.name if configuration_set is not None else None,
+        mail=mail_record,
     )
+    events = [records.send(mail_record)]
+    if not outbound.real:
+        events.append(
+            records.delivery(mail_record, recipients=[email.to], at=now, processing_millis=0)
+        )
+    if configuration_set is not None:
+        uow.outbox.add_events(
+            email.message_id, configuration_set.name, records.routed(configuration_set, events), now
+        )
+    else:
+        uow.outbox.add_unpublished(email.message_id, events, now)
+    if outbound.real:
+        outbound.enqueue(
+            uow,
+            message_id=email.message_id,
+            identity=identity,
+            configuration_set=configuration_set,
+            recipients=[email.to],
+            accepted_at=now,
+        )
 
 
 # -- the link -------------------------------------------------------------------------------

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Row, Table, insert, or_, select, update
 
 from openses.domain.errors import JobNotFound
 from openses.domain.job import (
@@ -169,6 +170,7 @@ class JobRepository:
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
+    id: int  # the row's, which the lease's renewal names
     job_id: str
     account_id: str
     region: str
@@ -195,7 +197,30 @@ def claim(engine: Engine, now: datetime.datetime, lease: datetime.timedelta) -> 
             .where(c.id == row.id)
             .values(status=JobStatus.PROCESSING, locked_until=now + lease)
         )
-    return Claimed(row.job_id, row.account_id, row.region, row.kind)
+    return Claimed(row.id, row.job_id, row.account_id, row.region, row.kind)
+
+
+def renew(
+    engine: Engine,
+    table: Table,
+    ids: Sequence[int],
+    now: datetime.datetime,
+    *,
+    lease: datetime.timedelta,
+) -> int:
+    """``leases.Renew`` for the jobs table: a job is still held while PROCESSING under a lease
+    that has not run out (a finished job has none; a lapsed one may be another runner's)."""
+    with engine.begin() as connection:
+        result = connection.execute(
+            update(table)
+            .where(
+                table.c.id.in_(ids),
+                table.c.status == JobStatus.PROCESSING,
+                table.c.locked_until >= now,
+            )
+            .values(locked_until=now + lease)
+        )
+    return result.rowcount
 
 
 def release(engine: Engine, job_id: str, retry_at: datetime.datetime) -> None:

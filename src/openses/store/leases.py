@@ -10,7 +10,7 @@ import datetime
 import logging
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, Row, Table, select, update
 
@@ -77,10 +77,24 @@ def renew(
     return result.rowcount
 
 
+class Renew(Protocol):
+    def __call__(
+        self,
+        engine: Engine,
+        table: Table,
+        ids: Sequence[int],
+        now: datetime.datetime,
+        *,
+        lease: datetime.timedelta,
+    ) -> int:
+        """Lease ``ids`` again until ``now + lease`` where still held; how many were."""
+
+
 class Renewal:
     """Holds a claim while its work is in flight: every third of the lease, the rows still
     held are leased for another whole lease. So a short lease covers a slow peer, and the rows
-    of a worker that died come due again within one lease of its last renewal."""
+    of a worker that died come due again within one lease of its last renewal. ``renew``: how
+    a table that is no ``pending`` queue (the jobs) says which rows are still held."""
 
     def __init__(
         self,
@@ -90,7 +104,9 @@ class Renewal:
         *,
         lease: datetime.timedelta,
         clock: Clock,
+        renew: Renew = renew,
     ) -> None:
+        self._renew = renew
         self._engine = engine
         self._table = table
         self._ids = list(ids)
@@ -112,6 +128,6 @@ class Renewal:
     def _run(self) -> None:
         while not self._stop.wait(self._lease.total_seconds() / 3):
             try:
-                renew(self._engine, self._table, self._ids, self._clock(), lease=self._lease)
+                self._renew(self._engine, self._table, self._ids, self._clock(), lease=self._lease)
             except Exception as error:  # the next renewal tries again; a lapsed lease repeats work
                 log_failure(log, f"renewing the lease of {len(self._ids)} rows failed", error)

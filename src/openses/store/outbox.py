@@ -62,7 +62,7 @@ class OutboxRepository:
     def add_events(
         self,
         message_id: str,
-        configuration_set: str,
+        configuration_set: str | None,
         routed: Sequence[tuple[dict[str, Any], Sequence[EventDestination]]],
         now: datetime.datetime,
     ) -> None:
@@ -100,6 +100,14 @@ class OutboxRepository:
         if rows:
             self.recorded = True
             _INSERT_PUBLICATIONS.run(self._connection, rows)
+
+    def add_unpublished(
+        self, message_id: str, records: Sequence[dict[str, Any]], now: datetime.datetime
+    ) -> None:
+        """Record the events of a message that has no configuration set (none given, or
+        deleted since): published nowhere, kept for its insights, as SES's Virtual
+        Deliverability Manager sees every message of the account (GetMessageInsights)."""
+        self.add_events(message_id, None, [(record, []) for record in records], now)
 
     def add_publication(
         self,

@@ -31,7 +31,7 @@ def record(
         row = message_search.get_message(connection, claims.message_id)
     if row is None or (row.account_id, row.region) != (claims.account_id, claims.region):
         raise MessageNotFound(claims.message_id)
-    if row.configuration_set is None or row.mail is None:
+    if row.mail is None:
         return
     if claims.kind is Kind.OPEN:
         event = records.open_(row.mail, ip_address=ip_address, user_agent=user_agent, at=now)
@@ -49,6 +49,10 @@ def record(
         )
     uow = UnitOfWork(writes, claims.account_id, claims.region)
     with uow:
+        if row.configuration_set is None:  # tracked by the send's overrides: insights only
+            uow.outbox.add_unpublished(claims.message_id, [event], now)
+            uow.commit()
+            return
         try:
             configuration_set = uow.configuration_sets.get(row.configuration_set)
         except ConfigurationSetNotFound:

@@ -9,6 +9,7 @@ host is the set's CustomRedirectDomain, else the service's public URL.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
@@ -63,15 +64,24 @@ class Tracker:
         self.public_url = public
 
     def rewriter(
-        self, configuration_set: ConfigurationSet, account_id: str, region: str, message_id: str
+        self,
+        configuration_set: ConfigurationSet | None,
+        account_id: str,
+        region: str,
+        message_id: str,
+        overrides: TrackingOverrides | None = None,
     ) -> Callable[[str], str] | None:
-        """The HTML rewrite for one message, or None when its set tracks nothing."""
+        """The HTML rewrite for one message, or None when it tracks nothing: the set tracks
+        what its destinations want, unless the send's overrides say otherwise."""
         opens = _wanted(configuration_set, EventType.OPEN)
         clicks = _wanted(configuration_set, EventType.CLICK)
+        if overrides is not None:
+            opens = opens if overrides.opens is None else overrides.opens
+            clicks = clicks if overrides.clicks is None else overrides.clicks
         key = self.keyring.signing_key() if opens or clicks else None
         if key is None:
             return None
-        options = configuration_set.tracking_options
+        options = configuration_set.tracking_options if configuration_set is not None else None
 
         def token(kind: Kind, link: str = "", tags: LinkTags = ()) -> str:
             claims = Claims(
@@ -99,8 +109,17 @@ class Tracker:
         )
 
 
-def _wanted(configuration_set: ConfigurationSet, event_type: EventType) -> bool:
-    return bool(configuration_set.destinations_for(event_type))
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrackingOverrides:
+    """v2 ConfigurationOverrides.Tracking: True (ENABLED) or False (DISABLED) tracks opens or
+    clicks whatever the set says; None leaves it to the set."""
+
+    opens: bool | None = None
+    clicks: bool | None = None
+
+
+def _wanted(configuration_set: ConfigurationSet | None, event_type: EventType) -> bool:
+    return configuration_set is not None and bool(configuration_set.destinations_for(event_type))
 
 
 def _html_parts(message: EmailMessage) -> list[EmailMessage]:
@@ -150,10 +169,11 @@ def _rewriter(
     uow: UnitOfWork,
     configuration_set: ConfigurationSet | None,
     message_id: str,
+    overrides: TrackingOverrides | None = None,
 ) -> Callable[[str], str] | None:
-    if tracker is None or configuration_set is None:
+    if tracker is None or (configuration_set is None and overrides is None):
         return None
-    return tracker.rewriter(configuration_set, uow.account_id, uow.region, message_id)
+    return tracker.rewriter(configuration_set, uow.account_id, uow.region, message_id, overrides)
 
 
 def track_html(
@@ -162,9 +182,10 @@ def track_html(
     configuration_set: ConfigurationSet | None,
     message_id: str,
     html: str,
+    overrides: TrackingOverrides | None = None,
 ) -> str:
     """The send pipeline's hook for HTML it builds: the HTML with the set's tracking, if any."""
-    rewrite_html = _rewriter(tracker, uow, configuration_set, message_id)
+    rewrite_html = _rewriter(tracker, uow, configuration_set, message_id, overrides)
     return html if rewrite_html is None else rewrite_html(html)
 
 
@@ -174,9 +195,10 @@ def track_message(
     configuration_set: ConfigurationSet | None,
     message_id: str,
     message: EmailMessage,
+    overrides: TrackingOverrides | None = None,
 ) -> None:
     """The send pipeline's hook for raw messages: rewrite their HTML parts in place."""
-    rewrite_html = _rewriter(tracker, uow, configuration_set, message_id)
+    rewrite_html = _rewriter(tracker, uow, configuration_set, message_id, overrides)
     if rewrite_html is not None:
         for part in _html_parts(message):
             _rewrite_part(part, rewrite_html)

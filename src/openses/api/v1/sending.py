@@ -10,7 +10,7 @@ from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.mail import mime
 from openses.protocol.models import V1
-from openses.services import sending
+from openses.services import send_members, sending
 
 Wire = dict[str, Any]
 
@@ -29,10 +29,13 @@ def send_email(
     tags: list[Wire] | None = None,
     configuration_set_name: str | None = None,
 ) -> Wire:
+    message_shapes.check_identity_arns(
+        context, (source_arn, source), return_path=(return_path_arn, return_path or source)
+    )
     body = message.get("Body", {})
     email = sending.OutgoingEmail(
         from_address=source,
-        envelope=message_shapes.envelope(source, destination, reply_to_addresses),
+        envelope=message_shapes.envelope(source, destination, reply_to_addresses, return_path),
         content=mime.Content(
             subject=message.get("Subject", {}).get("Data"),
             text=body.get("Text", {}).get("Data"),
@@ -58,6 +61,9 @@ def send_raw_email(
     tags: list[Wire] | None = None,
     configuration_set_name: str | None = None,
 ) -> Wire:
+    message_shapes.check_identity_arns(
+        context, (from_arn, source), (source_arn, source), return_path=(return_path_arn, None)
+    )
     email = sending.OutgoingEmail(
         from_address=source,
         envelope=mime.Envelope(source=source or "", recipients=destinations or []),
@@ -85,9 +91,14 @@ def send_templated_email(
     configuration_set_name: str | None = None,
     template_arn: str | None = None,
 ) -> Wire:
+    message_shapes.check_identity_arns(
+        context, (source_arn, source), return_path=(return_path_arn, return_path or source)
+    )
+    if template_arn is not None:
+        send_members.template_name(context.reading(), template_arn, template)
     email = sending.OutgoingEmail(
         from_address=source,
-        envelope=message_shapes.envelope(source, destination, reply_to_addresses),
+        envelope=message_shapes.envelope(source, destination, reply_to_addresses, return_path),
         template=sending.TemplateRequest(name=template, data=template_data),
         configuration_set_name=configuration_set_name,
         identity_arn=source_arn,
@@ -112,10 +123,17 @@ def send_bulk_templated_email(
     default_tags: list[Wire] | None = None,
     template_arn: str | None = None,
 ) -> Wire:
+    message_shapes.check_identity_arns(
+        context, (source_arn, source), return_path=(return_path_arn, return_path or source)
+    )
+    if template_arn is not None:
+        send_members.template_name(context.reading(), template_arn, template)
     emails = [
         sending.OutgoingEmail(
             from_address=source,
-            envelope=message_shapes.envelope(source, entry["Destination"], reply_to_addresses),
+            envelope=message_shapes.envelope(
+                source, entry["Destination"], reply_to_addresses, return_path
+            ),
             template=sending.TemplateRequest(
                 name=template,
                 data=sending.merge_template_data(

@@ -111,10 +111,7 @@ def create_contact(
     attributes_data: str | None = None,
 ) -> Output:
     change = _change(topic_preferences, unsubscribe_all, attributes_data)
-    service.create_contact(
-        context.writing(), contact_list_name, email_address, change, context.clock()
-    )
-    return {}
+    return _write_contact(context, contact_list_name, email_address, change, must_exist=False)
 
 
 @operation(V2, "GetContact")
@@ -139,10 +136,7 @@ def update_contact(
     attributes_data: str | None = None,
 ) -> Output:
     change = _change(topic_preferences, unsubscribe_all, attributes_data)
-    service.update_contact(
-        context.writing(), contact_list_name, email_address, change, context.clock()
-    )
-    return {}
+    return _write_contact(context, contact_list_name, email_address, change, must_exist=True)
 
 
 @operation(V2, "DeleteContact")
@@ -203,6 +197,20 @@ def _topic_wire(topic: Topic) -> Wire:
         "Description": topic.description,
         "DefaultSubscriptionStatus": str(topic.default_status),
     }
+
+
+def _write_contact(
+    context: RequestContext,
+    list_name: str,
+    address: str,
+    change: service.ContactChange,
+    *,
+    must_exist: bool,
+) -> Output:
+    service.write_contact(
+        context.writing(), list_name, address, change, context.clock(), must_exist=must_exist
+    )
+    return {}
 
 
 def _change(

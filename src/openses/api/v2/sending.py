@@ -8,16 +8,28 @@ from openses.api import message_shapes
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.domain.contact_list import ListManagement
+from openses.domain.errors import InvalidInput
 from openses.domain.message import MAX_V2_MESSAGE_BYTES
+from openses.domain.template import EmailTemplate
 from openses.mail import mime
 from openses.protocol.models import V2
-from openses.services import sending
+from openses.services import send_members, sending
+from openses.tracking.links import TrackingOverrides
 
 Wire = dict[str, Any]
 
 
 def _headers(headers: list[Wire] | None) -> list[tuple[str, str]]:
     return [(h["Name"], h["Value"]) for h in headers or []]
+
+
+def _entry_headers(
+    default: list[tuple[str, str]], replacement: list[Wire] | None
+) -> list[tuple[str, str]]:
+    """DefaultContent's headers, each replaced by an entry's header of the same name."""
+    replaced = _headers(replacement)
+    names = {name.lower() for name, _ in replaced}
+    return [(n, v) for n, v in default if n.lower() not in names] + replaced
 
 
 def _attachments(attachments: list[Wire] | None) -> list[mime.Attachment]:
@@ -29,9 +41,19 @@ def _attachments(attachments: list[Wire] | None) -> list[mime.Attachment]:
             disposition=a.get("ContentDisposition", "ATTACHMENT"),
             content_id=a.get("ContentId"),
             description=a.get("ContentDescription"),
+            transfer_encoding=_transfer_encoding(a),
         )
         for a in attachments or []
     ]
+
+
+def _transfer_encoding(attachment: Wire) -> str:
+    encoding = str(attachment.get("ContentTransferEncoding", "BASE64"))
+    if encoding == "SEVEN_BIT" and not attachment["RawContent"].isascii():
+        raise InvalidInput(
+            f"The attachment {attachment['FileName']} is not 7-bit ASCII: it cannot be SEVEN_BIT."
+        )
+    return encoding
 
 
 @operation(V2, "SendEmail")
@@ -52,7 +74,17 @@ def send_email(
     list_management_options: Wire | None = None,
     configuration_overrides: Wire | None = None,
 ) -> Wire:
-    envelope = message_shapes.envelope(from_email_address or "", destination, reply_to_addresses)
+    _check_members(
+        context,
+        from_email_address,
+        from_email_address_identity_arn,
+        feedback_forwarding_email_address,
+        feedback_forwarding_email_address_identity_arn,
+        endpoint_id,
+    )
+    envelope = message_shapes.envelope(
+        from_email_address or "", destination, reply_to_addresses, feedback_forwarding_email_address
+    )
     email = sending.OutgoingEmail(
         max_size=MAX_V2_MESSAGE_BYTES,
         from_address=from_email_address,
@@ -62,7 +94,8 @@ def send_email(
         list_management=_list_management(list_management_options),
         tenant_name=tenant_name,
         identity_arn=from_email_address_identity_arn,
-        **_content(content),
+        tracking_overrides=_tracking(configuration_overrides),
+        **_content(context, content),
     )
     return message_shapes.send_one(context, "SendEmail", email)
 
@@ -73,15 +106,76 @@ def _list_management(options: Wire | None) -> ListManagement | None:
     return ListManagement(options["ContactListName"], options.get("TopicName"))
 
 
-def _content(content: Wire) -> dict[str, Any]:
+def _check_members(
+    context: RequestContext,
+    from_address: str | None,
+    from_arn: str | None,
+    feedback_address: str | None,
+    feedback_arn: str | None,
+    endpoint_id: str | None,
+) -> None:
+    """The members a send takes besides its message: honoured or refused, never dropped."""
+    if from_arn is not None:
+        send_members.check_identity_arn(
+            context.reading(), from_arn, from_address or "", authorized_elsewhere=True
+        )
+    if feedback_arn is not None:
+        address = feedback_address or from_address or ""
+        send_members.check_identity_arn(context.reading(), feedback_arn, address)
+    if endpoint_id is not None:
+        send_members.check_endpoint(context.reading(), endpoint_id)
+
+
+def _tracking(overrides: Wire | None) -> TrackingOverrides | None:
+    """ConfigurationOverrides.Tracking: ENABLED or DISABLED wins over the set's tracking."""
+    tracking = (overrides or {}).get("Tracking")
+    if not tracking:
+        return None
+
+    def status(name: str) -> bool | None:
+        value = tracking.get(name)
+        return None if value is None else value == "ENABLED"
+
+    return TrackingOverrides(
+        opens=status("OpenTrackingEnabled"), clicks=status("ClickTrackingEnabled")
+    )
+
+
+def _template(context: RequestContext, template: Wire, data: str) -> sending.TemplateRequest:
+    """By name, by ARN (the same template when both are given) or inline (TemplateContent)."""
+    name = template.get("TemplateName")
+    arn = template.get("TemplateArn")
+    if arn is not None:
+        name = send_members.template_name(context.reading(), arn, name)
+    inline = template.get("TemplateContent")
+    if inline is not None:
+        if name is not None:
+            raise InvalidInput("Give either a template's name or ARN, or its content.")
+        return sending.TemplateRequest(
+            name=INLINE,
+            data=data,
+            inline=EmailTemplate(
+                name=INLINE,
+                created_at=context.clock(),
+                subject=inline.get("Subject"),
+                text=inline.get("Text"),
+                html=inline.get("Html"),
+            ),
+        )
+    return sending.TemplateRequest(name=name or "", data=data)
+
+
+# The name an inline template's Rendering Failure events carry (GUESS).
+INLINE = "inline"
+
+
+def _content(context: RequestContext, content: Wire) -> dict[str, Any]:
     if "Raw" in content:
         return {"raw_message": content["Raw"]["Data"]}
     if "Template" in content:
         template = content["Template"]
         return {
-            "template": sending.TemplateRequest(
-                name=template.get("TemplateName", ""), data=template.get("TemplateData", "{}")
-            ),
+            "template": _template(context, template, template.get("TemplateData", "{}")),
             "content": mime.Content(
                 headers=_headers(template.get("Headers")),
                 attachments=_attachments(template.get("Attachments")),
@@ -117,8 +211,18 @@ def send_bulk_email(
     tenant_name: str | None = None,
     configuration_overrides: Wire | None = None,
 ) -> Wire:
+    _check_members(
+        context,
+        from_email_address,
+        from_email_address_identity_arn,
+        feedback_forwarding_email_address,
+        feedback_forwarding_email_address_identity_arn,
+        endpoint_id,
+    )
     template = default_content.get("Template", {})
     default_data = template.get("TemplateData", "{}")
+    default_headers = _headers(template.get("Headers"))
+    attachments = _attachments(template.get("Attachments"))
     emails = []
     for entry in bulk_email_entries:
         replacement = (
@@ -131,18 +235,24 @@ def send_bulk_email(
                 max_size=MAX_V2_MESSAGE_BYTES,
                 from_address=from_email_address,
                 envelope=message_shapes.envelope(
-                    from_email_address or "", entry["Destination"], reply_to_addresses
+                    from_email_address or "",
+                    entry["Destination"],
+                    reply_to_addresses,
+                    feedback_forwarding_email_address,
                 ),
-                template=sending.TemplateRequest(
-                    name=template.get("TemplateName", ""),
-                    data=sending.merge_template_data(default_data, replacement),
+                template=_template(
+                    context, template, sending.merge_template_data(default_data, replacement)
                 ),
-                content=mime.Content(headers=_headers(entry.get("ReplacementHeaders"))),
+                content=mime.Content(
+                    headers=_entry_headers(default_headers, entry.get("ReplacementHeaders")),
+                    attachments=attachments,
+                ),
                 configuration_set_name=configuration_set_name,
                 tags=message_shapes.tags(default_email_tags)
                 + message_shapes.tags(entry.get("ReplacementTags")),
                 tenant_name=tenant_name,
                 identity_arn=from_email_address_identity_arn,
+                tracking_overrides=_tracking(configuration_overrides),
             )
         )
     results = message_shapes.send_many(context, "SendBulkEmail", emails)
