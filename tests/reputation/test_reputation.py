@@ -216,3 +216,26 @@ def test_complaints_count(warning: LiveServer) -> None:
     assert (found["sends"], found["complaints"], found["complaintRate"]) == (20, 1, 0.05)
     assert (found["bounces"], found["bounceRate"], found["sendingPaused"]) == (0, 0.0, False)
     _send(sesv2, source, SUCCESS)
+
+
+def test_the_dashboard_shows_the_rates_against_the_thresholds(warning: LiveServer) -> None:
+    account = fresh_account()
+    sesv2 = warning.client("sesv2", access_key=account)
+    source = _sender(sesv2)
+
+    def overview() -> str:
+        got = httpx.get(
+            f"{warning.url}/_openses/", headers={"authorization": authorization(account)}
+        )
+        assert got.status_code == 200
+        return got.text
+
+    assert '<td data-rate="bounce">—</td>' in overview()  # no rate before the minimum volume
+    for _ in range(18):
+        _send(sesv2, source, SUCCESS)
+    _send(sesv2, source, BOUNCE)
+    _send(sesv2, source, BOUNCE)
+    page = eventually(overview, lambda text: '<td data-rate="bounce">10.00%</td>' in text)
+    assert '<td data-rate="bounce">10.00%</td>' in page
+    assert '<td data-rate="complaint">0.00%</td>' in page
+    assert "<strong data-status>SHUTDOWN</strong> over 20 sends" in page

@@ -11,13 +11,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from openses.domain.event_destination import RECORD_EVENT_TYPES
-from openses.services import account
+from openses.domain.reputation import ReputationState
+from openses.services import account, reputation
 from openses.store import dashboard as queries
 from openses.store.database import reading
 from openses.web.access import View
 from openses.web.dashboard.pages import Pages
 
-# AWS's review and probation thresholds (docs/aws-behaviour.md, reputation)
+# AWS's thresholds: PROBATION from the first, sending paused (SHUTDOWN) from the second
+# (docs/aws-behaviour.md, "Reputation and statistics")
 THRESHOLDS = {"bounce": ("5%", "10%"), "complaint": ("0.1%", "0.5%")}
 CHART_TYPES = ("Send", "Delivery", "Bounce", "Complaint", "Open", "Click")
 
@@ -33,7 +35,15 @@ class Overview(Pages):
         view = self._access.view(request)
         now = self._clock()
         found = await run_in_threadpool(self._overview, view, now)
+        found["reputation"] = None
+        if self._picked(view) or not view.operator:
+            found["reputation"] = await run_in_threadpool(self._account_reputation, view)
         return self._renderer.page(request, "overview.html", view, **found)
+
+    def _account_reputation(self, view: View) -> ReputationState | None:
+        """The account's state as the reputation job last assessed it (issue 17)."""
+        found = reputation.states(self._uow(view))
+        return next((state for state in found if state.configuration_set is None), None)
 
     def _overview(self, view: View, now: datetime.datetime) -> dict[str, Any]:
         hour = _edges(now, datetime.timedelta(minutes=5), 12)
