@@ -161,6 +161,26 @@ def test_a_template_renders_with_sample_data(dashboard: LiveServer, page: Page) 
         sesv2.get_email_template(TemplateName=name)
 
 
+def test_a_template_is_created_from_the_page(dashboard: LiveServer, page: Page) -> None:
+    sesv2 = dashboard.client("sesv2")
+    name = unique("made")
+    page.goto(f"{dashboard.url}/_openses/templates")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Subject").fill("Hi {{who}}")
+    page.get_by_label("Text").fill("Dear {{who}}")
+    page.get_by_role("button", name="Create").click()
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+    got = sesv2.get_email_template(TemplateName=name)["TemplateContent"]
+    assert got == {"Subject": "Hi {{who}}", "Text": "Dear {{who}}"}
+    # CreateEmailTemplate's checks: a name held already is refused, nothing changes
+    page.goto(f"{dashboard.url}/_openses/templates")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Subject").fill("Other")
+    page.get_by_role("button", name="Create").click()
+    assert "already exists" in page.content()
+    assert sesv2.get_email_template(TemplateName=name)["TemplateContent"]["Subject"] == "Hi {{who}}"
+
+
 def test_the_suppression_list_is_managed_from_the_page(dashboard: LiveServer, page: Page) -> None:
     sesv2 = dashboard.client("sesv2")
     address = f"{unique('gone')}@example.net"

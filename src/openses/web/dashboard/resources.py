@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from openses.domain.errors import OpensesError
 from openses.domain.options import SuppressionReason
+from openses.domain.template import EmailTemplate
 from openses.services import account, identities, templates
 from openses.store import publications
 from openses.web.dashboard.pages import Pages
@@ -128,6 +129,29 @@ class Resources(Pages):
             )
             found = page.templates
         return self._renderer.page(request, "templates.html", view, templates=found)
+
+    async def template_create(self, request: Request) -> Response:
+        """CreateEmailTemplate's service call, with its checks (name, size, syntax, limit)."""
+        fields = await self._checked_form(request)
+        if isinstance(fields, Response):
+            return fields
+        view = self._access.view(request)
+        try:
+            template = EmailTemplate(
+                name=fields.get("name", "").strip(),
+                created_at=self._clock(),
+                subject=fields.get("subject") or None,
+                text=fields.get("text") or None,
+                html=fields.get("html") or None,
+            )
+            await run_in_threadpool(
+                lambda: templates.create(
+                    self._uow(view, write=True), template, limit=self._settings.max_templates
+                )
+            )
+        except OpensesError as error:
+            return JSONResponse({"message": error.message}, 400)
+        return RedirectResponse(f"/_openses/templates/{template.name}", status_code=303)
 
     async def template_delete(self, request: Request) -> Response:
         """DeleteEmailTemplate's service call."""

@@ -73,6 +73,7 @@ def routes(
         Route("/_openses/identities", resources.identities, methods=["GET"]),
         Route("/_openses/identities/{name}/change", resources.identity_change, methods=["POST"]),
         Route("/_openses/templates", resources.templates, methods=["GET"]),
+        Route("/_openses/templates", resources.template_create, methods=["POST"]),
         Route("/_openses/templates/{name}", resources.template, methods=["GET"]),
         Route("/_openses/templates/{name}/delete", resources.template_delete, methods=["POST"]),
         Mount("/_openses/static", StaticFiles(directory=STATIC), name="dashboard-static"),
