@@ -13,7 +13,14 @@ from botocore.exceptions import ClientError
 
 from tests.smtp.support import captured, message, message_id_of
 from tests.smtp.test_submission import send, starttls
-from tests.support import LiveServer, error_tuple, fresh_account, strip_metadata, unique
+from tests.support import (
+    LiveServer,
+    authorization,
+    error_tuple,
+    fresh_account,
+    strip_metadata,
+    unique,
+)
 
 Client = Any
 
@@ -487,12 +494,15 @@ def test_raw_mail_names_its_tenant_in_a_header(server: LiveServer, account_id: s
         TenantName="raw", ResourceArn=_arn(account_id, "identity", domain)
     )
     message_id = ses.send_raw_email(RawMessage={"Data": data})["MessageId"]
-    raw = httpx.get(f"{server.url}/_openses/messages/{message_id}/raw").content
+    raw = httpx.get(
+        f"{server.url}/_openses/messages/{message_id}/raw",
+        headers={"Authorization": authorization(account_id)},
+    ).content
     assert b"X-SES-TENANT-NAME" not in raw
     assert b"Hello over SMTP" in raw
     with starttls(server, user=account_id) as client:
         smtp_id = message_id_of(send(client, f"a@{domain}", ["you@example.net"], data))
-    assert captured(server, smtp_id)["status"] == "delivered"
+    assert captured(server, smtp_id, account_id)["status"] == "delivered"
 
 
 def test_identities_and_configuration_sets_are_reputation_entities(

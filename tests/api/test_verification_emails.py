@@ -18,6 +18,7 @@ from openses.app import build_app
 from openses.config import Settings
 from tests.support import (
     LiveServer,
+    authorization,
     database_url,
     error_tuple,
     fresh_account,
@@ -66,14 +67,23 @@ def manual(backend: str, tmp_path: Path, clock: Clock) -> Iterator[LiveServer]:
             yield live
 
 
-def _messages_to(server: LiveServer, to: str) -> list[dict[str, Any]]:
-    response = httpx.get(f"{server.url}/_openses/messages", params={"to": to})
+def _messages_to(server: LiveServer, key: str, to: str) -> list[dict[str, Any]]:
+    """The account's captured messages to ``to`` (openses' own endpoints are scoped to the
+    account a request is signed for)."""
+    response = httpx.get(
+        f"{server.url}/_openses/messages",
+        params={"to": to},
+        headers={"Authorization": authorization(key)},
+    )
     found: list[dict[str, Any]] = response.json()["messages"]
     return found
 
 
-def _raw(server: LiveServer, message_id: str) -> str:
-    return httpx.get(f"{server.url}/_openses/messages/{message_id}/raw").text
+def _raw(server: LiveServer, key: str, message_id: str) -> str:
+    return httpx.get(
+        f"{server.url}/_openses/messages/{message_id}/raw",
+        headers={"Authorization": authorization(key)},
+    ).text
 
 
 def _link(server: LiveServer, raw: str) -> str:
@@ -283,14 +293,14 @@ def test_custom_verification_email_verifies_through_its_link(manual: LiveServer)
     assert ses.get_identity_verification_attributes(Identities=[address])[
         "VerificationAttributes"
     ] == {address: {"VerificationStatus": "Pending"}}
-    [message] = _messages_to(manual, address)
+    [message] = _messages_to(manual, key, address)
     assert (message["messageId"], message["from"], message["subject"], message["status"]) == (
         sent["MessageId"],
         sender,
         "Please confirm your address",
         "verification",
     )
-    raw = _raw(manual, sent["MessageId"])
+    raw = _raw(manual, key, sent["MessageId"])
     assert "<h1>Welcome</h1>" in raw
     link = _link(manual, raw)
 
@@ -306,7 +316,7 @@ def test_custom_verification_email_verifies_through_its_link(manual: LiveServer)
     sent_v1 = ses.send_custom_verification_email(
         EmailAddress=other, TemplateName=template["TemplateName"]
     )
-    assert [m["messageId"] for m in _messages_to(manual, other)] == [sent_v1["MessageId"]]
+    assert [m["messageId"] for m in _messages_to(manual, key, other)] == [sent_v1["MessageId"]]
 
 
 def test_an_expired_or_altered_link_fails(manual: LiveServer, clock: Clock) -> None:
@@ -318,7 +328,7 @@ def test_an_expired_or_altered_link_fails(manual: LiveServer, clock: Clock) -> N
     sent = ses.send_custom_verification_email(
         EmailAddress=address, TemplateName=template["TemplateName"]
     )
-    link = _link(manual, _raw(manual, sent["MessageId"]))
+    link = _link(manual, _raw(manual, key, sent["MessageId"]))
 
     altered = httpx.get(link[:-2] + ("AA" if not link.endswith("AA") else "BB"))
     assert altered.status_code == 400
@@ -369,7 +379,7 @@ def test_send_custom_verification_email_errors(manual: LiveServer) -> None:
             EmailAddress=address, TemplateName=template["TemplateName"]
         )
     assert error_tuple(raised)[0] == "FromEmailAddressNotVerified"
-    assert _messages_to(manual, address) == []
+    assert _messages_to(manual, key, address) == []
     assert (
         ses.get_identity_verification_attributes(Identities=[address])["VerificationAttributes"]
         == {}
@@ -377,20 +387,20 @@ def test_send_custom_verification_email_errors(manual: LiveServer) -> None:
 
 
 def test_ses_own_verification_email(manual: LiveServer) -> None:
-    _, sesv2, ses = _clients(manual)
+    key, sesv2, ses = _clients(manual)
     v1_address, v2_address = (f"{unique('user')}@example.net" for _ in range(2))
     ses.verify_email_identity(EmailAddress=v1_address)
     sesv2.create_email_identity(EmailIdentity=v2_address)
     sesv2.create_email_identity(EmailIdentity=f"{unique('d')}.example.com")  # a domain: no mail
 
     for address in (v1_address, v2_address):
-        [message] = _messages_to(manual, address)
+        [message] = _messages_to(manual, key, address)
         assert (message["from"], message["subject"], message["status"]) == (
             "Amazon Web Services <no-reply-aws@amazon.com>",
             SUBJECT + "US East (N. Virginia)",
             "verification",
         )
-    link = _link(manual, _raw(manual, _messages_to(manual, v1_address)[0]["messageId"]))
+    link = _link(manual, _raw(manual, key, _messages_to(manual, key, v1_address)[0]["messageId"]))
     followed = httpx.get(link)
     assert (followed.status_code, followed.headers["content-type"]) == (
         200,
@@ -404,21 +414,21 @@ def test_ses_own_verification_email(manual: LiveServer) -> None:
     }
     # v1 VerifyEmailAddress mails again, as SES restarts verification
     ses.verify_email_address(EmailAddress=v2_address)
-    assert len(_messages_to(manual, v2_address)) == 2
+    assert len(_messages_to(manual, key, v2_address)) == 2
 
 
 def test_no_verification_email_under_auto_verification(server: LiveServer) -> None:
-    _, sesv2, ses = _clients(server)
+    key, sesv2, ses = _clients(server)
     address = f"{unique('user')}@example.net"
     ses.verify_email_identity(EmailAddress=address)
     sesv2.create_email_identity(EmailIdentity=f"{unique('user')}@example.net")
-    assert _messages_to(server, address) == []
+    assert _messages_to(server, key, address) == []
 
 
 def test_custom_verification_email_with_a_configuration_set(server: LiveServer) -> None:
     """Capture mode: the set gets the email's Send and Delivery, and its insights show them
     (issue 20); without a set the events are kept for the insights alone."""
-    _, sesv2, ses = _clients(server)
+    key, sesv2, ses = _clients(server)
     sender = f"sender@{unique('d')}.example.com"
     sesv2.create_email_identity(EmailIdentity=sender)
     template = _template(sender)
@@ -434,7 +444,10 @@ def test_custom_verification_email_with_a_configuration_set(server: LiveServer) 
         EmailAddress=f"{unique('user')}@example.net", TemplateName=template["TemplateName"]
     )["MessageId"]
     for message_id, expected_set in ((with_set, set_name), (without, None)):
-        message = httpx.get(f"{server.url}/_openses/messages/{message_id}").json()
+        message = httpx.get(
+            f"{server.url}/_openses/messages/{message_id}",
+            headers={"Authorization": authorization(key)},
+        ).json()
         assert (message["status"], message["configurationSet"]) == ("verification", expected_set)
         assert [e["eventType"] for e in message["events"]] == ["Send", "Delivery"]
         [insight] = sesv2.get_message_insights(MessageId=message_id)["Insights"]

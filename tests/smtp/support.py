@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from tests.support import LiveServer
+from tests.support import LiveServer, authorization
 
 MESSAGE = (
     b"From: {sender}\r\nTo: you@example.net\r\nSubject: over SMTP\r\n"
@@ -27,8 +27,10 @@ def message(sender: str, *headers: str) -> bytes:
     return extra + MESSAGE.replace(b"{sender}", sender.encode())
 
 
-def captured(server: LiveServer, message_id: str) -> dict[str, Any]:
-    got = httpx.get(f"{server.url}/_openses/messages/{message_id}")
+def captured(server: LiveServer, message_id: str, account: str | None = None) -> dict[str, Any]:
+    """A captured message, read as ``account`` (unsigned: the default account)."""
+    headers = {"Authorization": authorization(account)} if account else {}
+    got = httpx.get(f"{server.url}/_openses/messages/{message_id}", headers=headers)
     assert got.status_code == 200
     body: dict[str, Any] = got.json()
     return body
