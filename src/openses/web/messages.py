@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -27,6 +28,21 @@ def fits_row_id(number: int) -> bool:
     return -(2**31) <= number < 2**31
 
 
+def page_window(params: QueryParams) -> tuple[int, int | None] | Response:
+    """The ``limit`` and ``cursor`` query parameters of a newest-first listing of rows (the
+    cursor is the id listings continue below), or the 400 that refuses them."""
+    try:
+        limit = int(params.get("limit", "50"))
+        before = int(params["cursor"]) if params.get("cursor") else None
+    except ValueError:
+        return JSONResponse({"message": "limit and cursor must be integers"}, 400)
+    if not 1 <= limit <= MAX_LIMIT:
+        return JSONResponse({"message": f"limit must be between 1 and {MAX_LIMIT}"}, 400)
+    if before is not None and not fits_row_id(before):
+        return JSONResponse({"message": "cursor must be a 32-bit integer"}, 400)
+    return limit, before
+
+
 # The raw MIME is the sender's bytes: never sniffed into HTML, never running script.
 RAW_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -42,15 +58,10 @@ class MessagesEndpoints:
 
     async def index(self, request: Request) -> Response:
         params = request.query_params
-        try:
-            limit = int(params.get("limit", "50"))
-            before = int(params["cursor"]) if params.get("cursor") else None
-        except ValueError:
-            return JSONResponse({"message": "limit and cursor must be integers"}, 400)
-        if not 1 <= limit <= MAX_LIMIT:
-            return JSONResponse({"message": f"limit must be between 1 and {MAX_LIMIT}"}, 400)
-        if before is not None and not fits_row_id(before):
-            return JSONResponse({"message": "cursor must be a 32-bit integer"}, 400)
+        window = page_window(params)
+        if isinstance(window, Response):
+            return window
+        limit, before = window
         scope = self._access.view(request).scope
         rows = await run_in_threadpool(
             self._query,
