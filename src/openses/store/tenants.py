@@ -23,10 +23,10 @@ from openses.domain.tenant import (
     Association,
     ResourceType,
     SendingStatus,
-    SuppressionAttributes,
-    SuppressionScope,
     Tenant,
     TenantAlreadyExists,
+    suppression_document,
+    suppression_from_document,
     tenant_arn,
 )
 from openses.store.tables import (
@@ -59,7 +59,7 @@ class TenantRepository:
             "sending_status": tenant.sending_status,
             "status_updated_at": tenant.status_updated_at,
             "reputation_policy": tenant.reputation_policy,
-            "suppression": _suppression_json(tenant.suppression),
+            "suppression": suppression_document(tenant.suppression),
             "created_at": tenant.created_at,
         }
         try:
@@ -96,7 +96,7 @@ class TenantRepository:
                 sending_status=tenant.sending_status,
                 status_updated_at=tenant.status_updated_at,
                 reputation_policy=tenant.reputation_policy,
-                suppression=_suppression_json(tenant.suppression),
+                suppression=suppression_document(tenant.suppression),
             )
         )
 
@@ -279,7 +279,7 @@ class TenantRepository:
             sending_status=SendingStatus(row.sending_status),
             status_updated_at=row.status_updated_at,
             reputation_policy=row.reputation_policy,
-            suppression=_suppression(row.suppression),
+            suppression=suppression_from_document(row.suppression),
         )
 
 
@@ -304,28 +304,4 @@ def _association(row: Row[Any], tenant_name: str, tenant_id: str) -> Association
         resource_type=ResourceType(row.resource_type),
         resource_arn=row.resource_arn,
         created_at=row.created_at,
-    )
-
-
-def _suppression_json(attributes: SuppressionAttributes | None) -> dict[str, Any] | None:
-    if attributes is None:
-        return None
-    document: dict[str, Any] = {}
-    if attributes.suppressed_reasons is not None:
-        document["SuppressedReasons"] = [str(r) for r in attributes.suppressed_reasons]
-    if attributes.scope is not None:
-        document["SuppressionScope"] = str(attributes.scope)
-    return document
-
-
-def _suppression(document: dict[str, Any] | None) -> SuppressionAttributes | None:
-    if document is None:
-        return None
-    reasons = document.get("SuppressedReasons")
-    scope = document.get("SuppressionScope")
-    return SuppressionAttributes(
-        suppressed_reasons=None
-        if reasons is None
-        else tuple(SuppressionReason(r) for r in reasons),
-        scope=None if scope is None else SuppressionScope(scope),
     )
