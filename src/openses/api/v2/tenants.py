@@ -13,7 +13,6 @@ from openses.domain.errors import InvalidInput
 from openses.domain.tenant import (
     Association,
     ResourceType,
-    SendingStatus,
     Tenant,
     suppression_document,
     suppression_from_document,
@@ -67,11 +66,10 @@ def list_tenants(
     page_size: int | None = None,
 ) -> Output:
     filters = filter or {}
-    status = filters.get("SENDING_STATUS")
     page = service.list_tenants(
         context.reading(),
         name_contains=filters.get("TENANT_NAME_CONTAINS"),
-        sending_status=_status(status) if status is not None else None,
+        sending_status=shapes.sending_status_filter(filters),
         next_token=next_token,
         page_size=_page_size(page_size),
     )
@@ -192,13 +190,6 @@ def _resource_tenant(association: Association) -> Wire:
         "ResourceArn": association.resource_arn,
         "AssociatedTimestamp": association.created_at,
     }
-
-
-def _status(value: str) -> SendingStatus:
-    try:
-        return SendingStatus(value)
-    except ValueError:
-        raise InvalidInput(f"Invalid sending status filter: {value}") from None
 
 
 def _resource_type(value: str) -> ResourceType:
