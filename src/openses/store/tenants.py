@@ -29,6 +29,7 @@ from openses.domain.tenant import (
     suppression_from_document,
     tenant_arn,
 )
+from openses.store.account import suppressed, suppressed_page
 from openses.store.tables import (
     tenant_messages,
     tenant_resources,
@@ -201,7 +202,7 @@ class TenantRepository:
                 tenant_suppressed_destinations.c.email_address.in_(sorted(email_addresses)),
             )
         )
-        return {row.email_address: _suppressed(row) for row in rows}
+        return {row.email_address: suppressed(row) for row in rows}
 
     def get_suppressed(self, name: str, email_address: str) -> SuppressedDestination:
         found = self.find_suppressed_among(name, [email_address])
@@ -249,16 +250,9 @@ class TenantRepository:
         """One page in address order, as the account's list pages."""
         table = tenant_suppressed_destinations
         query = select(table).where(table.c.tenant_pk == self._pk(name))
-        if reasons:
-            query = query.where(table.c.reason.in_([str(r) for r in reasons]))
-        if start is not None:
-            query = query.where(table.c.last_update_time >= start)
-        if end is not None:
-            query = query.where(table.c.last_update_time <= end)
-        if after is not None:
-            query = query.where(table.c.email_address > after)
-        rows = self._connection.execute(query.order_by(table.c.email_address).limit(limit))
-        return [_suppressed(row) for row in rows]
+        return suppressed_page(
+            self._connection, query, reasons=reasons, start=start, end=end, after=after, limit=limit
+        )
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -281,16 +275,6 @@ class TenantRepository:
             reputation_policy=row.reputation_policy,
             suppression=suppression_from_document(row.suppression),
         )
-
-
-def _suppressed(row: Row[Any]) -> SuppressedDestination:
-    return SuppressedDestination(
-        email_address=row.email_address,
-        reason=SuppressionReason(row.reason),
-        last_update_time=row.last_update_time,
-        message_id=row.message_id,
-        feedback_id=row.feedback_id,
-    )
 
 
 def _with_tags(tenant: Tenant, tags: list[Any]) -> Tenant:
