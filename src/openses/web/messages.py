@@ -4,6 +4,7 @@ request sees the mail of the account and region web/access.py gives it (issue 18
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine
@@ -43,6 +44,17 @@ def page_window(params: QueryParams) -> tuple[int, int | None] | Response:
     return limit, before
 
 
+def page_response(
+    key: str, items: list[dict[str, Any]], rows: Sequence[Any], limit: int
+) -> JSONResponse:
+    """A listing page: ``items`` (one a row) under ``key``, and ``nextCursor``, the last row's
+    id, when the page is full."""
+    body: dict[str, Any] = {key: items}
+    if len(rows) == limit:
+        body["nextCursor"] = str(rows[-1].id)
+    return JSONResponse(body)
+
+
 # The raw MIME is the sender's bytes: never sniffed into HTML, never running script.
 RAW_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -73,10 +85,7 @@ class MessagesEndpoints:
             before=before,
             limit=limit,
         )
-        body: dict[str, Any] = {"messages": [summary(row) for row in rows]}
-        if len(rows) == limit:
-            body["nextCursor"] = str(rows[-1].id)
-        return JSONResponse(body)
+        return page_response("messages", [summary(row) for row in rows], rows, limit)
 
     def _query(self, **filters: Any) -> list[message_search.MessageRow]:
         with reading(self._engine) as connection:

@@ -18,7 +18,7 @@ from openses.protocol.timestamps import iso8601
 from openses.store import returns
 from openses.store.database import reading
 from openses.web.access import Access
-from openses.web.messages import fits_row_id, page_window
+from openses.web.messages import fits_row_id, page_response, page_window
 
 _YES_NO = {"true": True, "false": False}
 
@@ -47,10 +47,7 @@ class ReturnsEndpoints:
             before=before,
             limit=limit,
         )
-        body: dict[str, Any] = {"returns": [summary(row) for row in rows]}
-        if len(rows) == limit:
-            body["nextCursor"] = str(rows[-1].id)
-        return JSONResponse(body)
+        return page_response("returns", [summary(row) for row in rows], rows, limit)
 
     def _query(self, **filters: Any) -> list[returns.ReturnRow]:
         with reading(self._engine) as connection:
