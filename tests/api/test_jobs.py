@@ -32,14 +32,8 @@ from tests.support import (
 BUCKET = "openses-jobs"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _credentials() -> Iterator[None]:
-    """The job runner's thread outlives each test's environment."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ACCESS_KEY_ID", "test")
-        patch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-        patch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-        yield
+# the job runner's thread outlives each test's environment
+pytestmark = pytest.mark.usefixtures("_credentials")
 
 
 @pytest.fixture(scope="module")

@@ -44,13 +44,9 @@ HOSTNAME = "mta-1.openses.test"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _credentials() -> Iterator[None]:
-    """The dispatcher threads outlive each test's environment; give them credentials."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ACCESS_KEY_ID", "test")
-        patch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-        patch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-        yield
+def _credentials(_credentials: None) -> None:
+    """The dispatcher threads outlive each test's environment: every test here gives them
+    tests/conftest.py's credentials."""
 
 
 @pytest.fixture(scope="session")

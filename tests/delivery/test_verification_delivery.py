@@ -4,7 +4,11 @@ the set's Send and Delivery (or Bounce) events."""
 
 from __future__ import annotations
 
+import re
+from email.message import Message
 from pathlib import Path
+
+import httpx
 
 from tests.delivery.conftest import by_type, delivering
 from tests.delivery.peers import sink
@@ -73,6 +77,18 @@ def test_ses_own_verification_email_is_relayed(backend: str, tmp_path: Path, pee
             lambda found: len(found) >= 2,
             deadline=20,
         )
+        link = _link(got[0].message, live.server.url)
+        altered = httpx.get(link[:-2] + ("AA" if not link.endswith("AA") else "BB"))
+        followed = httpx.get(link)
+        status = live.server.client("ses").get_identity_verification_attributes(
+            Identities=[address]
+        )["VerificationAttributes"][address]["VerificationStatus"]
+    assert (altered.status_code, followed.status_code) == (400, 200)
+    assert "This link is not valid." in altered.text
+    assert "Your email address is verified." in followed.text
+    assert followed.headers["Cache-Control"] == "no-store"
+    assert followed.headers["Referrer-Policy"] == "no-referrer"
+    assert status == "Success"
     assert len(got) == 2  # each call mails again, as SES restarts verification
     for received in got:
         assert received.message["From"] == "Amazon Web Services <no-reply-aws@amazon.com>"
@@ -81,3 +97,15 @@ def test_ses_own_verification_email_is_relayed(backend: str, tmp_path: Path, pee
             received.mail_from.removesuffix("@us-east-1.openses.invalid")
             in received.message["Message-ID"]
         )
+
+
+def _link(message: Message, base_url: str) -> str:
+    """The verification link in the mail, pointed at the server under test."""
+    text = "".join(
+        part.get_payload(decode=True).decode()  # type: ignore[union-attr]
+        for part in message.walk()
+        if not part.is_multipart()
+    )
+    found = re.search(r"https?://[^\s\"'<>]*(/_openses/v/[A-Za-z0-9_-]+)", text)
+    assert found is not None, text
+    return base_url + found.group(1)

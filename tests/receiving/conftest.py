@@ -90,15 +90,6 @@ class LambdaStub:
 
 
 @pytest.fixture(scope="session")
-def _credentials() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ACCESS_KEY_ID", "test")
-        patch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-        patch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-        yield
-
-
-@pytest.fixture(scope="session")
 def peer() -> Iterator[AwsPeer]:
     with aws_peer() as running:
         yield running

@@ -6,6 +6,7 @@ from typing import Any
 
 from openses.api.context import RequestContext
 from openses.domain.identity import EmailIdentity, IdentityKind, check_email_address
+from openses.domain.options import Tag
 from openses.domain.verification_template import CustomVerificationEmailTemplate
 from openses.services import verification_emails as service
 
@@ -52,3 +53,59 @@ def mail_if_pending(context: RequestContext, identity: EmailIdentity) -> None:
         service.send_plain(
             context.writing(), context.tracker, context.outbound, identity.name, context.clock()
         )
+
+
+def create_template(
+    context: RequestContext,
+    template_name: str,
+    from_email_address: str,
+    template_subject: str,
+    template_content: str,
+    success_redirection_url: str,
+    failure_redirection_url: str,
+    tags: list[Tag] | None = None,
+) -> Output:
+    """v1 and v2 CreateCustomVerificationEmailTemplate (v2 alone carries tags)."""
+    template = CustomVerificationEmailTemplate(
+        name=template_name,
+        from_email_address=from_email_address,
+        subject=template_subject,
+        content=template_content,
+        success_redirection_url=success_redirection_url,
+        failure_redirection_url=failure_redirection_url,
+        created_at=context.clock(),
+        tags=tags or [],
+    )
+    service.create_template(context.writing(), template)
+    return {}
+
+
+def update_template(
+    context: RequestContext,
+    template_name: str,
+    from_email_address: str | None,
+    template_subject: str | None,
+    template_content: str | None,
+    success_redirection_url: str | None,
+    failure_redirection_url: str | None,
+) -> Output:
+    """v1 and v2 UpdateCustomVerificationEmailTemplate; None (v1 only) keeps the stored member."""
+    service.update_template(
+        context.writing(),
+        template_name,
+        from_email_address=from_email_address,
+        subject=template_subject,
+        content=template_content,
+        success_redirection_url=success_redirection_url,
+        failure_redirection_url=failure_redirection_url,
+    )
+    return {}
+
+
+def list_templates(context: RequestContext, next_token: str | None, page_size: int) -> Output:
+    """v1 and v2 ListCustomVerificationEmailTemplates, once the page size is settled."""
+    page = service.list_page(context.reading(), next_token=next_token, page_size=page_size)
+    return {
+        "CustomVerificationEmailTemplates": [metadata(t) for t in page.templates],
+        "NextToken": page.next_token,
+    }

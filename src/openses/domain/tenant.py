@@ -11,6 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from openses.domain import names
 from openses.domain.errors import AlreadyExists, InvalidInput, SendingPaused
@@ -70,6 +71,33 @@ class ResourceNotInTenant(InvalidInput):
 class SuppressionAttributes:
     suppressed_reasons: tuple[SuppressionReason, ...] | None = None
     scope: SuppressionScope | None = None
+
+
+def suppression_document(attributes: SuppressionAttributes | None) -> dict[str, Any] | None:
+    """A tenant's SuppressionAttributes with SES's member names, as the v2 API shows them and
+    the store keeps them; the members not set are left out."""
+    if attributes is None:
+        return None
+    document: dict[str, Any] = {}
+    if attributes.suppressed_reasons is not None:
+        document["SuppressedReasons"] = [str(r) for r in attributes.suppressed_reasons]
+    if attributes.scope is not None:
+        document["SuppressionScope"] = str(attributes.scope)
+    return document
+
+
+def suppression_from_document(document: dict[str, Any] | None) -> SuppressionAttributes | None:
+    """The inverse of suppression_document."""
+    if document is None:
+        return None
+    reasons = document.get("SuppressedReasons")
+    scope = document.get("SuppressionScope")
+    return SuppressionAttributes(
+        suppressed_reasons=None
+        if reasons is None
+        else tuple(SuppressionReason(r) for r in reasons),
+        scope=None if scope is None else SuppressionScope(scope),
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -60,7 +60,50 @@ class Returns(Protocol):
 SEPARATE_TRANSACTIONS = "550 5.5.1 Returns and mail to send go in separate transactions"
 
 
-class SubmissionHandler:
+class EnvelopeSteps:
+    """MAIL FROM and RCPT TO as both SMTP handlers (this one and smtp/inbound.py's) take them:
+    the envelope keeps what the client sent unless a subclass refuses it."""
+
+    async def _refuse_sender(self, session: Session) -> str | None:
+        return None
+
+    async def _refuse_recipient(
+        self, session: Session, envelope: Envelope, address: str
+    ) -> str | None:
+        return None
+
+    async def handle_MAIL(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        mail_options: list[str],
+    ) -> str:
+        refused = await self._refuse_sender(session)
+        if refused is not None:
+            return refused
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return replies.OK
+
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        refused = await self._refuse_recipient(session, envelope, address)
+        if refused is not None:
+            return refused
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return replies.OK
+
+
+class SubmissionHandler(EnvelopeSteps):
     def __init__(
         self,
         runner: Runner,
@@ -104,36 +147,20 @@ class SubmissionHandler:
             return session.auth_data
         return self._authenticator.anonymous(peer_ip(session))
 
-    async def handle_MAIL(
-        self,
-        server: SMTP,
-        session: Session,
-        envelope: Envelope,
-        address: str,
-        mail_options: list[str],
-    ) -> str:
+    async def _refuse_sender(self, session: Session) -> str | None:
         if self._caller(session) is None and self._returns is None:
             return replies.AUTH_REQUIRED  # with returns on, RCPT TO decides
-        envelope.mail_from = address
-        envelope.mail_options.extend(mail_options)
-        return replies.OK
+        return None
 
-    async def handle_RCPT(
-        self,
-        server: SMTP,
-        session: Session,
-        envelope: Envelope,
-        address: str,
-        rcpt_options: list[str],
-    ) -> str:
+    async def _refuse_recipient(
+        self, session: Session, envelope: Envelope, address: str
+    ) -> str | None:
         is_return = await self._is_return(address)
         if envelope.rcpt_tos and await self._is_return(envelope.rcpt_tos[0]) != is_return:
             return SEPARATE_TRANSACTIONS
         if not is_return and self._caller(session) is None:
             return replies.AUTH_REQUIRED
-        envelope.rcpt_tos.append(address)
-        envelope.rcpt_options.extend(rcpt_options)
-        return replies.OK
+        return None
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if (

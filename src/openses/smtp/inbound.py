@@ -25,7 +25,7 @@ from openses.services.receipt_actions import InboundEnvelope
 from openses.services.receiving import FAILED, NO_MAILBOX, Receiver
 from openses.services.return_path import ReturnDomains, message_id_from_return_path
 from openses.smtp import replies
-from openses.smtp.handler import Runner, Sources, peer_ip
+from openses.smtp.handler import EnvelopeSteps, Runner, Sources, peer_ip
 from openses.store.database import log_failure
 
 log = logging.getLogger("openses.smtp")
@@ -53,7 +53,7 @@ def route(
     return Route.RECEIVING
 
 
-class InboundHandler:
+class InboundHandler(EnvelopeSteps):
     def __init__(
         self,
         runner: Runner,
@@ -82,33 +82,12 @@ class InboundHandler:
     async def is_return(self, address: str) -> bool:
         return await self.routes(address) is Route.RETURN
 
-    async def handle_MAIL(
-        self,
-        server: SMTP,
-        session: Session,
-        envelope: Envelope,
-        address: str,
-        mail_options: list[str],
-    ) -> str:
-        envelope.mail_from = address
-        envelope.mail_options.extend(mail_options)
-        return replies.OK
-
-    async def handle_RCPT(
-        self,
-        server: SMTP,
-        session: Session,
-        envelope: Envelope,
-        address: str,
-        rcpt_options: list[str],
-    ) -> str:
+    async def _refuse_recipient(
+        self, session: Session, envelope: Envelope, address: str
+    ) -> str | None:
         if await self.routes(address) is Route.RECEIVING:
-            refused = await self._receiving_refusal(session, address)
-            if refused is not None:
-                return refused
-        envelope.rcpt_tos.append(address)
-        envelope.rcpt_options.extend(rcpt_options)
-        return replies.OK
+            return await self._receiving_refusal(session, address)
+        return None
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         routed = [(a, await self.routes(a)) for a in envelope.rcpt_tos]

@@ -8,7 +8,18 @@ import datetime
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    Select,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from openses.domain.errors import SuppressedDestinationNotFound
@@ -83,7 +94,7 @@ class AccountRepository:
     def find_suppressed(self, email_address: str) -> SuppressedDestination | None:
         params = {**self._scope, "email_address": email_address}
         row = _SUPPRESSED.first(self._connection, params)
-        return None if row is None else _suppressed(row)
+        return None if row is None else suppressed(row)
 
     def find_suppressed_among(
         self, email_addresses: Collection[str]
@@ -98,7 +109,7 @@ class AccountRepository:
                 suppressed_destinations.c.email_address.in_(sorted(email_addresses)),
             )
         )
-        return {row.email_address: _suppressed(row) for row in rows}
+        return {row.email_address: suppressed(row) for row in rows}
 
     def get_suppressed(self, email_address: str) -> SuppressedDestination:
         entry = self.find_suppressed(email_address)
@@ -154,18 +165,10 @@ class AccountRepository:
     ) -> list[SuppressedDestination]:
         """One page in address order (keyset paging on the address), filtered by reason and by
         last update time, ``start`` <= time <= ``end``."""
-        table = suppressed_destinations
-        query = select(table).where(self._suppression_scope())
-        if reasons:
-            query = query.where(table.c.reason.in_([str(r) for r in reasons]))
-        if start is not None:
-            query = query.where(table.c.last_update_time >= start)
-        if end is not None:
-            query = query.where(table.c.last_update_time <= end)
-        if after is not None:
-            query = query.where(table.c.email_address > after)
-        query = query.order_by(table.c.email_address).limit(limit)
-        return [_suppressed(row) for row in self._connection.execute(query)]
+        query = select(suppressed_destinations).where(self._suppression_scope())
+        return suppressed_page(
+            self._connection, query, reasons=reasons, start=start, end=end, after=after, limit=limit
+        )
 
     # -- sending counts --------------------------------------------------------------------------
 
@@ -200,7 +203,33 @@ _RECIPIENT_COUNT = case(
 )
 
 
-def _suppressed(row: Row[Any]) -> SuppressedDestination:
+def suppressed_page(
+    connection: Connection,
+    query: Select[Any],
+    *,
+    reasons: Collection[SuppressionReason],
+    start: datetime.datetime | None,
+    end: datetime.datetime | None,
+    after: str | None,
+    limit: int,
+) -> list[SuppressedDestination]:
+    """One page of a suppression list (the account's or a tenant's: ``query`` selects its
+    table's rows in scope) in address order, keyset-paged on the address, filtered by reason
+    and by last update time, ``start`` <= time <= ``end``."""
+    table = query.selected_columns
+    if reasons:
+        query = query.where(table.reason.in_([str(r) for r in reasons]))
+    if start is not None:
+        query = query.where(table.last_update_time >= start)
+    if end is not None:
+        query = query.where(table.last_update_time <= end)
+    if after is not None:
+        query = query.where(table.email_address > after)
+    rows = connection.execute(query.order_by(table.email_address).limit(limit))
+    return [suppressed(row) for row in rows]
+
+
+def suppressed(row: Row[Any]) -> SuppressedDestination:
     return SuppressedDestination(
         email_address=row.email_address,
         reason=SuppressionReason(row.reason),

@@ -23,12 +23,13 @@ from openses.domain.tenant import (
     Association,
     ResourceType,
     SendingStatus,
-    SuppressionAttributes,
-    SuppressionScope,
     Tenant,
     TenantAlreadyExists,
+    suppression_document,
+    suppression_from_document,
     tenant_arn,
 )
+from openses.store.account import suppressed, suppressed_page
 from openses.store.tables import (
     tenant_messages,
     tenant_resources,
@@ -59,7 +60,7 @@ class TenantRepository:
             "sending_status": tenant.sending_status,
             "status_updated_at": tenant.status_updated_at,
             "reputation_policy": tenant.reputation_policy,
-            "suppression": _suppression_json(tenant.suppression),
+            "suppression": suppression_document(tenant.suppression),
             "created_at": tenant.created_at,
         }
         try:
@@ -96,7 +97,7 @@ class TenantRepository:
                 sending_status=tenant.sending_status,
                 status_updated_at=tenant.status_updated_at,
                 reputation_policy=tenant.reputation_policy,
-                suppression=_suppression_json(tenant.suppression),
+                suppression=suppression_document(tenant.suppression),
             )
         )
 
@@ -201,7 +202,7 @@ class TenantRepository:
                 tenant_suppressed_destinations.c.email_address.in_(sorted(email_addresses)),
             )
         )
-        return {row.email_address: _suppressed(row) for row in rows}
+        return {row.email_address: suppressed(row) for row in rows}
 
     def get_suppressed(self, name: str, email_address: str) -> SuppressedDestination:
         found = self.find_suppressed_among(name, [email_address])
@@ -249,16 +250,9 @@ class TenantRepository:
         """One page in address order, as the account's list pages."""
         table = tenant_suppressed_destinations
         query = select(table).where(table.c.tenant_pk == self._pk(name))
-        if reasons:
-            query = query.where(table.c.reason.in_([str(r) for r in reasons]))
-        if start is not None:
-            query = query.where(table.c.last_update_time >= start)
-        if end is not None:
-            query = query.where(table.c.last_update_time <= end)
-        if after is not None:
-            query = query.where(table.c.email_address > after)
-        rows = self._connection.execute(query.order_by(table.c.email_address).limit(limit))
-        return [_suppressed(row) for row in rows]
+        return suppressed_page(
+            self._connection, query, reasons=reasons, start=start, end=end, after=after, limit=limit
+        )
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -279,18 +273,8 @@ class TenantRepository:
             sending_status=SendingStatus(row.sending_status),
             status_updated_at=row.status_updated_at,
             reputation_policy=row.reputation_policy,
-            suppression=_suppression(row.suppression),
+            suppression=suppression_from_document(row.suppression),
         )
-
-
-def _suppressed(row: Row[Any]) -> SuppressedDestination:
-    return SuppressedDestination(
-        email_address=row.email_address,
-        reason=SuppressionReason(row.reason),
-        last_update_time=row.last_update_time,
-        message_id=row.message_id,
-        feedback_id=row.feedback_id,
-    )
 
 
 def _with_tags(tenant: Tenant, tags: list[Any]) -> Tenant:
@@ -304,28 +288,4 @@ def _association(row: Row[Any], tenant_name: str, tenant_id: str) -> Association
         resource_type=ResourceType(row.resource_type),
         resource_arn=row.resource_arn,
         created_at=row.created_at,
-    )
-
-
-def _suppression_json(attributes: SuppressionAttributes | None) -> dict[str, Any] | None:
-    if attributes is None:
-        return None
-    document: dict[str, Any] = {}
-    if attributes.suppressed_reasons is not None:
-        document["SuppressedReasons"] = [str(r) for r in attributes.suppressed_reasons]
-    if attributes.scope is not None:
-        document["SuppressionScope"] = str(attributes.scope)
-    return document
-
-
-def _suppression(document: dict[str, Any] | None) -> SuppressionAttributes | None:
-    if document is None:
-        return None
-    reasons = document.get("SuppressedReasons")
-    scope = document.get("SuppressionScope")
-    return SuppressionAttributes(
-        suppressed_reasons=None
-        if reasons is None
-        else tuple(SuppressionReason(r) for r in reasons),
-        scope=None if scope is None else SuppressionScope(scope),
     )

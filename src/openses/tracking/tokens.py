@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 LinkTags = tuple[tuple[str, str], ...]
 
@@ -106,16 +107,9 @@ def sign_unsubscribe(claims: UnsubscribeClaims, key: Key) -> str:
 
 
 def verify_unsubscribe(token: str, lookup: Callable[[int], Key | None]) -> UnsubscribeClaims:
-    try:
-        fields = json.loads(_open(token, lookup))
-    except (UnicodeDecodeError, ValueError):
-        raise InvalidToken("bad body") from None
-    if (
-        not isinstance(fields, list)
-        or len(fields) != 7
-        or fields[0] != _UNSUBSCRIBE
-        or not _strings([*fields[:5], fields[6]])
-        or not (fields[5] is None or isinstance(fields[5], str))
+    fields = _tagged(_open(token, lookup), _UNSUBSCRIBE, 7)
+    if not _strings([*fields[:5], fields[6]]) or not (
+        fields[5] is None or isinstance(fields[5], str)
     ):
         raise InvalidToken("bad claims")
     _, account_id, region, message_id, contact_list, topic, address = fields
@@ -146,17 +140,8 @@ def sign_verification(claims: VerificationClaims, key: Key) -> str:
 
 
 def verify_verification(token: str, lookup: Callable[[int], Key | None]) -> VerificationClaims:
-    try:
-        fields = json.loads(_open(token, lookup))
-    except (UnicodeDecodeError, ValueError):
-        raise InvalidToken("bad body") from None
-    if (
-        not isinstance(fields, list)
-        or len(fields) != 7
-        or fields[0] != _VERIFICATION
-        or not _strings([*fields[:4], *fields[5:]])
-        or type(fields[4]) is not int
-    ):
+    fields = _tagged(_open(token, lookup), _VERIFICATION, 7)
+    if not _strings([*fields[:4], *fields[5:]]) or type(fields[4]) is not int:
         raise InvalidToken("bad claims")
     _, account_id, region, address, issued_at, success_url, failure_url = fields
     return VerificationClaims(
@@ -229,11 +214,24 @@ def _inflate(body: bytes) -> bytes:
     return plain
 
 
-def _claims(body: bytes) -> Claims:
+def _json(body: bytes) -> Any:
     try:
-        fields = json.loads(body)
+        return json.loads(body)
     except (UnicodeDecodeError, ValueError):
         raise InvalidToken("bad body") from None
+
+
+def _tagged(body: bytes, tag: str, length: int) -> list[Any]:
+    """The claims of a token kind whose body is a JSON array of ``length`` fields led by
+    ``tag``; the caller checks the fields' types."""
+    fields = _json(body)
+    if not isinstance(fields, list) or len(fields) != length or fields[0] != tag:
+        raise InvalidToken("bad claims")
+    return fields
+
+
+def _claims(body: bytes) -> Claims:
+    fields = _json(body)
     if not isinstance(fields, list) or len(fields) < 4 or not _strings(fields[:4]):
         raise InvalidToken("bad claims")
     kind, account_id, region, message_id = fields[:4]

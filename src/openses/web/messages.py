@@ -4,10 +4,12 @@ request sees the mail of the account and region web/access.py gives it (issue 18
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -27,6 +29,32 @@ def fits_row_id(number: int) -> bool:
     return -(2**31) <= number < 2**31
 
 
+def page_window(params: QueryParams) -> tuple[int, int | None] | Response:
+    """The ``limit`` and ``cursor`` query parameters of a newest-first listing of rows (the
+    cursor is the id listings continue below), or the 400 that refuses them."""
+    try:
+        limit = int(params.get("limit", "50"))
+        before = int(params["cursor"]) if params.get("cursor") else None
+    except ValueError:
+        return JSONResponse({"message": "limit and cursor must be integers"}, 400)
+    if not 1 <= limit <= MAX_LIMIT:
+        return JSONResponse({"message": f"limit must be between 1 and {MAX_LIMIT}"}, 400)
+    if before is not None and not fits_row_id(before):
+        return JSONResponse({"message": "cursor must be a 32-bit integer"}, 400)
+    return limit, before
+
+
+def page_response(
+    key: str, items: list[dict[str, Any]], rows: Sequence[Any], limit: int
+) -> JSONResponse:
+    """A listing page: ``items`` (one a row) under ``key``, and ``nextCursor``, the last row's
+    id, when the page is full."""
+    body: dict[str, Any] = {key: items}
+    if len(rows) == limit:
+        body["nextCursor"] = str(rows[-1].id)
+    return JSONResponse(body)
+
+
 # The raw MIME is the sender's bytes: never sniffed into HTML, never running script.
 RAW_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -42,15 +70,10 @@ class MessagesEndpoints:
 
     async def index(self, request: Request) -> Response:
         params = request.query_params
-        try:
-            limit = int(params.get("limit", "50"))
-            before = int(params["cursor"]) if params.get("cursor") else None
-        except ValueError:
-            return JSONResponse({"message": "limit and cursor must be integers"}, 400)
-        if not 1 <= limit <= MAX_LIMIT:
-            return JSONResponse({"message": f"limit must be between 1 and {MAX_LIMIT}"}, 400)
-        if before is not None and not fits_row_id(before):
-            return JSONResponse({"message": "cursor must be a 32-bit integer"}, 400)
+        window = page_window(params)
+        if isinstance(window, Response):
+            return window
+        limit, before = window
         scope = self._access.view(request).scope
         rows = await run_in_threadpool(
             self._query,
@@ -62,10 +85,7 @@ class MessagesEndpoints:
             before=before,
             limit=limit,
         )
-        body: dict[str, Any] = {"messages": [summary(row) for row in rows]}
-        if len(rows) == limit:
-            body["nextCursor"] = str(rows[-1].id)
-        return JSONResponse(body)
+        return page_response("messages", [summary(row) for row in rows], rows, limit)
 
     def _query(self, **filters: Any) -> list[message_search.MessageRow]:
         with reading(self._engine) as connection:

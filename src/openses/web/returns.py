@@ -18,7 +18,7 @@ from openses.protocol.timestamps import iso8601
 from openses.store import returns
 from openses.store.database import reading
 from openses.web.access import Access
-from openses.web.messages import MAX_LIMIT, fits_row_id
+from openses.web.messages import fits_row_id, page_response, page_window
 
 _YES_NO = {"true": True, "false": False}
 
@@ -30,15 +30,10 @@ class ReturnsEndpoints:
 
     async def index(self, request: Request) -> Response:
         params = request.query_params
-        try:
-            limit = int(params.get("limit", "50"))
-            before = int(params["cursor"]) if params.get("cursor") else None
-        except ValueError:
-            return JSONResponse({"message": "limit and cursor must be integers"}, 400)
-        if not 1 <= limit <= MAX_LIMIT:
-            return JSONResponse({"message": f"limit must be between 1 and {MAX_LIMIT}"}, 400)
-        if before is not None and not fits_row_id(before):
-            return JSONResponse({"message": "cursor must be a 32-bit integer"}, 400)
+        window = page_window(params)
+        if isinstance(window, Response):
+            return window
+        limit, before = window
         unmatched = _YES_NO.get(params.get("unmatched", "false").lower())
         if unmatched is None:
             return JSONResponse({"message": "unmatched must be true or false"}, 400)
@@ -52,10 +47,7 @@ class ReturnsEndpoints:
             before=before,
             limit=limit,
         )
-        body: dict[str, Any] = {"returns": [summary(row) for row in rows]}
-        if len(rows) == limit:
-            body["nextCursor"] = str(rows[-1].id)
-        return JSONResponse(body)
+        return page_response("returns", [summary(row) for row in rows], rows, limit)
 
     def _query(self, **filters: Any) -> list[returns.ReturnRow]:
         with reading(self._engine) as connection:

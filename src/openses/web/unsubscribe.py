@@ -6,9 +6,7 @@ recipient."""
 
 from __future__ import annotations
 
-import datetime
 import html
-from collections.abc import Callable
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -16,24 +14,14 @@ from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from openses.domain.contact_list import SubscriptionStatus
 from openses.services import contact_lists
-from openses.store.sources import EngineSource
 from openses.tracking import tokens
-from openses.tracking.keys import Keyring
+from openses.web.links import LinkEndpoints, link_page
 
 MAX_BODY_BYTES = 64 * 1024
-_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
-
-
-def _page(status: int, title: str, body: str = "") -> Response:
-    text = (
-        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-        f"</head><body><h1>{html.escape(title)}</h1>{body}</body></html>"
-    )
-    return HTMLResponse(text, status_code=status, headers=_HEADERS)
 
 
 INVALID = "This link is not valid."
@@ -42,14 +30,7 @@ SAVED = "Your preferences are saved."
 UNSUBSCRIBED = "You are unsubscribed."
 
 
-class UnsubscribeEndpoints:
-    def __init__(
-        self, writes: EngineSource, keyring: Keyring, clock: Callable[[], datetime.datetime]
-    ) -> None:
-        self._writes = writes
-        self._keyring = keyring
-        self._clock = clock
-
+class UnsubscribeEndpoints(LinkEndpoints):
     async def page(self, request: Request) -> Response:
         recipient = self._recipient(request)
         if isinstance(recipient, Response):
@@ -57,7 +38,7 @@ class UnsubscribeEndpoints:
         try:
             found = await run_in_threadpool(contact_lists.preferences_page, self._writes, recipient)
         except contact_lists.UnknownRecipient:
-            return _page(404, UNKNOWN)
+            return link_page(404, UNKNOWN)
         contact_list, contact = found
         rows = []
         for topic in contact_list.topics:
@@ -81,7 +62,7 @@ class UnsubscribeEndpoints:
             f"<label><input type='checkbox' name='unsubscribeAll' value='true'{checked}> "
             "Unsubscribe from all</label> <button type='submit'>Save</button></form>"
         )
-        return _page(200, f"Subscription preferences: {contact_list.name}", form)
+        return link_page(200, f"Subscription preferences: {contact_list.name}", form)
 
     async def submit(self, request: Request) -> Response:
         recipient = self._recipient(request)
@@ -89,14 +70,14 @@ class UnsubscribeEndpoints:
             return recipient
         fields = await read_form(request)
         if fields is None:
-            return _page(400, "The form is not readable.")
+            return link_page(400, "The form is not readable.")
         now = self._clock()
         try:
             if fields.get("List-Unsubscribe") == "One-Click":
                 await run_in_threadpool(
                     contact_lists.unsubscribe_one_click, self._writes, recipient, now
                 )
-                return _page(200, UNSUBSCRIBED)
+                return link_page(200, UNSUBSCRIBED)
             chosen = {}
             for name, value in fields.items():
                 if name.startswith("topic:") and value in SubscriptionStatus.__members__:
@@ -111,16 +92,16 @@ class UnsubscribeEndpoints:
                 now,
             )
         except contact_lists.UnknownRecipient:
-            return _page(404, UNKNOWN)
-        return _page(200, SAVED)
+            return link_page(404, UNKNOWN)
+        return link_page(200, SAVED)
 
     def _recipient(self, request: Request) -> contact_lists.Recipient | Response:
         try:
             claims = tokens.verify_unsubscribe(request.path_params["token"], self._keyring.lookup)
         except tokens.UnknownKey:
-            return _page(404, UNKNOWN)
+            return link_page(404, UNKNOWN)
         except tokens.InvalidToken:
-            return _page(400, INVALID)
+            return link_page(400, INVALID)
         return contact_lists.Recipient(
             account_id=claims.account_id,
             region=claims.region,

@@ -9,7 +9,6 @@ from openses.api import verification_emails as shared
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.domain.errors import CustomVerificationEmailTemplateNotFound
-from openses.domain.verification_template import CustomVerificationEmailTemplate
 from openses.protocol.models import V1
 from openses.services import verification_emails as service
 
@@ -29,17 +28,15 @@ def create_custom_verification_email_template(
     success_redirection_url: str,
     failure_redirection_url: str,
 ) -> Output:
-    template = CustomVerificationEmailTemplate(
-        name=template_name,
-        from_email_address=from_email_address,
-        subject=template_subject,
-        content=template_content,
-        success_redirection_url=success_redirection_url,
-        failure_redirection_url=failure_redirection_url,
-        created_at=context.clock(),
+    return shared.create_template(
+        context,
+        template_name,
+        from_email_address,
+        template_subject,
+        template_content,
+        success_redirection_url,
+        failure_redirection_url,
     )
-    service.create_template(context.writing(), template)
-    return {}
 
 
 @operation(V1, "GetCustomVerificationEmailTemplate")
@@ -61,16 +58,15 @@ def update_custom_verification_email_template(
     success_redirection_url: str | None = None,
     failure_redirection_url: str | None = None,
 ) -> Output:
-    service.update_template(
-        context.writing(),
+    return shared.update_template(
+        context,
         template_name,
-        from_email_address=from_email_address,
-        subject=template_subject,
-        content=template_content,
-        success_redirection_url=success_redirection_url,
-        failure_redirection_url=failure_redirection_url,
+        from_email_address,
+        template_subject,
+        template_content,
+        success_redirection_url,
+        failure_redirection_url,
     )
-    return {}
 
 
 @operation(V1, "DeleteCustomVerificationEmailTemplate")
@@ -89,11 +85,7 @@ def list_custom_verification_email_templates(
     context: RequestContext, *, next_token: str | None = None, max_results: int | None = None
 ) -> Output:
     size = MAX_RESULTS if max_results is None else max_results
-    page = service.list_page(context.reading(), next_token=next_token, page_size=size)
-    return {
-        "CustomVerificationEmailTemplates": [shared.metadata(t) for t in page.templates],
-        "NextToken": page.next_token,
-    }
+    return shared.list_templates(context, next_token, size)
 
 
 @operation(V1, "SendCustomVerificationEmail")

@@ -7,7 +7,7 @@ from typing import Any
 
 from openses.api.context import RequestContext
 from openses.api.registry import operation
-from openses.domain.errors import InvalidInput
+from openses.api.v2 import shapes
 from openses.domain.reputation_entity import RESOURCE, ReputationEntity
 from openses.domain.tenant import SendingStatus
 from openses.protocol.models import V2
@@ -29,11 +29,10 @@ def list_reputation_entities(
     page_size: int | None = None,
 ) -> Output:
     filters = filter or {}
-    status = filters.get("SENDING_STATUS")
     entity_filter = service.EntityFilter(
         entity_type=filters.get("ENTITY_TYPE"),
         reputation_impact=filters.get("REPUTATION_IMPACT"),
-        sending_status=_status(status) if status is not None else None,
+        sending_status=shapes.sending_status_filter(filters),
         reference_prefix=filters.get("ENTITY_REFERENCE_PREFIX"),
     )
     size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
@@ -106,10 +105,3 @@ def _wire(entity: ReputationEntity) -> Wire:
         },
         "SendingStatusAggregate": entity.aggregate_status,
     }
-
-
-def _status(value: str) -> SendingStatus:
-    try:
-        return SendingStatus(value)
-    except ValueError:
-        raise InvalidInput(f"Invalid sending status filter: {value}") from None

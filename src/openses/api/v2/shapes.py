@@ -6,6 +6,7 @@ from typing import Any
 
 from openses.api import destination_shapes
 from openses.domain.configuration_set import ConfigurationSet
+from openses.domain.errors import InvalidInput
 from openses.domain.event_destination import EventDestination
 from openses.domain.options import (
     ArchivingOptions,
@@ -23,6 +24,7 @@ from openses.domain.options import (
     TrackingOptions,
     VdmOptions,
 )
+from openses.domain.tenant import SendingStatus
 
 Wire = dict[str, Any]
 
@@ -195,3 +197,14 @@ def event_destination(name: str, wire: Wire) -> EventDestination:
 
 def event_destination_wire(destination: EventDestination) -> Wire:
     return destination_shapes.event_destination_wire(destination_shapes.V2, destination)
+
+
+def sending_status_filter(filters: dict[str, str]) -> SendingStatus | None:
+    """The ``SENDING_STATUS`` key of ListTenants' and ListReputationEntities' Filter."""
+    value = filters.get("SENDING_STATUS")
+    if value is None:
+        return None
+    try:
+        return SendingStatus(value)
+    except ValueError:
+        raise InvalidInput(f"Invalid sending status filter: {value}") from None

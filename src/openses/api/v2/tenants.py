@@ -10,14 +10,12 @@ from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v2 import shapes
 from openses.domain.errors import InvalidInput
-from openses.domain.options import SuppressionReason
 from openses.domain.tenant import (
     Association,
     ResourceType,
-    SendingStatus,
-    SuppressionAttributes,
-    SuppressionScope,
     Tenant,
+    suppression_document,
+    suppression_from_document,
     tenant_arn,
 )
 from openses.protocol.models import V2
@@ -47,7 +45,7 @@ def create_tenant(
         arn=tenant_arn(context.region, context.account_id, tenant_name, tenant_id),
         created_at=now,
         status_updated_at=now,
-        suppression=_suppression(suppression_attributes),
+        suppression=suppression_from_document(suppression_attributes),
         tags=shapes.tags(tags or []),
     )
     service.create(context.writing(), tenant)
@@ -68,11 +66,10 @@ def list_tenants(
     page_size: int | None = None,
 ) -> Output:
     filters = filter or {}
-    status = filters.get("SENDING_STATUS")
     page = service.list_tenants(
         context.reading(),
         name_contains=filters.get("TENANT_NAME_CONTAINS"),
-        sending_status=_status(status) if status is not None else None,
+        sending_status=shapes.sending_status_filter(filters),
         next_token=next_token,
         page_size=_page_size(page_size),
     )
@@ -105,7 +102,7 @@ def put_tenant_suppression_attributes(
     suppressed_reasons: list[str] | None = None,
     suppression_scope: str | None = None,
 ) -> Output:
-    attributes = _suppression(
+    attributes = suppression_from_document(
         {"SuppressedReasons": suppressed_reasons, "SuppressionScope": suppression_scope}
     )
     assert attributes is not None
@@ -182,7 +179,7 @@ def _tenant_wire(tenant: Tenant) -> Wire:
         "CreatedTimestamp": tenant.created_at,
         "Tags": shapes.tags_wire(tenant.tags),
         "SendingStatus": tenant.sending_status,
-        "SuppressionAttributes": _suppression_wire(tenant.suppression),
+        "SuppressionAttributes": suppression_document(tenant.suppression),
     }
 
 
@@ -193,37 +190,6 @@ def _resource_tenant(association: Association) -> Wire:
         "ResourceArn": association.resource_arn,
         "AssociatedTimestamp": association.created_at,
     }
-
-
-def _suppression(wire: Wire | None) -> SuppressionAttributes | None:
-    if wire is None:
-        return None
-    reasons = wire.get("SuppressedReasons")
-    scope = wire.get("SuppressionScope")
-    return SuppressionAttributes(
-        suppressed_reasons=None
-        if reasons is None
-        else tuple(SuppressionReason(r) for r in reasons),
-        scope=None if scope is None else SuppressionScope(scope),
-    )
-
-
-def _suppression_wire(attributes: SuppressionAttributes | None) -> Wire | None:
-    if attributes is None:
-        return None
-    wire: Wire = {}
-    if attributes.suppressed_reasons is not None:
-        wire["SuppressedReasons"] = list(attributes.suppressed_reasons)
-    if attributes.scope is not None:
-        wire["SuppressionScope"] = attributes.scope
-    return wire
-
-
-def _status(value: str) -> SendingStatus:
-    try:
-        return SendingStatus(value)
-    except ValueError:
-        raise InvalidInput(f"Invalid sending status filter: {value}") from None
 
 
 def _resource_type(value: str) -> ResourceType:

@@ -9,7 +9,6 @@ from openses.api import verification_emails as shared
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v2 import shapes
-from openses.domain.verification_template import CustomVerificationEmailTemplate
 from openses.protocol.models import V2
 from openses.services import paging
 from openses.services import verification_emails as service
@@ -32,18 +31,16 @@ def create_custom_verification_email_template(
     failure_redirection_url: str,
     tags: list[Wire] | None = None,
 ) -> Output:
-    template = CustomVerificationEmailTemplate(
-        name=template_name,
-        from_email_address=from_email_address,
-        subject=template_subject,
-        content=template_content,
-        success_redirection_url=success_redirection_url,
-        failure_redirection_url=failure_redirection_url,
-        created_at=context.clock(),
-        tags=shapes.tags(tags or []),
+    return shared.create_template(
+        context,
+        template_name,
+        from_email_address,
+        template_subject,
+        template_content,
+        success_redirection_url,
+        failure_redirection_url,
+        shapes.tags(tags or []),
     )
-    service.create_template(context.writing(), template)
-    return {}
 
 
 @operation(V2, "GetCustomVerificationEmailTemplate")
@@ -69,16 +66,15 @@ def update_custom_verification_email_template(
     success_redirection_url: str,
     failure_redirection_url: str,
 ) -> Output:
-    service.update_template(
-        context.writing(),
+    return shared.update_template(
+        context,
         template_name,
-        from_email_address=from_email_address,
-        subject=template_subject,
-        content=template_content,
-        success_redirection_url=success_redirection_url,
-        failure_redirection_url=failure_redirection_url,
+        from_email_address,
+        template_subject,
+        template_content,
+        success_redirection_url,
+        failure_redirection_url,
     )
-    return {}
 
 
 @operation(V2, "DeleteCustomVerificationEmailTemplate")
@@ -94,11 +90,7 @@ def list_custom_verification_email_templates(
     context: RequestContext, *, next_token: str | None = None, page_size: int | None = None
 ) -> Output:
     size = paging.page_size(page_size, default=MAX_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
-    page = service.list_page(context.reading(), next_token=next_token, page_size=size)
-    return {
-        "CustomVerificationEmailTemplates": [shared.metadata(t) for t in page.templates],
-        "NextToken": page.next_token,
-    }
+    return shared.list_templates(context, next_token, size)
 
 
 @operation(V2, "SendCustomVerificationEmail")

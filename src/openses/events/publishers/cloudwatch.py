@@ -53,21 +53,29 @@ class CloudWatchPublisher:
             for item in items
             if (datum := metric_datum(item.payload, target["dimensions"])) is not None
         ]
-        if not datums:
-            return {}
-        client = self._clients.client("cloudwatch", region)
+        return put_metric_data(self._clients, region, self._namespace, datums)
 
-        def send(run: list[Datum]) -> Failures:
-            client.put_metric_data(Namespace=self._namespace, MetricData=[d for _, d in run])
-            return {}
 
-        runs = chunks(
-            datums,
-            max_count=MAX_DATUMS,
-            max_bytes=MAX_BYTES,
-            size=lambda d: len(json.dumps(d[1], default=str)),
-        )
-        return each_call(runs, lambda d: d[0], send)
+def put_metric_data(
+    clients: AwsClients, region: str, namespace: str, datums: list[Datum]
+) -> Failures:
+    """PutMetricData of each item's datum, in calls within CloudWatch's count and size limits;
+    a failed call fails the items whose datums it carried."""
+    if not datums:
+        return {}
+    client = clients.client("cloudwatch", region)
+
+    def send(run: list[Datum]) -> Failures:
+        client.put_metric_data(Namespace=namespace, MetricData=[d for _, d in run])
+        return {}
+
+    runs = chunks(
+        datums,
+        max_count=MAX_DATUMS,
+        max_bytes=MAX_BYTES,
+        size=lambda d: len(json.dumps(d[1], default=str)),
+    )
+    return each_call(runs, lambda d: d[0], send)
 
 
 def metric_datum(record: Any, dimensions: list[list[str]]) -> dict[str, Any] | None:
