@@ -509,7 +509,13 @@ def send(client: httpx.Client, request: Request, log: list[Timed]) -> httpx.Resp
     started = time.time()
     try:
         response = client.send(
-            httpx.Request(request.method, url, headers=request.headers, content=request.body)
+            httpx.Request(
+                request.method,
+                url,
+                # as bytes: httpx would refuse a str header outside ASCII
+                headers={k.encode(): v.encode("utf-8") for k, v in request.headers.items()},
+                content=request.body,
+            )
         )
     except httpx.TimeoutException:
         pytest.fail(f"no answer within {HANG} s: {request.describe()}")
