@@ -34,7 +34,7 @@ from tests.protocol.strategies import Wire, for_shape
 from tests.protocol.wire import Sent, client_request
 from tests.support import authorization, database_url, free_port, fresh_account, serve_process
 
-DEFAULT = 300
+DEFAULT = 1000
 EXAMPLES = int(os.environ.get("OPENSES_FUZZ_EXAMPLES", DEFAULT))
 HANG = 15.0  # seconds: a request slower than this is a hang
 HEALTH_BOUND = 1.0  # seconds: the slowest /health answer allowed during a run
