@@ -4,67 +4,21 @@ members only, each the smallest value its shape allows), on SQLite and PostgreSQ
 
 from __future__ import annotations
 
-import datetime
-import re
 from typing import Any
 
 import pytest
 from botocore import xform_name
 from botocore.exceptions import ClientError
-from botocore.model import Shape
 
 from openses.api.registry import Handlers
 from openses.protocol.models import V1, V2, service_model
+from tests.api.model_inputs import minimal
 from tests.support import LiveServer, fresh_account
 
 HANDLERS = Handlers.discover()
 OPERATIONS = [
     (service, name) for service in (V1, V2) for name in service_model(service).operation_names
 ]
-# Strings tried, in order, for a string shape with a pattern: the first that fits is used.
-_CANDIDATES = (
-    "a",
-    "example.com",
-    "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d",
-    "s3://bucket/key",
-    "https://example.com/",
-)
-
-
-def minimal(shape: Shape) -> Any:
-    """The smallest value of a shape that botocore's validation and openses' accept as
-    well-formed; structures get their required members only."""
-    kind = shape.type_name
-    meta = shape.metadata
-    if kind == "structure":
-        return {name: minimal(shape.members[name]) for name in shape.required_members}
-    if kind == "list":
-        return [minimal(shape.member) for _ in range(meta.get("min", 0))]
-    if kind == "map":
-        return {}
-    if kind == "string":
-        if shape.enum:
-            return shape.enum[0]
-        return _string(meta.get("pattern"), max(meta.get("min", 1), 1))
-    if kind in ("integer", "long"):
-        return max(meta.get("min", 1), 1)
-    if kind in ("double", "float"):
-        return float(max(meta.get("min", 1), 1))
-    if kind == "boolean":
-        return False
-    if kind == "timestamp":
-        return datetime.datetime.now(datetime.UTC)
-    if kind == "blob":
-        return b"x" * max(meta.get("min", 1), 1)
-    raise AssertionError(f"no minimal value for {kind} shape {shape.name}")
-
-
-def _string(pattern: str | None, length: int) -> str:
-    for candidate in _CANDIDATES:
-        value = candidate + "a" * max(length - len(candidate), 0)
-        if pattern is None or re.search(pattern, value):
-            return value
-    raise AssertionError(f"no candidate string fits {pattern!r}")
 
 
 def test_every_operation_has_a_handler() -> None:

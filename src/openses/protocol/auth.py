@@ -10,6 +10,13 @@ _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/")
 _TWELVE_DIGITS = re.compile(r"\d{12}")
 # A request without a credential scope (unsigned, or signed otherwise) is in this region.
 DEFAULT_REGION = "us-east-1"
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+REGION_MAX_LENGTH = 32  # the store's region columns (store/tables.py) hold this many
+
+
+def is_region(text: str) -> bool:
+    """Whether ``text`` is spelled as an AWS region (``us-east-1``) and fits the store."""
+    return len(text) <= REGION_MAX_LENGTH and _REGION.fullmatch(text) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape
@@ -21,6 +22,8 @@ from openses.protocol.errors import ProtocolError
 XMLNS = "http://ses.amazonaws.com/doc/2010-12-01/"
 # Non-finite numbers are spelled as botocore and the AWS SDKs write and read them.
 _NON_FINITE = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
+# Characters XML 1.0 cannot carry, not even as a character reference (its Char production).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def check_form(form: Mapping[str, str]) -> None:
@@ -192,5 +195,8 @@ def _scalar_text(kind: str, value: Any) -> str:
 
 
 def _escape(text: str) -> str:
-    """XML-escape ``text``; a bare carriage return would reach the client as a line feed."""
-    return escape(text, {"\r": "&#13;"})
+    """XML-escape ``text``; a bare carriage return would reach the client as a line feed, and a
+    character XML 1.0 cannot carry (a C0 control, a lone surrogate, U+FFFE, U+FFFF) reaches it as
+    U+FFFD, so that the answer stays well-formed (found by tests/api/test_fuzz.py: an unknown
+    Action holding U+0001 was echoed into InvalidAction's message)."""
+    return escape(_NOT_XML.sub("\ufffd", text), {"\r": "&#13;"})

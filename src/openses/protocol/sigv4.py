@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, unquote
 
+from openses.protocol.auth import is_region
 from openses.protocol.errors import AccessError
 
 ALGORITHM = "AWS4-HMAC-SHA256"
@@ -29,7 +30,6 @@ UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 MAX_EXPIRES = 7 * 24 * 3600
 _AMZ_DATE = "%Y%m%dT%H%M%SZ"
-_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 _NOT_MATCHING = (
     "The request signature we calculated does not match the signature you provided. Check "
     "your AWS Secret Access Key and signing method. Consult the service documentation for "
@@ -45,6 +45,10 @@ class SignatureError(AccessError):
 
 def incomplete(message: str) -> SignatureError:
     return SignatureError("IncompleteSignature", "IncompleteSignatureException", message)
+
+
+def invalid_region(region: str) -> SignatureError:
+    return incomplete(f"Credential should be scoped to a valid region, not '{region}'.")
 
 
 def missing_token() -> SignatureError:
@@ -327,8 +331,8 @@ def _credential(text: str) -> Credential:
     access_key, date, region, service, terminator = parts
     if not re.fullmatch(r"\d{8}", date):
         raise incomplete(f"Credential should be scoped to a valid date, not '{date}'.")
-    if not _REGION.fullmatch(region):
-        raise incomplete(f"Credential should be scoped to a valid region, not '{region}'.")
+    if not is_region(region):
+        raise invalid_region(region)
     if service not in SERVICES:
         raise incomplete(f"Credential should be scoped to correct service: '{SERVICES[0]}'.")
     if terminator != TERMINATOR:
