@@ -5,15 +5,19 @@ account and region as an Authorization header's does."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
+from pathlib import Path
 from typing import Any
 
 import boto3
 import httpx
+import pytest
 from click.testing import CliRunner
 
 from openses.cli import main
-from tests.support import CLIENT_CONFIG, LiveServer, unique
+from openses.config import Settings
+from tests.support import CLIENT_CONFIG, LiveServer, fresh_account, serve_in_thread, unique
 
 
 def client(server: LiveServer, service: str, key: str, region: str = "us-east-1") -> Any:
@@ -58,3 +62,28 @@ def test_a_stored_key_names_its_account_and_a_presigned_url_its_account_and_regi
         client(server, "sesv2", "888888888888", "eu-west-2").delete_configuration_set(
             ConfigurationSetName=name
         )
+
+
+def test_looking_up_a_new_key_does_not_wait_for_sqlites_write_lock(
+    backend: str, tmp_path: Path
+) -> None:
+    """A key openses has not seen makes it read the stored keys again; on SQLite that read must
+    not queue behind a writer (a long write held the whole server: every request waited)."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's write lock")
+    path = tmp_path / "locked.db"
+    settings = Settings(database_url=f"sqlite:///{path}", smtp_port=0, smtps_port=0)
+    with serve_in_thread(settings) as live:
+        client(live, "sesv2", fresh_account()).list_configuration_sets()
+        time.sleep(1.5)  # past the once-a-second limit on reading the keys again
+        holder = sqlite3.connect(path, isolation_level=None, timeout=30)
+        try:
+            holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+            started = time.monotonic()
+            listed = client(live, "sesv2", fresh_account()).list_configuration_sets()
+            waited = time.monotonic() - started
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+    assert listed["ConfigurationSets"] == []
+    assert waited < 5, f"the read waited {waited:.1f} s for the write lock"

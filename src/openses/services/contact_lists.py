@@ -27,6 +27,7 @@ from openses.domain.tags import check as check_tags
 from openses.events import records
 from openses.services import paging
 from openses.store import message_search
+from openses.store.database import reading
 from openses.store.sources import EngineSource
 from openses.store.unit_of_work import UnitOfWork
 
@@ -298,7 +299,7 @@ def _change_preferences(
     source: str,
     now: datetime.datetime,
 ) -> None:
-    with writes.engine.connect().execution_options(openses_write=False) as connection:
+    with reading(writes.engine) as connection:
         row = message_search.get_message(connection, recipient.message_id)
     if row is None or (row.account_id, row.region) != (recipient.account_id, recipient.region):
         raise UnknownRecipient(recipient.message_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, Row, delete, insert, select, update
 
+from openses.store.database import reading
 from openses.store.tables import access_keys
 
 ACTIVE = "Active"
@@ -68,13 +69,13 @@ def all_keys(engine: Engine, account_id: str | None = None) -> list[StoredKey]:
     query = select(access_keys).order_by(access_keys.c.created_at, access_keys.c.access_key_id)
     if account_id is not None:
         query = query.where(access_keys.c.account_id == account_id)
-    with engine.connect() as connection:
+    with reading(engine) as connection:  # never queued behind SQLite's write lock
         return [_key(row) for row in connection.execute(query)]
 
 
 def get(engine: Engine, access_key_id: str) -> StoredKey | None:
     query = select(access_keys).where(access_keys.c.access_key_id == access_key_id)
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         row = connection.execute(query).first()
     return None if row is None else _key(row)
 

@@ -234,7 +234,7 @@ def release(engine: Engine, job_id: str, retry_at: datetime.datetime) -> None:
 
 
 def status_of(engine: Engine, job_id: str) -> JobStatus | None:
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         found = connection.execute(select(jobs.c.status).where(jobs.c.job_id == job_id)).scalar()
     return None if found is None else JobStatus(found)
 

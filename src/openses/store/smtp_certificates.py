@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from openses.store.database import reading
 from openses.store.tables import smtp_certificates
 
 _ROW = 1
@@ -19,7 +20,7 @@ def kept_or_new(
     """The stored (certificate PEM, key PEM); made with ``make`` and stored on first use. Of
     instances starting together on one database, the first to insert wins and all use its."""
     query = select(smtp_certificates.c.certificate, smtp_certificates.c.private_key)
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         row = connection.execute(query).first()
     if row is not None:
         return row.certificate, row.private_key
@@ -32,7 +33,7 @@ def kept_or_new(
                 )
             )
     except IntegrityError:
-        with engine.connect() as connection:
+        with reading(engine) as connection:
             row = connection.execute(query).one()
         return row.certificate, row.private_key
     return certificate, key

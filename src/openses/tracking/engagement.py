@@ -9,6 +9,7 @@ import datetime
 from openses.domain.errors import ConfigurationSetNotFound
 from openses.events import records
 from openses.store import message_search
+from openses.store.database import reading
 from openses.store.sources import EngineSource
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking.tokens import Claims, Kind
@@ -27,7 +28,7 @@ def record(
     now: datetime.datetime,
 ) -> None:
     """Record the open or click. A message whose set is gone since gets no event."""
-    with writes.engine.connect().execution_options(openses_write=False) as connection:
+    with reading(writes.engine) as connection:
         row = message_search.get_message(connection, claims.message_id)
     if row is None or (row.account_id, row.region) != (claims.account_id, claims.region):
         raise MessageNotFound(claims.message_id)
