@@ -4,21 +4,17 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TypedDict
 
 from openses.api.context import RequestContext
 from openses.api.registry import operation
-from openses.api.v2 import account_attributes
-from openses.domain.options import FeatureStatus, SuppressionReason, VdmAttributes, VdmOptions
+from openses.api.v2 import account_attributes, shapes
+from openses.api.v2.shapes import Output, Wire
+from openses.domain.options import FeatureStatus, SuppressionReason, VdmAttributes
 from openses.domain.suppression import SuppressedDestination
 from openses.protocol.models import V2
 from openses.services import account as service
-from openses.services import dedicated_ips, paging, quotas, reputation, tenants
-
-Output = dict[str, Any]
-Wire = dict[str, Any]
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
+from openses.services import dedicated_ips, quotas, reputation, tenants
 
 
 def _tenant_list(context: RequestContext, tenant_name: str | None) -> str | None:
@@ -85,27 +81,19 @@ def put_account_details(
 
 @operation(V2, "PutAccountVdmAttributes")
 def put_account_vdm_attributes(context: RequestContext, *, vdm_attributes: Wire) -> Output:
-    engagement = vdm_attributes.get("DashboardAttributes", {}).get("EngagementMetrics")
-    shared = vdm_attributes.get("GuardianAttributes", {}).get("OptimizedSharedDelivery")
     attributes = VdmAttributes(
         vdm_enabled=FeatureStatus(vdm_attributes["VdmEnabled"]),
-        options=VdmOptions(
-            engagement_metrics=FeatureStatus(engagement) if engagement else None,
-            optimized_shared_delivery=FeatureStatus(shared) if shared else None,
-        ),
+        options=shapes.vdm_options(vdm_attributes, shapes.VDM_ATTRIBUTES),
     )
     reputation.put_vdm_attributes(context.writing(), attributes)
     return {}
 
 
 def _vdm_wire(attributes: VdmAttributes) -> Wire:
-    wire: Wire = {"VdmEnabled": attributes.vdm_enabled}
-    options = attributes.options
-    if options.engagement_metrics:
-        wire["DashboardAttributes"] = {"EngagementMetrics": options.engagement_metrics}
-    if options.optimized_shared_delivery:
-        wire["GuardianAttributes"] = {"OptimizedSharedDelivery": options.optimized_shared_delivery}
-    return wire
+    return {
+        "VdmEnabled": attributes.vdm_enabled,
+        **shapes.vdm_wire(attributes.options, shapes.VDM_ATTRIBUTES),
+    }
 
 
 @operation(V2, "PutAccountSendingAttributes")
@@ -188,33 +176,30 @@ def list_suppressed_destinations(
     page_size: int | None = None,
 ) -> Output:
     tenant = _tenant_list(context, tenant_name)
-    size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
-    if tenant is not None:
-        own = tenants.list_suppressed(
-            context.reading(),
-            tenant,
-            reasons=[SuppressionReason(r) for r in reasons or []],
-            start=start_date,
-            end=end_date,
-            next_token=next_token,
-            page_size=size,
-        )
-        return {
-            "SuppressedDestinationSummaries": [_summary(entry) for entry in own.items],
-            "NextToken": own.next_token,
-        }
-    page = service.list_suppressed_destinations(
-        context.reading(),
+    query = _SuppressedQuery(
+        page_size=shapes.page_size(page_size),
         reasons=[SuppressionReason(r) for r in reasons or []],
         start=start_date,
         end=end_date,
         next_token=next_token,
-        page_size=size,
     )
-    return {
-        "SuppressedDestinationSummaries": [_summary(entry) for entry in page.destinations],
-        "NextToken": page.next_token,
-    }
+    if tenant is not None:
+        own = tenants.list_suppressed(context.reading(), tenant, **query)
+        found, token = own.items, own.next_token
+    else:
+        page = service.list_suppressed_destinations(context.reading(), **query)
+        found, token = page.destinations, page.next_token
+    return shapes.page("SuppressedDestinationSummaries", [_summary(e) for e in found], token)
+
+
+class _SuppressedQuery(TypedDict):
+    """What ListSuppressedDestinations asks of a tenant's own list or of the account's."""
+
+    reasons: list[SuppressionReason]
+    start: datetime.datetime | None
+    end: datetime.datetime | None
+    next_token: str | None
+    page_size: int
 
 
 def _summary(entry: SuppressedDestination) -> Wire:

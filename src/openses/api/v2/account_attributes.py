@@ -4,14 +4,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api.context import RequestContext
 from openses.api.registry import operation
+from openses.api.v2.shapes import Output
 from openses.protocol.models import V2
 from openses.services import stored_features as service
 
-Output = dict[str, Any]
 DELIVERY = "DeliveryAttributes"
 PRICING = "PricingAttributes"
 

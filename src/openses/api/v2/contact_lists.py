@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v2 import shapes
+from openses.api.v2.shapes import Output, Wire
 from openses.domain.contact_list import (
     Contact,
     ContactFilter,
@@ -16,14 +15,6 @@ from openses.domain.contact_list import (
 )
 from openses.protocol.models import V2
 from openses.services import contact_lists as service
-from openses.services import paging
-
-Output = dict[str, Any]
-Wire = dict[str, Any]
-# Neither default nor maximum PageSize is documented (GUESS, docs/aws-behaviour.md); AWS users
-# report pages of 1000 contacts.
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
 
 
 @operation(V2, "CreateContactList")
@@ -89,15 +80,13 @@ def delete_contact_list(context: RequestContext, *, contact_list_name: str) -> O
 def list_contact_lists(
     context: RequestContext, *, page_size: int | None = None, next_token: str | None = None
 ) -> Output:
-    size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    size = shapes.page_size(page_size)
     page = service.list_lists(context.reading(), next_token=next_token, page_size=size)
-    return {
-        "ContactLists": [
-            {"ContactListName": found.name, "LastUpdatedTimestamp": found.updated_at}
-            for found in page.contact_lists
-        ],
-        "NextToken": page.next_token,
-    }
+    summaries = [
+        {"ContactListName": found.name, "LastUpdatedTimestamp": found.updated_at}
+        for found in page.contact_lists
+    ]
+    return shapes.page("ContactLists", summaries, page.next_token)
 
 
 @operation(V2, "CreateContact")
@@ -156,7 +145,7 @@ def list_contacts(
     page_size: int | None = None,
     next_token: str | None = None,
 ) -> Output:
-    size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    size = shapes.page_size(page_size)
     wire = filter or {}
     topic_filter = wire.get("TopicFilter") or {}
     status = wire.get("FilteredStatus")
@@ -172,10 +161,8 @@ def list_contacts(
         next_token=next_token,
         page_size=size,
     )
-    return {
-        "Contacts": [_contact_wire(c, page.contact_list) for c in page.contacts],
-        "NextToken": page.next_token,
-    }
+    contacts = [_contact_wire(c, page.contact_list) for c in page.contacts]
+    return shapes.page("Contacts", contacts, page.next_token)
 
 
 def _topics(wire: list[Wire] | None) -> tuple[Topic, ...]:

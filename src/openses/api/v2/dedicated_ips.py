@@ -3,21 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v2 import shapes
+from openses.api.v2.shapes import Output, Wire
 from openses.domain.dedicated_ip import DedicatedIp, DedicatedIpPool, ScalingMode
 from openses.protocol.models import V2
 from openses.services import dedicated_ips as service
-from openses.services import paging
-
-Output = dict[str, Any]
-Wire = dict[str, Any]
-# The model documents neither default nor maximum PageSize here (GUESS, docs/aws-behaviour.md).
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
 
 
 @operation(V2, "CreateDedicatedIpPool")
@@ -47,9 +39,9 @@ def get_dedicated_ip_pool(context: RequestContext, *, pool_name: str) -> Output:
 def list_dedicated_ip_pools(
     context: RequestContext, *, next_token: str | None = None, page_size: int | None = None
 ) -> Output:
-    size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    size = shapes.page_size(page_size)
     page = service.list_pools(context.reading(), next_token=next_token, page_size=size)
-    return {"DedicatedIpPools": page.names, "NextToken": page.next_token}
+    return shapes.page("DedicatedIpPools", page.names, page.next_token)
 
 
 @operation(V2, "DeleteDedicatedIpPool")
@@ -74,7 +66,7 @@ def get_dedicated_ips(
     next_token: str | None = None,
     page_size: int | None = None,
 ) -> Output:
-    size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    size = shapes.page_size(page_size)
     page = service.list_ips(
         context.reading(),
         context.settings.dedicated_ips,
@@ -82,7 +74,7 @@ def get_dedicated_ips(
         next_token=next_token,
         page_size=size,
     )
-    return {"DedicatedIps": [_ip_wire(ip) for ip in page.ips], "NextToken": page.next_token}
+    return shapes.page("DedicatedIps", [_ip_wire(ip) for ip in page.ips], page.next_token)
 
 
 @operation(V2, "GetDedicatedIp")

@@ -7,21 +7,16 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
 
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v2 import shapes
+from openses.api.v2.shapes import Output, Wire
 from openses.domain.errors import InvalidInput, NotFound
 from openses.protocol.models import V2
-from openses.services import paging
 from openses.services import stored_features as service
 from openses.store.documents import StoredDocument
 
-Output = dict[str, Any]
-Wire = dict[str, Any]
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
 COMPLETED = "COMPLETED"
 
 
@@ -92,12 +87,11 @@ def get_deliverability_test_report(context: RequestContext, *, report_id: str) -
 def list_deliverability_test_reports(
     context: RequestContext, *, next_token: str | None = None, page_size: int | None = None
 ) -> Output:
-    size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    size = shapes.page_size(page_size)
     page = service.list_test_reports(context.reading(), next_token=next_token, page_size=size)
-    return {
-        "DeliverabilityTestReports": [_report(d) for d in page.items],
-        "NextToken": page.next_token,
-    }
+    return shapes.page(
+        "DeliverabilityTestReports", [_report(d) for d in page.items], page.next_token
+    )
 
 
 @operation(V2, "GetDomainDeliverabilityCampaign", stored_only=True)
@@ -117,7 +111,7 @@ def list_domain_deliverability_campaigns(
 ) -> Output:
     if end_date < start_date:
         raise InvalidInput("EndDate must not be before StartDate.")
-    paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    shapes.page_size(page_size)  # checked, though there is nothing to page
     return {"DomainDeliverabilityCampaigns": []}
 
 
@@ -134,7 +128,7 @@ def list_recommendations(
     next_token: str | None = None,
     page_size: int | None = None,
 ) -> Output:
-    paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    shapes.page_size(page_size)  # checked, though there is nothing to page
     return {"Recommendations": []}
 
 

@@ -3,15 +3,11 @@ GetEmailAddressInsights (``/v2/email/email-address-insights/``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api.context import RequestContext
 from openses.api.registry import operation
+from openses.api.v2.shapes import Output, Wire
 from openses.protocol.models import V2
 from openses.services import insights as service
-
-Output = dict[str, Any]
-Wire = dict[str, Any]
 
 
 @operation(V2, "GetMessageInsights")

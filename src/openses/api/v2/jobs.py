@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api.context import RequestContext
 from openses.api.registry import operation
+from openses.api.v2 import shapes
+from openses.api.v2.shapes import Output, Wire
 from openses.domain.errors import InvalidInput
 from openses.domain.job import (
     DataFormat,
@@ -27,11 +27,8 @@ from openses.domain.job import (
 )
 from openses.protocol.models import V2
 from openses.services import jobs as service
-from openses.services import paging
 from openses.services.object_store import ObjectStore
 
-Output = dict[str, Any]
-Wire = dict[str, Any]
 # PageSize: the model gives no bounds; 100 at most and 10 by default (GUESS, as the templates).
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
@@ -56,13 +53,13 @@ def create_import_job(
 
 
 def _import_destination(wire: Wire) -> ImportDestination:
-    contact_list: Wire | None = wire.get("ContactListDestination")
-    suppression: Wire | None = wire.get("SuppressionListDestination")
-    if (contact_list is None) == (suppression is None):
+    contact_list, suppression = _one_of(
+        wire,
+        "ContactListDestination",
+        "SuppressionListDestination",
         # GUESS wording: the model lets both (or neither) through
-        raise InvalidInput(
-            "The import destination must be either a contact list or the suppression list."
-        )
+        "The import destination must be either a contact list or the suppression list.",
+    )
     if contact_list is not None:
         return ImportDestination(
             action=ImportAction(contact_list["ContactListImportAction"]),
@@ -97,14 +94,14 @@ def list_import_jobs(
     next_token: str | None = None,
     page_size: int | None = None,
 ) -> Output:
-    size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    size = _page_size(page_size)
     contact_list = (
         None if import_destination_type is None else import_destination_type == "CONTACT_LIST"
     )
     found, token = service.list_imports(
         context.reading(), contact_list=contact_list, next_token=next_token, page_size=size
     )
-    return {"ImportJobs": [_import_summary(job) for job in found], "NextToken": token}
+    return shapes.page("ImportJobs", [_import_summary(job) for job in found], token)
 
 
 def _import_summary(job: ImportJob) -> Output:
@@ -154,13 +151,12 @@ def create_export_job(
 
 
 def _export_source(wire: Wire) -> MetricsSource | MessageInsightsSource:
-    metrics: Wire | None = wire.get("MetricsDataSource")
-    insights: Wire | None = wire.get("MessageInsightsDataSource")
-    if (metrics is None) == (insights is None):
-        raise InvalidInput(
-            "The export data source must hold one of MetricsDataSource and "
-            "MessageInsightsDataSource."
-        )
+    metrics, insights = _one_of(
+        wire,
+        "MetricsDataSource",
+        "MessageInsightsDataSource",
+        "The export data source must hold one of MetricsDataSource and MessageInsightsDataSource.",
+    )
     if metrics is not None:
         check_interval(metrics["StartDate"], metrics["EndDate"])
         return MetricsSource(
@@ -265,7 +261,7 @@ def list_export_jobs(
     export_source_type: str | None = None,
     job_status: str | None = None,
 ) -> Output:
-    size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    size = _page_size(page_size)
     found, token = service.list_exports(
         context.reading(),
         source_type=ExportSourceType(export_source_type) if export_source_type else None,
@@ -273,25 +269,36 @@ def list_export_jobs(
         next_token=next_token,
         page_size=size,
     )
-    return {
-        "ExportJobs": [
-            {
-                "JobId": job.job_id,
-                "ExportSourceType": job.source_type,
-                "JobStatus": job.status,
-                "CreatedTimestamp": job.created_at,
-                "CompletedTimestamp": job.completed_at,
-            }
-            for job in found
-        ],
-        "NextToken": token,
-    }
+    summaries = [
+        {
+            "JobId": job.job_id,
+            "ExportSourceType": job.source_type,
+            "JobStatus": job.status,
+            "CreatedTimestamp": job.created_at,
+            "CompletedTimestamp": job.completed_at,
+        }
+        for job in found
+    ]
+    return shapes.page("ExportJobs", summaries, token)
 
 
 @operation(V2, "CancelExportJob")
 def cancel_export_job(context: RequestContext, *, job_id: str) -> Output:
     service.cancel_export(context.writing(), job_id, context.clock())
     return {}
+
+
+def _page_size(requested: int | None) -> int:
+    return shapes.page_size(requested, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+
+
+def _one_of(wire: Wire, first: str, second: str, refusal: str) -> tuple[Wire | None, Wire | None]:
+    """The two members of a choice the model does not make a union: exactly one must be set,
+    else ``refusal`` is the InvalidInput's message."""
+    chosen: tuple[Wire | None, Wire | None] = (wire.get(first), wire.get(second))
+    if (chosen[0] is None) == (chosen[1] is None):
+        raise InvalidInput(refusal)
+    return chosen
 
 
 def _url(store: ObjectStore, context: RequestContext, location: S3Object) -> str:

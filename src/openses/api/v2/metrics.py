@@ -9,11 +9,9 @@ from typing import Any
 
 from openses.api.context import RequestContext
 from openses.api.registry import operation
+from openses.api.v2.shapes import Output, Wire
 from openses.protocol.models import V2
 from openses.services import statistics as service
-
-Output = dict[str, Any]
-Wire = dict[str, Any]
 
 
 @operation(V2, "BatchGetMetricData")

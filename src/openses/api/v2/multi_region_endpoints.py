@@ -4,19 +4,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from openses.api.context import RequestContext
 from openses.api.registry import operation
+from openses.api.v2 import shapes
+from openses.api.v2.shapes import Output, Wire
 from openses.protocol.models import V2
-from openses.services import paging
 from openses.services import stored_features as service
 from openses.store.documents import StoredDocument
 
-Output = dict[str, Any]
-Wire = dict[str, Any]
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
 READY = "READY"  # a stored endpoint has nothing to wait for
 
 
@@ -53,9 +49,9 @@ def get_multi_region_endpoint(context: RequestContext, *, endpoint_name: str) ->
 def list_multi_region_endpoints(
     context: RequestContext, *, next_token: str | None = None, page_size: int | None = None
 ) -> Output:
-    size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    size = shapes.page_size(page_size)
     page = service.list_endpoints(context.reading(), next_token=next_token, page_size=size)
-    return {"MultiRegionEndpoints": [_summary(d) for d in page.items], "NextToken": page.next_token}
+    return shapes.page("MultiRegionEndpoints", [_summary(d) for d in page.items], page.next_token)
 
 
 @operation(V2, "DeleteMultiRegionEndpoint", stored_only=True)

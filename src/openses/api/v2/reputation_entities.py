@@ -3,21 +3,14 @@ email identities and configuration sets (services/reputation_entities.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v2 import shapes
+from openses.api.v2.shapes import Output, Wire
 from openses.domain.reputation_entity import RESOURCE, ReputationEntity
 from openses.domain.tenant import SendingStatus
 from openses.protocol.models import V2
-from openses.services import paging
 from openses.services import reputation_entities as service
-
-Output = dict[str, Any]
-Wire = dict[str, Any]
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
 
 
 @operation(V2, "ListReputationEntities")
@@ -35,11 +28,11 @@ def list_reputation_entities(
         sending_status=shapes.sending_status_filter(filters),
         reference_prefix=filters.get("ENTITY_REFERENCE_PREFIX"),
     )
-    size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    size = shapes.page_size(page_size)
     page = service.list_entities(
         context.reading(), entity_filter, next_token=next_token, page_size=size
     )
-    return {"ReputationEntities": [_wire(e) for e in page.items], "NextToken": page.next_token}
+    return shapes.page("ReputationEntities", [_wire(e) for e in page.items], page.next_token)
 
 
 @operation(V2, "GetReputationEntity")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from openses.api import destination_shapes
 from openses.domain.configuration_set import ConfigurationSet
@@ -25,8 +26,36 @@ from openses.domain.options import (
     VdmOptions,
 )
 from openses.domain.tenant import SendingStatus
+from openses.services import paging
 
 Wire = dict[str, Any]
+Output = dict[str, Any]  # a handler's answer, its members by their wire names
+Choice = TypeVar("Choice", bound=StrEnum)
+
+# Most v2 List operations document neither a default nor a maximum PageSize (GUESS,
+# docs/aws-behaviour.md): 100 by default and 1000 at most, as AWS users report pages of 1000.
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+def page_size(
+    requested: int | None, *, default: int = DEFAULT_PAGE_SIZE, maximum: int = MAX_PAGE_SIZE
+) -> int:
+    """A List operation's PageSize: the default when absent, else refused outside 1..maximum."""
+    return paging.page_size(requested, default=default, maximum=maximum)
+
+
+def page(member: str, items: list[Any], next_token: str | None) -> Output:
+    """A List operation's answer: the page's items under the operation's member, and NextToken."""
+    return {member: items, "NextToken": next_token}
+
+
+def filter_choice(choices: type[Choice], value: str, what: str) -> Choice:
+    """One enum-valued key of a List operation's Filter; a value not in the enum is refused."""
+    try:
+        return choices(value)
+    except ValueError:
+        raise InvalidInput(f"Invalid {what} filter: {value}") from None
 
 
 def _drop_none(values: Wire) -> Wire:
@@ -117,21 +146,29 @@ def suppression_wire(options: SuppressionOptions) -> Wire:
     return wire
 
 
-def vdm_options(wire: Wire) -> VdmOptions:
-    engagement = wire.get("DashboardOptions", {}).get("EngagementMetrics")
-    shared = wire.get("GuardianOptions", {}).get("OptimizedSharedDelivery")
+# VDM's two groups, dashboard and guardian: a configuration set's VdmOptions calls them
+# ...Options, the account's VdmAttributes ...Attributes.
+VDM_OPTIONS = ("DashboardOptions", "GuardianOptions")
+VDM_ATTRIBUTES = ("DashboardAttributes", "GuardianAttributes")
+
+
+def vdm_options(wire: Wire, groups: tuple[str, str] = VDM_OPTIONS) -> VdmOptions:
+    dashboard, guardian = groups
+    engagement = wire.get(dashboard, {}).get("EngagementMetrics")
+    shared = wire.get(guardian, {}).get("OptimizedSharedDelivery")
     return VdmOptions(
         engagement_metrics=FeatureStatus(engagement) if engagement else None,
         optimized_shared_delivery=FeatureStatus(shared) if shared else None,
     )
 
 
-def vdm_wire(options: VdmOptions) -> Wire:
+def vdm_wire(options: VdmOptions, groups: tuple[str, str] = VDM_OPTIONS) -> Wire:
+    dashboard, guardian = groups
     wire: Wire = {}
     if options.engagement_metrics:
-        wire["DashboardOptions"] = {"EngagementMetrics": options.engagement_metrics}
+        wire[dashboard] = {"EngagementMetrics": options.engagement_metrics}
     if options.optimized_shared_delivery:
-        wire["GuardianOptions"] = {"OptimizedSharedDelivery": options.optimized_shared_delivery}
+        wire[guardian] = {"OptimizedSharedDelivery": options.optimized_shared_delivery}
     return wire
 
 
@@ -202,9 +239,4 @@ def event_destination_wire(destination: EventDestination) -> Wire:
 def sending_status_filter(filters: dict[str, str]) -> SendingStatus | None:
     """The ``SENDING_STATUS`` key of ListTenants' and ListReputationEntities' Filter."""
     value = filters.get("SENDING_STATUS")
-    if value is None:
-        return None
-    try:
-        return SendingStatus(value)
-    except ValueError:
-        raise InvalidInput(f"Invalid sending status filter: {value}") from None
+    return None if value is None else filter_choice(SendingStatus, value, "sending status")

@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from openses.api.context import RequestContext
 from openses.api.registry import operation
 from openses.api.v2 import shapes
-from openses.domain.errors import InvalidInput
+from openses.api.v2.shapes import Output, Wire
 from openses.domain.tenant import (
     Association,
     ResourceType,
@@ -19,14 +18,7 @@ from openses.domain.tenant import (
     tenant_arn,
 )
 from openses.protocol.models import V2
-from openses.services import paging
 from openses.services import tenants as service
-
-Output = dict[str, Any]
-Wire = dict[str, Any]
-# MaxItems: the model documents neither default nor maximum (GUESS, docs/aws-behaviour.md).
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
 
 
 @operation(V2, "CreateTenant")
@@ -71,21 +63,19 @@ def list_tenants(
         name_contains=filters.get("TENANT_NAME_CONTAINS"),
         sending_status=shapes.sending_status_filter(filters),
         next_token=next_token,
-        page_size=_page_size(page_size),
+        page_size=shapes.page_size(page_size),
     )
-    return {
-        "Tenants": [
-            {
-                "TenantName": t.name,
-                "TenantId": t.tenant_id,
-                "TenantArn": t.arn,
-                "CreatedTimestamp": t.created_at,
-                "SendingStatus": t.sending_status,
-            }
-            for t in page.items
-        ],
-        "NextToken": page.next_token,
-    }
+    summaries = [
+        {
+            "TenantName": t.name,
+            "TenantId": t.tenant_id,
+            "TenantArn": t.arn,
+            "CreatedTimestamp": t.created_at,
+            "SendingStatus": t.sending_status,
+        }
+        for t in page.items
+    ]
+    return shapes.page("Tenants", summaries, page.next_token)
 
 
 @operation(V2, "DeleteTenant")
@@ -139,16 +129,16 @@ def list_tenant_resources(
     page = service.resources_of(
         context.reading(),
         tenant_name,
-        resource_type=_resource_type(wanted) if wanted is not None else None,
+        resource_type=(
+            None if wanted is None else shapes.filter_choice(ResourceType, wanted, "resource type")
+        ),
         next_token=next_token,
-        page_size=_page_size(page_size),
+        page_size=shapes.page_size(page_size),
     )
-    return {
-        "TenantResources": [
-            {"ResourceType": a.resource_type, "ResourceArn": a.resource_arn} for a in page.items
-        ],
-        "NextToken": page.next_token,
-    }
+    resources = [
+        {"ResourceType": a.resource_type, "ResourceArn": a.resource_arn} for a in page.items
+    ]
+    return shapes.page("TenantResources", resources, page.next_token)
 
 
 @operation(V2, "ListResourceTenants")
@@ -159,13 +149,13 @@ def list_resource_tenants(
     page_size: int | None = None,
     next_token: str | None = None,
 ) -> Output:
+    size = shapes.page_size(page_size)
     page = service.tenants_of(
-        context.reading(), resource_arn, next_token=next_token, page_size=_page_size(page_size)
+        context.reading(), resource_arn, next_token=next_token, page_size=size
     )
-    return {
-        "ResourceTenants": [_resource_tenant(a) for a in page.items],
-        "NextToken": page.next_token,
-    }
+    return shapes.page(
+        "ResourceTenants", [_resource_tenant(a) for a in page.items], page.next_token
+    )
 
 
 # -- shapes --------------------------------------------------------------------------------------
@@ -190,14 +180,3 @@ def _resource_tenant(association: Association) -> Wire:
         "ResourceArn": association.resource_arn,
         "AssociatedTimestamp": association.created_at,
     }
-
-
-def _resource_type(value: str) -> ResourceType:
-    try:
-        return ResourceType(value)
-    except ValueError:
-        raise InvalidInput(f"Invalid resource type filter: {value}") from None
-
-
-def _page_size(requested: int | None) -> int:
-    return paging.page_size(requested, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
