@@ -62,10 +62,16 @@ def delete(uow: UnitOfWork, name: str) -> None:
 
 
 def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
-    after = paging.decode_token(next_token, check_name) if next_token else None
-    with uow:
-        found = uow.configuration_sets.list_names(after=after, limit=page_size + 1)
-    return Page(*paging.split(found, page_size, str))
+    return Page(
+        *paging.read_page(
+            uow,
+            next_token,
+            page_size,
+            check=check_name,
+            fetch=lambda after, limit: uow.configuration_sets.list_names(after=after, limit=limit),
+            key=str,
+        )
+    )
 
 
 # Recorded from AWS (LocalStack's AWS-recorded snapshot

@@ -94,10 +94,16 @@ def delete_list(uow: UnitOfWork, name: str) -> None:
 
 
 def list_lists(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> ListPage:
-    after = paging.decode_token(next_token, check_list_name) if next_token else None
-    with uow:
-        found = uow.contact_lists.page(after=after, limit=page_size + 1)
-    return ListPage(*paging.split(found, page_size, lambda item: item.name))
+    return ListPage(
+        *paging.read_page(
+            uow,
+            next_token,
+            page_size,
+            check=check_list_name,
+            fetch=lambda after, limit: uow.contact_lists.page(after=after, limit=limit),
+            key=lambda item: item.name,
+        )
+    )
 
 
 # -- contacts ----------------------------------------------------------------------------------
@@ -172,7 +178,7 @@ def list_contacts(
 ) -> ContactPage:
     """Contacts in address order that pass the filter; the token is the last address of the
     page."""
-    after = paging.decode_token(next_token, check_email_address) if next_token else None
+    after = paging.start_key(next_token, check_email_address)
     found: list[Contact] = []
     with uow:
         contact_list = uow.contact_lists.get(list_name)

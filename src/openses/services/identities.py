@@ -92,16 +92,18 @@ def list_page(
     status: VerificationStatus | None = None,
     name_contains: str | None = None,
 ) -> Page:
-    after = paging.decode_token(next_token, identity_rules.check_name) if next_token else None
-    with uow:
-        found = uow.identities.list(
-            after=after,
-            limit=page_size + 1,
-            kind=kind,
-            status=status,
-            name_contains=name_contains,
+    return Page(
+        *paging.read_page(
+            uow,
+            next_token,
+            page_size,
+            check=identity_rules.check_name,
+            fetch=lambda after, limit: uow.identities.list(
+                after=after, limit=limit, kind=kind, status=status, name_contains=name_contains
+            ),
+            key=lambda identity: identity.name,
         )
-    return Page(*paging.split(found, page_size, lambda identity: identity.name))
+    )
 
 
 def delete(uow: UnitOfWork, name: str) -> None:

@@ -83,10 +83,16 @@ def set_active(uow: UnitOfWork, name: str | None) -> None:
 
 
 def list_sets(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
-    after = paging.decode_token(next_token, check_rule_set_name) if next_token else None
-    with uow:
-        found = uow.receipt_rules.list_sets(after=after, limit=page_size + 1)
-    return Page(*paging.split(found, page_size, lambda rule_set: rule_set.name))
+    return Page(
+        *paging.read_page(
+            uow,
+            next_token,
+            page_size,
+            check=check_rule_set_name,
+            fetch=lambda after, limit: uow.receipt_rules.list_sets(after=after, limit=limit),
+            key=lambda rule_set: rule_set.name,
+        )
+    )
 
 
 def reorder(uow: UnitOfWork, name: str, rule_names: Sequence[str]) -> None:

@@ -53,7 +53,7 @@ class EntityFilter:
 def list_entities(
     uow: UnitOfWork, entity_filter: EntityFilter, *, next_token: str | None, page_size: int
 ) -> Page[ReputationEntity]:
-    after = paging.decode_token(next_token, _any_key) if next_token else None
+    after = paging.start_key(next_token, _any_key)
     with uow:
         found = _all(uow)
     matching = sorted(

@@ -44,10 +44,16 @@ class Page(Generic[Item]):
 def _page(
     uow: UnitOfWork, kind: str, next_token: str | None, page_size: int
 ) -> Page[StoredDocument]:
-    after = paging.decode_token(next_token, _key) if next_token else None
-    with uow:
-        found = uow.documents.ordered(kind, after=after, limit=page_size + 1)
-    return Page(*paging.split(found, page_size, lambda d: d.name))
+    return Page(
+        *paging.read_page(
+            uow,
+            next_token,
+            page_size,
+            check=_key,
+            fetch=lambda after, limit: uow.documents.ordered(kind, after=after, limit=limit),
+            key=lambda d: d.name,
+        )
+    )
 
 
 def _key(key: str) -> None:
@@ -174,7 +180,7 @@ def disassociate_certificate(uow: UnitOfWork, identity_name: str, from_address: 
 def list_certificates(
     uow: UnitOfWork, identity_name: str, *, next_token: str | None, page_size: int
 ) -> Page[StoredDocument]:
-    after = paging.decode_token(next_token, _key) if next_token else None
+    after = paging.start_key(next_token, _key)
     with uow:
         uow.identities.get(identity_name)
         found = uow.documents.ordered(
