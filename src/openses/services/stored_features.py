@@ -56,6 +56,15 @@ def _page(
     )
 
 
+def _stored(uow: UnitOfWork, kind: str, name: str, missing: str) -> StoredDocument:
+    """The stored document of ``kind`` named ``name``; NotFound with ``missing`` when none is."""
+    with uow:
+        found = uow.documents.get(kind, name)
+    if found is None:
+        raise NotFound(missing)
+    return found
+
+
 def _key(key: str) -> None:
     if not key:
         raise InvalidInput("empty key")
@@ -85,11 +94,9 @@ def create_endpoint(
 
 
 def get_endpoint(uow: UnitOfWork, name: str) -> StoredDocument:
-    with uow:
-        found = uow.documents.get(MULTI_REGION_ENDPOINT, name)
-    if found is None:
-        raise NotFound(f"Multi-region endpoint {name} does not exist.")
-    return found
+    return _stored(
+        uow, MULTI_REGION_ENDPOINT, name, f"Multi-region endpoint {name} does not exist."
+    )
 
 
 def delete_endpoint(uow: UnitOfWork, name: str) -> None:
@@ -136,11 +143,8 @@ def create_test_report(
 
 
 def get_test_report(uow: UnitOfWork, report_id: str) -> StoredDocument:
-    with uow:
-        found = uow.documents.get(TEST_REPORT, report_id)
-    if found is None:
-        raise NotFound(f"Deliverability test report {report_id} does not exist.")
-    return found
+    missing = f"Deliverability test report {report_id} does not exist."
+    return _stored(uow, TEST_REPORT, report_id, missing)
 
 
 def list_test_reports(
