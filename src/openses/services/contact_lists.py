@@ -30,6 +30,7 @@ from openses.store import message_search
 from openses.store.database import reading
 from openses.store.sources import EngineSource
 from openses.store.unit_of_work import UnitOfWork
+from openses.tracking.tokens import UnsubscribeClaims
 
 # A scan for a filtered ListContacts page reads the contacts in batches of this many.
 _SCAN_BATCH = 500
@@ -225,16 +226,8 @@ SOURCE_HEADER = "UnsubscribeHeader"
 SOURCE_PAGE = "UnsubscribeLink"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Recipient:
-    """Who an unsubscribe link was made for (the signed token's claims)."""
-
-    account_id: str
-    region: str
-    message_id: str
-    contact_list: str
-    topic: str | None
-    address: str
+# Who an unsubscribe link was made for: the signed token's claims, as they are.
+Recipient = UnsubscribeClaims
 
 
 class UnknownRecipient(Exception):
