@@ -38,8 +38,7 @@ class Page:
 def create_set(uow: UnitOfWork, name: str, now: datetime.datetime) -> None:
     check_rule_set_name(name)
     with uow:
-        if uow.receipt_rules.count_sets() >= MAX_RULE_SETS:
-            raise LimitExceeded(f"Maximum number of rule sets ({MAX_RULE_SETS}) reached.")
+        _check_set_room(uow)
         uow.receipt_rules.add_set(ReceiptRuleSet(name=name, created_at=now))
         uow.commit()
 
@@ -48,11 +47,16 @@ def clone_set(uow: UnitOfWork, name: str, original: str, now: datetime.datetime)
     check_rule_set_name(name)
     with uow:
         source = uow.receipt_rules.get_set(original)
-        if uow.receipt_rules.count_sets() >= MAX_RULE_SETS:
-            raise LimitExceeded(f"Maximum number of rule sets ({MAX_RULE_SETS}) reached.")
+        _check_set_room(uow)
         clone = ReceiptRuleSet(name=name, created_at=now, rules=list(source.rules))
         uow.receipt_rules.add_set(clone)
         uow.commit()
+
+
+def _check_set_room(uow: UnitOfWork) -> None:
+    """Inside the caller's unit of work, before it adds a rule set."""
+    if uow.receipt_rules.count_sets() >= MAX_RULE_SETS:
+        raise LimitExceeded(f"Maximum number of rule sets ({MAX_RULE_SETS}) reached.")
 
 
 def delete_set(uow: UnitOfWork, name: str) -> None:
