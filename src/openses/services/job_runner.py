@@ -36,8 +36,9 @@ class JobFailed(Exception):
 
 @dataclass(eq=False)
 class JobRunner:
-    """Writes go through ``writes``; the jobs' objects are read from and written to ``store``,
-    failed-record and export objects in ``bucket``; ``wake`` ends a wait between polls."""
+    """Works the open jobs one at a time (``run`` loops over ``run_once``). Rows go through
+    ``writes``, the jobs' S3 objects through ``store`` (those it writes into ``bucket``);
+    setting ``wake`` ends the wait between two polls."""
 
     writes: EngineSource
     store: ObjectStore
