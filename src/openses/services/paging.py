@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from openses.domain.errors import InvalidInput, InvalidNextToken, OpensesError
 from openses.store.unit_of_work import UnitOfWork
 
 Item = TypeVar("Item")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[Item]):
+    """One page of a List operation's items, and the token of the next page (None: the last)."""
+
+    items: list[Item]
+    next_token: str | None
 
 
 def encode_token(key: str) -> str:

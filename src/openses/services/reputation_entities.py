@@ -21,7 +21,7 @@ from openses.domain.tags import ResourceArn
 from openses.domain.tenant import SendingStatus, Tenant
 from openses.services import paging
 from openses.services import tags as tag_service
-from openses.services.tenants import Page
+from openses.services.paging import Page
 from openses.store.documents import StoredDocument
 from openses.store.unit_of_work import UnitOfWork
 

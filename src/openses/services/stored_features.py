@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from openses.domain import identity as identity_rules
 from openses.domain.errors import AlreadyExists, InvalidInput, MessageRejected, NotFound
 from openses.domain.identity import IdentityKind
 from openses.services import identities, paging
+from openses.services.paging import Page
 from openses.store.documents import StoredDocument
 from openses.store.unit_of_work import UnitOfWork
 
 Document = dict[str, Any]
-Item = TypeVar("Item")
 
 MULTI_REGION_ENDPOINT = "multi-region-endpoint"
 TEST_REPORT = "deliverability-test-report"
@@ -33,12 +32,6 @@ ACCOUNT = "account-attributes"
 
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]")
 _CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+")
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[Item]):
-    items: list[Item]
-    next_token: str | None
 
 
 def _page(

@@ -13,7 +13,6 @@ import dataclasses
 import datetime
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 from openses.domain import tenant as rules
 from openses.domain.errors import InvalidEmailAddress, InvalidInput
@@ -33,16 +32,8 @@ from openses.domain.tenant import (
 )
 from openses.services import paging
 from openses.services import tags as tag_service
+from openses.services.paging import Page
 from openses.store.unit_of_work import UnitOfWork
-
-Item = TypeVar("Item")
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[Item]):
-    items: list[Item]
-    next_token: str | None
-
 
 # -- tenants -------------------------------------------------------------------------------------
 
