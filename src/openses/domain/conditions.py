@@ -99,26 +99,32 @@ def _eq(a: object, b: object) -> bool:
     return a == b
 
 
+Operator = tuple[Callable[[str, str], bool], bool]
+
+
+def _ordering(family: str, parse: Callable[[str], object | None]) -> dict[str, Operator]:
+    """The six operators of an ordered family (``NumericEquals`` ... ``NumericGreaterThanEquals``)
+    over the values ``parse`` reads; a value it cannot read matches nothing."""
+    return {
+        f"{family}Equals": (_compare(parse, _eq), False),
+        f"{family}NotEquals": (_compare(parse, _eq), True),
+        f"{family}LessThan": (_compare(parse, _lt), False),
+        f"{family}LessThanEquals": (_compare(parse, _le), False),
+        f"{family}GreaterThan": (_compare(parse, lambda a, b: _lt(b, a)), False),
+        f"{family}GreaterThanEquals": (_compare(parse, lambda a, b: _le(b, a)), False),
+    }
+
+
 # base operator -> (does one context value match one policy value, negated)
-_OPERATORS: dict[str, tuple[Callable[[str, str], bool], bool]] = {
+_OPERATORS: dict[str, Operator] = {
     "StringEquals": (lambda v, w: v == w, False),
     "StringNotEquals": (lambda v, w: v == w, True),
     "StringEqualsIgnoreCase": (lambda v, w: v.lower() == w.lower(), False),
     "StringNotEqualsIgnoreCase": (lambda v, w: v.lower() == w.lower(), True),
     "StringLike": (lambda v, w: glob(w, v), False),
     "StringNotLike": (lambda v, w: glob(w, v), True),
-    "NumericEquals": (_compare(_number, _eq), False),
-    "NumericNotEquals": (_compare(_number, _eq), True),
-    "NumericLessThan": (_compare(_number, _lt), False),
-    "NumericLessThanEquals": (_compare(_number, _le), False),
-    "NumericGreaterThan": (_compare(_number, lambda a, b: _lt(b, a)), False),
-    "NumericGreaterThanEquals": (_compare(_number, lambda a, b: _le(b, a)), False),
-    "DateEquals": (_compare(_date, _eq), False),
-    "DateNotEquals": (_compare(_date, _eq), True),
-    "DateLessThan": (_compare(_date, _lt), False),
-    "DateLessThanEquals": (_compare(_date, _le), False),
-    "DateGreaterThan": (_compare(_date, lambda a, b: _lt(b, a)), False),
-    "DateGreaterThanEquals": (_compare(_date, lambda a, b: _le(b, a)), False),
+    **_ordering("Numeric", _number),
+    **_ordering("Date", _date),
     "Bool": (lambda v, w: v.lower() == w.lower(), False),
     "BinaryEquals": (lambda v, w: v == w, False),
     "IpAddress": (_in_network, False),

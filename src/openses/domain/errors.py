@@ -87,6 +87,21 @@ OpensesError
 
 from __future__ import annotations
 
+from typing import ClassVar, Generic, TypeVar
+
+Value = TypeVar("Value", str, int)
+
+
+class TemplatedMessage(Exception, Generic[Value]):
+    """A domain error whose message is its class's ``wording`` with the one value it is raised
+    with in place of ``{}``. Listed before the error's OpensesError base, whose ``__init__`` it
+    calls with the message; not an OpensesError itself (the API's error table never sees it)."""
+
+    wording: ClassVar[str]
+
+    def __init__(self, value: Value) -> None:
+        super().__init__(self.wording.format(value))
+
 
 class OpensesError(Exception):
     def __init__(self, message: str, *, v2_message: str | None = None) -> None:
@@ -100,9 +115,8 @@ class NotFound(OpensesError):
     pass
 
 
-class ConfigurationSetNotFound(NotFound):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Configuration set <{name}> does not exist.")
+class ConfigurationSetNotFound(TemplatedMessage[str], NotFound):
+    wording = "Configuration set <{}> does not exist."
 
 
 class EventDestinationNotFound(NotFound):
@@ -114,30 +128,24 @@ class EventDestinationNotFound(NotFound):
         )
 
 
-class TrackingOptionsNotFound(NotFound):
-    def __init__(self, configuration_set: str) -> None:
-        super().__init__(
-            f"There are no tracking options for configuration set <{configuration_set}>"
-        )
+class TrackingOptionsNotFound(TemplatedMessage[str], NotFound):
+    wording = "There are no tracking options for configuration set <{}>"
 
 
 class ResourceNotFound(NotFound):
     pass
 
 
-class IdentityNotFound(NotFound):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Email identity {name} does not exist.")
+class IdentityNotFound(TemplatedMessage[str], NotFound):
+    wording = "Email identity {} does not exist."
 
 
-class SuppressedDestinationNotFound(NotFound):
-    def __init__(self, address: str) -> None:
-        super().__init__(f"Email address {address} does not exist on your suppression list.")
+class SuppressedDestinationNotFound(TemplatedMessage[str], NotFound):
+    wording = "Email address {} does not exist on your suppression list."
 
 
-class TenantNotFound(NotFound):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Tenant {name} does not exist.")
+class TenantNotFound(TemplatedMessage[str], NotFound):
+    wording = "Tenant {} does not exist."
 
 
 class TemplateNotFound(NotFound):
@@ -149,25 +157,22 @@ class TemplateNotFound(NotFound):
 # -- dedicated IP pools (issue 15) ------------------------------------------------------------
 
 
-class DedicatedIpPoolNotFound(NotFound):
-    def __init__(self, name: str) -> None:
-        # EMU: floci-io/floci#1421 (GetDedicatedIpPool, DeleteDedicatedIpPool, probed on AWS).
-        super().__init__(f"The requested pool <{name}> does not exist.")
+class DedicatedIpPoolNotFound(TemplatedMessage[str], NotFound):
+    # EMU: floci-io/floci#1421 (GetDedicatedIpPool, DeleteDedicatedIpPool, probed on AWS).
+    wording = "The requested pool <{}> does not exist."
 
 
-class DedicatedIpNotFound(NotFound):
-    def __init__(self, ip: str) -> None:
-        # EMU: floci-io/floci#3420; the same words in Yandex Cloud Postbox's SES v2 docs.
-        super().__init__(f"Could not find dedicated IP <{ip}> under this account.")
+class DedicatedIpNotFound(TemplatedMessage[str], NotFound):
+    # EMU: floci-io/floci#3420; the same words in Yandex Cloud Postbox's SES v2 docs.
+    wording = "Could not find dedicated IP <{}> under this account."
 
 
 class AlreadyExists(OpensesError):
     pass
 
 
-class ConfigurationSetAlreadyExists(AlreadyExists):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Configuration set <{name}> already exists.")
+class ConfigurationSetAlreadyExists(TemplatedMessage[str], AlreadyExists):
+    wording = "Configuration set <{}> already exists."
 
 
 class EventDestinationAlreadyExists(AlreadyExists):
@@ -178,15 +183,13 @@ class EventDestinationAlreadyExists(AlreadyExists):
         )
 
 
-class TrackingOptionsAlreadyExist(AlreadyExists):
-    def __init__(self, configuration_set: str) -> None:
-        super().__init__(f"Configuration set <{configuration_set}> already has tracking options.")
+class TrackingOptionsAlreadyExist(TemplatedMessage[str], AlreadyExists):
+    wording = "Configuration set <{}> already has tracking options."
 
 
-class IdentityAlreadyExists(AlreadyExists):
-    def __init__(self, name: str) -> None:
-        # sic: AWS says "already exist" (anomalyco/sst#4556).
-        super().__init__(f"Email identity {name} already exist.")
+class IdentityAlreadyExists(TemplatedMessage[str], AlreadyExists):
+    # sic: AWS says "already exist" (anomalyco/sst#4556).
+    wording = "Email identity {} already exist."
 
 
 class TemplateAlreadyExists(AlreadyExists):
@@ -235,9 +238,8 @@ class InvalidTags(InvalidInput):
     pass
 
 
-class InvalidNextToken(InvalidInput):
-    def __init__(self, token: str) -> None:
-        super().__init__(f"invalid nextToken {token}")
+class InvalidNextToken(TemplatedMessage[str], InvalidInput):
+    wording = "invalid nextToken {}"
 
 
 class InvalidEmailAddress(InvalidInput):
@@ -265,12 +267,11 @@ class InvalidRenderingParameter(InvalidInput):
     pass
 
 
-class InvalidNotificationTopic(InvalidInput):
+class InvalidNotificationTopic(TemplatedMessage[str], InvalidInput):
     """SetIdentityNotificationTopic with a value that is not an SNS topic ARN (GUESS wording,
     in the form of AWS's recorded ``SNS topic ARN ...`` errors; docs/aws-behaviour.md)."""
 
-    def __init__(self, value: str) -> None:
-        super().__init__(f"SNS topic {value} is not a valid topic ARN.")
+    wording = "SNS topic {} is not a valid topic ARN."
 
 
 class RefusedRenderingParameter(InvalidRenderingParameter):
@@ -279,12 +280,11 @@ class RefusedRenderingParameter(InvalidRenderingParameter):
     line break (which would inject a header)."""
 
 
-class InvalidIdentity(InvalidInput):
+class InvalidIdentity(TemplatedMessage[str], InvalidInput):
     """An identity-notification call naming an identity this account does not have."""
 
-    def __init__(self, name: str) -> None:
-        # REC: boto/boto3#2645 (SetIdentityNotificationTopic).
-        super().__init__(f"Identity {name} is invalid. Must be a verified email address or domain.")
+    # REC: boto/boto3#2645 (SetIdentityNotificationTopic).
+    wording = "Identity {} is invalid. Must be a verified email address or domain."
 
 
 class FeedbackForwardingRequired(InvalidInput):
@@ -296,10 +296,9 @@ class FeedbackForwardingRequired(InvalidInput):
         )
 
 
-class DedicatedIpPoolAlreadyExists(AlreadyExists):
-    def __init__(self, name: str) -> None:
-        # EMU: floci-io/floci#1421 (CreateDedicatedIpPool, probed on AWS).
-        super().__init__(f"The pool <{name}> already exists.")
+class DedicatedIpPoolAlreadyExists(TemplatedMessage[str], AlreadyExists):
+    # EMU: floci-io/floci#1421 (CreateDedicatedIpPool, probed on AWS).
+    wording = "The pool <{}> already exists."
 
 
 class InvalidDedicatedIpPool(InvalidInput):
@@ -310,21 +309,19 @@ class InvalidDedicatedIp(InvalidInput):
     pass
 
 
-class SendingPoolNotFound(InvalidInput):
+class SendingPoolNotFound(TemplatedMessage[str], InvalidInput):
     """A configuration set's SendingPoolName naming no pool: a BadRequest, not a NotFound."""
 
-    def __init__(self, name: str) -> None:
-        # REC: aws-cloudformation/rain#271 (AWS::SES::ConfigurationSet); EMU: floci-io/floci#1412.
-        super().__init__(f"SendingPool <{name}> doesn't exist")
+    # REC: aws-cloudformation/rain#271 (AWS::SES::ConfigurationSet); EMU: floci-io/floci#1412.
+    wording = "SendingPool <{}> doesn't exist"
 
 
 class LimitExceeded(OpensesError):
     pass
 
 
-class ConfigurationSetLimitExceeded(LimitExceeded):
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"Maximum number of configuration sets ({limit}) reached.")
+class ConfigurationSetLimitExceeded(TemplatedMessage[int], LimitExceeded):
+    wording = "Maximum number of configuration sets ({}) reached."
 
 
 class EventDestinationLimitExceeded(LimitExceeded):
@@ -335,16 +332,14 @@ class EventDestinationLimitExceeded(LimitExceeded):
         )
 
 
-class TemplateLimitExceeded(LimitExceeded):
+class TemplateLimitExceeded(TemplatedMessage[int], LimitExceeded):
     # INFERRED wording (docs/aws-behaviour.md, "Quotas, sandbox and throttling")
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"Maximum number of templates ({limit}) reached.")
+    wording = "Maximum number of templates ({}) reached."
 
 
-class IdentityLimitExceeded(LimitExceeded):
+class IdentityLimitExceeded(TemplatedMessage[int], LimitExceeded):
     # INFERRED wording (docs/aws-behaviour.md, "Quotas, sandbox and throttling")
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"Maximum number of identities ({limit}) reached.")
+    wording = "Maximum number of identities ({}) reached."
 
 
 class Throttled(OpensesError):
@@ -414,30 +409,26 @@ class ConfigurationSetSendingPaused(SendingPaused):
 # say they were probed on AWS (docs/aws-behaviour.md, "Contact lists").
 
 
-class ContactListNotFound(NotFound):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"List with name: {name} doesn't exist.")
+class ContactListNotFound(TemplatedMessage[str], NotFound):
+    wording = "List with name: {} doesn't exist."
 
 
-class ContactNotFound(NotFound):
-    def __init__(self, address: str) -> None:
-        super().__init__(f"{address} doesn't exist in List.")
+class ContactNotFound(TemplatedMessage[str], NotFound):
+    wording = "{} doesn't exist in List."
 
 
-class ContactAlreadyExists(AlreadyExists):
-    def __init__(self, address: str) -> None:
-        super().__init__(f"{address} already exists in List.")
+class ContactAlreadyExists(TemplatedMessage[str], AlreadyExists):
+    wording = "{} already exists in List."
 
 
 class InvalidContactList(InvalidInput):
     """A contact list, topic, contact or list-management option AWS refuses (400)."""
 
 
-class ContactListLimitExceeded(InvalidContactList):
+class ContactListLimitExceeded(TemplatedMessage[int], InvalidContactList):
     """AWS answers BadRequestException, not LimitExceededException, for a second list."""
 
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"A maximum of {limit} Lists allowed per account.")
+    wording = "A maximum of {} Lists allowed per account."
 
 
 # -- email receiving: receipt rule sets, rules and IP filters (issue 16 §3) --------------------
@@ -445,29 +436,24 @@ class ContactListLimitExceeded(InvalidContactList):
 # InvalidS3Configuration, InvalidSnsTopic, InvalidLambdaFunction, LimitExceeded.
 
 
-class RuleSetNotFound(NotFound):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Rule set does not exist: {name}")
+class RuleSetNotFound(TemplatedMessage[str], NotFound):
+    wording = "Rule set does not exist: {}"
 
 
-class RuleNotFound(NotFound):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Rule does not exist: {name}")
+class RuleNotFound(TemplatedMessage[str], NotFound):
+    wording = "Rule does not exist: {}"
 
 
-class RuleSetAlreadyExists(AlreadyExists):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Rule set already exists: {name}")
+class RuleSetAlreadyExists(TemplatedMessage[str], AlreadyExists):
+    wording = "Rule set already exists: {}"
 
 
-class RuleAlreadyExists(AlreadyExists):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Rule already exists: {name}")
+class RuleAlreadyExists(TemplatedMessage[str], AlreadyExists):
+    wording = "Rule already exists: {}"
 
 
-class ReceiptFilterAlreadyExists(AlreadyExists):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Filter already exists: {name}")
+class ReceiptFilterAlreadyExists(TemplatedMessage[str], AlreadyExists):
+    wording = "Filter already exists: {}"
 
 
 class CannotDelete(OpensesError):
@@ -478,59 +464,47 @@ class InvalidReceiptAction(InvalidInput):
     """An action whose target cannot be reached; the subclasses carry the model's codes."""
 
 
-class InvalidS3Configuration(InvalidReceiptAction):
-    def __init__(self, bucket: str) -> None:
-        super().__init__(f"Could not write to bucket: {bucket}")
+class InvalidS3Configuration(TemplatedMessage[str], InvalidReceiptAction):
+    wording = "Could not write to bucket: {}"
 
 
-class InvalidSnsTopic(InvalidReceiptAction):
-    def __init__(self, topic_arn: str) -> None:
-        super().__init__(f"Could not publish to SNS topic: {topic_arn}")
+class InvalidSnsTopic(TemplatedMessage[str], InvalidReceiptAction):
+    wording = "Could not publish to SNS topic: {}"
 
 
-class InvalidLambdaFunction(InvalidReceiptAction):
-    def __init__(self, function_arn: str) -> None:
-        super().__init__(f"Could not invoke Lambda function: {function_arn}")
+class InvalidLambdaFunction(TemplatedMessage[str], InvalidReceiptAction):
+    wording = "Could not invoke Lambda function: {}"
 
 
 # -- custom verification email templates (issue 20). AWS's messages are unrecorded: GUESS
 # wordings in the form of the email templates' (docs/aws-behaviour.md, "Verification emails").
 
 
-class CustomVerificationEmailTemplateNotFound(NotFound):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Custom verification email template {name} does not exist.")
+class CustomVerificationEmailTemplateNotFound(TemplatedMessage[str], NotFound):
+    wording = "Custom verification email template {} does not exist."
 
 
-class CustomVerificationEmailTemplateAlreadyExists(AlreadyExists):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Custom verification email template {name} already exists.")
+class CustomVerificationEmailTemplateAlreadyExists(TemplatedMessage[str], AlreadyExists):
+    wording = "Custom verification email template {} already exists."
 
 
 class CustomVerificationEmailInvalidContent(InvalidInput):
     pass
 
 
-class FromEmailAddressNotVerified(InvalidInput):
-    def __init__(self, address: str) -> None:
-        super().__init__(
-            f"The sender address {address} of the custom verification email is not verified."
-        )
+class FromEmailAddressNotVerified(TemplatedMessage[str], InvalidInput):
+    wording = "The sender address {} of the custom verification email is not verified."
 
 
-class CustomVerificationEmailTemplateLimitExceeded(LimitExceeded):
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            f"Maximum number of custom verification email templates ({limit}) reached."
-        )
+class CustomVerificationEmailTemplateLimitExceeded(TemplatedMessage[int], LimitExceeded):
+    wording = "Maximum number of custom verification email templates ({}) reached."
 
 
 # -- import and export jobs (issue 20)
 
 
-class JobNotFound(NotFound):
-    def __init__(self, job_id: str) -> None:
-        super().__init__(f"Job {job_id} does not exist.")
+class JobNotFound(TemplatedMessage[str], NotFound):
+    wording = "Job {} does not exist."
 
 
 class InvalidPolicy(InvalidInput):

@@ -31,6 +31,16 @@ class DataFormat(StrEnum):
     CSV = "CSV"
     JSON = "JSON"
 
+    @property
+    def extension(self) -> str:
+        """The ending of an object's name in this format."""
+        return "json" if self is DataFormat.JSON else "csv"
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type of an object written in this format."""
+        return "application/json" if self is DataFormat.JSON else "text/csv"
+
 
 class ImportAction(StrEnum):
     PUT = "PUT"
@@ -79,18 +89,25 @@ class ImportDestination:
 
 
 @dataclass(slots=True, kw_only=True)
-class ImportJob:
+class Job:
+    """What an import job and an export job share: the id, the format of the object the job
+    reads or writes, and the lifecycle with its counts."""
+
     job_id: str
-    destination: ImportDestination
-    source: S3Object
     data_format: DataFormat
     created_at: datetime.datetime
     status: JobStatus = JobStatus.CREATED
     completed_at: datetime.datetime | None = None
     processed_records: int = 0
+    error_message: str | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class ImportJob(Job):
+    destination: ImportDestination
+    source: S3Object
     failed_records: int = 0
     failed_records_object: S3Object | None = None
-    error_message: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -138,17 +155,10 @@ ExportSource = MessageInsightsSource | MetricsSource
 
 
 @dataclass(slots=True, kw_only=True)
-class ExportJob:
-    job_id: str
+class ExportJob(Job):
     source: ExportSource
-    data_format: DataFormat
-    created_at: datetime.datetime
-    status: JobStatus = JobStatus.CREATED
-    completed_at: datetime.datetime | None = None
-    processed_records: int = 0
     exported_records: int = 0
     result: S3Object | None = None
-    error_message: str | None = None
 
     @property
     def source_type(self) -> ExportSourceType:

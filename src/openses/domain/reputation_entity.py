@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from openses.domain.errors import SendingPaused
+from openses.domain.errors import SendingPaused, TemplatedMessage
 from openses.domain.tenant import SendingStatus
 
 RESOURCE = "RESOURCE"  # the only ReputationEntityType the model has
@@ -31,6 +31,5 @@ class ReputationEntity:
         return SendingStatus.ENABLED
 
 
-class ResourceSendingPaused(SendingPaused):
-    def __init__(self, arn: str) -> None:
-        super().__init__(f"Sending is paused for resource {arn}.")
+class ResourceSendingPaused(TemplatedMessage[str], SendingPaused):
+    wording = "Sending is paused for resource {}."

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from openses.domain import names
-from openses.domain.errors import AlreadyExists, InvalidInput, SendingPaused
+from openses.domain.errors import AlreadyExists, InvalidInput, SendingPaused, TemplatedMessage
 from openses.domain.options import SuppressionReason, Tag
 from openses.domain.tags import ResourceArn
 
@@ -50,14 +50,12 @@ _POLICY_ARN = re.compile(
 )
 
 
-class TenantAlreadyExists(AlreadyExists):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Tenant {name} already exists.")
+class TenantAlreadyExists(TemplatedMessage[str], AlreadyExists):
+    wording = "Tenant {} already exists."
 
 
-class TenantSendingPaused(SendingPaused):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Sending is paused for tenant {name}.")
+class TenantSendingPaused(TemplatedMessage[str], SendingPaused):
+    wording = "Sending is paused for tenant {}."
 
 
 class ResourceNotInTenant(InvalidInput):

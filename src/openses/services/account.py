@@ -161,12 +161,18 @@ def list_suppressed_destinations(
     next_token: str | None,
     page_size: int,
 ) -> SuppressionPage:
-    after = paging.decode_token(next_token, _check_address) if next_token else None
-    with uow:
-        found = uow.account.list_suppressed(
-            reasons=reasons, start=start, end=end, after=after, limit=page_size + 1
+    return SuppressionPage(
+        *paging.read_page(
+            uow,
+            next_token,
+            page_size,
+            check=_check_address,
+            fetch=lambda after, limit: uow.account.list_suppressed(
+                reasons=reasons, start=start, end=end, after=after, limit=limit
+            ),
+            key=lambda entry: entry.email_address,
         )
-    return SuppressionPage(*paging.split(found, page_size, lambda entry: entry.email_address))
+    )
 
 
 def _check_address(address: str) -> None:

@@ -13,7 +13,7 @@ from openses.domain.errors import (
 )
 from openses.domain.event_destination import EventDestination, SnsDestination, Target
 from openses.domain.tags import check as check_tags
-from openses.services import dedicated_ips, paging
+from openses.services import dedicated_ips, limits, paging
 from openses.store.unit_of_work import UnitOfWork
 
 
@@ -26,10 +26,7 @@ class Page:
 def create(uow: UnitOfWork, configuration_set: ConfigurationSet, *, limit: int) -> None:
     check_tags(configuration_set.tags)
     with uow:
-        # Without the lock, concurrent creates could each count below the limit and all insert.
-        uow.configuration_sets.lock_scope()
-        if uow.configuration_sets.count() >= limit:
-            raise ConfigurationSetLimitExceeded(limit)
+        limits.check_room(uow.configuration_sets, limit, ConfigurationSetLimitExceeded)
         # issue 15: a SendingPoolName must name an existing pool
         dedicated_ips.check_sending_pool(uow, configuration_set.delivery_options.sending_pool_name)
         uow.configuration_sets.add(configuration_set)
@@ -62,10 +59,16 @@ def delete(uow: UnitOfWork, name: str) -> None:
 
 
 def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
-    after = paging.decode_token(next_token, check_name) if next_token else None
-    with uow:
-        found = uow.configuration_sets.list_names(after=after, limit=page_size + 1)
-    return Page(*paging.split(found, page_size, str))
+    return Page(
+        *paging.read_page(
+            uow,
+            next_token,
+            page_size,
+            check=check_name,
+            fetch=lambda after, limit: uow.configuration_sets.list_names(after=after, limit=limit),
+            key=str,
+        )
+    )
 
 
 # Recorded from AWS (LocalStack's AWS-recorded snapshot

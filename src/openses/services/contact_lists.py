@@ -30,6 +30,7 @@ from openses.store import message_search
 from openses.store.database import reading
 from openses.store.sources import EngineSource
 from openses.store.unit_of_work import UnitOfWork
+from openses.tracking.tokens import UnsubscribeClaims
 
 # A scan for a filtered ListContacts page reads the contacts in batches of this many.
 _SCAN_BATCH = 500
@@ -94,10 +95,16 @@ def delete_list(uow: UnitOfWork, name: str) -> None:
 
 
 def list_lists(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> ListPage:
-    after = paging.decode_token(next_token, check_list_name) if next_token else None
-    with uow:
-        found = uow.contact_lists.page(after=after, limit=page_size + 1)
-    return ListPage(*paging.split(found, page_size, lambda item: item.name))
+    return ListPage(
+        *paging.read_page(
+            uow,
+            next_token,
+            page_size,
+            check=check_list_name,
+            fetch=lambda after, limit: uow.contact_lists.page(after=after, limit=limit),
+            key=lambda item: item.name,
+        )
+    )
 
 
 # -- contacts ----------------------------------------------------------------------------------
@@ -172,7 +179,7 @@ def list_contacts(
 ) -> ContactPage:
     """Contacts in address order that pass the filter; the token is the last address of the
     page."""
-    after = paging.decode_token(next_token, check_email_address) if next_token else None
+    after = paging.start_key(next_token, check_email_address)
     found: list[Contact] = []
     with uow:
         contact_list = uow.contact_lists.get(list_name)
@@ -219,16 +226,8 @@ SOURCE_HEADER = "UnsubscribeHeader"
 SOURCE_PAGE = "UnsubscribeLink"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Recipient:
-    """Who an unsubscribe link was made for (the signed token's claims)."""
-
-    account_id: str
-    region: str
-    message_id: str
-    contact_list: str
-    topic: str | None
-    address: str
+# Who an unsubscribe link was made for: the signed token's claims, as they are.
+Recipient = UnsubscribeClaims
 
 
 class UnknownRecipient(Exception):

@@ -73,10 +73,16 @@ def get_pool(uow: UnitOfWork, name: str) -> DedicatedIpPool:
 
 def list_pools(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> PoolPage:
     """The account's own pools in name order; SES's reserved pools are not listed."""
-    after = paging.decode_token(next_token, check_pool_name_key) if next_token else None
-    with uow:
-        found = uow.dedicated_ips.list_pools(after=after, limit=page_size + 1)
-    return PoolPage(*paging.split(found, page_size, str))
+    return PoolPage(
+        *paging.read_page(
+            uow,
+            next_token,
+            page_size,
+            check=check_pool_name_key,
+            fetch=lambda after, limit: uow.dedicated_ips.list_pools(after=after, limit=limit),
+            key=str,
+        )
+    )
 
 
 def delete_pool(uow: UnitOfWork, name: str, configured: Collection[str]) -> None:
@@ -125,7 +131,7 @@ def list_ips(
 ) -> IpPage:
     """The account's dedicated IPs in address order, those of one pool when ``pool_name`` is
     given (a pool that must exist; ses-shared-pool holds no dedicated IP)."""
-    after = paging.decode_token(next_token, check_ip_key) if next_token else None
+    after = paging.start_key(next_token, check_ip_key)
     with uow:
         if pool_name is not None and pool_name not in RESERVED_POOLS:
             uow.dedicated_ips.get_pool(pool_name)

@@ -22,9 +22,8 @@ from openses.domain.message import new_feedback_id
 from openses.domain.options import SuppressionReason
 from openses.domain.smtp_reply import INTERNAL_FAILURE, MAILBOX_FULL, Reply
 from openses.events import records
-from openses.protocol.timestamps import iso8601
 from openses.services import account as account_service
-from openses.services import identity_notifications
+from openses.services import identity_notifications, mail_objects
 from openses.services.outcomes import effective_reasons
 from openses.services.verification_emails import VERIFICATION
 from openses.store import deliveries
@@ -141,7 +140,7 @@ def _settle_one(
         now=now,
     )
 
-    mail = stored_mail or _bare_mail(row)
+    mail = stored_mail or mail_objects.bare_mail(row, row.mail_from, row.recipients)
     events: list[records.Record] = []
     if delivered:
         tags = dict(mail.get("tags", {}))
@@ -224,7 +223,9 @@ def _settle_one(
         uow.outbox.add_unpublished(row.message_id, events, now)
     identity = lookups.identity(row.identity)
     if events and identity is not None:
-        identity_notifications.record_for_send(uow, identity, _facts(row, mail), events, now)
+        identity_notifications.record_for_send(
+            uow, identity, mail_objects.facts(row, mail, source=""), events, now
+        )
     if permanent and lookups.suppresses_bounces(configuration_set):
         for address, feedback_id in permanent.items():
             account_service.suppress(
@@ -263,27 +264,3 @@ def _message_statuses(uow: UnitOfWork, outcome: dict[str, tuple[bool, bool]]) ->
             changed[message_id] = new
     if changed:
         uow.deliveries.set_message_statuses(changed)
-
-
-def _facts(row: QueuedDelivery, mail: dict[str, Any]) -> records.MailFacts:
-    return records.MailFacts(
-        accepted_at=row.created_at,
-        source=str(mail.get("source", "")),
-        source_arn=mail.get("sourceArn"),
-        account_id=row.account_id,
-        message_id=row.message_id,
-        destination=list(mail.get("destination", [])),
-        headers=[(h["name"], h["value"]) for h in mail.get("headers", [])],
-        tags=mail.get("tags", {}),
-    )
-
-
-def _bare_mail(row: QueuedDelivery) -> dict[str, Any]:
-    """A message stored without its ``mail`` object (never, for a send): the least AWS says."""
-    return {
-        "timestamp": iso8601(row.created_at),
-        "source": row.mail_from,
-        "sendingAccountId": row.account_id,
-        "messageId": row.message_id,
-        "destination": list(row.recipients),
-    }

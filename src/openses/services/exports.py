@@ -282,5 +282,4 @@ def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> bytes:
 
 
 def export_object(bucket: str, job: ExportJob) -> S3Object:
-    extension = "json" if job.data_format is DataFormat.JSON else "csv"
-    return S3Object(bucket, f"export-jobs/{job.job_id}/export.{extension}")
+    return S3Object(bucket, f"export-jobs/{job.job_id}/export.{job.data_format.extension}")

@@ -18,7 +18,7 @@ from openses.domain.errors import (
 )
 from openses.domain.identity import EmailIdentity, IdentityKind, VerificationStatus
 from openses.domain.tags import check as check_tags
-from openses.services import paging
+from openses.services import limits, paging
 from openses.store.signing_keys import SigningKey
 from openses.store.unit_of_work import UnitOfWork
 
@@ -52,9 +52,7 @@ def add_within(uow: UnitOfWork, identity: EmailIdentity, limit: int | None) -> N
     """Add a new identity unless the account holds ``limit`` already (AWS: 10,000 per
     region); inside the caller's unit of work."""
     if limit is not None:
-        uow.identities.lock_scope()
-        if uow.identities.count() >= limit:
-            raise IdentityLimitExceeded(limit)
+        limits.check_room(uow.identities, limit, IdentityLimitExceeded)
     uow.identities.add(identity)
 
 
@@ -92,16 +90,18 @@ def list_page(
     status: VerificationStatus | None = None,
     name_contains: str | None = None,
 ) -> Page:
-    after = paging.decode_token(next_token, identity_rules.check_name) if next_token else None
-    with uow:
-        found = uow.identities.list(
-            after=after,
-            limit=page_size + 1,
-            kind=kind,
-            status=status,
-            name_contains=name_contains,
+    return Page(
+        *paging.read_page(
+            uow,
+            next_token,
+            page_size,
+            check=identity_rules.check_name,
+            fetch=lambda after, limit: uow.identities.list(
+                after=after, limit=limit, kind=kind, status=status, name_contains=name_contains
+            ),
+            key=lambda identity: identity.name,
         )
-    return Page(*paging.split(found, page_size, lambda identity: identity.name))
+    )
 
 
 def delete(uow: UnitOfWork, name: str) -> None:

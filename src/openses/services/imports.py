@@ -23,7 +23,14 @@ from openses.domain.errors import (
     OpensesError,
     SuppressedDestinationNotFound,
 )
-from openses.domain.job import MAX_IMPORT_RECORDS, DataFormat, ImportAction, ImportJob, S3Object
+from openses.domain.job import (
+    MAX_IMPORT_RECORDS,
+    DataFormat,
+    ImportAction,
+    ImportDestination,
+    ImportJob,
+    S3Object,
+)
 from openses.domain.options import SuppressionReason
 from openses.services import account, contact_lists
 from openses.store.unit_of_work import UnitOfWork
@@ -87,16 +94,7 @@ def apply(
     failed: list[tuple[Record, str]] = []
     for record in records:
         try:
-            if job.destination.contact_list_name is None:
-                _suppression(unit_of_work, job.destination.action, record, now)
-            else:
-                _contact(
-                    unit_of_work,
-                    job.destination.contact_list_name,
-                    job.destination.action,
-                    record,
-                    now,
-                )
+            _apply_record(unit_of_work, job.destination, record, now)
         except (OpensesError, ValueError, TypeError) as error:
             reason = error.message if isinstance(error, OpensesError) else str(error)
             failed.append((record, reason))
@@ -110,35 +108,44 @@ def _address(record: Record) -> str:
     return address
 
 
-def _suppression(
+def _apply_record(
     unit_of_work: Callable[[], UnitOfWork],
-    action: ImportAction,
+    destination: ImportDestination,
     record: Record,
     now: datetime.datetime,
 ) -> None:
+    """DELETE removes the record's address (one already absent is no failure); PUT writes it
+    to the contact list, or to the suppression list when the job names no list."""
     address = _address(record)
-    if action is ImportAction.DELETE:
-        with contextlib.suppress(SuppressedDestinationNotFound):
-            account.delete_suppressed_destination(unit_of_work(), address)
-        return
+    list_name = destination.contact_list_name
+    if destination.action is ImportAction.DELETE:
+        with contextlib.suppress(ContactNotFound, SuppressedDestinationNotFound):
+            if list_name is None:
+                account.delete_suppressed_destination(unit_of_work(), address)
+            else:
+                contact_lists.delete_contact(unit_of_work(), list_name, address)
+    elif list_name is None:
+        _put_suppressed(unit_of_work, address, record, now)
+    else:
+        _put_contact(unit_of_work, list_name, address, record, now)
+
+
+def _put_suppressed(
+    unit_of_work: Callable[[], UnitOfWork], address: str, record: Record, now: datetime.datetime
+) -> None:
     reason = record.get("reason")
     if reason not in SuppressionReason.__members__:
         raise ValueError(f"The reason {reason!r} is not BOUNCE or COMPLAINT.")
     account.put_suppressed_destination(unit_of_work(), address, SuppressionReason(str(reason)), now)
 
 
-def _contact(
+def _put_contact(
     unit_of_work: Callable[[], UnitOfWork],
     list_name: str,
-    action: ImportAction,
+    address: str,
     record: Record,
     now: datetime.datetime,
 ) -> None:
-    address = _address(record)
-    if action is ImportAction.DELETE:
-        with contextlib.suppress(ContactNotFound):
-            contact_lists.delete_contact(unit_of_work(), list_name, address)
-        return
     change = contact_lists.ContactChange(
         preferences=_preferences(record),
         unsubscribe_all=_flag(record.get("unsubscribeAll")),
@@ -201,5 +208,4 @@ def failed_records(failed: list[tuple[Record, str]], data_format: DataFormat) ->
 
 
 def failed_records_object(bucket: str, job: ImportJob) -> S3Object:
-    extension = "json" if job.data_format is DataFormat.JSON else "csv"
-    return S3Object(bucket, f"import-jobs/{job.job_id}/failed-records.{extension}")
+    return S3Object(bucket, f"import-jobs/{job.job_id}/failed-records.{job.data_format.extension}")

@@ -10,6 +10,7 @@ import datetime
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 
 from openses.background import BackgroundThread
 from openses.domain.clock import Clock
@@ -33,24 +34,20 @@ class JobFailed(Exception):
     """The job cannot be done: it ends FAILED with this message."""
 
 
+@dataclass(eq=False)
 class JobRunner:
-    def __init__(
-        self,
-        writes: EngineSource,
-        store: ObjectStore,
-        bucket: str,
-        clock: Clock,
-        *,
-        poll_seconds: float = 0.5,
-        lease: datetime.timedelta = LEASE,
-    ) -> None:
-        self._lease = lease
-        self._writes = writes
-        self._store = store
-        self._bucket = bucket
-        self._clock = clock
-        self._poll = poll_seconds
-        self.wake = threading.Event()
+    """Works the open jobs one at a time (``run`` loops over ``run_once``). Rows go through
+    ``writes``, the jobs' S3 objects through ``store`` (those it writes into ``bucket``);
+    setting ``wake`` ends the wait between two polls."""
+
+    writes: EngineSource
+    store: ObjectStore
+    bucket: str
+    clock: Clock
+    _: KW_ONLY
+    poll_seconds: float = 0.5
+    lease: datetime.timedelta = LEASE
+    wake: threading.Event = field(default_factory=threading.Event, init=False)
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -60,7 +57,7 @@ class JobRunner:
                 log_failure(log, "the job runner failed; it goes on", error)
                 worked = False
             if not worked:
-                self.wake.wait(self._poll)
+                self.wake.wait(self.poll_seconds)
                 self.wake.clear()
 
     def close(self) -> None:
@@ -68,19 +65,19 @@ class JobRunner:
 
     def run_once(self) -> bool:
         """Lease and work one job; False when none was open."""
-        engine = self._writes.engine
-        claimed = job_rows.claim(engine, self._clock(), self._lease)
+        engine = self.writes.engine
+        claimed = job_rows.claim(engine, self.clock(), self.lease)
         if claimed is None:
             return False
         log.info("job %s (%s) started", claimed.job_id, claimed.kind)
 
         def unit_of_work() -> UnitOfWork:
-            return UnitOfWork(self._writes, claimed.account_id, claimed.region)
+            return UnitOfWork(self.writes, claimed.account_id, claimed.region)
 
         # held while it runs: a long job's lease never lapses under a live runner, so no other
         # runner (thread, process) takes it in parallel
         renewal = leases.Renewal(
-            engine, jobs, [claimed.id], lease=self._lease, clock=self._clock, renew=job_rows.renew
+            engine, jobs, [claimed.id], lease=self.lease, clock=self.clock, renew=job_rows.renew
         )
         try:
             with renewal:
@@ -90,7 +87,7 @@ class JobRunner:
                     self._export(unit_of_work, claimed.job_id, claimed.region)
         except ObjectStoreUnavailable as error:
             log.warning("job %s waits for S3: %s", claimed.job_id, error)
-            job_rows.release(self._writes.engine, claimed.job_id, self._clock() + RETRY)
+            job_rows.release(self.writes.engine, claimed.job_id, self.clock() + RETRY)
         return True
 
     # -- imports
@@ -102,20 +99,19 @@ class JobRunner:
             if job.destination.contact_list_name is not None:
                 with unit_of_work() as uow:
                     uow.contact_lists.get(job.destination.contact_list_name)
-            records = imports.parse(self._store.read(region, job.source), job.data_format)
+            records = imports.parse(self.store.read(region, job.source), job.data_format)
         except (ObjectUnreadable, imports.UnreadableRecords) as error:
             self._finish_import(unit_of_work, job_id, failure=str(error))
             return
         except ContactListNotFound as error:
             self._finish_import(unit_of_work, job_id, failure=error.message)
             return
-        outcome = imports.apply(unit_of_work, job, records, self._clock())
+        outcome = imports.apply(unit_of_work, job, records, self.clock())
         failed_object = None
         if outcome.failed:
-            failed_object = imports.failed_records_object(self._bucket, job)
-            content_type = "application/json" if job.data_format == "JSON" else "text/csv"
+            failed_object = imports.failed_records_object(self.bucket, job)
             data = imports.failed_records(outcome.failed, job.data_format)
-            self._store.write(region, failed_object, data, content_type)
+            self.store.write(region, failed_object, data, job.data_format.content_type)
         self._finish_import(
             unit_of_work,
             job_id,
@@ -139,7 +135,7 @@ class JobRunner:
             if job.status is not JobStatus.PROCESSING:
                 return
             job.status = JobStatus.FAILED if failure else JobStatus.COMPLETED
-            job.completed_at = self._clock()
+            job.completed_at = self.clock()
             job.processed_records, job.failed_records = processed, failed
             job.failed_records_object = failed_object
             job.error_message = failure
@@ -158,15 +154,14 @@ class JobRunner:
             export = exports.message_insights(messages, job)
         else:
             export = exports.metrics(messages, job)
-        result = exports.export_object(self._bucket, job)
-        content_type = "application/json" if job.data_format == "JSON" else "text/csv"
-        self._store.write(region, result, export.data, content_type)
+        result = exports.export_object(self.bucket, job)
+        self.store.write(region, result, export.data, job.data_format.content_type)
         with unit_of_work() as uow:
             job = uow.jobs.get_export(job_id)
             if job.status is not JobStatus.PROCESSING:  # cancelled meanwhile
                 return
             job.status = JobStatus.COMPLETED
-            job.completed_at = self._clock()
+            job.completed_at = self.clock()
             job.processed_records, job.exported_records = export.processed, export.exported
             job.result = result
             uow.jobs.save_export(job)

@@ -36,10 +36,16 @@ def get_import(uow: UnitOfWork, job_id: str) -> ImportJob:
 def list_imports(
     uow: UnitOfWork, *, contact_list: bool | None, next_token: str | None, page_size: int
 ) -> tuple[list[ImportJob], str | None]:
-    after = paging.decode_token(next_token, _check_job_id) if next_token else None
-    with uow:
-        found = uow.jobs.list_imports(contact_list=contact_list, after=after, limit=page_size + 1)
-    return paging.split(found, page_size, lambda job: job.job_id)
+    return paging.read_page(
+        uow,
+        next_token,
+        page_size,
+        check=_check_job_id,
+        fetch=lambda after, limit: uow.jobs.list_imports(
+            contact_list=contact_list, after=after, limit=limit
+        ),
+        key=lambda job: job.job_id,
+    )
 
 
 def create_export(uow: UnitOfWork, job: ExportJob) -> None:
@@ -61,12 +67,16 @@ def list_exports(
     next_token: str | None,
     page_size: int,
 ) -> tuple[list[ExportJob], str | None]:
-    after = paging.decode_token(next_token, _check_job_id) if next_token else None
-    with uow:
-        found = uow.jobs.list_exports(
-            source_type=source_type, status=status, after=after, limit=page_size + 1
-        )
-    return paging.split(found, page_size, lambda job: job.job_id)
+    return paging.read_page(
+        uow,
+        next_token,
+        page_size,
+        check=_check_job_id,
+        fetch=lambda after, limit: uow.jobs.list_exports(
+            source_type=source_type, status=status, after=after, limit=limit
+        ),
+        key=lambda job: job.job_id,
+    )
 
 
 def cancel_export(uow: UnitOfWork, job_id: str, now: datetime.datetime) -> None:

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from openses.domain.errors import InvalidInput, InvalidNextToken, OpensesError
+from openses.store.unit_of_work import UnitOfWork
 
 Item = TypeVar("Item")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[Item]):
+    """One page of a List operation's items, and the token of the next page (None: the last)."""
+
+    items: list[Item]
+    next_token: str | None
 
 
 def encode_token(key: str) -> str:
@@ -23,6 +33,28 @@ def decode_token(token: str, check: Callable[[str], object]) -> str:
     except (ValueError, OpensesError):
         raise InvalidNextToken(token) from None
     return key
+
+
+def start_key(token: str | None, check: Callable[[str], object]) -> str | None:
+    """The key a page starts after: None for the first page (no token), else the token's key."""
+    return decode_token(token, check) if token else None
+
+
+def read_page(
+    uow: UnitOfWork,
+    token: str | None,
+    size: int,
+    *,
+    check: Callable[[str], object],
+    fetch: Callable[[str | None, int], Sequence[Item]],
+    key: Callable[[Item], str],
+) -> tuple[list[Item], str | None]:
+    """One page of a keyset listing: the token's key (refused unless ``check`` accepts it),
+    then ``fetch(after, size + 1)`` inside ``uow``, split into the page and the next token."""
+    after = start_key(token, check)
+    with uow:
+        found = fetch(after, size + 1)
+    return split(found, size, key)
 
 
 def split(

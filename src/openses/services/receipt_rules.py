@@ -38,8 +38,7 @@ class Page:
 def create_set(uow: UnitOfWork, name: str, now: datetime.datetime) -> None:
     check_rule_set_name(name)
     with uow:
-        if uow.receipt_rules.count_sets() >= MAX_RULE_SETS:
-            raise LimitExceeded(f"Maximum number of rule sets ({MAX_RULE_SETS}) reached.")
+        _check_set_room(uow)
         uow.receipt_rules.add_set(ReceiptRuleSet(name=name, created_at=now))
         uow.commit()
 
@@ -48,11 +47,16 @@ def clone_set(uow: UnitOfWork, name: str, original: str, now: datetime.datetime)
     check_rule_set_name(name)
     with uow:
         source = uow.receipt_rules.get_set(original)
-        if uow.receipt_rules.count_sets() >= MAX_RULE_SETS:
-            raise LimitExceeded(f"Maximum number of rule sets ({MAX_RULE_SETS}) reached.")
+        _check_set_room(uow)
         clone = ReceiptRuleSet(name=name, created_at=now, rules=list(source.rules))
         uow.receipt_rules.add_set(clone)
         uow.commit()
+
+
+def _check_set_room(uow: UnitOfWork) -> None:
+    """Inside the caller's unit of work, before it adds a rule set."""
+    if uow.receipt_rules.count_sets() >= MAX_RULE_SETS:
+        raise LimitExceeded(f"Maximum number of rule sets ({MAX_RULE_SETS}) reached.")
 
 
 def delete_set(uow: UnitOfWork, name: str) -> None:
@@ -83,10 +87,16 @@ def set_active(uow: UnitOfWork, name: str | None) -> None:
 
 
 def list_sets(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
-    after = paging.decode_token(next_token, check_rule_set_name) if next_token else None
-    with uow:
-        found = uow.receipt_rules.list_sets(after=after, limit=page_size + 1)
-    return Page(*paging.split(found, page_size, lambda rule_set: rule_set.name))
+    return Page(
+        *paging.read_page(
+            uow,
+            next_token,
+            page_size,
+            check=check_rule_set_name,
+            fetch=lambda after, limit: uow.receipt_rules.list_sets(after=after, limit=limit),
+            key=lambda rule_set: rule_set.name,
+        )
+    )
 
 
 def reorder(uow: UnitOfWork, name: str, rule_names: Sequence[str]) -> None:

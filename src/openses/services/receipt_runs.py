@@ -16,6 +16,7 @@ import base64
 import datetime
 import logging
 from collections.abc import Sequence
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from openses.domain.clock import Clock
@@ -69,23 +70,16 @@ def enqueue(
     uow.outbox.add_publication(KIND, target, payload, now, message_id=mail.message_id)
 
 
+@dataclass(eq=False)
 class ReceiptRunner:
     """The dispatcher's publisher of ``receipt`` publications: runs the rules."""
 
-    def __init__(
-        self,
-        reads: ConnectionSource,
-        writes: ConnectionSource,
-        aws: ReceivingAws,
-        *,
-        clock: Clock,
-        outbound: Outbound = CAPTURE,
-    ) -> None:
-        self._reads = reads
-        self._writes = writes
-        self._aws = aws
-        self._clock = clock
-        self._outbound = outbound
+    reads: ConnectionSource
+    writes: ConnectionSource
+    aws: ReceivingAws
+    _: KW_ONLY
+    clock: Clock
+    outbound: Outbound = CAPTURE
 
     def publish(self, target: Target, items: Sequence[Item], *, region: str) -> Failures:
         failures: Failures = {}
@@ -101,7 +95,7 @@ class ReceiptRunner:
         return failures
 
     def run(self, account_id: str, region: str, message_id: str, payload: Record) -> None:
-        with UnitOfWork(self._reads, account_id, region) as uow:
+        with UnitOfWork(self.reads, account_id, region) as uow:
             state = uow.receipt_rules.run_of(message_id)
         if state is None:
             log.info("received message %s is no longer kept: its rules do not run", message_id)
@@ -131,10 +125,10 @@ class ReceiptRunner:
                 envelope=envelope,
                 recipients=matched,
                 verdicts=_verdicts(rule, mail.content),
-                aws=self._aws,
-                clock=self._clock,
-                writes=self._writes,
-                outbound=self._outbound,
+                aws=self.aws,
+                clock=self.clock,
+                writes=self.writes,
+                outbound=self.outbound,
             )
             start = first_action if index == first_rule else 0
             for position in range(start, len(rule.actions)):
@@ -170,7 +164,7 @@ class ReceiptRunner:
             "ran": mail.ran,
             "done": done,
         }
-        with UnitOfWork(self._writes, account_id, region) as uow:
+        with UnitOfWork(self.writes, account_id, region) as uow:
             uow.receipt_rules.save_progress(mail.message_id, progress)
             uow.commit()
 

@@ -21,7 +21,7 @@ from openses.domain.tags import ResourceArn
 from openses.domain.tenant import SendingStatus, Tenant
 from openses.services import paging
 from openses.services import tags as tag_service
-from openses.services.tenants import Page
+from openses.services.paging import Page
 from openses.store.documents import StoredDocument
 from openses.store.unit_of_work import UnitOfWork
 
@@ -53,7 +53,7 @@ class EntityFilter:
 def list_entities(
     uow: UnitOfWork, entity_filter: EntityFilter, *, next_token: str | None, page_size: int
 ) -> Page[ReputationEntity]:
-    after = paging.decode_token(next_token, _any_key) if next_token else None
+    after = paging.start_key(next_token, _any_key)
     with uow:
         found = _all(uow)
     matching = sorted(

@@ -24,9 +24,8 @@ from openses.domain.options import SuppressionReason
 from openses.domain.returns import ReturnKind, ReturnOutcome, classify, is_failure, status_code
 from openses.events import records
 from openses.mail import returns as reports
-from openses.protocol.timestamps import iso8601
 from openses.services import account as account_service
-from openses.services import identity_notifications
+from openses.services import identity_notifications, mail_objects
 from openses.services.outcomes import effective_reasons
 from openses.services.return_path import message_id_from_return_path
 from openses.store.returns import ReturnedMessage, StoredReturn
@@ -148,13 +147,8 @@ def _kept(
 def _mail(matched: ReturnedMessage) -> dict[str, Any]:
     if matched.mail is not None:
         return matched.mail
-    return {  # a message stored without its mail object: the least AWS says
-        "timestamp": iso8601(matched.created_at),
-        "source": matched.source,
-        "sendingAccountId": matched.account_id,
-        "messageId": matched.message_id,
-        "destination": [a for values in matched.destination.values() for a in values],
-    }
+    destination = [a for values in matched.destination.values() for a in values]
+    return mail_objects.bare_mail(matched, matched.source, destination)
 
 
 def _bounced_before(uow: UnitOfWork, message_id: str) -> set[str]:
@@ -265,7 +259,9 @@ def _record(
     mail = _mail(matched)
     identity = _identity(uow, mail)
     if identity is not None:
-        identity_notifications.record_for_send(uow, identity, _facts(matched, mail), events, now)
+        identity_notifications.record_for_send(
+            uow, identity, mail_objects.facts(matched, mail, source=matched.source), events, now
+        )
     reasons = effective_reasons(
         configuration_set, [str(r) for r in account_service.settings(uow).suppressed_reasons]
     )
@@ -294,16 +290,3 @@ def _identity(uow: UnitOfWork, mail: dict[str, Any]) -> EmailIdentity | None:
     arn = str(mail.get("sourceArn", ""))
     _, marker, name = arn.partition(":identity/")
     return uow.identities.find(name) if marker and name else None
-
-
-def _facts(matched: ReturnedMessage, mail: dict[str, Any]) -> records.MailFacts:
-    return records.MailFacts(
-        accepted_at=matched.created_at,
-        source=str(mail.get("source", matched.source)),
-        source_arn=mail.get("sourceArn"),
-        account_id=matched.account_id,
-        message_id=matched.message_id,
-        destination=list(mail.get("destination", [])),
-        headers=[(h["name"], h["value"]) for h in mail.get("headers", [])],
-        tags=mail.get("tags", {}),
-    )

@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from openses.domain import identity as identity_rules
 from openses.domain.errors import AlreadyExists, InvalidInput, MessageRejected, NotFound
 from openses.domain.identity import IdentityKind
 from openses.services import identities, paging
+from openses.services.paging import Page
 from openses.store.documents import StoredDocument
 from openses.store.unit_of_work import UnitOfWork
 
 Document = dict[str, Any]
-Item = TypeVar("Item")
 
 MULTI_REGION_ENDPOINT = "multi-region-endpoint"
 TEST_REPORT = "deliverability-test-report"
@@ -35,19 +34,28 @@ _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]")
 _CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Page(Generic[Item]):
-    items: list[Item]
-    next_token: str | None
-
-
 def _page(
     uow: UnitOfWork, kind: str, next_token: str | None, page_size: int
 ) -> Page[StoredDocument]:
-    after = paging.decode_token(next_token, _key) if next_token else None
+    return Page(
+        *paging.read_page(
+            uow,
+            next_token,
+            page_size,
+            check=_key,
+            fetch=lambda after, limit: uow.documents.ordered(kind, after=after, limit=limit),
+            key=lambda d: d.name,
+        )
+    )
+
+
+def _stored(uow: UnitOfWork, kind: str, name: str, missing: str) -> StoredDocument:
+    """The stored document of ``kind`` named ``name``; NotFound with ``missing`` when none is."""
     with uow:
-        found = uow.documents.ordered(kind, after=after, limit=page_size + 1)
-    return Page(*paging.split(found, page_size, lambda d: d.name))
+        found = uow.documents.get(kind, name)
+    if found is None:
+        raise NotFound(missing)
+    return found
 
 
 def _key(key: str) -> None:
@@ -79,11 +87,9 @@ def create_endpoint(
 
 
 def get_endpoint(uow: UnitOfWork, name: str) -> StoredDocument:
-    with uow:
-        found = uow.documents.get(MULTI_REGION_ENDPOINT, name)
-    if found is None:
-        raise NotFound(f"Multi-region endpoint {name} does not exist.")
-    return found
+    return _stored(
+        uow, MULTI_REGION_ENDPOINT, name, f"Multi-region endpoint {name} does not exist."
+    )
 
 
 def delete_endpoint(uow: UnitOfWork, name: str) -> None:
@@ -130,11 +136,8 @@ def create_test_report(
 
 
 def get_test_report(uow: UnitOfWork, report_id: str) -> StoredDocument:
-    with uow:
-        found = uow.documents.get(TEST_REPORT, report_id)
-    if found is None:
-        raise NotFound(f"Deliverability test report {report_id} does not exist.")
-    return found
+    missing = f"Deliverability test report {report_id} does not exist."
+    return _stored(uow, TEST_REPORT, report_id, missing)
 
 
 def list_test_reports(
@@ -174,7 +177,7 @@ def disassociate_certificate(uow: UnitOfWork, identity_name: str, from_address: 
 def list_certificates(
     uow: UnitOfWork, identity_name: str, *, next_token: str | None, page_size: int
 ) -> Page[StoredDocument]:
-    after = paging.decode_token(next_token, _key) if next_token else None
+    after = paging.start_key(next_token, _key)
     with uow:
         uow.identities.get(identity_name)
         found = uow.documents.ordered(

@@ -23,7 +23,7 @@ from openses.domain.template import (
     parse_template_data,
 )
 from openses.mail import mime
-from openses.services import paging
+from openses.services import limits, paging
 from openses.store.unit_of_work import UnitOfWork
 
 
@@ -39,9 +39,7 @@ def create(uow: UnitOfWork, template: EmailTemplate, *, limit: int | None = None
     check_tags(template.tags)
     with uow:
         if limit is not None:  # AWS: 10,000 a region (issue 18)
-            uow.templates.lock_scope()
-            if uow.templates.count() >= limit:
-                raise TemplateLimitExceeded(limit)
+            limits.check_room(uow.templates, limit, TemplateLimitExceeded)
         uow.templates.add(template)
         uow.commit()
 
@@ -78,10 +76,16 @@ def delete(uow: UnitOfWork, name: str) -> None:
 
 
 def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
-    after = paging.decode_token(next_token, check_name) if next_token else None
-    with uow:
-        found = uow.templates.list(after=after, limit=page_size + 1)
-    return Page(*paging.split(found, page_size, lambda template: template.name))
+    return Page(
+        *paging.read_page(
+            uow,
+            next_token,
+            page_size,
+            check=check_name,
+            fetch=lambda after, limit: uow.templates.list(after=after, limit=limit),
+            key=lambda template: template.name,
+        )
+    )
 
 
 def render(

@@ -13,7 +13,6 @@ import dataclasses
 import datetime
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 from openses.domain import tenant as rules
 from openses.domain.errors import InvalidEmailAddress, InvalidInput
@@ -33,16 +32,8 @@ from openses.domain.tenant import (
 )
 from openses.services import paging
 from openses.services import tags as tag_service
+from openses.services.paging import Page
 from openses.store.unit_of_work import UnitOfWork
-
-Item = TypeVar("Item")
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[Item]):
-    items: list[Item]
-    next_token: str | None
-
 
 # -- tenants -------------------------------------------------------------------------------------
 
@@ -75,7 +66,7 @@ def list_tenants(
     next_token: str | None,
     page_size: int,
 ) -> Page[Tenant]:
-    after = paging.decode_token(next_token, _any_key) if next_token else None
+    after = paging.start_key(next_token, _any_key)
     with uow:
         found = uow.tenants.ordered(after=after)
     matching = [
@@ -144,12 +135,18 @@ def list_suppressed(
     next_token: str | None,
     page_size: int,
 ) -> Page[SuppressedDestination]:
-    after = paging.decode_token(next_token, _any_key) if next_token else None
-    with uow:
-        found = uow.tenants.list_suppressed(
-            name, reasons=reasons, start=start, end=end, after=after, limit=page_size + 1
+    return Page(
+        *paging.read_page(
+            uow,
+            next_token,
+            page_size,
+            check=_any_key,
+            fetch=lambda after, limit: uow.tenants.list_suppressed(
+                name, reasons=reasons, start=start, end=end, after=after, limit=limit
+            ),
+            key=lambda entry: entry.email_address,
         )
-    return Page(*paging.split(found, page_size, lambda entry: entry.email_address))
+    )
 
 
 def record_send(uow: UnitOfWork, tenant: Tenant | None, message_id: str) -> None:
@@ -225,7 +222,7 @@ def resources_of(
     next_token: str | None,
     page_size: int,
 ) -> Page[Association]:
-    after = paging.decode_token(next_token, _any_key) if next_token else None
+    after = paging.start_key(next_token, _any_key)
     with uow:
         found = uow.tenants.resources_of(name)
     matching = [
@@ -240,7 +237,7 @@ def resources_of(
 def tenants_of(
     uow: UnitOfWork, resource_arn: str, *, next_token: str | None, page_size: int
 ) -> Page[Association]:
-    after = paging.decode_token(next_token, _any_key) if next_token else None
+    after = paging.start_key(next_token, _any_key)
     with uow:
         _existing_resource(uow, resource_arn)
         found = uow.tenants.tenants_of(resource_arn)

@@ -100,10 +100,16 @@ def delete_template(uow: UnitOfWork, name: str) -> None:
 
 
 def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
-    after = paging.decode_token(next_token, check_name) if next_token else None
-    with uow:
-        found = uow.verification_templates.list(after=after, limit=page_size + 1)
-    return Page(*paging.split(found, page_size, lambda template: template.name))
+    return Page(
+        *paging.read_page(
+            uow,
+            next_token,
+            page_size,
+            check=check_name,
+            fetch=lambda after, limit: uow.verification_templates.list(after=after, limit=limit),
+            key=lambda template: template.name,
+        )
+    )
 
 
 def _check_sender(uow: UnitOfWork, sender: str) -> EmailIdentity:
