@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from openses.config import Settings
-from openses.protocol.auth import caller_from_headers
+from openses.protocol.auth import DEFAULT_REGION, caller_from_headers
 from openses.store.dashboard import Scope
+from openses.store.sources import ConnectionSource
+from openses.store.unit_of_work import UnitOfWork
 
 SESSION_COOKIE = "openses_session"
 CSRF_COOKIE = "openses_csrf"
@@ -108,6 +110,12 @@ class Access:
             self._settings.default_account_id,
         )
         return View(Scope(caller.account_id, caller.region), operator=False)
+
+    def unit_of_work(self, request: Request, source: ConnectionSource) -> UnitOfWork:
+        """A unit of work on ``source`` in the one account and region the request acts on:
+        its view's (``View.one``), else the default account in us-east-1."""
+        account, region = self.view(request).one(self._settings.default_account_id, DEFAULT_REGION)
+        return UnitOfWork(source, account, region)
 
     def csrf_ok(self, request: Request, submitted: str | None) -> bool:
         """A state-changing request is no forgery: it is a script's (no cookies: bearer or

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
@@ -63,10 +64,10 @@ RAW_HEADERS = {
 }
 
 
+@dataclass(eq=False)
 class MessagesEndpoints:
-    def __init__(self, engine: Engine, access: Access) -> None:
-        self._engine = engine
-        self._access = access
+    engine: Engine
+    access: Access
 
     async def index(self, request: Request) -> Response:
         params = request.query_params
@@ -74,7 +75,7 @@ class MessagesEndpoints:
         if isinstance(window, Response):
             return window
         limit, before = window
-        scope = self._access.view(request).scope
+        scope = self.access.view(request).scope
         rows = await run_in_threadpool(
             self._query,
             to=params.get("to"),
@@ -88,11 +89,11 @@ class MessagesEndpoints:
         return page_response("messages", [summary(row) for row in rows], rows, limit)
 
     def _query(self, **filters: Any) -> list[message_search.MessageRow]:
-        with reading(self._engine) as connection:
+        with reading(self.engine) as connection:
             return message_search.list_messages(connection, **filters)
 
     async def get(self, request: Request) -> Response:
-        scope = self._access.view(request).scope
+        scope = self.access.view(request).scope
         found = await run_in_threadpool(self._get, request.path_params["message_id"], scope)
         if found is None:
             return _not_found(request.path_params["message_id"])
@@ -102,7 +103,7 @@ class MessagesEndpoints:
     def _get(
         self, message_id: str, scope: Scope
     ) -> tuple[message_search.MessageRow, list[dict[str, Any]]] | None:
-        with reading(self._engine) as connection:
+        with reading(self.engine) as connection:
             row = message_search.get_message(connection, message_id, scope.account_id, scope.region)
             if row is None:
                 return None
@@ -111,7 +112,7 @@ class MessagesEndpoints:
     async def raw(self, request: Request) -> Response:
         """As a download (``attachment``), unless ``?inline=true`` asks to show it as text."""
         message_id = request.path_params["message_id"]
-        scope = self._access.view(request).scope
+        scope = self.access.view(request).scope
         found = await run_in_threadpool(self._get, message_id, scope)
         if found is None or found[0].raw is None:
             return _not_found(message_id)

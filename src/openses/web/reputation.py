@@ -6,6 +6,7 @@ view (web/access.py): the signing key's, or the operator's pick."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -14,28 +15,24 @@ from starlette.responses import JSONResponse, Response
 
 from openses.config import Settings
 from openses.domain.reputation import EnforcementStatus, ReputationState
-from openses.protocol.auth import DEFAULT_REGION
 from openses.protocol.timestamps import iso8601
 from openses.services import reputation
 from openses.store.sources import ConnectionSource
-from openses.store.unit_of_work import UnitOfWork
 from openses.web.access import Access
 
 
+@dataclass(eq=False)
 class ReputationEndpoint:
-    def __init__(self, settings: Settings, reads: ConnectionSource, access: Access) -> None:
-        self._settings = settings
-        self._reads = reads
-        self._access = access
+    settings: Settings
+    reads: ConnectionSource
+    access: Access
 
     async def report(self, request: Request) -> Response:
-        account_id, region = self._access.view(request).one(
-            self._settings.default_account_id, DEFAULT_REGION
-        )
-        uow = UnitOfWork(self._reads, account_id, region)
+        uow = self.access.unit_of_work(request, self.reads)
+        account_id, region = uow.account_id, uow.region
         states = await run_in_threadpool(reputation.states, uow)
         account = next((s for s in states if s.configuration_set is None), None)
-        policy = self._settings.reputation
+        policy = self.settings.reputation
         return JSONResponse(
             {
                 "accountId": account_id,

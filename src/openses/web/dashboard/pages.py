@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from starlette.requests import Request
@@ -23,37 +24,26 @@ from openses.web.dashboard.rendering import Renderer
 from openses.web.dashboard.sessions import FORGED, form_fields
 
 
+@dataclass(eq=False)
 class Pages:
     """What every page needs; the page modules subclass it."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        engine: Engine,
-        reads: EngineSource,
-        writes: EngineSource,
-        access: Access,
-        renderer: Renderer,
-        keyring: Keyring,
-        previews: preview.Previews,
-        clock: Callable[[], datetime.datetime],
-    ) -> None:
-        self._settings = settings
-        self._engine = engine
-        self._reads = reads
-        self._writes = writes
-        self._access = access
-        self._renderer = renderer
-        self._keyring = keyring
-        self._previews = previews
-        self._clock = clock
+    settings: Settings
+    engine: Engine
+    reads: EngineSource
+    writes: EngineSource
+    access: Access
+    renderer: Renderer
+    keyring: Keyring
+    previews: preview.Previews
+    clock: Callable[[], datetime.datetime]
 
     def _one(self, view: View) -> tuple[str, str]:
-        return view.one(self._settings.default_account_id, DEFAULT_REGION)
+        return view.one(self.settings.default_account_id, DEFAULT_REGION)
 
     def _uow(self, view: View, *, write: bool = False) -> UnitOfWork:
         account_id, region = self._one(view)
-        return UnitOfWork(self._writes if write else self._reads, account_id, region)
+        return UnitOfWork(self.writes if write else self.reads, account_id, region)
 
     def _picked(self, view: View) -> bool:
         """Resources (sets, identities, ...) live in one account and region: the operator's
@@ -62,6 +52,6 @@ class Pages:
 
     async def _checked_form(self, request: Request) -> dict[str, str] | Response:
         fields = await form_fields(request)
-        if not self._access.csrf_ok(request, fields.get(CSRF_FIELD)):
+        if not self.access.csrf_ok(request, fields.get(CSRF_FIELD)):
             return JSONResponse(FORGED, 403)
         return fields
