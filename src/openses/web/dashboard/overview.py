@@ -15,6 +15,7 @@ from openses.domain.reputation import ReputationState
 from openses.services import account, reputation
 from openses.store import dashboard as queries
 from openses.store.database import reading
+from openses.store.unit_of_work import UnitOfWork
 from openses.web.access import View
 from openses.web.dashboard.pages import Pages
 
@@ -28,6 +29,12 @@ def _edges(now: datetime.datetime, step: datetime.timedelta, count: int) -> list
     return [now - step * (count - index) for index in range(count + 1)]
 
 
+def _account_reputation(uow: UnitOfWork) -> ReputationState | None:
+    """The account's state as the reputation job last assessed it (issue 17)."""
+    found = reputation.states(uow)
+    return next((state for state in found if state.configuration_set is None), None)
+
+
 class Overview(Pages):
     # -- overview --------------------------------------------------------------------------
 
@@ -35,15 +42,8 @@ class Overview(Pages):
         view = self.access.view(request)
         now = self.clock()
         found = await run_in_threadpool(self._overview, view, now)
-        found["reputation"] = None
-        if self._picked(view) or not view.operator:
-            found["reputation"] = await run_in_threadpool(self._account_reputation, view)
+        found["reputation"] = await self._in_picked(view, _account_reputation)
         return self.renderer.page(request, "overview.html", view, **found)
-
-    def _account_reputation(self, view: View) -> ReputationState | None:
-        """The account's state as the reputation job last assessed it (issue 17)."""
-        found = reputation.states(self._uow(view))
-        return next((state for state in found if state.configuration_set is None), None)
 
     def _overview(self, view: View, now: datetime.datetime) -> dict[str, Any]:
         hour = _edges(now, datetime.timedelta(minutes=5), 12)
@@ -72,9 +72,9 @@ class Overview(Pages):
         """The overview's account card, loaded after the page: the quota's count of the last
         24 hours' recipients (GetSendQuota's) reads every message of that day."""
         view = self.access.view(request)
-        status = quota = None
-        if self._picked(view) or not view.operator:
-            status, quota = await run_in_threadpool(account.overview, self._uow(view), self.clock())
+        now = self.clock()
+        card = await self._in_picked(view, lambda uow: account.overview(uow, now))
+        status, quota = card or (None, None)
         return self.renderer.page(request, "account_card.html", view, status=status, quota=quota)
 
     # -- live events -----------------------------------------------------------------------

@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -22,6 +24,8 @@ from openses.web.access import CSRF_FIELD, Access, View
 from openses.web.dashboard import preview
 from openses.web.dashboard.rendering import Renderer
 from openses.web.dashboard.sessions import FORGED, form_fields
+
+T = TypeVar("T")
 
 
 @dataclass(eq=False)
@@ -49,6 +53,13 @@ class Pages:
         """Resources (sets, identities, ...) live in one account and region: the operator's
         view of every account shows them once one is picked."""
         return view.scope.account_id is not None and view.scope.region is not None
+
+    async def _in_picked(self, view: View, read: Callable[[UnitOfWork], T]) -> T | None:
+        """What ``read`` finds in the view's account and region (off the event loop); None
+        while the operator views every account and has not picked one."""
+        if not self._picked(view) and view.operator:
+            return None
+        return await run_in_threadpool(read, self._uow(view))
 
     async def _checked_form(self, request: Request) -> dict[str, str] | Response:
         fields = await form_fields(request)

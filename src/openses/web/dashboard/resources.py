@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from openses.domain.errors import OpensesError
+from openses.domain.identity import EmailIdentity
 from openses.domain.options import SuppressionReason
+from openses.domain.suppression import SuppressedDestination
 from openses.domain.template import EmailTemplate
 from openses.services import account, identities, templates
 from openses.store import publications
+from openses.store.unit_of_work import UnitOfWork
 from openses.web.dashboard.pages import Pages
 from openses.web.messages import fits_row_id
+
+
+# What the list pages show: the first 1000 of each, as one page of the services' lists.
+def _suppressed(uow: UnitOfWork) -> list[SuppressedDestination]:
+    return account.list_suppressed_destinations(
+        uow, reasons=(), start=None, end=None, next_token=None, page_size=1000
+    ).destinations
+
+
+def _identities(uow: UnitOfWork) -> list[EmailIdentity]:
+    return identities.list_page(uow, next_token=None, page_size=1000).identities
+
+
+def _templates(uow: UnitOfWork) -> list[EmailTemplate]:
+    return templates.list_page(uow, next_token=None, page_size=1000).templates
 
 
 class Resources(Pages):
@@ -54,19 +70,7 @@ class Resources(Pages):
 
     async def suppression(self, request: Request) -> Response:
         view = self.access.view(request)
-        entries: list[Any] = []
-        if self._picked(view) or not view.operator:
-            page = await run_in_threadpool(
-                lambda: account.list_suppressed_destinations(
-                    self._uow(view),
-                    reasons=(),
-                    start=None,
-                    end=None,
-                    next_token=None,
-                    page_size=1000,
-                )
-            )
-            entries = page.destinations
+        entries = await self._in_picked(view, _suppressed) or []
         return self.renderer.page(
             request, "suppression.html", view, entries=entries, reasons=list(SuppressionReason)
         )
@@ -97,12 +101,7 @@ class Resources(Pages):
 
     async def identities(self, request: Request) -> Response:
         view = self.access.view(request)
-        found: list[Any] = []
-        if self._picked(view) or not view.operator:
-            page = await run_in_threadpool(
-                lambda: identities.list_page(self._uow(view), next_token=None, page_size=1000)
-            )
-            found = page.identities
+        found = await self._in_picked(view, _identities) or []
         return self.renderer.page(request, "identities.html", view, identities=found)
 
     async def identity_change(self, request: Request) -> Response:
@@ -122,12 +121,7 @@ class Resources(Pages):
 
     async def templates(self, request: Request) -> Response:
         view = self.access.view(request)
-        found: list[Any] = []
-        if self._picked(view) or not view.operator:
-            page = await run_in_threadpool(
-                lambda: templates.list_page(self._uow(view), next_token=None, page_size=1000)
-            )
-            found = page.templates
+        found = await self._in_picked(view, _templates) or []
         return self.renderer.page(request, "templates.html", view, templates=found)
 
     async def template_create(self, request: Request) -> Response:

@@ -14,6 +14,7 @@ from openses.services import configuration_sets
 from openses.store import dashboard as queries
 from openses.store import message_search
 from openses.store.database import reading
+from openses.store.unit_of_work import UnitOfWork
 from openses.web.dashboard.pages import Pages
 
 
@@ -21,18 +22,16 @@ def _options(value: Any) -> dict[str, Any] | None:
     return None if value is None else dataclasses.asdict(value)
 
 
+def _set_names(uow: UnitOfWork) -> list[str]:
+    return configuration_sets.list_page(uow, next_token=None, page_size=10_000).names
+
+
 class ConfigurationSets(Pages):
     async def sets(self, request: Request) -> Response:
         view = self.access.view(request)
         search = request.query_params.get("q", "").strip()
-        names: list[str] = []
-        if self._picked(view) or not view.operator:
-            page = await run_in_threadpool(
-                lambda: configuration_sets.list_page(
-                    self._uow(view), next_token=None, page_size=10_000
-                )
-            )
-            names = [name for name in page.names if search.lower() in name.lower()]
+        every = await self._in_picked(view, _set_names) or []
+        names = [name for name in every if search.lower() in name.lower()]
         template = "sets_rows.html" if request.headers.get("hx-request") else "sets.html"
         return self.renderer.page(request, template, view, names=names, search=search)
 
