@@ -4,11 +4,11 @@ request sees the mail of the account and region web/access.py gives it (issue 18
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Row
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -45,12 +45,25 @@ def page_window(params: QueryParams) -> tuple[int, int | None] | Response:
     return limit, before
 
 
-def page_response(
-    key: str, items: list[dict[str, Any]], rows: Sequence[Any], limit: int
+async def page_response(
+    engine: Engine,
+    key: str,
+    query: Callable[..., Sequence[Row[Any]]],
+    summary: Callable[[Row[Any]], dict[str, Any]],
+    *,
+    limit: int,
+    **filters: Any,
 ) -> JSONResponse:
-    """A listing page: ``items`` (one a row) under ``key``, and ``nextCursor``, the last row's
-    id, when the page is full."""
-    body: dict[str, Any] = {key: items}
+    """A listing page: the rows ``query`` reads with ``filters`` and ``limit`` (off the event
+    loop), each one's ``summary`` under ``key``, and ``nextCursor``, the last row's id, when
+    the page is full."""
+
+    def read() -> Sequence[Row[Any]]:
+        with reading(engine) as connection:
+            return query(connection, limit=limit, **filters)
+
+    rows = await run_in_threadpool(read)
+    body: dict[str, Any] = {key: [summary(row) for row in rows]}
     if len(rows) == limit:
         body["nextCursor"] = str(rows[-1].id)
     return JSONResponse(body)
@@ -76,8 +89,11 @@ class MessagesEndpoints:
             return window
         limit, before = window
         scope = self.access.view(request).scope
-        rows = await run_in_threadpool(
-            self._query,
+        return await page_response(
+            self.engine,
+            "messages",
+            message_search.list_messages,
+            summary,
             to=params.get("to"),
             from_address=params.get("from"),
             configuration_set=params.get("configurationSet"),
@@ -86,11 +102,6 @@ class MessagesEndpoints:
             before=before,
             limit=limit,
         )
-        return page_response("messages", [summary(row) for row in rows], rows, limit)
-
-    def _query(self, **filters: Any) -> list[message_search.MessageRow]:
-        with reading(self.engine) as connection:
-            return message_search.list_messages(connection, **filters)
 
     async def get(self, request: Request) -> Response:
         scope = self.access.view(request).scope

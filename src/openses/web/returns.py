@@ -39,8 +39,11 @@ class ReturnsEndpoints:
         if unmatched is None:
             return JSONResponse({"message": "unmatched must be true or false"}, 400)
         scope = self.access.view(request).scope
-        rows = await run_in_threadpool(
-            self._query,
+        return await page_response(
+            self.engine,
+            "returns",
+            returns.list_returns,
+            summary,
             account_id=scope.account_id,
             region=scope.region,
             unmatched=unmatched,
@@ -48,11 +51,6 @@ class ReturnsEndpoints:
             before=before,
             limit=limit,
         )
-        return page_response("returns", [summary(row) for row in rows], rows, limit)
-
-    def _query(self, **filters: Any) -> list[returns.ReturnRow]:
-        with reading(self.engine) as connection:
-            return returns.list_returns(connection, **filters)
 
     async def raw(self, request: Request) -> Response:
         text = request.path_params["id"]
