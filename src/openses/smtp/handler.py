@@ -61,9 +61,20 @@ class Returns(Protocol):
 SEPARATE_TRANSACTIONS = "550 5.5.1 Returns and mail to send go in separate transactions"
 
 
+@dataclass(eq=False)
 class EnvelopeSteps:
     """MAIL FROM and RCPT TO as both SMTP handlers (this one and smtp/inbound.py's) take them:
-    the envelope keeps what the client sent unless a subclass refuses it."""
+    the envelope keeps what the client sent unless a subclass refuses it. Both hold a runner
+    for their units of work (``_run``: ``off_loop`` as the API's write of the same operation
+    runs) and a clock."""
+
+    runner: Runner
+    _: KW_ONLY
+    clock: Clock
+    off_loop: bool
+
+    async def _run(self, operation: str, work: Callable[[Sources], T]) -> T:
+        return await self.runner.run(operation, work, off_loop=self.off_loop)
 
     async def _refuse_sender(self, session: Session) -> str | None:
         return None
@@ -106,14 +117,11 @@ class EnvelopeSteps:
 
 @dataclass(eq=False)
 class SubmissionHandler(EnvelopeSteps):
-    runner: Runner
     authenticator: Authenticator
     _: KW_ONLY
-    clock: Clock
     tracker: Tracker | None
     outbound: Outbound = CAPTURE
     quota: QuotaPolicy = NO_QUOTA
-    off_loop: bool
     returns: Returns | None = None
     authentication: Authentication | None = None
 
@@ -203,7 +211,7 @@ class SubmissionHandler(EnvelopeSteps):
             )
 
         try:
-            message_id = await self.runner.run("SendRawEmail", send, off_loop=self.off_loop)
+            message_id = await self._run("SendRawEmail", send)
         except OpensesError as error:
             reply = replies.for_error(error)
             if reply is None:

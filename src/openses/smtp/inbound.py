@@ -20,13 +20,12 @@ from enum import StrEnum
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from openses.domain.clock import Clock
 from openses.services import returns
 from openses.services.receipt_actions import InboundEnvelope
 from openses.services.receiving import FAILED, NO_MAILBOX, Receiver
 from openses.services.return_path import ReturnDomains, message_id_from_return_path
 from openses.smtp import replies
-from openses.smtp.handler import EnvelopeSteps, Runner, Sources, peer_ip
+from openses.smtp.handler import EnvelopeSteps, Sources, peer_ip
 from openses.store.database import log_failure
 
 log = logging.getLogger("openses.smtp")
@@ -56,12 +55,9 @@ def route(
 
 @dataclass(eq=False)
 class InboundHandler(EnvelopeSteps):
-    runner: Runner
     _: KW_ONLY
-    clock: Clock
     feedback_address: str | None
     return_domains: ReturnDomains
-    off_loop: bool
     receiver: Receiver | None = None  # None: only returns are taken
 
     async def routes(self, address: str) -> Route:
@@ -155,7 +151,7 @@ class InboundHandler(EnvelopeSteps):
             return returns.receive(sources.writes, returned, now)
 
         try:
-            receipt = await self.runner.run(OPERATION, receive, off_loop=self.off_loop)
+            receipt = await self._run(OPERATION, receive)
         except Exception as error:
             log_failure(log, f"a return from {returned.peer_ip} could not be kept", error)
             return replies.TEMPORARY_FAILURE
