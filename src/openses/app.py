@@ -74,7 +74,7 @@ def build_app(root: bootstrap.Server) -> Application:
         throttle=root.throttle,
     )
     access = Access(settings)  # issues 18 and 19: the admin token and per-account scoping
-    admin = Admin(settings, root.reads, root.writes, access, root.dns_records)
+    admin = Admin(settings, root.reads, access, writes=root.writes, dns_records=root.dns_records)
     identity_dns = IdentityDnsEndpoints(settings, root.reads, access)
     messages = MessagesEndpoints(engine, access)
     dead_letters = DeadLetters(engine, access)

@@ -133,5 +133,18 @@ class Access:
         return hmac.compare_digest(cookie.encode(), value.encode())
 
 
+@dataclass(eq=False)
+class AccountEndpoints:
+    """Endpoints that read in the one account and region a request acts on
+    (``Access.unit_of_work``)."""
+
+    settings: Settings
+    reads: ConnectionSource
+    access: Access
+
+    def _reading(self, request: Request) -> UnitOfWork:
+        return self.access.unit_of_work(request, self.reads)
+
+
 def new_csrf_value() -> str:
     return secrets.token_urlsafe(24)

@@ -10,31 +10,28 @@ query parameters (web/access.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from openses.config import Settings
 from openses.domain.errors import IdentityNotFound
 from openses.mail.dns_records import DnsRecords
 from openses.services import identities, identity_checks
 from openses.store.sources import ConnectionSource
 from openses.store.unit_of_work import UnitOfWork
-from openses.web.access import Access
+from openses.web.access import AccountEndpoints
 
 
 @dataclass(eq=False)
-class Admin:
-    settings: Settings
-    reads: ConnectionSource
+class Admin(AccountEndpoints):
+    _: KW_ONLY
     writes: ConnectionSource
-    access: Access
     dns_records: DnsRecords | None = None
 
-    def _unit_of_work(self, request: Request, *, write: bool = True) -> UnitOfWork:
-        return self.access.unit_of_work(request, self.writes if write else self.reads)
+    def _writing(self, request: Request) -> UnitOfWork:
+        return self.access.unit_of_work(request, self.writes)
 
     async def verify_identity(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -42,7 +39,7 @@ class Admin:
             return JSONResponse({"message": "The request lacks the CSRF token."}, 403)
         try:
             identity = await run_in_threadpool(
-                identities.mark_verified, self._unit_of_work(request), name
+                identities.mark_verified, self._writing(request), name
             )
             body = {
                 "identity": identity.name,
@@ -51,8 +48,8 @@ class Admin:
             if self.dns_records is not None and not self.settings.auto_verify_identities:
                 checked = await run_in_threadpool(
                     identity_checks.check,
-                    self._unit_of_work(request, write=False),
-                    self._unit_of_work(request),
+                    self._reading(request),
+                    self._writing(request),
                     name,
                     self.dns_records,
                 )

@@ -9,28 +9,19 @@ The account and region come from the SigV4 ``Authorization`` header, as in the A
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from openses.config import Settings
 from openses.domain.errors import IdentityNotFound
 from openses.services import identity_checks, return_path
-from openses.store.sources import ConnectionSource
-from openses.web.access import Access
+from openses.web.access import AccountEndpoints
 
 
-@dataclass(eq=False)
-class IdentityDnsEndpoints:
-    settings: Settings
-    reads: ConnectionSource
-    access: Access
-
+class IdentityDnsEndpoints(AccountEndpoints):
     async def records(self, request: Request) -> Response:
         name = request.path_params["name"]
-        uow = self.access.unit_of_work(request, self.reads)
+        uow = self._reading(request)
         try:
             found = await run_in_threadpool(
                 identity_checks.records_to_publish,

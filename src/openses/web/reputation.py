@@ -6,29 +6,21 @@ view (web/access.py): the signing key's, or the operator's pick."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from openses.config import Settings
 from openses.domain.reputation import EnforcementStatus, ReputationState
 from openses.protocol.timestamps import iso8601
 from openses.services import reputation
-from openses.store.sources import ConnectionSource
-from openses.web.access import Access
+from openses.web.access import AccountEndpoints
 
 
-@dataclass(eq=False)
-class ReputationEndpoint:
-    settings: Settings
-    reads: ConnectionSource
-    access: Access
-
+class ReputationEndpoint(AccountEndpoints):
     async def report(self, request: Request) -> Response:
-        uow = self.access.unit_of_work(request, self.reads)
+        uow = self._reading(request)
         account_id, region = uow.account_id, uow.region
         states = await run_in_threadpool(reputation.states, uow)
         account = next((s for s in states if s.configuration_set is None), None)
