@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, MutableMapping
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -74,7 +75,7 @@ def build_app(root: bootstrap.Server) -> Application:
         throttle=root.throttle,
     )
     access = Access(settings)  # issues 18 and 19: the admin token and per-account scoping
-    admin = Admin(settings, root.reads, root.writes, access, root.dns_records)
+    admin = Admin(settings, root.reads, access, writes=root.writes, dns_records=root.dns_records)
     identity_dns = IdentityDnsEndpoints(settings, root.reads, access)
     messages = MessagesEndpoints(engine, access)
     dead_letters = DeadLetters(engine, access)
@@ -150,28 +151,19 @@ def build_app(root: bootstrap.Server) -> Application:
     )
 
 
+@dataclass(eq=False)
 class Application:
     """AWS requests go straight to the gateway; openses' own endpoints and the lifespan go
     through Starlette."""
 
-    def __init__(
-        self,
-        gateway: Gateway,
-        web: Starlette,
-        engine: Engine,
-        smtp: SmtpServers | None = None,
-        guard: Guard | None = None,
-        *,
-        access: Access | None = None,
-        body_timeout: float = 60.0,
-    ) -> None:
-        self.guard = guard
-        self.gateway = gateway
-        self.web = web
-        self.engine = engine
-        self.smtp = smtp  # started and stopped by the lifespan
-        self._body_timeout = body_timeout
-        self.access = access
+    gateway: Gateway
+    web: Starlette
+    engine: Engine
+    smtp: SmtpServers | None = None  # started and stopped by the lifespan
+    guard: Guard | None = None
+    _: KW_ONLY
+    access: Access | None = None
+    body_timeout: float = 60.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and is_browser_visit(scope):
@@ -192,7 +184,7 @@ class Application:
             # issue 18: openses' own endpoints take small bodies only, read whole before
             # Starlette sees them, so that none of them buffers an unbounded one.
             try:
-                body = await read_body(scope, receive, OWN_BODY_LIMIT, self._body_timeout)
+                body = await read_body(scope, receive, OWN_BODY_LIMIT, self.body_timeout)
             except ClientGone:
                 return
             except ProtocolError as refused:

@@ -13,6 +13,7 @@ from openses import serving
 from openses.api.guard import is_loopback
 from openses.app import create_app
 from openses.cli_support import (
+    database,
     database_option,
     echo_table,
     open_database,
@@ -141,18 +142,14 @@ def messages(
     as_json: bool,
 ) -> None:
     """List captured messages, newest first."""
-    engine = open_database(settings_for(database_url), create=False)
-    try:
-        with reading(engine) as connection:
-            rows = message_search.list_messages(
-                connection,
-                to=to,
-                from_address=from_address,
-                configuration_set=configuration_set,
-                limit=limit,
-            )
-    finally:
-        engine.dispose()
+    with database(settings_for(database_url)) as engine, reading(engine) as connection:
+        rows = message_search.list_messages(
+            connection,
+            to=to,
+            from_address=from_address,
+            configuration_set=configuration_set,
+            limit=limit,
+        )
     if as_json:
         click.echo(json.dumps([summary(row) for row in rows], indent=2))
         return

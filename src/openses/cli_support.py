@@ -3,7 +3,8 @@ one clear line instead of a traceback when it cannot be used, and aligned tables
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
@@ -65,6 +66,19 @@ def open_database(settings: Settings, *, create: bool) -> Engine:
         engine.dispose()
         raise click.ClickException(unusable(settings.database_url, error)) from None
     return engine
+
+
+@contextmanager
+def database(settings: Settings, *refused: type[Exception]) -> Iterator[Engine]:
+    """An existing database (``open_database`` without ``create``) for a command's work,
+    disposed of after it; an error of the ``refused`` types ends the command with its message."""
+    engine = open_database(settings, create=False)
+    try:
+        yield engine
+    except refused as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        engine.dispose()
 
 
 def unusable(database_url: str, error: SQLAlchemyError) -> str:

@@ -73,6 +73,8 @@ class DeliverySettings:
 
 
 REPUTATION_ENFORCEMENTS = ("off", "warn", "aws")
+AUTH_MODES = ("open", "strict")
+THROTTLE_MODES = ("off", "aws")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -288,6 +290,30 @@ def number(text: str) -> float:
     return value
 
 
+def one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
+    """The cast of a word from ``choices``, in any case; read lowercased."""
+
+    def choice(value: str) -> str:
+        word = value.lower()
+        if word not in choices:
+            raise ValueError(f"accepted values are {', '.join(choices)}")
+        return word
+
+    return choice
+
+
+def above_zero(example: str) -> Callable[[str], float]:
+    """The cast of a finite number above 0; ``example`` is what its error suggests."""
+
+    def positive(text: str) -> float:
+        value = number(text)
+        if value <= 0:
+            raise ValueError(f"a number above 0 is expected, such as {example}")
+        return value
+
+    return positive
+
+
 def port(text: str) -> int:
     value = integer(text)
     if not 0 <= value <= 65535:
@@ -346,16 +372,6 @@ def _is_ipv6(name: str) -> bool:
     return True
 
 
-AUTH_MODES = ("open", "strict")
-
-
-def auth_mode(value: str) -> str:
-    mode = value.lower()
-    if mode not in AUTH_MODES:
-        raise ValueError(f"accepted values are {', '.join(AUTH_MODES)}")
-    return mode
-
-
 def host_names(value: str) -> tuple[str, ...]:
     """``localhost,ses.example.com,[::1]``: Host header names without ports, any case."""
     names = []
@@ -400,13 +416,6 @@ def parse_dns_servers(value: str) -> tuple[tuple[str, int], ...]:
     return tuple(servers)
 
 
-def delivery_mode(value: str) -> str:
-    mode = value.lower()
-    if mode not in DELIVERY_MODES:
-        raise ValueError(f"accepted values are {', '.join(DELIVERY_MODES)}")
-    return mode
-
-
 def duration(value: str) -> float | None:
     """``7d``, ``12h``, ``30m``, ``90s`` or plain seconds; ``0`` or ``forever``: None, keep
     everything."""
@@ -428,37 +437,6 @@ def quota(text: str) -> float:
     value = number(text)
     if value < 0 and value != -1:
         raise ValueError("a number of 0 or more is expected, or -1 for unlimited")
-    return value
-
-
-def positive(text: str) -> float:
-    value = number(text)
-    if value <= 0:
-        raise ValueError("a number above 0 is expected, such as 10 or 0.5")
-    return value
-
-
-THROTTLE_MODES = ("off", "aws")
-
-
-def throttle_mode(value: str) -> str:
-    mode = value.lower()
-    if mode not in THROTTLE_MODES:
-        raise ValueError(f"accepted values are {', '.join(THROTTLE_MODES)}")
-    return mode
-
-
-def reputation_enforcement(value: str) -> str:
-    mode = value.lower()
-    if mode not in REPUTATION_ENFORCEMENTS:
-        raise ValueError(f"accepted values are {', '.join(REPUTATION_ENFORCEMENTS)}")
-    return mode
-
-
-def positive_number(text: str) -> float:
-    value = number(text)
-    if value <= 0:
-        raise ValueError("a number above 0 is expected, such as 60 or 0.5")
     return value
 
 
@@ -648,7 +626,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "OPENSES_DELIVERY_MODE",
         "delivery.mode",
-        delivery_mode,
+        one_of(DELIVERY_MODES),
         "capture keeps mail in openses; relay sends it to OPENSES_SMTP_RELAY; mx to the MX hosts",
     ),
     Setting(
@@ -760,7 +738,9 @@ SETTINGS: tuple[Setting, ...] = (
         "S3 bucket of import jobs' failed records and export jobs' files",
     ),
     Setting("OPENSES_RUN_JOBS", "run_jobs", boolean, "serve runs import and export jobs"),
-    Setting("OPENSES_AUTH", "auth", auth_mode, "open takes any signature; strict verifies"),
+    Setting(
+        "OPENSES_AUTH", "auth", one_of(AUTH_MODES), "open takes any signature; strict verifies"
+    ),
     Setting(
         "OPENSES_SECRET_KEY",
         "secret_key",
@@ -791,7 +771,7 @@ SETTINGS: tuple[Setting, ...] = (
         quota,
         "recipients an account may send to per second; -1: unlimited",
     ),
-    Setting("OPENSES_THROTTLE", "throttle", throttle_mode, "aws: SES's API request rates"),
+    Setting("OPENSES_THROTTLE", "throttle", one_of(THROTTLE_MODES), "aws: SES's API request rates"),
     Setting("OPENSES_MAX_TEMPLATES", "max_templates", integer, "templates per account and region"),
     Setting(
         "OPENSES_MAX_IDENTITIES", "max_identities", integer, "identities per account and region"
@@ -799,13 +779,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "OPENSES_HEADER_TIMEOUT_SECONDS",
         "header_timeout_seconds",
-        positive,
+        above_zero("10 or 0.5"),
         "time a request's headers may take to arrive",
     ),
     Setting(
         "OPENSES_BODY_TIMEOUT_SECONDS",
         "body_timeout_seconds",
-        positive,
+        above_zero("10 or 0.5"),
         "time a request's body may take to arrive",
     ),
     Setting(
@@ -817,7 +797,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "OPENSES_REPUTATION_WINDOW_HOURS",
         "reputation.window_hours",
-        positive_number,
+        above_zero("60 or 0.5"),
         "hours of sends the bounce and complaint rates are computed over",
     ),
     Setting(
@@ -835,13 +815,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "OPENSES_REPUTATION_PUBLISH_SECONDS",
         "reputation.publish_seconds",
-        positive_number,
+        above_zero("60 or 0.5"),
         "seconds between assessments and publications of the reputation metrics",
     ),
     Setting(
         "OPENSES_REPUTATION_ENFORCEMENT",
         "reputation.enforcement",
-        reputation_enforcement,
+        one_of(REPUTATION_ENFORCEMENTS),
         "off, warn (report the status, never pause) or aws (pause a SHUTDOWN account)",
     ),
     Setting(

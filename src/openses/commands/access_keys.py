@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from openses.cli_support import database_option, open_database, settings_for
+from openses.cli_support import database, database_option, settings_for
 from openses.config import region as region_name
 from openses.domain.clock import utc_now
 from openses.services import access_keys
@@ -47,8 +47,7 @@ def create(
     """Create a key; prints it as `aws iam create-access-key` does (the secret only now)."""
     settings = settings_for(database_url)
     document = _policy_text(policy_file)
-    engine = open_database(settings, create=False)
-    try:
+    with database(settings, AccessKeyError, SecretKeyError) as engine:
         box = secret_box(settings, create=True)
         made = access_keys.create(
             engine,
@@ -58,10 +57,6 @@ def create(
             policy_document=document,
             now=utc_now(),
         )
-    except (AccessKeyError, SecretKeyError) as error:
-        raise click.ClickException(str(error)) from None
-    finally:
-        engine.dispose()
     key = made.key
     body = {
         **({"UserName": key.user_name} if key.user_name else {}),
@@ -82,11 +77,8 @@ def create(
 def list_keys(database_url: str | None, account_id: str | None) -> None:
     """List keys (never their secrets), as `aws iam list-access-keys` does, with each key's
     account and policy names."""
-    engine = open_database(settings_for(database_url), create=False)
-    try:
+    with database(settings_for(database_url)) as engine:
         keys = stored.all_keys(engine, account_id)
-    finally:
-        engine.dispose()
     metadata = [
         {
             **({"UserName": key.user_name} if key.user_name else {}),
@@ -106,13 +98,8 @@ def list_keys(database_url: str | None, account_id: str | None) -> None:
 @click.argument("access_key_id")
 def delete(database_url: str | None, access_key_id: str) -> None:
     """Delete a key; running servers stop taking it within seconds."""
-    engine = open_database(settings_for(database_url), create=False)
-    try:
+    with database(settings_for(database_url), AccessKeyError) as engine:
         access_keys.delete(engine, access_key_id)
-    except AccessKeyError as error:
-        raise click.ClickException(str(error)) from None
-    finally:
-        engine.dispose()
     click.echo(f"deleted {access_key_id}")
 
 
@@ -128,13 +115,8 @@ def attach_policy(
 ) -> None:
     """Attach an IAM identity policy to a key (checked as IAM checks its shape)."""
     document = _policy_text(policy_file) or ""
-    engine = open_database(settings_for(database_url), create=False)
-    try:
+    with database(settings_for(database_url), AccessKeyError) as engine:
         access_keys.attach_policy(engine, access_key_id, policy_name, document)
-    except AccessKeyError as error:
-        raise click.ClickException(str(error)) from None
-    finally:
-        engine.dispose()
     click.echo(f"attached {policy_name} to {access_key_id}")
 
 
@@ -151,13 +133,8 @@ def smtp_password_command(database_url: str | None, access_key_id: str, region: 
     settings = settings_for(database_url)
     secret = settings.access_key_secrets.get(access_key_id)
     if secret is None:
-        engine = open_database(settings, create=False)
-        try:
+        with database(settings, AccessKeyError, SecretKeyError) as engine:
             secret = access_keys.secret_of(
                 engine, secret_box(settings, create=False).open, access_key_id
             )
-        except (AccessKeyError, SecretKeyError) as error:
-            raise click.ClickException(str(error)) from None
-        finally:
-            engine.dispose()
     click.echo(smtp_password(secret, region))

@@ -7,7 +7,7 @@ import re
 import click
 
 from openses import config
-from openses.cli_support import database_option, open_database, settings_for
+from openses.cli_support import database, database_option, settings_for
 from openses.services import quotas
 from openses.store.sources import EngineSource
 from openses.store.unit_of_work import UnitOfWork
@@ -32,9 +32,6 @@ def grant_production(account_id: str, region: str, database_url: str | None) -> 
         config.region(region)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--region") from None
-    engine = open_database(settings_for(database_url), create=False)
-    try:
+    with database(settings_for(database_url)) as engine:
         quotas.grant_production(UnitOfWork(EngineSource(engine, write=True), account_id, region))
-    finally:
-        engine.dispose()
     click.echo(f"production access granted to account {account_id} in {region}")

@@ -15,7 +15,7 @@ from prometheus_client import start_http_server
 from sqlalchemy import Engine
 
 from openses import bootstrap
-from openses.cli_support import database_option, open_database, settings_for
+from openses.cli_support import database, database_option, open_database, settings_for
 from openses.delivery import bootstrap as delivery_bootstrap
 from openses.delivery import worker as delivery_worker
 from openses.domain.clock import utc_now
@@ -78,11 +78,8 @@ def dead_letters() -> None:
 @database_option
 def list_command(database_url: str | None) -> None:
     """Print the dead letters as a JSON list."""
-    engine = open_database(settings_for(database_url), create=False)
-    try:
+    with database(settings_for(database_url)) as engine:
         click.echo(json.dumps([as_json(row) for row in publications.list_dead(engine)], indent=2))
-    finally:
-        engine.dispose()
 
 
 @dead_letters.command(name="retry")
@@ -94,11 +91,8 @@ def retry_command(database_url: str | None, retry_all: bool, ids: tuple[int, ...
     letter fails the command and queues none."""
     if not ids and not retry_all:
         raise click.UsageError("name the dead letters' ids, or pass --all")
-    engine = open_database(settings_for(database_url), create=False)
-    try:
+    with database(settings_for(database_url)) as engine:
         count = _retry(engine, None if retry_all else sorted(set(ids)))
-    finally:
-        engine.dispose()
     click.echo(f"{count} dead letter{'s' if count != 1 else ''} queued again")
 
 

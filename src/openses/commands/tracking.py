@@ -6,7 +6,7 @@ import datetime
 
 import click
 
-from openses.cli_support import database_option, echo_table, open_database, settings_for
+from openses.cli_support import database, database_option, echo_table, settings_for
 from openses.domain.clock import utc_now
 from openses.protocol.timestamps import iso8601
 from openses.store import tracking_keys as stored_keys
@@ -31,13 +31,10 @@ def rotate_key(database_url: str | None, grace_days: float) -> None:
     """Start signing with a new key and retire the older ones after a grace period.
 
     Running servers pick the new key up within 30 seconds."""
-    engine = open_database(settings_for(database_url), create=False)
-    now = utc_now()
-    grace = datetime.timedelta(days=grace_days)
-    try:
+    with database(settings_for(database_url)) as engine:
+        now = utc_now()
+        grace = datetime.timedelta(days=grace_days)
         key_id = stored_keys.rotate(engine, now, grace)
-    finally:
-        engine.dispose()
     click.echo(f"new signing key {key_id}; older keys retire at {iso8601(now + grace)}")
 
 
@@ -45,11 +42,8 @@ def rotate_key(database_url: str | None, grace_days: float) -> None:
 @database_option
 def list_keys(database_url: str | None) -> None:
     """List signing keys (never their secrets)."""
-    engine = open_database(settings_for(database_url), create=False)
-    try:
+    with database(settings_for(database_url)) as engine:
         found = stored_keys.list_keys(engine)
-    finally:
-        engine.dispose()
     echo_table(
         ("ID", "CREATED", "RETIRES"),
         [

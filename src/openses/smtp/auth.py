@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import ipaddress
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 from openses.protocol.auth import Caller, caller_for_key
@@ -47,18 +48,18 @@ class Authenticator(Protocol):
         ...
 
 
+@dataclass(eq=False)
 class OpenAuthenticator:
     """Any password for any key: the key names the account as in the API."""
 
-    def __init__(self, access_keys: Mapping[str, str], default_account_id: str, region: str):
-        self._access_keys = access_keys
-        self._default_account_id = default_account_id
-        self._region = region
+    access_keys: Mapping[str, str]
+    default_account_id: str
+    region: str
 
     def authenticate(self, user: str, password: str) -> Caller | None:
         if not user:
             return None
-        return caller_for_key(user, self._region, self._access_keys, self._default_account_id)
+        return caller_for_key(user, self.region, self.access_keys, self.default_account_id)
 
     def anonymous(self, peer_ip: str) -> Caller | None:
         """From loopback only: convenient for local applications, and nothing else reaches."""
@@ -66,7 +67,7 @@ class OpenAuthenticator:
             loopback = ipaddress.ip_address(peer_ip).is_loopback
         except ValueError:
             return None
-        return Caller(self._default_account_id, self._region) if loopback else None
+        return Caller(self.default_account_id, self.region) if loopback else None
 
 
 class KeySecrets(Protocol):
@@ -77,22 +78,22 @@ class KeySecrets(Protocol):
     def secret_of(self, access_key: str) -> str | None: ...
 
 
+@dataclass(eq=False)
 class StrictAuthenticator:
     """Only the SES SMTP password derived from a known key's secret for this region."""
 
-    def __init__(self, keys: KeySecrets, region: str) -> None:
-        self._keys = keys
-        self._region = region
+    keys: KeySecrets
+    region: str
 
     def authenticate(self, user: str, password: str) -> Caller | None:
-        secret = self._keys.secret_of(user) if user else None
-        account = self._keys.account_of(user) if secret is not None else None
+        secret = self.keys.secret_of(user) if user else None
+        account = self.keys.account_of(user) if secret is not None else None
         if secret is None or account is None:
             return None
-        expected = smtp_password(secret, self._region)
+        expected = smtp_password(secret, self.region)
         if not hmac.compare_digest(expected.encode(), password.encode("utf-8", "replace")):
             return None
-        return Caller(account, self._region, user)
+        return Caller(account, self.region, user)
 
     def anonymous(self, peer_ip: str) -> Caller | None:
         return None

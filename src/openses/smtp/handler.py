@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass
 from typing import Any, Protocol, TypeVar
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
@@ -60,9 +61,20 @@ class Returns(Protocol):
 SEPARATE_TRANSACTIONS = "550 5.5.1 Returns and mail to send go in separate transactions"
 
 
+@dataclass(eq=False)
 class EnvelopeSteps:
     """MAIL FROM and RCPT TO as both SMTP handlers (this one and smtp/inbound.py's) take them:
-    the envelope keeps what the client sent unless a subclass refuses it."""
+    the envelope keeps what the client sent unless a subclass refuses it. Both hold a runner
+    for their units of work (``_run``: ``off_loop`` as the API's write of the same operation
+    runs) and a clock."""
+
+    runner: Runner
+    _: KW_ONLY
+    clock: Clock
+    off_loop: bool
+
+    async def _run(self, operation: str, work: Callable[[Sources], T]) -> T:
+        return await self.runner.run(operation, work, off_loop=self.off_loop)
 
     async def _refuse_sender(self, session: Session) -> str | None:
         return None
@@ -103,32 +115,18 @@ class EnvelopeSteps:
         return replies.OK
 
 
+@dataclass(eq=False)
 class SubmissionHandler(EnvelopeSteps):
-    def __init__(
-        self,
-        runner: Runner,
-        authenticator: Authenticator,
-        *,
-        clock: Clock,
-        tracker: Tracker | None,
-        outbound: Outbound = CAPTURE,
-        quota: QuotaPolicy = NO_QUOTA,
-        off_loop: bool,
-        returns: Returns | None = None,
-        authentication: Authentication | None = None,
-    ) -> None:
-        self._authentication = authentication
-        self._runner = runner
-        self._authenticator = authenticator
-        self._clock = clock
-        self._tracker = tracker
-        self._outbound = outbound
-        self._quota = quota
-        self._off_loop = off_loop
-        self._returns = returns
+    authenticator: Authenticator
+    _: KW_ONLY
+    tracker: Tracker | None
+    outbound: Outbound = CAPTURE
+    quota: QuotaPolicy = NO_QUOTA
+    returns: Returns | None = None
+    authentication: Authentication | None = None
 
     async def _is_return(self, address: str) -> bool:
-        return self._returns is not None and await self._returns.is_return(address)
+        return self.returns is not None and await self.returns.is_return(address)
 
     # aiosmtpd calls this for AUTH PLAIN and LOGIN (``authenticator=`` of SMTP).
     def __call__(
@@ -137,7 +135,7 @@ class SubmissionHandler(EnvelopeSteps):
         if not isinstance(data, LoginPassword):
             return AuthResult(success=False, handled=False, message=replies.AUTH_INVALID)
         user = data.login.decode("utf-8", "replace")
-        caller = self._authenticator.authenticate(user, data.password.decode("utf-8", "replace"))
+        caller = self.authenticator.authenticate(user, data.password.decode("utf-8", "replace"))
         if caller is None:
             return AuthResult(success=False, handled=False, message=replies.AUTH_INVALID)
         return AuthResult(success=True, auth_data=caller, message=replies.AUTH_SUCCESSFUL)
@@ -145,10 +143,10 @@ class SubmissionHandler(EnvelopeSteps):
     def _caller(self, session: Session) -> Caller | None:
         if session.authenticated and isinstance(session.auth_data, Caller):
             return session.auth_data
-        return self._authenticator.anonymous(peer_ip(session))
+        return self.authenticator.anonymous(peer_ip(session))
 
     async def _refuse_sender(self, session: Session) -> str | None:
-        if self._caller(session) is None and self._returns is None:
+        if self._caller(session) is None and self.returns is None:
             return replies.AUTH_REQUIRED  # with returns on, RCPT TO decides
         return None
 
@@ -164,11 +162,11 @@ class SubmissionHandler(EnvelopeSteps):
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if (
-            self._returns is not None
+            self.returns is not None
             and envelope.rcpt_tos
             and await self._is_return(envelope.rcpt_tos[0])
         ):
-            return await self._returns.take(session, envelope)
+            return await self.returns.take(session, envelope)
         caller = self._caller(session)
         if caller is None:  # pragma: no cover - MAIL already refused the session
             return replies.AUTH_REQUIRED
@@ -188,12 +186,12 @@ class SubmissionHandler(EnvelopeSteps):
             operation=OPERATION,
             source_ip=peer_ip(session),
             identity=caller.access_key,
-            principal=self._authentication.principal(caller) if self._authentication else "",
+            principal=self.authentication.principal(caller) if self.authentication else "",
             action="SendRawEmail",
             conditions=condition_keys.for_smtp(
                 caller,
                 condition_keys.Connection(
-                    source_ip=peer_ip(session), secure=secure, now=self._clock()
+                    source_ip=peer_ip(session), secure=secure, now=self.clock()
                 ),
                 source,
                 envelope.rcpt_tos,
@@ -206,14 +204,14 @@ class SubmissionHandler(EnvelopeSteps):
                 uow,
                 email,
                 origin,
-                self._clock,
-                tracker=self._tracker,
-                outbound=self._outbound,
-                quota=self._quota,
+                self.clock,
+                tracker=self.tracker,
+                outbound=self.outbound,
+                quota=self.quota,
             )
 
         try:
-            message_id = await self._runner.run("SendRawEmail", send, off_loop=self._off_loop)
+            message_id = await self._run("SendRawEmail", send)
         except OpensesError as error:
             reply = replies.for_error(error)
             if reply is None:
@@ -235,20 +233,18 @@ class SubmissionHandler(EnvelopeSteps):
     ) -> str | None:
         """SES's reply when the key's policies do not allow ses:SendRawEmail on the sender's
         identity (DG troubleshoot-smtp.md; the domain's identity, as for the API)."""
-        if self._authentication is None or not self._authentication.limits(caller):
+        if self.authentication is None or not self.authentication.limits(caller):
             return None
-        connection = condition_keys.Connection(
-            source_ip=source_ip, secure=secure, now=self._clock()
-        )
+        connection = condition_keys.Connection(source_ip=source_ip, secure=secure, now=self.clock())
         context = condition_keys.for_smtp(caller, connection, source, recipients)
         domain = (source or "").rpartition("@")[2].lower()
         resource = (
             f"arn:aws:ses:{caller.region}:{caller.account_id}:identity/{domain}" if domain else "*"
         )
-        denied = self._authentication.denied_resource(caller, "SendRawEmail", [resource], context)
+        denied = self.authentication.denied_resource(caller, "SendRawEmail", [resource], context)
         if denied is None:
             return None
-        user = self._authentication.principal(caller)
+        user = self.authentication.principal(caller)
         return replies.access_denied(user, "ses:SendRawEmail", denied)
 
 

@@ -15,17 +15,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass
 from enum import StrEnum
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from openses.domain.clock import Clock
 from openses.services import returns
 from openses.services.receipt_actions import InboundEnvelope
 from openses.services.receiving import FAILED, NO_MAILBOX, Receiver
 from openses.services.return_path import ReturnDomains, message_id_from_return_path
 from openses.smtp import replies
-from openses.smtp.handler import EnvelopeSteps, Runner, Sources, peer_ip
+from openses.smtp.handler import EnvelopeSteps, Sources, peer_ip
 from openses.store.database import log_failure
 
 log = logging.getLogger("openses.smtp")
@@ -53,30 +53,19 @@ def route(
     return Route.RECEIVING
 
 
+@dataclass(eq=False)
 class InboundHandler(EnvelopeSteps):
-    def __init__(
-        self,
-        runner: Runner,
-        *,
-        clock: Clock,
-        feedback_address: str | None,
-        return_domains: ReturnDomains,
-        off_loop: bool,
-        receiver: Receiver | None = None,
-    ) -> None:
-        self._runner = runner
-        self._clock = clock
-        self._feedback_address = feedback_address
-        self._return_domains = return_domains
-        self._off_loop = off_loop
-        self._receiver = receiver  # None: only returns are taken
+    _: KW_ONLY
+    feedback_address: str | None
+    return_domains: ReturnDomains
+    receiver: Receiver | None = None  # None: only returns are taken
 
     async def routes(self, address: str) -> Route:
         return await asyncio.to_thread(
             route,
             address,
-            feedback_address=self._feedback_address,
-            is_return_domain=self._return_domains.includes,
+            feedback_address=self.feedback_address,
+            is_return_domain=self.return_domains.includes,
         )
 
     async def is_return(self, address: str) -> bool:
@@ -103,16 +92,16 @@ class InboundHandler(EnvelopeSteps):
     async def _receiving_refusal(self, session: Session, address: str) -> str | None:
         """None when an account that owns ``address`` takes its mail from this peer (its IP
         filters, then its active rule set's recipients and TLS policy), else the refusal."""
-        if self._receiver is None:
+        if self.receiver is None:
             return NO_MAILBOX
         _, refused = await asyncio.to_thread(
-            self._receiver.takers, [address], peer_ip(session), tls=session.ssl is not None
+            self.receiver.takers, [address], peer_ip(session), tls=session.ssl is not None
         )
         return refused
 
     async def _receive(self, session: Session, envelope: Envelope, recipients: list[str]) -> str:
         """Each owning account receives the mail for its recipients, as its own message."""
-        receiver = self._receiver
+        receiver = self.receiver
         assert receiver is not None  # RCPT refused receiving recipients without it
         remote_ip, tls = peer_ip(session), session.ssl is not None
         try:
@@ -156,13 +145,13 @@ class InboundHandler(EnvelopeSteps):
             raw=envelope.original_content or b"",
             peer_ip=peer_ip(session),
         )
-        now = self._clock()
+        now = self.clock()
 
         def receive(sources: Sources) -> returns.Receipt:
             return returns.receive(sources.writes, returned, now)
 
         try:
-            receipt = await self._runner.run(OPERATION, receive, off_loop=self._off_loop)
+            receipt = await self._run(OPERATION, receive)
         except Exception as error:
             log_failure(log, f"a return from {returned.peer_ip} could not be kept", error)
             return replies.TEMPORARY_FAILURE

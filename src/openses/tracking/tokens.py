@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -18,7 +19,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 LinkTags = tuple[tuple[str, str], ...]
 
@@ -62,7 +63,7 @@ class Claims:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UnsubscribeClaims:
     """An unsubscribe link's (issue 20): the message, its contact list and topic, and the one
-    recipient the link was made for."""
+    recipient the link was made for. The token carries the fields in this order."""
 
     account_id: str
     region: str
@@ -78,7 +79,8 @@ _UNSUBSCRIBE = "u"
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VerificationClaims:
     """A verification link's (issue 20): the address to verify, when the link was made, and
-    the custom template's redirections (empty for SES's own verification email)."""
+    the custom template's redirections (empty for SES's own verification email). The token
+    carries the fields in this order."""
 
     account_id: str
     region: str
@@ -89,6 +91,7 @@ class VerificationClaims:
 
 
 _VERIFICATION = "v"
+TaggedClaims = TypeVar("TaggedClaims", UnsubscribeClaims, VerificationClaims)
 
 
 def sign(claims: Claims, key: Key) -> str:
@@ -99,11 +102,7 @@ def sign(claims: Claims, key: Key) -> str:
 
 
 def sign_unsubscribe(claims: UnsubscribeClaims, key: Key) -> str:
-    c = claims
-    return _seal(
-        [_UNSUBSCRIBE, c.account_id, c.region, c.message_id, c.contact_list, c.topic, c.address],
-        key,
-    )
+    return _seal(_tagged_fields(_UNSUBSCRIBE, claims), key)
 
 
 def verify_unsubscribe(token: str, lookup: Callable[[int], Key | None]) -> UnsubscribeClaims:
@@ -112,46 +111,18 @@ def verify_unsubscribe(token: str, lookup: Callable[[int], Key | None]) -> Unsub
         fields[5] is None or isinstance(fields[5], str)
     ):
         raise InvalidToken("bad claims")
-    _, account_id, region, message_id, contact_list, topic, address = fields
-    return UnsubscribeClaims(
-        account_id=account_id,
-        region=region,
-        message_id=message_id,
-        contact_list=contact_list,
-        topic=topic,
-        address=address,
-    )
+    return _tagged_claims(UnsubscribeClaims, fields)
 
 
 def sign_verification(claims: VerificationClaims, key: Key) -> str:
-    c = claims
-    return _seal(
-        [
-            _VERIFICATION,
-            c.account_id,
-            c.region,
-            c.address,
-            c.issued_at,
-            c.success_url,
-            c.failure_url,
-        ],
-        key,
-    )
+    return _seal(_tagged_fields(_VERIFICATION, claims), key)
 
 
 def verify_verification(token: str, lookup: Callable[[int], Key | None]) -> VerificationClaims:
     fields = _tagged(_open(token, lookup), _VERIFICATION, 7)
     if not _strings([*fields[:4], *fields[5:]]) or type(fields[4]) is not int:
         raise InvalidToken("bad claims")
-    _, account_id, region, address, issued_at, success_url, failure_url = fields
-    return VerificationClaims(
-        account_id=account_id,
-        region=region,
-        address=address,
-        issued_at=issued_at,
-        success_url=success_url,
-        failure_url=failure_url,
-    )
+    return _tagged_claims(VerificationClaims, fields)
 
 
 def _seal(fields: list[object], key: Key) -> str:
@@ -228,6 +199,19 @@ def _tagged(body: bytes, tag: str, length: int) -> list[Any]:
     if not isinstance(fields, list) or len(fields) != length or fields[0] != tag:
         raise InvalidToken("bad claims")
     return fields
+
+
+def _tagged_fields(tag: str, claims: UnsubscribeClaims | VerificationClaims) -> list[object]:
+    """A tagged token's body: ``tag``, then the claims' fields in their declared order (the
+    token's layout, so that order is never changed)."""
+    return [tag, *(getattr(claims, field.name) for field in dataclasses.fields(claims))]
+
+
+def _tagged_claims(kind: type[TaggedClaims], fields: list[Any]) -> TaggedClaims:
+    """The claims of ``kind`` from a tagged token's checked fields (``_tagged_fields``'s
+    layout: the tag, then each field in its declared order)."""
+    names = [field.name for field in dataclasses.fields(kind)]
+    return kind(**dict(zip(names, fields[1:], strict=True)))
 
 
 def _claims(body: bytes) -> Claims:

@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from openses.config import Settings
-from openses.protocol.auth import caller_from_headers
+from openses.protocol.auth import DEFAULT_REGION, caller_from_headers
 from openses.store.dashboard import Scope
+from openses.store.sources import ConnectionSource
+from openses.store.unit_of_work import UnitOfWork
 
 SESSION_COOKIE = "openses_session"
 CSRF_COOKIE = "openses_csrf"
@@ -109,6 +111,12 @@ class Access:
         )
         return View(Scope(caller.account_id, caller.region), operator=False)
 
+    def unit_of_work(self, request: Request, source: ConnectionSource) -> UnitOfWork:
+        """A unit of work on ``source`` in the one account and region the request acts on:
+        its view's (``View.one``), else the default account in us-east-1."""
+        account, region = self.view(request).one(self._settings.default_account_id, DEFAULT_REGION)
+        return UnitOfWork(source, account, region)
+
     def csrf_ok(self, request: Request, submitted: str | None) -> bool:
         """A state-changing request is no forgery: it is a script's (no cookies: bearer or
         unsigned) or carries the CSRF cookie's value."""
@@ -123,6 +131,19 @@ class Access:
             return SESSION_COOKIE not in request.cookies
         value = submitted or request.headers.get(CSRF_HEADER, "")
         return hmac.compare_digest(cookie.encode(), value.encode())
+
+
+@dataclass(eq=False)
+class AccountEndpoints:
+    """Endpoints that read in the one account and region a request acts on
+    (``Access.unit_of_work``)."""
+
+    settings: Settings
+    reads: ConnectionSource
+    access: Access
+
+    def _reading(self, request: Request) -> UnitOfWork:
+        return self.access.unit_of_work(request, self.reads)
 
 
 def new_csrf_value() -> str:

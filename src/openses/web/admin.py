@@ -10,60 +10,48 @@ query parameters (web/access.py).
 
 from __future__ import annotations
 
+from dataclasses import KW_ONLY, dataclass
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from openses.config import Settings
 from openses.domain.errors import IdentityNotFound
 from openses.mail.dns_records import DnsRecords
-from openses.protocol.auth import DEFAULT_REGION
 from openses.services import identities, identity_checks
 from openses.store.sources import ConnectionSource
 from openses.store.unit_of_work import UnitOfWork
-from openses.web.access import Access
+from openses.web.access import AccountEndpoints
 
 
-class Admin:
-    def __init__(
-        self,
-        settings: Settings,
-        reads: ConnectionSource,
-        writes: ConnectionSource,
-        access: Access,
-        dns_records: DnsRecords | None = None,
-    ) -> None:
-        self._settings = settings
-        self._access = access
-        self._reads = reads
-        self._writes = writes
-        self._dns_records = dns_records
+@dataclass(eq=False)
+class Admin(AccountEndpoints):
+    _: KW_ONLY
+    writes: ConnectionSource
+    dns_records: DnsRecords | None = None
 
-    def _unit_of_work(self, request: Request, *, write: bool = True) -> UnitOfWork:
-        account, region = self._access.view(request).one(
-            self._settings.default_account_id, DEFAULT_REGION
-        )
-        return UnitOfWork(self._writes if write else self._reads, account, region)
+    def _writing(self, request: Request) -> UnitOfWork:
+        return self.access.unit_of_work(request, self.writes)
 
     async def verify_identity(self, request: Request) -> Response:
         name = request.path_params["name"]
-        if not self._access.csrf_ok(request, None):
+        if not self.access.csrf_ok(request, None):
             return JSONResponse({"message": "The request lacks the CSRF token."}, 403)
         try:
             identity = await run_in_threadpool(
-                identities.mark_verified, self._unit_of_work(request), name
+                identities.mark_verified, self._writing(request), name
             )
             body = {
                 "identity": identity.name,
                 "verificationStatus": str(identity.verification_status),
             }
-            if self._dns_records is not None and not self._settings.auto_verify_identities:
+            if self.dns_records is not None and not self.settings.auto_verify_identities:
                 checked = await run_in_threadpool(
                     identity_checks.check,
-                    self._unit_of_work(request, write=False),
-                    self._unit_of_work(request),
+                    self._reading(request),
+                    self._writing(request),
                     name,
-                    self._dns_records,
+                    self.dns_records,
                 )
                 if checked.dkim_status is not None:
                     body["dkimStatus"] = str(checked.dkim_status)

@@ -6,6 +6,8 @@ or every account's for the operator (web/access.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -20,24 +22,24 @@ from openses.web.messages import fits_row_id
 FORGED = {"message": "The request lacks the CSRF token."}
 
 
+@dataclass(eq=False)
 class DeadLetters:
-    def __init__(self, engine: Engine, access: Access) -> None:
-        self._engine = engine
-        self._access = access
+    engine: Engine
+    access: Access
 
     async def index(self, request: Request) -> Response:
-        scope = self._access.view(request).scope
+        scope = self.access.view(request).scope
         rows = await run_in_threadpool(
             lambda: publications.list_dead(
-                self._engine, account_id=scope.account_id, region=scope.region
+                self.engine, account_id=scope.account_id, region=scope.region
             )
         )
         return JSONResponse([as_json(row) for row in rows])
 
     async def retry_one(self, request: Request) -> Response:
-        if not self._access.csrf_ok(request, None):
+        if not self.access.csrf_ok(request, None):
             return JSONResponse(FORGED, 403)
-        scope = self._access.view(request).scope
+        scope = self.access.view(request).scope
         try:
             publication_id = int(request.path_params["id"])
         except ValueError:
@@ -46,7 +48,7 @@ class DeadLetters:
             return JSONResponse({"message": "the id must be a 32-bit integer"}, 400)
         count = await run_in_threadpool(
             lambda: publications.retry_dead(
-                self._engine,
+                self.engine,
                 utc_now(),
                 [publication_id],
                 account_id=scope.account_id,
@@ -58,12 +60,12 @@ class DeadLetters:
         return JSONResponse({"retried": count})
 
     async def retry_all(self, request: Request) -> Response:
-        if not self._access.csrf_ok(request, None):
+        if not self.access.csrf_ok(request, None):
             return JSONResponse(FORGED, 403)
-        scope = self._access.view(request).scope
+        scope = self.access.view(request).scope
         count = await run_in_threadpool(
             lambda: publications.retry_dead(
-                self._engine, utc_now(), account_id=scope.account_id, region=scope.region
+                self.engine, utc_now(), account_id=scope.account_id, region=scope.region
             )
         )
         return JSONResponse({"retried": count})

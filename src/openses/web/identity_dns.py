@@ -13,34 +13,24 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from openses.config import Settings
 from openses.domain.errors import IdentityNotFound
-from openses.protocol.auth import DEFAULT_REGION
 from openses.services import identity_checks, return_path
-from openses.store.sources import ConnectionSource
-from openses.store.unit_of_work import UnitOfWork
-from openses.web.access import Access
+from openses.web.access import AccountEndpoints
 
 
-class IdentityDnsEndpoints:
-    def __init__(self, settings: Settings, reads: ConnectionSource, access: Access) -> None:
-        self._settings = settings
-        self._access = access
-        self._reads = reads
-
+class IdentityDnsEndpoints(AccountEndpoints):
     async def records(self, request: Request) -> Response:
         name = request.path_params["name"]
-        account, region = self._access.view(request).one(
-            self._settings.default_account_id, DEFAULT_REGION
-        )
-        uow = UnitOfWork(self._reads, account, region)
+        uow = self._reading(request)
         try:
             found = await run_in_threadpool(
                 identity_checks.records_to_publish,
                 uow,
                 name,
-                dkim_domain=self._settings.dkim_domain,
-                return_domain=return_path.default_domain(self._settings.return_path_domain, region),
+                dkim_domain=self.settings.dkim_domain,
+                return_domain=return_path.default_domain(
+                    self.settings.return_path_domain, uow.region
+                ),
             )
         except IdentityNotFound as exc:
             return JSONResponse({"message": exc.message}, status_code=404)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import html
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from starlette.responses import HTMLResponse, Response
 
@@ -25,10 +26,8 @@ def link_page(status: int, title: str, body: str = "") -> Response:
     return HTMLResponse(text, status_code=status, headers=LINK_HEADERS)
 
 
+@dataclass(eq=False)
 class LinkEndpoints:
-    def __init__(
-        self, writes: EngineSource, keyring: Keyring, clock: Callable[[], datetime.datetime]
-    ) -> None:
-        self._writes = writes
-        self._keyring = keyring
-        self._clock = clock
+    writes: EngineSource
+    keyring: Keyring
+    clock: Callable[[], datetime.datetime]

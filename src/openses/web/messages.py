@@ -4,10 +4,11 @@ request sees the mail of the account and region web/access.py gives it (issue 18
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Row
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -44,12 +45,25 @@ def page_window(params: QueryParams) -> tuple[int, int | None] | Response:
     return limit, before
 
 
-def page_response(
-    key: str, items: list[dict[str, Any]], rows: Sequence[Any], limit: int
+async def page_response(
+    engine: Engine,
+    key: str,
+    query: Callable[..., Sequence[Row[Any]]],
+    summary: Callable[[Row[Any]], dict[str, Any]],
+    *,
+    limit: int,
+    **filters: Any,
 ) -> JSONResponse:
-    """A listing page: ``items`` (one a row) under ``key``, and ``nextCursor``, the last row's
-    id, when the page is full."""
-    body: dict[str, Any] = {key: items}
+    """A listing page: the rows ``query`` reads with ``filters`` and ``limit`` (off the event
+    loop), each one's ``summary`` under ``key``, and ``nextCursor``, the last row's id, when
+    the page is full."""
+
+    def read() -> Sequence[Row[Any]]:
+        with reading(engine) as connection:
+            return query(connection, limit=limit, **filters)
+
+    rows = await run_in_threadpool(read)
+    body: dict[str, Any] = {key: [summary(row) for row in rows]}
     if len(rows) == limit:
         body["nextCursor"] = str(rows[-1].id)
     return JSONResponse(body)
@@ -63,10 +77,10 @@ RAW_HEADERS = {
 }
 
 
+@dataclass(eq=False)
 class MessagesEndpoints:
-    def __init__(self, engine: Engine, access: Access) -> None:
-        self._engine = engine
-        self._access = access
+    engine: Engine
+    access: Access
 
     async def index(self, request: Request) -> Response:
         params = request.query_params
@@ -74,9 +88,12 @@ class MessagesEndpoints:
         if isinstance(window, Response):
             return window
         limit, before = window
-        scope = self._access.view(request).scope
-        rows = await run_in_threadpool(
-            self._query,
+        scope = self.access.view(request).scope
+        return await page_response(
+            self.engine,
+            "messages",
+            message_search.list_messages,
+            summary,
             to=params.get("to"),
             from_address=params.get("from"),
             configuration_set=params.get("configurationSet"),
@@ -85,14 +102,9 @@ class MessagesEndpoints:
             before=before,
             limit=limit,
         )
-        return page_response("messages", [summary(row) for row in rows], rows, limit)
-
-    def _query(self, **filters: Any) -> list[message_search.MessageRow]:
-        with reading(self._engine) as connection:
-            return message_search.list_messages(connection, **filters)
 
     async def get(self, request: Request) -> Response:
-        scope = self._access.view(request).scope
+        scope = self.access.view(request).scope
         found = await run_in_threadpool(self._get, request.path_params["message_id"], scope)
         if found is None:
             return _not_found(request.path_params["message_id"])
@@ -102,7 +114,7 @@ class MessagesEndpoints:
     def _get(
         self, message_id: str, scope: Scope
     ) -> tuple[message_search.MessageRow, list[dict[str, Any]]] | None:
-        with reading(self._engine) as connection:
+        with reading(self.engine) as connection:
             row = message_search.get_message(connection, message_id, scope.account_id, scope.region)
             if row is None:
                 return None
@@ -111,7 +123,7 @@ class MessagesEndpoints:
     async def raw(self, request: Request) -> Response:
         """As a download (``attachment``), unless ``?inline=true`` asks to show it as text."""
         message_id = request.path_params["message_id"]
-        scope = self._access.view(request).scope
+        scope = self.access.view(request).scope
         found = await run_in_threadpool(self._get, message_id, scope)
         if found is None or found[0].raw is None:
             return _not_found(message_id)

@@ -12,30 +12,19 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from openses.config import Settings
 from openses.domain.reputation import EnforcementStatus, ReputationState
-from openses.protocol.auth import DEFAULT_REGION
 from openses.protocol.timestamps import iso8601
 from openses.services import reputation
-from openses.store.sources import ConnectionSource
-from openses.store.unit_of_work import UnitOfWork
-from openses.web.access import Access
+from openses.web.access import AccountEndpoints
 
 
-class ReputationEndpoint:
-    def __init__(self, settings: Settings, reads: ConnectionSource, access: Access) -> None:
-        self._settings = settings
-        self._reads = reads
-        self._access = access
-
+class ReputationEndpoint(AccountEndpoints):
     async def report(self, request: Request) -> Response:
-        account_id, region = self._access.view(request).one(
-            self._settings.default_account_id, DEFAULT_REGION
-        )
-        uow = UnitOfWork(self._reads, account_id, region)
+        uow = self._reading(request)
+        account_id, region = uow.account_id, uow.region
         states = await run_in_threadpool(reputation.states, uow)
         account = next((s for s in states if s.configuration_set is None), None)
-        policy = self._settings.reputation
+        policy = self.settings.reputation
         return JSONResponse(
             {
                 "accountId": account_id,

@@ -7,6 +7,7 @@ returns that matched no message (``unmatched=true`` keeps only those).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
@@ -23,10 +24,10 @@ from openses.web.messages import fits_row_id, page_response, page_window
 _YES_NO = {"true": True, "false": False}
 
 
+@dataclass(eq=False)
 class ReturnsEndpoints:
-    def __init__(self, engine: Engine, access: Access) -> None:
-        self._engine = engine
-        self._access = access
+    engine: Engine
+    access: Access
 
     async def index(self, request: Request) -> Response:
         params = request.query_params
@@ -37,9 +38,12 @@ class ReturnsEndpoints:
         unmatched = _YES_NO.get(params.get("unmatched", "false").lower())
         if unmatched is None:
             return JSONResponse({"message": "unmatched must be true or false"}, 400)
-        scope = self._access.view(request).scope
-        rows = await run_in_threadpool(
-            self._query,
+        scope = self.access.view(request).scope
+        return await page_response(
+            self.engine,
+            "returns",
+            returns.list_returns,
+            summary,
             account_id=scope.account_id,
             region=scope.region,
             unmatched=unmatched,
@@ -47,16 +51,11 @@ class ReturnsEndpoints:
             before=before,
             limit=limit,
         )
-        return page_response("returns", [summary(row) for row in rows], rows, limit)
-
-    def _query(self, **filters: Any) -> list[returns.ReturnRow]:
-        with reading(self._engine) as connection:
-            return returns.list_returns(connection, **filters)
 
     async def raw(self, request: Request) -> Response:
         text = request.path_params["id"]
         found = None
-        scope = self._access.view(request).scope
+        scope = self.access.view(request).scope
         if text.isdigit() and fits_row_id(int(text)):
             found = await run_in_threadpool(self._raw, int(text), scope.account_id, scope.region)
         if found is None:
@@ -64,7 +63,7 @@ class ReturnsEndpoints:
         return Response(found, media_type="message/rfc822")
 
     def _raw(self, return_id: int, account_id: str | None, region: str | None) -> bytes | None:
-        with reading(self._engine) as connection:
+        with reading(self.engine) as connection:
             return returns.raw_of(connection, return_id, account_id=account_id, region=region)
 
 

@@ -36,7 +36,7 @@ class UnsubscribeEndpoints(LinkEndpoints):
         if isinstance(recipient, Response):
             return recipient
         try:
-            found = await run_in_threadpool(contact_lists.preferences_page, self._writes, recipient)
+            found = await run_in_threadpool(contact_lists.preferences_page, self.writes, recipient)
         except contact_lists.UnknownRecipient:
             return link_page(404, UNKNOWN)
         contact_list, contact = found
@@ -71,11 +71,11 @@ class UnsubscribeEndpoints(LinkEndpoints):
         fields = await read_form(request)
         if fields is None:
             return link_page(400, "The form is not readable.")
-        now = self._clock()
+        now = self.clock()
         try:
             if fields.get("List-Unsubscribe") == "One-Click":
                 await run_in_threadpool(
-                    contact_lists.unsubscribe_one_click, self._writes, recipient, now
+                    contact_lists.unsubscribe_one_click, self.writes, recipient, now
                 )
                 return link_page(200, UNSUBSCRIBED)
             chosen = {}
@@ -85,7 +85,7 @@ class UnsubscribeEndpoints(LinkEndpoints):
             unsubscribe_all = fields.get("unsubscribeAll") == "true"
             await run_in_threadpool(
                 contact_lists.save_preferences,
-                self._writes,
+                self.writes,
                 recipient,
                 chosen,
                 unsubscribe_all,
@@ -97,7 +97,7 @@ class UnsubscribeEndpoints(LinkEndpoints):
 
     def _recipient(self, request: Request) -> contact_lists.Recipient | Response:
         try:
-            claims = tokens.verify_unsubscribe(request.path_params["token"], self._keyring.lookup)
+            claims = tokens.verify_unsubscribe(request.path_params["token"], self.keyring.lookup)
         except tokens.UnknownKey:
             return link_page(404, UNKNOWN)
         except tokens.InvalidToken:

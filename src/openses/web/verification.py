@@ -22,15 +22,15 @@ INVALID = "This link is not valid."
 class VerificationEndpoints(LinkEndpoints):
     async def follow(self, request: Request) -> Response:
         try:
-            claims = tokens.verify_verification(request.path_params["token"], self._keyring.lookup)
+            claims = tokens.verify_verification(request.path_params["token"], self.keyring.lookup)
         except tokens.InvalidToken:
             return link_page(400, INVALID)
-        now = self._clock()
+        now = self.clock()
         if verification_emails.expired(claims, now):
             if claims.failure_url:
                 return RedirectResponse(claims.failure_url, status_code=302, headers=LINK_HEADERS)
             return link_page(410, EXPIRED)
-        uow = UnitOfWork(self._writes, claims.account_id, claims.region)
+        uow = UnitOfWork(self.writes, claims.account_id, claims.region)
         await run_in_threadpool(verification_emails.confirm, uow, claims.address, now)
         if claims.success_url:
             return RedirectResponse(claims.success_url, status_code=302, headers=LINK_HEADERS)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from openses.events.aws import AwsError, describe
+from openses.events.aws import AwsClients, AwsError, describe
 
 Payload = dict[str, Any] | str
 Target = dict[str, Any]
@@ -21,6 +21,14 @@ T = TypeVar("T")
 class Item:
     id: int
     payload: Payload
+
+
+@dataclass(frozen=True)
+class AwsPublisher:
+    """What every destination kind's publisher holds: the AWS clients it calls through
+    (events/aws.py). A kind with settings of its own adds them as keyword-only fields."""
+
+    clients: AwsClients
 
 
 class Publisher(Protocol):

@@ -14,10 +14,11 @@ import datetime
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from openses.events.aws import AwsClients
-from openses.events.publishers import Failures, Item, Target, chunks, each_call
+from openses.events.publishers import AwsPublisher, Failures, Item, Target, chunks, each_call
 
 METRIC_NAMES = {
     "Send": "Send",
@@ -42,10 +43,9 @@ _HEADER_VALUE = re.compile(r"[A-Za-z0-9_@.\-]+")
 Datum = tuple[int, dict[str, Any]]
 
 
-class CloudWatchPublisher:
-    def __init__(self, clients: AwsClients, *, namespace: str) -> None:
-        self._clients = clients
-        self._namespace = namespace
+@dataclass(frozen=True)
+class CloudWatchPublisher(AwsPublisher):
+    namespace: str = field(kw_only=True)
 
     def publish(self, target: Target, items: Sequence[Item], *, region: str) -> Failures:
         datums = [
@@ -53,7 +53,7 @@ class CloudWatchPublisher:
             for item in items
             if (datum := metric_datum(item.payload, target["dimensions"])) is not None
         ]
-        return put_metric_data(self._clients, region, self._namespace, datums)
+        return put_metric_data(self.clients, region, self.namespace, datums)
 
 
 def put_metric_data(

@@ -7,10 +7,12 @@ Source ``aws.ses`` and the detail-types of the SES EventBridge reference. Real E
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from openses.events.aws import AwsClients, region_of
+from openses.events.aws import region_of
 from openses.events.publishers import (
+    AwsPublisher,
     Failures,
     Item,
     Target,
@@ -37,14 +39,13 @@ MAX_BYTES = 256 * 1024
 Entry = tuple[int, dict[str, Any]]
 
 
-class EventBridgePublisher:
-    def __init__(self, clients: AwsClients, *, source: str) -> None:
-        self._clients = clients
-        self._source = source
+@dataclass(frozen=True)
+class EventBridgePublisher(AwsPublisher):
+    source: str = field(kw_only=True)
 
     def publish(self, target: Target, items: Sequence[Item], *, region: str) -> Failures:
         bus = target["event_bus_arn"]
-        client = self._clients.client("eventbridge", region_of(bus))
+        client = self.clients.client("eventbridge", region_of(bus))
         failures: Failures = {}
         entries: list[Entry] = []
         for item in items:
@@ -56,7 +57,7 @@ class EventBridgePublisher:
                 (
                     item.id,
                     {
-                        "Source": self._source,
+                        "Source": self.source,
                         "DetailType": DETAIL_TYPES[payload["eventType"]],
                         "Detail": compact(payload),
                         "EventBusName": bus,

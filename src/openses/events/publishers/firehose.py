@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from openses.events.aws import AwsClients, region_of, resource_name
+from openses.events.aws import region_of, resource_name
 from openses.events.publishers import (
+    AwsPublisher,
     Failures,
     Item,
     Target,
@@ -24,13 +25,10 @@ MAX_RECORDS = 500
 MAX_BYTES = 4 * 1024 * 1024
 
 
-class FirehosePublisher:
-    def __init__(self, clients: AwsClients) -> None:
-        self._clients = clients
-
+class FirehosePublisher(AwsPublisher):
     def publish(self, target: Target, items: Sequence[Item], *, region: str) -> Failures:
         stream_arn = target["delivery_stream_arn"]
-        client = self._clients.client(
+        client = self.clients.client(
             "firehose", region_of(stream_arn), role_arn=target.get("iam_role_arn")
         )
         stream = resource_name(stream_arn)

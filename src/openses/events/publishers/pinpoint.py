@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from openses.events.aws import AwsClients, region_of, resource_name
-from openses.events.publishers import Failures, Item, Target, chunks, each_call
+from openses.events.aws import region_of, resource_name
+from openses.events.publishers import AwsPublisher, Failures, Item, Target, chunks, each_call
 
 EVENT_TYPES = {
     "Send": "_email.send",
@@ -29,15 +29,12 @@ MAX_BYTES = 4 * 1024 * 1024
 Event = tuple[int, str, dict[str, Any]]
 
 
-class PinpointPublisher:
-    def __init__(self, clients: AwsClients) -> None:
-        self._clients = clients
-
+class PinpointPublisher(AwsPublisher):
     def publish(self, target: Target, items: Sequence[Item], *, region: str) -> Failures:
         arn = target.get("application_arn")
         if not arn:
             return {}
-        client = self._clients.client("pinpoint", region_of(arn))
+        client = self.clients.client("pinpoint", region_of(arn))
         application = resource_name(arn)
         events = [event for item in items if (event := _event(item)) is not None]
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from openses.events.aws import AwsClients
-from openses.events.publishers import Failures, Item, Target
+from openses.events.publishers import AwsPublisher, Failures, Item, Target
 from openses.events.publishers.cloudwatch import put_metric_data
 
 
-class ReputationPublisher:
-    def __init__(self, clients: AwsClients, *, namespace: str) -> None:
-        self._clients = clients
-        self._namespace = namespace
+@dataclass(frozen=True)
+class ReputationPublisher(AwsPublisher):
+    namespace: str = field(kw_only=True)
 
     def publish(self, target: Target, items: Sequence[Item], *, region: str) -> Failures:
         datums = [
@@ -24,7 +23,7 @@ class ReputationPublisher:
             if isinstance(item.payload, dict)
             for metric in item.payload["metrics"]
         ]
-        return put_metric_data(self._clients, region, self._namespace, datums)
+        return put_metric_data(self.clients, region, self.namespace, datums)
 
 
 def _datum(metric: dict[str, Any]) -> dict[str, Any]:

@@ -10,21 +10,26 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from openses.events.aws import AwsClients, region_of
-from openses.events.publishers import Failures, Item, Target, chunks, compact, each_call
+from openses.events.aws import region_of
+from openses.events.publishers import (
+    AwsPublisher,
+    Failures,
+    Item,
+    Target,
+    chunks,
+    compact,
+    each_call,
+)
 
 SUBJECT = "Amazon SES Email Event Notification"
 MAX_ENTRIES = 10
 MAX_BYTES = 256 * 1024
 
 
-class SnsPublisher:
-    def __init__(self, clients: AwsClients) -> None:
-        self._clients = clients
-
+class SnsPublisher(AwsPublisher):
     def publish(self, target: Target, items: Sequence[Item], *, region: str) -> Failures:
         topic = target["topic_arn"]
-        client = self._clients.client("sns", region_of(topic))
+        client = self.clients.client("sns", region_of(topic))
         notification = bool(target.get("notification"))
         entries = [_entry(item, notification) for item in items]
 

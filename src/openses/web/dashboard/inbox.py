@@ -47,13 +47,13 @@ class Inbox(Pages):
         }
 
     async def inbox(self, request: Request) -> Response:
-        view = self._access.view(request)
+        view = self.access.view(request)
         filters = self.inbox_filters(request)
         cursor = request.query_params.get("cursor", "")
         before = int(cursor) if cursor.isdigit() and fits_row_id(int(cursor)) else None
 
         def query() -> list[message_search.MessageRow]:
-            with reading(self._engine) as connection:
+            with reading(self.engine) as connection:
                 return message_search.list_messages(
                     connection,
                     account_id=view.scope.account_id,
@@ -70,7 +70,7 @@ class Inbox(Pages):
             if key in {"to", "from", "set", "tag", "q", "since", "until"} and value
         }
         newest = rows[0].id if rows and before is None else None
-        return self._renderer.page(
+        return self.renderer.page(
             request,
             "inbox_rows.html" if request.headers.get("hx-request") else "inbox.html",
             view,
@@ -86,11 +86,11 @@ class Inbox(Pages):
         )
 
     async def message(self, request: Request) -> Response:
-        view = self._access.view(request)
+        view = self.access.view(request)
         message_id = request.path_params["message_id"]
 
         def load() -> tuple[Any, list[dict[str, Any]]] | None:
-            with reading(self._engine) as connection:
+            with reading(self.engine) as connection:
                 row = message_search.get_message(
                     connection, message_id, view.scope.account_id, view.scope.region
                 )
@@ -100,13 +100,13 @@ class Inbox(Pages):
 
         found = await run_in_threadpool(load)
         if found is None:
-            return self._renderer.page(
+            return self.renderer.page(
                 request, "missing.html", view, status_code=404, what=f"No message {message_id}"
             )
         row, events = found
         parts = inspection.read(row.raw) if row.raw is not None else inspection.Parts()
         raw_text = (row.raw or b"")[:RAW_SHOWN].decode("utf-8", "replace")
-        return self._renderer.page(
+        return self.renderer.page(
             request,
             "message.html",
             view,
@@ -114,7 +114,7 @@ class Inbox(Pages):
             parts=parts,
             events=events,
             links=self._links(parts.html or ""),
-            preview_url=self._previews.url(message_id) if parts.html else None,
+            preview_url=self.previews.url(message_id) if parts.html else None,
             raw=raw_text,
             raw_cut=row.raw is not None and len(row.raw) > RAW_SHOWN,
         )
@@ -127,19 +127,19 @@ class Inbox(Pages):
             if CLICK_PATH in href:
                 token = href.split(CLICK_PATH, 1)[1].split("?", 1)[0]
                 try:
-                    target = tokens.verify(token, self._keyring.lookup).link
+                    target = tokens.verify(token, self.keyring.lookup).link
                 except tokens.InvalidToken:  # UnknownKey is one too
                     target = None
             found.append((href, target))
         return found
 
     async def attachment(self, request: Request) -> Response:
-        view = self._access.view(request)
+        view = self.access.view(request)
         message_id = request.path_params["message_id"]
         index = request.path_params["index"]
 
         def load() -> Any:
-            with reading(self._engine) as connection:
+            with reading(self.engine) as connection:
                 return message_search.get_message(
                     connection, message_id, view.scope.account_id, view.scope.region
                 )

@@ -15,6 +15,7 @@ from openses.domain.reputation import ReputationState
 from openses.services import account, reputation
 from openses.store import dashboard as queries
 from openses.store.database import reading
+from openses.store.unit_of_work import UnitOfWork
 from openses.web.access import View
 from openses.web.dashboard.pages import Pages
 
@@ -28,27 +29,26 @@ def _edges(now: datetime.datetime, step: datetime.timedelta, count: int) -> list
     return [now - step * (count - index) for index in range(count + 1)]
 
 
+def _account_reputation(uow: UnitOfWork) -> ReputationState | None:
+    """The account's state as the reputation job last assessed it (issue 17)."""
+    found = reputation.states(uow)
+    return next((state for state in found if state.configuration_set is None), None)
+
+
 class Overview(Pages):
     # -- overview --------------------------------------------------------------------------
 
     async def overview(self, request: Request) -> Response:
-        view = self._access.view(request)
-        now = self._clock()
+        view = self.access.view(request)
+        now = self.clock()
         found = await run_in_threadpool(self._overview, view, now)
-        found["reputation"] = None
-        if self._picked(view) or not view.operator:
-            found["reputation"] = await run_in_threadpool(self._account_reputation, view)
-        return self._renderer.page(request, "overview.html", view, **found)
-
-    def _account_reputation(self, view: View) -> ReputationState | None:
-        """The account's state as the reputation job last assessed it (issue 17)."""
-        found = reputation.states(self._uow(view))
-        return next((state for state in found if state.configuration_set is None), None)
+        found["reputation"] = await self._in_picked(view, _account_reputation)
+        return self.renderer.page(request, "overview.html", view, **found)
 
     def _overview(self, view: View, now: datetime.datetime) -> dict[str, Any]:
         hour = _edges(now, datetime.timedelta(minutes=5), 12)
         day = _edges(now, datetime.timedelta(hours=1), 24)
-        with reading(self._engine) as connection:
+        with reading(self.engine) as connection:
             hourly = queries.event_series(connection, view.scope, hour)
             daily = queries.event_series(connection, view.scope, day)
             backlog = queries.backlog(connection, view.scope)
@@ -71,19 +71,17 @@ class Overview(Pages):
     async def account_card(self, request: Request) -> Response:
         """The overview's account card, loaded after the page: the quota's count of the last
         24 hours' recipients (GetSendQuota's) reads every message of that day."""
-        view = self._access.view(request)
-        status = quota = None
-        if self._picked(view) or not view.operator:
-            status, quota = await run_in_threadpool(
-                account.overview, self._uow(view), self._clock()
-            )
-        return self._renderer.page(request, "account_card.html", view, status=status, quota=quota)
+        view = self.access.view(request)
+        now = self.clock()
+        card = await self._in_picked(view, lambda uow: account.overview(uow, now))
+        status, quota = card or (None, None)
+        return self.renderer.page(request, "account_card.html", view, status=status, quota=quota)
 
     # -- live events -----------------------------------------------------------------------
 
     async def live(self, request: Request) -> Response:
-        view = self._access.view(request)
-        return self._renderer.page(
+        view = self.access.view(request)
+        return self.renderer.page(
             request,
             "live.html",
             view,

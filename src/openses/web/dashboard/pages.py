@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -22,46 +25,44 @@ from openses.web.dashboard import preview
 from openses.web.dashboard.rendering import Renderer
 from openses.web.dashboard.sessions import FORGED, form_fields
 
+T = TypeVar("T")
 
+
+@dataclass(eq=False)
 class Pages:
     """What every page needs; the page modules subclass it."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        engine: Engine,
-        reads: EngineSource,
-        writes: EngineSource,
-        access: Access,
-        renderer: Renderer,
-        keyring: Keyring,
-        previews: preview.Previews,
-        clock: Callable[[], datetime.datetime],
-    ) -> None:
-        self._settings = settings
-        self._engine = engine
-        self._reads = reads
-        self._writes = writes
-        self._access = access
-        self._renderer = renderer
-        self._keyring = keyring
-        self._previews = previews
-        self._clock = clock
+    settings: Settings
+    engine: Engine
+    reads: EngineSource
+    writes: EngineSource
+    access: Access
+    renderer: Renderer
+    keyring: Keyring
+    previews: preview.Previews
+    clock: Callable[[], datetime.datetime]
 
     def _one(self, view: View) -> tuple[str, str]:
-        return view.one(self._settings.default_account_id, DEFAULT_REGION)
+        return view.one(self.settings.default_account_id, DEFAULT_REGION)
 
     def _uow(self, view: View, *, write: bool = False) -> UnitOfWork:
         account_id, region = self._one(view)
-        return UnitOfWork(self._writes if write else self._reads, account_id, region)
+        return UnitOfWork(self.writes if write else self.reads, account_id, region)
 
     def _picked(self, view: View) -> bool:
         """Resources (sets, identities, ...) live in one account and region: the operator's
         view of every account shows them once one is picked."""
         return view.scope.account_id is not None and view.scope.region is not None
 
+    async def _in_picked(self, view: View, read: Callable[[UnitOfWork], T]) -> T | None:
+        """What ``read`` finds in the view's account and region (off the event loop); None
+        while the operator views every account and has not picked one."""
+        if not self._picked(view) and view.operator:
+            return None
+        return await run_in_threadpool(read, self._uow(view))
+
     async def _checked_form(self, request: Request) -> dict[str, str] | Response:
         fields = await form_fields(request)
-        if not self._access.csrf_ok(request, fields.get(CSRF_FIELD)):
+        if not self.access.csrf_ok(request, fields.get(CSRF_FIELD)):
             return JSONResponse(FORGED, 403)
         return fields

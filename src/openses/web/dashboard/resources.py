@@ -2,46 +2,62 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from openses.domain.errors import OpensesError
+from openses.domain.identity import EmailIdentity
 from openses.domain.options import SuppressionReason
+from openses.domain.suppression import SuppressedDestination
 from openses.domain.template import EmailTemplate
 from openses.services import account, identities, templates
 from openses.store import publications
+from openses.store.unit_of_work import UnitOfWork
 from openses.web.dashboard.pages import Pages
 from openses.web.messages import fits_row_id
+
+
+# What the list pages show: the first 1000 of each, as one page of the services' lists.
+def _suppressed(uow: UnitOfWork) -> list[SuppressedDestination]:
+    return account.list_suppressed_destinations(
+        uow, reasons=(), start=None, end=None, next_token=None, page_size=1000
+    ).destinations
+
+
+def _identities(uow: UnitOfWork) -> list[EmailIdentity]:
+    return identities.list_page(uow, next_token=None, page_size=1000).identities
+
+
+def _templates(uow: UnitOfWork) -> list[EmailTemplate]:
+    return templates.list_page(uow, next_token=None, page_size=1000).templates
 
 
 class Resources(Pages):
     # -- dead letters ----------------------------------------------------------------------
 
     async def dead_letters(self, request: Request) -> Response:
-        view = self._access.view(request)
+        view = self.access.view(request)
         rows = await run_in_threadpool(
             lambda: publications.list_dead(
-                self._engine, account_id=view.scope.account_id, region=view.scope.region
+                self.engine, account_id=view.scope.account_id, region=view.scope.region
             )
         )
-        return self._renderer.page(request, "dead.html", view, rows=rows)
+        return self.renderer.page(request, "dead.html", view, rows=rows)
 
     async def retry_dead(self, request: Request) -> Response:
         fields = await self._checked_form(request)
         if isinstance(fields, Response):
             return fields
-        view = self._access.view(request)
+        view = self.access.view(request)
         chosen = fields.get("id", "")
         ids = [int(chosen)] if chosen.isdigit() and fits_row_id(int(chosen)) else None
         if chosen and ids is None:
             return JSONResponse({"message": "the id must be a 32-bit integer"}, 400)
-        now = self._clock()
+        now = self.clock()
         await run_in_threadpool(
             lambda: publications.retry_dead(
-                self._engine,
+                self.engine,
                 now,
                 ids,
                 account_id=view.scope.account_id,
@@ -53,21 +69,9 @@ class Resources(Pages):
     # -- suppression list, identities, templates --------------------------------------------
 
     async def suppression(self, request: Request) -> Response:
-        view = self._access.view(request)
-        entries: list[Any] = []
-        if self._picked(view) or not view.operator:
-            page = await run_in_threadpool(
-                lambda: account.list_suppressed_destinations(
-                    self._uow(view),
-                    reasons=(),
-                    start=None,
-                    end=None,
-                    next_token=None,
-                    page_size=1000,
-                )
-            )
-            entries = page.destinations
-        return self._renderer.page(
+        view = self.access.view(request)
+        entries = await self._in_picked(view, _suppressed) or []
+        return self.renderer.page(
             request, "suppression.html", view, entries=entries, reasons=list(SuppressionReason)
         )
 
@@ -75,7 +79,7 @@ class Resources(Pages):
         fields = await self._checked_form(request)
         if isinstance(fields, Response):
             return fields
-        view = self._access.view(request)
+        view = self.access.view(request)
         address = fields.get("address", "").strip()
         try:
             if fields.get("action") == "remove":
@@ -89,27 +93,22 @@ class Resources(Pages):
                     self._uow(view, write=True),
                     address,
                     reason,
-                    self._clock(),
+                    self.clock(),
                 )
         except (OpensesError, ValueError) as error:
             return JSONResponse({"message": getattr(error, "message", str(error))}, 400)
         return RedirectResponse("/_openses/suppression", status_code=303)
 
     async def identities(self, request: Request) -> Response:
-        view = self._access.view(request)
-        found: list[Any] = []
-        if self._picked(view) or not view.operator:
-            page = await run_in_threadpool(
-                lambda: identities.list_page(self._uow(view), next_token=None, page_size=1000)
-            )
-            found = page.identities
-        return self._renderer.page(request, "identities.html", view, identities=found)
+        view = self.access.view(request)
+        found = await self._in_picked(view, _identities) or []
+        return self.renderer.page(request, "identities.html", view, identities=found)
 
     async def identity_change(self, request: Request) -> Response:
         fields = await self._checked_form(request)
         if isinstance(fields, Response):
             return fields
-        view = self._access.view(request)
+        view = self.access.view(request)
         name = request.path_params["name"]
         try:
             if fields.get("action") == "delete":
@@ -121,32 +120,27 @@ class Resources(Pages):
         return RedirectResponse("/_openses/identities", status_code=303)
 
     async def templates(self, request: Request) -> Response:
-        view = self._access.view(request)
-        found: list[Any] = []
-        if self._picked(view) or not view.operator:
-            page = await run_in_threadpool(
-                lambda: templates.list_page(self._uow(view), next_token=None, page_size=1000)
-            )
-            found = page.templates
-        return self._renderer.page(request, "templates.html", view, templates=found)
+        view = self.access.view(request)
+        found = await self._in_picked(view, _templates) or []
+        return self.renderer.page(request, "templates.html", view, templates=found)
 
     async def template_create(self, request: Request) -> Response:
         """CreateEmailTemplate's service call, with its checks (name, size, syntax, limit)."""
         fields = await self._checked_form(request)
         if isinstance(fields, Response):
             return fields
-        view = self._access.view(request)
+        view = self.access.view(request)
         try:
             template = EmailTemplate(
                 name=fields.get("name", "").strip(),
-                created_at=self._clock(),
+                created_at=self.clock(),
                 subject=fields.get("subject") or None,
                 text=fields.get("text") or None,
                 html=fields.get("html") or None,
             )
             await run_in_threadpool(
                 lambda: templates.create(
-                    self._uow(view, write=True), template, limit=self._settings.max_templates
+                    self._uow(view, write=True), template, limit=self.settings.max_templates
                 )
             )
         except OpensesError as error:
@@ -158,7 +152,7 @@ class Resources(Pages):
         fields = await self._checked_form(request)
         if isinstance(fields, Response):
             return fields
-        view = self._access.view(request)
+        view = self.access.view(request)
         try:
             await run_in_threadpool(
                 templates.delete, self._uow(view, write=True), request.path_params["name"]
@@ -169,23 +163,23 @@ class Resources(Pages):
 
     async def template(self, request: Request) -> Response:
         """The template, and TestRenderEmailTemplate's rendering of it with sample data."""
-        view = self._access.view(request)
+        view = self.access.view(request)
         name = request.path_params["name"]
         data = request.query_params.get("data") or "{}"
         try:
             found = await run_in_threadpool(templates.get, self._uow(view), name)
         except OpensesError as error:
-            return self._renderer.page(
+            return self.renderer.page(
                 request, "missing.html", view, status_code=404, what=error.message
             )
         try:
             rendered = await run_in_threadpool(
-                lambda: templates.preview(self._uow(view), name, data, now=self._clock())
+                lambda: templates.preview(self._uow(view), name, data, now=self.clock())
             )
             problem = None
         except OpensesError as error:
             rendered, problem = None, error.message
-        return self._renderer.page(
+        return self.renderer.page(
             request,
             "template.html",
             view,

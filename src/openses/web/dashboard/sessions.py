@@ -4,6 +4,7 @@ and the gate every ``/_openses`` request passes first (web/access.py says who ma
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -44,33 +45,33 @@ async def form_fields(request: Request) -> dict[str, str]:
     return await read_form(request) or {}
 
 
+@dataclass(eq=False)
 class Sessions:
-    def __init__(self, access: Access, renderer: Renderer) -> None:
-        self._access = access
-        self._renderer = renderer
+    access: Access
+    renderer: Renderer
 
     async def login_page(self, request: Request) -> Response:
-        if not self._access.guarded:
+        if not self.access.guarded:
             return RedirectResponse("/_openses/", status_code=303)
-        return self._renderer.page(
+        return self.renderer.page(
             request, "login.html", None, next=local_target(request.query_params.get("next"))
         )
 
     async def login(self, request: Request) -> Response:
-        if not self._access.guarded:
+        if not self.access.guarded:
             return RedirectResponse("/_openses/", status_code=303)
         fields = await form_fields(request)
         target = local_target(fields.get("next"))
-        if not self._access.csrf_ok(request, fields.get(CSRF_FIELD)):
+        if not self.access.csrf_ok(request, fields.get(CSRF_FIELD)):
             return JSONResponse(FORGED, 403)
-        if not self._access.token_matches(fields.get("token", "")):
-            return self._renderer.page(
+        if not self.access.token_matches(fields.get("token", "")):
+            return self.renderer.page(
                 request, "login.html", None, status_code=401, next=target, failed=True
             )
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
-            self._access.session_value(),
+            self.access.session_value(),
             path=COOKIE_PATH,
             httponly=True,
             samesite="strict",
@@ -80,7 +81,7 @@ class Sessions:
 
     async def logout(self, request: Request) -> Response:
         fields = await form_fields(request)
-        if not self._access.csrf_ok(request, fields.get(CSRF_FIELD)):
+        if not self.access.csrf_ok(request, fields.get(CSRF_FIELD)):
             return JSONResponse(FORGED, 403)
         response = RedirectResponse("/_openses/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH)
@@ -90,7 +91,7 @@ class Sessions:
     async def pick(self, request: Request) -> Response:
         """The operator's account and region picker; empty fields: every account (region)."""
         fields = await form_fields(request)
-        if not self._access.csrf_ok(request, fields.get(CSRF_FIELD)):
+        if not self.access.csrf_ok(request, fields.get(CSRF_FIELD)):
             return JSONResponse(FORGED, 403)
         account, region = fields.get("account", "").strip(), fields.get("region", "").strip()
         if (account and not _ACCOUNT.fullmatch(account)) or (
@@ -98,7 +99,7 @@ class Sessions:
         ):
             return JSONResponse({"message": "account: 12 digits; region: like us-east-1"}, 400)
         response = RedirectResponse(local_target(fields.get("next")), status_code=303)
-        if self._access.operator(request):
+        if self.access.operator(request):
             response.set_cookie(
                 VIEW_COOKIE,
                 f"{account}:{region}",

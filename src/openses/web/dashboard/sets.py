@@ -14,6 +14,7 @@ from openses.services import configuration_sets
 from openses.store import dashboard as queries
 from openses.store import message_search
 from openses.store.database import reading
+from openses.store.unit_of_work import UnitOfWork
 from openses.web.dashboard.pages import Pages
 
 
@@ -21,34 +22,32 @@ def _options(value: Any) -> dict[str, Any] | None:
     return None if value is None else dataclasses.asdict(value)
 
 
+def _set_names(uow: UnitOfWork) -> list[str]:
+    return configuration_sets.list_page(uow, next_token=None, page_size=10_000).names
+
+
 class ConfigurationSets(Pages):
     async def sets(self, request: Request) -> Response:
-        view = self._access.view(request)
+        view = self.access.view(request)
         search = request.query_params.get("q", "").strip()
-        names: list[str] = []
-        if self._picked(view) or not view.operator:
-            page = await run_in_threadpool(
-                lambda: configuration_sets.list_page(
-                    self._uow(view), next_token=None, page_size=10_000
-                )
-            )
-            names = [name for name in page.names if search.lower() in name.lower()]
+        every = await self._in_picked(view, _set_names) or []
+        names = [name for name in every if search.lower() in name.lower()]
         template = "sets_rows.html" if request.headers.get("hx-request") else "sets.html"
-        return self._renderer.page(request, template, view, names=names, search=search)
+        return self.renderer.page(request, template, view, names=names, search=search)
 
     async def configuration_set(self, request: Request) -> Response:
-        view = self._access.view(request)
+        view = self.access.view(request)
         name = request.path_params["name"]
         account_id, region = self._one(view)
         try:
             found = await run_in_threadpool(configuration_sets.get, self._uow(view), name)
         except OpensesError as error:
-            return self._renderer.page(
+            return self.renderer.page(
                 request, "missing.html", view, status_code=404, what=error.message
             )
 
         def recent() -> tuple[Any, Any, Any]:
-            with reading(self._engine) as connection:
+            with reading(self.engine) as connection:
                 return (
                     message_search.list_messages(
                         connection,
@@ -87,7 +86,7 @@ class ConfigurationSets(Pages):
             }
             for destination in found.event_destinations
         ]
-        return self._renderer.page(
+        return self.renderer.page(
             request,
             "set.html",
             view,
@@ -103,10 +102,10 @@ class ConfigurationSets(Pages):
         fields = await self._checked_form(request)
         if isinstance(fields, Response):
             return fields
-        view = self._access.view(request)
+        view = self.access.view(request)
         name = request.path_params["name"]
         enabled = fields.get("enabled") == "true"
-        now = self._clock()
+        now = self.clock()
         try:
             await run_in_threadpool(
                 configuration_sets.update,

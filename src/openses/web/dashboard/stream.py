@@ -10,6 +10,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from sqlalchemy import Engine
@@ -41,30 +42,23 @@ def _frame(event: str, identifier: int, data: str) -> str:
     return f"id: {identifier}\nevent: {event}\n{lines}\n"
 
 
+@dataclass(eq=False)
 class Streams:
-    def __init__(
-        self,
-        engine: Engine,
-        access: Access,
-        renderer: Renderer,
-        message_filters: Callable[[Request], dict[str, Any]],
-        *,
-        poll_seconds: float = POLL_SECONDS,
-    ) -> None:
-        self._engine = engine
-        self._access = access
-        self._renderer = renderer
-        self._message_filters = message_filters
-        self._poll = poll_seconds
+    engine: Engine
+    access: Access
+    renderer: Renderer
+    message_filters: Callable[[Request], dict[str, Any]]
+    _: KW_ONLY
+    poll_seconds: float = POLL_SECONDS
 
     async def events(self, request: Request) -> Response:
-        scope = self._access.view(request).scope
+        scope = self.access.view(request).scope
         set_name = request.query_params.get("set") or None
         kinds = [kind for kind in request.query_params.getlist("type") if kind]
         start = _start(request)
 
         def newer(after: int | None) -> list[tuple[int, str]]:
-            with reading(self._engine) as connection:
+            with reading(self.engine) as connection:
                 if after is None:
                     return [(queries.last_event_id(connection), "")]
                 rows = queries.recent_events(
@@ -93,12 +87,12 @@ class Streams:
         return self._stream(request, start, newer)
 
     async def messages(self, request: Request) -> Response:
-        scope = self._access.view(request).scope
-        filters = self._message_filters(request)
+        scope = self.access.view(request).scope
+        filters = self.message_filters(request)
         start = _start(request)
 
         def newer(after: int | None) -> list[tuple[int, str]]:
-            with reading(self._engine) as connection:
+            with reading(self.engine) as connection:
                 rows = message_search.list_messages(
                     connection,
                     account_id=scope.account_id,
@@ -109,7 +103,7 @@ class Streams:
                 )
             frames = []
             for row in rows:
-                html = self._renderer.fragment("inbox_row.html", row=row).replace("\n", " ")
+                html = self.renderer.fragment("inbox_row.html", row=row).replace("\n", " ")
                 frames.append((row.id, _frame("row", row.id, html)))
             return frames
 
@@ -132,6 +126,6 @@ class Streams:
                     if frame:
                         yield frame
                 if not found or len(found) < BATCH:
-                    await asyncio.sleep(self._poll)
+                    await asyncio.sleep(self.poll_seconds)
 
         return StreamingResponse(frames(), media_type="text/event-stream", headers=HEADERS)
