@@ -1,5 +1,5 @@
 """What the v1 and v2 email-template operations share once their members are read: the list's
-page sizes, creation, the list's page and the test render."""
+page sizes, creation, the parts as Get answers them, the list's page and the test render."""
 
 from __future__ import annotations
 
@@ -34,6 +34,13 @@ def create(
     )
     service.create(context.writing(), template, limit=context.settings.max_templates)
     return {}
+
+
+def parts(template: EmailTemplate, subject: str, text: str, html: str) -> Output:
+    """The template's subject, text and HTML under the protocol's member names (v1 SubjectPart,
+    TextPart, HtmlPart; v2 Subject, Text, Html); a part the template lacks is left out."""
+    members = {subject: template.subject, text: template.text, html: template.html}
+    return {name: value for name, value in members.items() if value is not None}
 
 
 def list_metadata(

@@ -27,13 +27,8 @@ def create_template(context: RequestContext, *, template: dict[str, str]) -> Out
 @operation(V1, "GetTemplate")
 def get_template(context: RequestContext, *, template_name: str) -> Output:
     found = service.get(context.reading(), template_name)
-    parts = {
-        "TemplateName": found.name,
-        "SubjectPart": found.subject,
-        "TextPart": found.text,
-        "HtmlPart": found.html,
-    }
-    return {"Template": {key: value for key, value in parts.items() if value is not None}}
+    parts = shared.parts(found, "SubjectPart", "TextPart", "HtmlPart")
+    return {"Template": {"TemplateName": found.name, **parts}}
 
 
 @operation(V1, "UpdateTemplate")

@@ -33,10 +33,9 @@ def create_email_template(
 @operation(V2, "GetEmailTemplate")
 def get_email_template(context: RequestContext, *, template_name: str) -> Output:
     template = service.get(context.reading(), template_name)
-    content = {"Subject": template.subject, "Text": template.text, "Html": template.html}
     return {
         "TemplateName": template.name,
-        "TemplateContent": {key: value for key, value in content.items() if value is not None},
+        "TemplateContent": shared.parts(template, "Subject", "Text", "Html"),
         "Tags": shapes.tags_wire(template.tags),
     }
 
