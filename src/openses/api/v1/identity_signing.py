@@ -5,7 +5,7 @@ GetIdentityMailFromDomainAttributes. v1 spells statuses and behaviours in CamelC
 from __future__ import annotations
 
 from openses.api.context import RequestContext
-from openses.api.identities import new_identity
+from openses.api.identities import new_identity, set_mail_from
 from openses.api.registry import Output, operation
 from openses.api.v1 import shapes
 from openses.domain.identity import EmailIdentity, IdentityKind, check_domain
@@ -82,14 +82,8 @@ def set_identity_mail_from_domain(
     mail_from_domain: str | None = None,
     behavior_on_mx_failure: str | None = None,
 ) -> Output:
-    service.set_mail_from(
-        context.writing(),
-        identity,
-        mail_from_domain,
-        V1_BEHAVIORS[behavior_on_mx_failure] if behavior_on_mx_failure else None,
-        verified=context.settings.auto_verify_identities,
-    )
-    return {}
+    behavior = V1_BEHAVIORS[behavior_on_mx_failure] if behavior_on_mx_failure else None
+    return set_mail_from(context, identity, mail_from_domain, behavior)
 
 
 @operation(V1, "GetIdentityMailFromDomainAttributes")

@@ -4,6 +4,7 @@ DkimAttributes and MailFromAttributes that GetEmailIdentity and CreateEmailIdent
 from __future__ import annotations
 
 from openses.api.context import RequestContext
+from openses.api.identities import set_mail_from
 from openses.api.registry import Output, Wire, operation
 from openses.domain.identity import EmailIdentity, IdentityKind
 from openses.domain.signing import DkimOrigin, KeyLength, MailFromBehavior, SigningStatus
@@ -135,11 +136,5 @@ def put_email_identity_mail_from_attributes(
     mail_from_domain: str | None = None,
     behavior_on_mx_failure: str | None = None,
 ) -> Output:
-    service.set_mail_from(
-        context.writing(),
-        email_identity,
-        mail_from_domain,
-        MailFromBehavior(behavior_on_mx_failure) if behavior_on_mx_failure else None,
-        verified=context.settings.auto_verify_identities,
-    )
-    return {}
+    behavior = MailFromBehavior(behavior_on_mx_failure) if behavior_on_mx_failure else None
+    return set_mail_from(context, email_identity, mail_from_domain, behavior)
