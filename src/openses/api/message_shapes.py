@@ -11,6 +11,7 @@ from openses.api.registry import Output, Wire
 from openses.domain.contact_list import ListManagement
 from openses.domain.message import MAX_V1_MESSAGE_BYTES, MessageTag
 from openses.mail import mime
+from openses.protocol.models import V1
 from openses.services import quotas, send_members, sending
 from openses.tracking.links import TrackingOverrides
 
@@ -127,6 +128,18 @@ def send_many(
 ) -> list[sending.BulkResult]:
     """A bulk call's messages, one send (and one unit of work) a destination."""
     return sending.send_bulk(emails, _sender(context, operation_name))
+
+
+def bulk_entries(service: str, results: list[sending.BulkResult]) -> list[Output]:
+    """A bulk send's answer, a destination an entry: its message id, or the status and error it
+    failed with, each status spelled as the service spells it (v1 Success, v2 SUCCESS)."""
+    v1 = service == V1
+    return [
+        {"Status": "Success" if v1 else "SUCCESS", "MessageId": r.message_id}
+        if r.message_id
+        else {"Status": r.status_v1 if v1 else r.status_v2, "Error": r.error}
+        for r in results
+    ]
 
 
 def _sender(context: RequestContext, operation_name: str) -> Callable[[sending.OutgoingEmail], str]:

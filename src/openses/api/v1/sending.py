@@ -139,11 +139,4 @@ def send_bulk_templated_email(
         for entry in destinations
     ]
     results = message_shapes.send_many(context, "SendBulkTemplatedEmail", emails)
-    return {
-        "Status": [
-            {"Status": "Success", "MessageId": r.message_id}
-            if r.message_id
-            else {"Status": r.status_v1, "Error": r.error}
-            for r in results
-        ]
-    }
+    return {"Status": message_shapes.bulk_entries(V1, results)}

@@ -254,11 +254,4 @@ def send_bulk_email(
             )
         )
     results = message_shapes.send_many(context, "SendBulkEmail", emails)
-    return {
-        "BulkEmailEntryResults": [
-            {"Status": "SUCCESS", "MessageId": r.message_id}
-            if r.message_id
-            else {"Status": r.status_v2, "Error": r.error}
-            for r in results
-        ]
-    }
+    return {"BulkEmailEntryResults": message_shapes.bulk_entries(V2, results)}
