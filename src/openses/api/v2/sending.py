@@ -75,15 +75,15 @@ def send_email(
 ) -> Output:
     sender = _checked_sender(
         context,
-        from_email_address,
-        from_email_address_identity_arn,
-        reply_to_addresses,
-        feedback_forwarding_email_address,
-        feedback_forwarding_email_address_identity_arn,
-        configuration_set_name,
-        endpoint_id,
-        tenant_name,
-        configuration_overrides,
+        from_address=from_email_address,
+        from_arn=from_email_address_identity_arn,
+        reply_to=reply_to_addresses,
+        feedback_address=feedback_forwarding_email_address,
+        feedback_arn=feedback_forwarding_email_address_identity_arn,
+        configuration_set_name=configuration_set_name,
+        endpoint_id=endpoint_id,
+        tenant_name=tenant_name,
+        configuration_overrides=configuration_overrides,
     )
     email = sender.email(
         destination,
@@ -102,6 +102,7 @@ def _list_management(options: Wire | None) -> ListManagement | None:
 
 def _checked_sender(
     context: RequestContext,
+    *,
     from_address: str | None,
     from_arn: str | None,
     reply_to: list[str] | None,
@@ -218,15 +219,15 @@ def send_bulk_email(
 ) -> Output:
     sender = _checked_sender(
         context,
-        from_email_address,
-        from_email_address_identity_arn,
-        reply_to_addresses,
-        feedback_forwarding_email_address,
-        feedback_forwarding_email_address_identity_arn,
-        configuration_set_name,
-        endpoint_id,
-        tenant_name,
-        configuration_overrides,
+        from_address=from_email_address,
+        from_arn=from_email_address_identity_arn,
+        reply_to=reply_to_addresses,
+        feedback_address=feedback_forwarding_email_address,
+        feedback_arn=feedback_forwarding_email_address_identity_arn,
+        configuration_set_name=configuration_set_name,
+        endpoint_id=endpoint_id,
+        tenant_name=tenant_name,
+        configuration_overrides=configuration_overrides,
     )
     template = default_content.get("Template", {})
     default_data = template.get("TemplateData", "{}")
