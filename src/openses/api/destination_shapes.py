@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from openses.api.registry import Wire
 from openses.domain.event_destination import (
     CloudWatchDestination,
     DimensionConfiguration,
@@ -20,8 +21,6 @@ from openses.domain.event_destination import (
     SnsDestination,
     Target,
 )
-
-Wire = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -20,89 +20,93 @@ class WireError:
     sender_fault: bool = True
 
 
-# domain error -> (v1 error shape, v2 error shape). Names absent from a model are sent as
-# literal codes with status 400 (AWS's generic Query codes such as InvalidParameterValue).
-_TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
-    domain.ConfigurationSetNotFound: ("ConfigurationSetDoesNotExistException", "NotFoundException"),
-    domain.EventDestinationNotFound: ("EventDestinationDoesNotExistException", "NotFoundException"),
-    domain.TrackingOptionsNotFound: ("TrackingOptionsDoesNotExistException", "NotFoundException"),
-    domain.IdentityNotFound: ("InvalidParameterValue", "NotFoundException"),
-    domain.SuppressedDestinationNotFound: ("InvalidParameterValue", "NotFoundException"),
-    domain.TemplateNotFound: ("TemplateDoesNotExistException", "NotFoundException"),
-    # email receiving (issue 16 §3): v1 only; the v2 names are never used
-    domain.RuleSetNotFound: ("RuleSetDoesNotExistException", "NotFoundException"),
-    domain.RuleNotFound: ("RuleDoesNotExistException", "NotFoundException"),
-    domain.CannotDelete: ("CannotDeleteException", "BadRequestException"),
-    domain.InvalidS3Configuration: ("InvalidS3ConfigurationException", "BadRequestException"),
-    domain.InvalidSnsTopic: ("InvalidSnsTopicException", "BadRequestException"),
-    domain.InvalidLambdaFunction: ("InvalidLambdaFunctionException", "BadRequestException"),
-    domain.NotFound: ("InvalidParameterValue", "NotFoundException"),
-    domain.ConfigurationSetAlreadyExists: (
-        "ConfigurationSetAlreadyExistsException",
-        "AlreadyExistsException",
-    ),
-    domain.EventDestinationAlreadyExists: (
-        "EventDestinationAlreadyExistsException",
-        "AlreadyExistsException",
-    ),
-    domain.TrackingOptionsAlreadyExist: (
-        "TrackingOptionsAlreadyExistsException",
-        "AlreadyExistsException",
-    ),
-    domain.IdentityAlreadyExists: ("InvalidParameterValue", "AlreadyExistsException"),
-    domain.TemplateAlreadyExists: ("AlreadyExistsException", "AlreadyExistsException"),
-    domain.AlreadyExists: ("AlreadyExistsException", "AlreadyExistsException"),
-    domain.InvalidConfigurationSetName: (
-        "InvalidConfigurationSetException",
-        "BadRequestException",
-    ),
-    domain.InvalidCloudWatchDestination: (
-        "InvalidCloudWatchDestinationException",
-        "BadRequestException",
-    ),
-    domain.InvalidFirehoseDestination: (
-        "InvalidFirehoseDestinationException",
-        "BadRequestException",
-    ),
-    domain.InvalidSnsDestination: ("InvalidSNSDestinationException", "BadRequestException"),
-    domain.InvalidEventBridgeDestination: ("InvalidParameterValue", "BadRequestException"),
-    domain.InvalidTrackingOptions: ("InvalidTrackingOptionsException", "BadRequestException"),
-    domain.InvalidDeliveryOptions: ("InvalidDeliveryOptionsException", "BadRequestException"),
-    domain.InvalidEmailAddress: ("InvalidParameterValue", "BadRequestException"),
-    domain.InvalidDomain: ("InvalidParameterValue", "BadRequestException"),
-    domain.InvalidTemplate: ("InvalidTemplateException", "BadRequestException"),
-    domain.MissingRenderingAttribute: (
-        "MissingRenderingAttributeException",
-        "BadRequestException",
-    ),
-    domain.InvalidRenderingParameter: (
-        "InvalidRenderingParameterException",
-        "BadRequestException",
-    ),
-    domain.InvalidPolicy: ("InvalidPolicyException", "BadRequestException"),  # issue 18
-    domain.InvalidInput: ("InvalidParameterValue", "BadRequestException"),
-    domain.ContactListNotFound: ("InvalidParameterValue", "NotFoundException"),  # v2 only
-    domain.ContactNotFound: ("InvalidParameterValue", "NotFoundException"),
-    domain.ContactAlreadyExists: ("AlreadyExistsException", "AlreadyExistsException"),
-    domain.InvalidContactList: ("InvalidParameterValue", "BadRequestException"),
-    domain.LimitExceeded: ("LimitExceededException", "LimitExceededException"),
-    # custom verification email templates (issue 20)
-    domain.CustomVerificationEmailTemplateNotFound: (
-        "CustomVerificationEmailTemplateDoesNotExistException",
+ErrorType = type[domain.OpensesError]
+
+
+def _v2_shape(shape_name: str, v1_shapes: dict[ErrorType, str]) -> dict[ErrorType, tuple[str, str]]:
+    """The rows of the domain errors that v2 answers with ``shape_name``, each with its v1 shape."""
+    return {error_type: (v1_shape, shape_name) for error_type, v1_shape in v1_shapes.items()}
+
+
+# domain error -> (v1 error shape, v2 error shape), grouped by the v2 shape. Names absent from a
+# model are sent as literal codes with status 400 (AWS's generic Query codes such as
+# InvalidParameterValue).
+_TABLE: dict[ErrorType, tuple[str, str]] = {
+    **_v2_shape(
         "NotFoundException",
+        {
+            domain.ConfigurationSetNotFound: "ConfigurationSetDoesNotExistException",
+            domain.EventDestinationNotFound: "EventDestinationDoesNotExistException",
+            domain.TrackingOptionsNotFound: "TrackingOptionsDoesNotExistException",
+            domain.IdentityNotFound: "InvalidParameterValue",
+            domain.SuppressedDestinationNotFound: "InvalidParameterValue",
+            domain.TemplateNotFound: "TemplateDoesNotExistException",
+            # email receiving (issue 16 §3): v1 only; the v2 name is never used
+            domain.RuleSetNotFound: "RuleSetDoesNotExistException",
+            domain.RuleNotFound: "RuleDoesNotExistException",
+            domain.NotFound: "InvalidParameterValue",
+            domain.ContactListNotFound: "InvalidParameterValue",  # v2 only
+            domain.ContactNotFound: "InvalidParameterValue",
+            # custom verification email templates (issue 20)
+            domain.CustomVerificationEmailTemplateNotFound: (
+                "CustomVerificationEmailTemplateDoesNotExistException"
+            ),
+        },
     ),
-    domain.CustomVerificationEmailTemplateAlreadyExists: (
-        "CustomVerificationEmailTemplateAlreadyExistsException",
+    **_v2_shape(
         "AlreadyExistsException",
+        {
+            domain.ConfigurationSetAlreadyExists: "ConfigurationSetAlreadyExistsException",
+            domain.EventDestinationAlreadyExists: "EventDestinationAlreadyExistsException",
+            domain.TrackingOptionsAlreadyExist: "TrackingOptionsAlreadyExistsException",
+            domain.IdentityAlreadyExists: "InvalidParameterValue",
+            domain.TemplateAlreadyExists: "AlreadyExistsException",
+            domain.AlreadyExists: "AlreadyExistsException",
+            domain.ContactAlreadyExists: "AlreadyExistsException",
+            domain.CustomVerificationEmailTemplateAlreadyExists: (
+                "CustomVerificationEmailTemplateAlreadyExistsException"
+            ),
+        },
     ),
-    domain.CustomVerificationEmailInvalidContent: (
-        "CustomVerificationEmailInvalidContentException",
+    **_v2_shape(
         "BadRequestException",
+        {
+            # email receiving (issue 16 §3): v1 only
+            domain.CannotDelete: "CannotDeleteException",
+            domain.InvalidS3Configuration: "InvalidS3ConfigurationException",
+            domain.InvalidSnsTopic: "InvalidSnsTopicException",
+            domain.InvalidLambdaFunction: "InvalidLambdaFunctionException",
+            domain.InvalidConfigurationSetName: "InvalidConfigurationSetException",
+            domain.InvalidCloudWatchDestination: "InvalidCloudWatchDestinationException",
+            domain.InvalidFirehoseDestination: "InvalidFirehoseDestinationException",
+            domain.InvalidSnsDestination: "InvalidSNSDestinationException",
+            domain.InvalidEventBridgeDestination: "InvalidParameterValue",
+            domain.InvalidTrackingOptions: "InvalidTrackingOptionsException",
+            domain.InvalidDeliveryOptions: "InvalidDeliveryOptionsException",
+            domain.InvalidEmailAddress: "InvalidParameterValue",
+            domain.InvalidDomain: "InvalidParameterValue",
+            domain.InvalidTemplate: "InvalidTemplateException",
+            domain.MissingRenderingAttribute: "MissingRenderingAttributeException",
+            domain.InvalidRenderingParameter: "InvalidRenderingParameterException",
+            domain.InvalidPolicy: "InvalidPolicyException",  # issue 18
+            domain.InvalidInput: "InvalidParameterValue",
+            domain.InvalidContactList: "InvalidParameterValue",
+            domain.CustomVerificationEmailInvalidContent: (
+                "CustomVerificationEmailInvalidContentException"
+            ),
+            domain.FromEmailAddressNotVerified: "FromEmailAddressNotVerifiedException",
+        },
     ),
-    domain.FromEmailAddressNotVerified: (
-        "FromEmailAddressNotVerifiedException",
-        "BadRequestException",
+    **_v2_shape(
+        "SendingPausedException",
+        {
+            # SendingPaused is raised only as one of its two subclasses; v1 has no code for both.
+            domain.SendingPaused: "AccountSendingPausedException",
+            domain.AccountSendingPaused: "AccountSendingPausedException",
+            domain.ConfigurationSetSendingPaused: "ConfigurationSetSendingPausedException",
+        },
     ),
+    domain.LimitExceeded: ("LimitExceededException", "LimitExceededException"),
     # issues 17/18: v1's code is AWS's common Query error, absent from the SES model (HTTP 400)
     domain.Throttled: ("Throttling", "TooManyRequestsException"),
     domain.MessageRejected: ("MessageRejected", "MessageRejected"),
@@ -112,13 +116,6 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
         "MailFromDomainNotVerifiedException",
         "MailFromDomainNotVerifiedException",
     ),
-    # SendingPaused is raised only as one of its two subclasses; v1 has no code for both.
-    domain.SendingPaused: ("AccountSendingPausedException", "SendingPausedException"),
-    domain.AccountSendingPaused: ("AccountSendingPausedException", "SendingPausedException"),
-    domain.ConfigurationSetSendingPaused: (
-        "ConfigurationSetSendingPausedException",
-        "SendingPausedException",
-    ),
 }
 
 
@@ -126,7 +123,7 @@ _TABLE: dict[type[domain.OpensesError], tuple[str, str]] = {
 _STATUS = {"AccessDenied": 403, "AccessDeniedException": 403}
 
 
-def shape_names(error_type: type[domain.OpensesError]) -> tuple[str, str] | None:
+def shape_names(error_type: ErrorType) -> tuple[str, str] | None:
     """The (v1, v2) error shapes of a domain error class, from its nearest mapped class."""
     for cls in error_type.__mro__:
         if cls in _TABLE:

@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api.context import RequestContext
+from openses.api.registry import Output
 from openses.domain.event_destination import EventDestination
 from openses.services import configuration_sets
-
-Output = dict[str, Any]
 
 
 def put(

@@ -8,6 +8,7 @@ anything unexpected as InternalFailure with its traceback in the log.
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -103,7 +104,6 @@ class Gateway:
         throttle: Throttle | None = None,
     ) -> None:
         self._settings = settings
-        self._receipt_check = receipt_check
         self._authentication = authentication
         self._guard = Guard(settings)
         self._throttle = throttle  # OPENSES_THROTTLE=aws (issue 18)
@@ -111,10 +111,17 @@ class Gateway:
         self._execution = execution
         self._loop_engine = loop_engine
         self._clock = clock
-        self._tracker = tracker
-        self._destination_check = destination_check
-        self._outbound = outbound
-        self._object_store = object_store
+        # every request's context: these collaborators, with its caller and connection sources
+        self._new_context = functools.partial(
+            RequestContext,
+            settings=settings,
+            clock=clock,
+            tracker=tracker,
+            destination_check=destination_check,
+            outbound=outbound,
+            receipt_check=receipt_check,
+            object_store=object_store,
+        )
         self._router = Router(service_model(V2))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -154,23 +161,16 @@ class Gateway:
         sources: Sources,
         conditions: Context,
     ) -> RequestContext:
-        return RequestContext(
+        return self._new_context(
             account_id=caller.account_id,
             region=caller.region,
             request_id=request_id,
-            settings=self._settings,
             reads=sources.reads,
             writes=sources.writes,
             source_ip=request.client_host,
             access_key=caller.access_key,
             principal=self._authentication.principal(caller),
             conditions=conditions,
-            clock=self._clock,
-            tracker=self._tracker,
-            destination_check=self._destination_check,
-            outbound=self._outbound,
-            receipt_check=self._receipt_check,
-            object_store=self._object_store,
         )
 
     async def v1(self, request: WireRequest) -> tuple[int, bytes, dict[str, str], bytes]:

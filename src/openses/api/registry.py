@@ -17,7 +17,11 @@ from botocore import xform_name
 
 from openses.api.context import RequestContext
 
-Handler = Callable[..., dict[str, Any]]
+# A structure of the wire as the protocol layer reads it (input members, in their AWS names),
+# and a handler's answer, which the protocol layer writes.
+Wire = dict[str, Any]
+Output = dict[str, Any]
+Handler = Callable[..., Output]
 _MARK = "__openses_operation__"
 
 
@@ -98,5 +102,5 @@ def _marked() -> Iterator[tuple[Registration, Handler]]:
                     yield registration, value
 
 
-def call(handler: Handler, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+def call(handler: Handler, context: RequestContext, params: Wire) -> Output:
     return handler(context, **{xform_name(name): value for name, value in params.items()})

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api.context import RequestContext
+from openses.api.registry import Output
 from openses.domain.identity import EmailIdentity, IdentityKind, check_email_address
 from openses.domain.options import Tag
 from openses.domain.verification_template import CustomVerificationEmailTemplate
 from openses.services import verification_emails as service
 
-Output = dict[str, Any]
+# ListCustomVerificationEmailTemplates' page: at least 1 and at most 50 in both API references;
+# 50 when absent (v1's reference; v2's, a GUESS).
+MAX_PAGE_SIZE = 50
 
 
 def send(
@@ -18,11 +19,11 @@ def send(
     email_address: str,
     template_name: str,
     configuration_set_name: str | None,
-) -> str:
-    """v1 and v2 alike: the message id of the verification email."""
+) -> Output:
+    """v1 and v2 SendCustomVerificationEmail: the verification email's message id."""
     check_email_address(email_address)
     assert context.tracker is not None, "the composition root gives every request a tracker"
-    return service.send_custom(
+    message_id = service.send_custom(
         context.writing(),
         context.tracker,
         context.outbound,
@@ -32,6 +33,7 @@ def send(
         verified=context.settings.auto_verify_identities,
         now=context.clock(),
     )
+    return {"MessageId": message_id}
 
 
 def metadata(template: CustomVerificationEmailTemplate) -> Output:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Output, operation
 from openses.protocol.models import V1
 from openses.services import account as service
 from openses.services import quotas, reputation, statistics
-
-Output = dict[str, Any]
 
 
 @operation(V1, "GetSendQuota")

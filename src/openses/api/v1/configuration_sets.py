@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from openses.api import event_destinations
+from openses.api.configuration_sets import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    set_reputation_metrics_enabled,
+    set_sending_enabled,
+)
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Handler, Output, Wire, operation
 from openses.api.v1 import shapes
 from openses.domain.configuration_set import ConfigurationSet, check_name
 from openses.domain.options import TrackingOptions
 from openses.protocol.models import V1
 from openses.services import configuration_sets as service
-
-Output = dict[str, Any]
-# AWS serves its default page when MaxItems is out of range rather than refusing the call.
-DEFAULT_MAX_ITEMS = 50
-MAX_ITEMS = 1000
 
 
 @operation(V1, "CreateConfigurationSet")
@@ -45,7 +45,11 @@ def describe_configuration_set(
 def list_configuration_sets(
     context: RequestContext, *, next_token: str | None = None, max_items: int | None = None
 ) -> Output:
-    size = max_items if max_items is not None and 1 <= max_items <= MAX_ITEMS else DEFAULT_MAX_ITEMS
+    size = (
+        max_items
+        if max_items is not None and 1 <= max_items <= MAX_PAGE_SIZE
+        else DEFAULT_PAGE_SIZE
+    )
     page = service.list_page(context.reading(), next_token=next_token, page_size=size)
     return {
         "ConfigurationSets": [{"Name": name} for name in page.names],
@@ -59,20 +63,26 @@ def delete_configuration_set(context: RequestContext, *, configuration_set_name:
     return {}
 
 
-@operation(V1, "CreateConfigurationSetEventDestination", calls_out=True)
-def create_configuration_set_event_destination(
-    context: RequestContext, *, configuration_set_name: str, event_destination: dict[str, Any]
-) -> Output:
-    destination = shapes.event_destination(event_destination)
-    return event_destinations.put(context, configuration_set_name, destination, replace=False)
+def _put_event_destination(*, replace: bool) -> Handler:
+    """Create (``replace=False``) and Update (``replace=True``) ConfigurationSetEventDestination:
+    the two operations take the same members and differ only in whether the destination must
+    be new or must exist already."""
+
+    def put(
+        context: RequestContext, *, configuration_set_name: str, event_destination: Wire
+    ) -> Output:
+        destination = shapes.event_destination(event_destination)
+        return event_destinations.put(context, configuration_set_name, destination, replace=replace)
+
+    return put
 
 
-@operation(V1, "UpdateConfigurationSetEventDestination", calls_out=True)
-def update_configuration_set_event_destination(
-    context: RequestContext, *, configuration_set_name: str, event_destination: dict[str, Any]
-) -> Output:
-    destination = shapes.event_destination(event_destination)
-    return event_destinations.put(context, configuration_set_name, destination, replace=True)
+create_configuration_set_event_destination = operation(
+    V1, "CreateConfigurationSetEventDestination", calls_out=True
+)(_put_event_destination(replace=False))
+update_configuration_set_event_destination = operation(
+    V1, "UpdateConfigurationSetEventDestination", calls_out=True
+)(_put_event_destination(replace=True))
 
 
 @operation(V1, "DeleteConfigurationSetEventDestination")
@@ -82,13 +92,16 @@ def delete_configuration_set_event_destination(
     return event_destinations.delete(context, configuration_set_name, event_destination_name)
 
 
+def _tracking_options(wire: dict[str, str]) -> TrackingOptions:
+    """v1's TrackingOptions: a CustomRedirectDomain alone (HttpsPolicy is v2's)."""
+    return TrackingOptions(custom_redirect_domain=wire.get("CustomRedirectDomain", ""))
+
+
 @operation(V1, "CreateConfigurationSetTrackingOptions")
 def create_configuration_set_tracking_options(
     context: RequestContext, *, configuration_set_name: str, tracking_options: dict[str, str]
 ) -> Output:
-    options = TrackingOptions(
-        custom_redirect_domain=tracking_options.get("CustomRedirectDomain", "")
-    )
+    options = _tracking_options(tracking_options)
     service.update(
         context.writing(), configuration_set_name, lambda cs: cs.create_tracking_options(options)
     )
@@ -100,9 +113,7 @@ def update_configuration_set_tracking_options(
     context: RequestContext, *, configuration_set_name: str, tracking_options: dict[str, str]
 ) -> Output:
     # Built before the set is loaded, so a bad domain is refused first, as Create does.
-    options = TrackingOptions(
-        custom_redirect_domain=tracking_options.get("CustomRedirectDomain", "")
-    )
+    options = _tracking_options(tracking_options)
 
     def apply(cs: ConfigurationSet) -> None:
         current = cs.tracking_options
@@ -144,21 +155,11 @@ def put_configuration_set_delivery_options(
 def update_configuration_set_reputation_metrics_enabled(
     context: RequestContext, *, configuration_set_name: str, enabled: bool
 ) -> Output:
-    now = context.clock()
-    service.update(
-        context.writing(),
-        configuration_set_name,
-        lambda cs: cs.set_reputation_metrics_enabled(enabled, now),
-    )
-    return {}
+    return set_reputation_metrics_enabled(context, configuration_set_name, enabled)
 
 
 @operation(V1, "UpdateConfigurationSetSendingEnabled")
 def update_configuration_set_sending_enabled(
     context: RequestContext, *, configuration_set_name: str, enabled: bool
 ) -> Output:
-    now = context.clock()
-    service.update(
-        context.writing(), configuration_set_name, lambda cs: cs.set_sending_enabled(enabled, now)
-    )
-    return {}
+    return set_sending_enabled(context, configuration_set_name, enabled)

@@ -6,11 +6,11 @@ v1 spells verification statuses ``Success``/``Pending`` and identity types ``Ema
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api import verification_emails
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.identities import new_identity
+from openses.api.registry import Output, operation
+from openses.api.v1 import shapes
 from openses.domain.errors import InvalidInput
 from openses.domain.identity import (
     EmailIdentity,
@@ -22,26 +22,13 @@ from openses.domain.identity import (
 from openses.protocol.models import V1
 from openses.services import identities as service
 
-Output = dict[str, Any]
 MAX_ITEMS = 1000
 
 _KINDS = {"EmailAddress": IdentityKind.EMAIL_ADDRESS, "Domain": IdentityKind.DOMAIN}
-_STATUS_NAMES = {
-    VerificationStatus.PENDING: "Pending",
-    VerificationStatus.SUCCESS: "Success",
-    VerificationStatus.FAILED: "Failed",
-    VerificationStatus.TEMPORARY_FAILURE: "TemporaryFailure",
-    VerificationStatus.NOT_STARTED: "NotStarted",
-}
 
 
 def _verify(context: RequestContext, name: str) -> EmailIdentity:
-    verified = context.settings.auto_verify_identities
-    identity = EmailIdentity(
-        name=name,
-        created_at=context.clock(),
-        verification_status=VerificationStatus.SUCCESS if verified else VerificationStatus.PENDING,
-    )
+    identity = new_identity(context, name)
     stored = service.ensure(context.writing(), identity, limit=context.settings.max_identities)
     verification_emails.mail_if_pending(context, stored)  # issue 20
     return stored
@@ -97,19 +84,17 @@ def get_identity_verification_attributes(
 ) -> Output:
     """Identities never submitted for verification are left out of the answer (AWS CLI
     reference, get-identity-verification-attributes)."""
-    found = service.find_many(context.reading(), identities)
-    attributes: Output = {}
-    for name in identities:
-        identity = found.get(name)
-        if identity is None:
-            continue
-        entry = {"VerificationStatus": _STATUS_NAMES[identity.verification_status]}
+
+    def entry(name: str, identity: EmailIdentity) -> Output:
+        attributes = {"VerificationStatus": shapes.status_name(identity.verification_status)}
         if identity.kind is IdentityKind.DOMAIN:
-            entry["VerificationToken"] = identity.verification_token(
+            attributes["VerificationToken"] = identity.verification_token(
                 context.account_id, context.region
             )
-        attributes[name] = entry
-    return {"VerificationAttributes": attributes}
+        return attributes
+
+    found = service.find_many(context.reading(), identities)
+    return {"VerificationAttributes": shapes.attributes_of(identities, found, entry)}
 
 
 @operation(V1, "DeleteIdentity")

@@ -4,15 +4,12 @@ forwarding and headers in notifications (``SetIdentity*``, ``GetIdentityNotifica
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api.context import RequestContext
-from openses.api.registry import operation
-from openses.domain.feedback import NotificationType
+from openses.api.registry import Output, operation
+from openses.api.v1 import shapes
+from openses.domain.feedback import FeedbackSettings, NotificationType
 from openses.protocol.models import V1
 from openses.services import identity_notifications as service
-
-Output = dict[str, Any]
 
 
 @operation(V1, "SetIdentityNotificationTopic")
@@ -56,19 +53,17 @@ def get_identity_notification_attributes(
 ) -> Output:
     """Names that are not identities of the account are left out, as in
     GetIdentityVerificationAttributes (GUESS)."""
-    found = service.settings_of(context.reading(), identities)
-    attributes: Output = {}
-    for name in identities:
-        settings = found.get(name)
-        if settings is None:
-            continue
-        entry: Output = {}
+
+    def entry(name: str, settings: FeedbackSettings) -> Output:
+        attributes: Output = {}
         for kind in NotificationType:
             topic = settings.topic(kind)
             if topic is not None:
-                entry[f"{kind}Topic"] = topic
-        entry["ForwardingEnabled"] = settings.forwarding_enabled
+                attributes[f"{kind}Topic"] = topic
+        attributes["ForwardingEnabled"] = settings.forwarding_enabled
         for kind in NotificationType:
-            entry[f"HeadersIn{kind}NotificationsEnabled"] = kind in settings.headers_included
-        attributes[name] = entry
-    return {"NotificationAttributes": attributes}
+            attributes[f"HeadersIn{kind}NotificationsEnabled"] = kind in settings.headers_included
+        return attributes
+
+    found = service.settings_of(context.reading(), identities)
+    return {"NotificationAttributes": shapes.attributes_of(identities, found, entry)}

@@ -3,15 +3,11 @@ Put both adds and replaces (v2 splits it into Create and Update)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Output, operation
 from openses.domain.identity_policy import check_name, identity_name
 from openses.protocol.models import V1
 from openses.services import identity_policies as service
-
-Output = dict[str, Any]
 
 
 def _name(context: RequestContext, identity: str) -> str:

@@ -4,25 +4,15 @@ GetIdentityMailFromDomainAttributes. v1 spells statuses and behaviours in CamelC
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api.context import RequestContext
-from openses.api.registry import operation
-from openses.domain.identity import EmailIdentity, IdentityKind, VerificationStatus, check_domain
+from openses.api.identities import new_identity, set_mail_from
+from openses.api.registry import Output, operation
+from openses.api.v1 import shapes
+from openses.domain.identity import EmailIdentity, IdentityKind, check_domain
 from openses.domain.signing import V1_BEHAVIOR_NAMES, V1_BEHAVIORS, SigningStatus
 from openses.protocol.models import V1
 from openses.services import identities as identity_service
 from openses.services import identity_signing as service
-
-Output = dict[str, Any]
-
-_STATUS_NAMES = {
-    SigningStatus.PENDING: "Pending",
-    SigningStatus.SUCCESS: "Success",
-    SigningStatus.FAILED: "Failed",
-    SigningStatus.TEMPORARY_FAILURE: "TemporaryFailure",
-    SigningStatus.NOT_STARTED: "NotStarted",
-}
 
 
 # Makes an RSA key: kept off the event loop like a call out (mail/dkim.generate_key).
@@ -30,17 +20,12 @@ _STATUS_NAMES = {
 def verify_domain_dkim(context: RequestContext, *, domain: str) -> Output:
     """Adds the domain to the account's identities if it is not there (API reference)."""
     check_domain(domain)
-    verified = context.settings.auto_verify_identities
-    new_identity = EmailIdentity(
-        name=domain,
-        created_at=context.clock(),
-        verification_status=VerificationStatus.SUCCESS if verified else VerificationStatus.PENDING,
-    )
+    identity = new_identity(context, domain)
     tokens = service.verify_domain_dkim(
         context.reading(),
         context.writing(),
-        new_identity,
-        verified=verified,
+        identity,
+        verified=context.settings.auto_verify_identities,
         account_id=context.account_id,
         limit=context.settings.max_identities,
     )
@@ -52,36 +37,33 @@ def get_identity_dkim_attributes(context: RequestContext, *, identities: list[st
     """Identities the account does not have are left out, as in
     GetIdentityVerificationAttributes (GUESS). An address answers its domain's tokens."""
     uow = context.reading()
-    attributes: Output = {}
+
+    def entry(name: str, identity: EmailIdentity) -> Output:
+        attributes: Output
+        if identity.kind is IdentityKind.DOMAIN:
+            attributes = {
+                "DkimEnabled": identity.dkim.set_up and identity.dkim.signing_enabled is not False,
+                "DkimVerificationStatus": shapes.status_name(identity.dkim.status),
+            }
+            tokens = service.dkim_tokens(identity, context.account_id, context.region)
+        else:
+            attributes = {
+                "DkimEnabled": bool(identity.dkim.signing_enabled),
+                "DkimVerificationStatus": shapes.status_name(SigningStatus.NOT_STARTED),
+            }
+            domain = service.nearest_domain_identity(uow, name, verified_only=False)
+            tokens = (
+                service.dkim_tokens(domain, context.account_id, context.region)
+                if domain is not None
+                else []
+            )
+        if tokens:
+            attributes["DkimTokens"] = tokens
+        return attributes
+
     with uow:
         found = uow.identities.find_many(identities)
-        for name in identities:
-            identity = found.get(name)
-            if identity is None:
-                continue
-            entry: dict[str, Any]
-            if identity.kind is IdentityKind.DOMAIN:
-                entry = {
-                    "DkimEnabled": identity.dkim.set_up
-                    and identity.dkim.signing_enabled is not False,
-                    "DkimVerificationStatus": _STATUS_NAMES[identity.dkim.status],
-                }
-                tokens = service.dkim_tokens(identity, context.account_id, context.region)
-            else:
-                entry = {
-                    "DkimEnabled": bool(identity.dkim.signing_enabled),
-                    "DkimVerificationStatus": _STATUS_NAMES[SigningStatus.NOT_STARTED],
-                }
-                domain = service.nearest_domain_identity(uow, name, verified_only=False)
-                tokens = (
-                    service.dkim_tokens(domain, context.account_id, context.region)
-                    if domain is not None
-                    else []
-                )
-            if tokens:
-                entry["DkimTokens"] = tokens
-            attributes[name] = entry
-    return {"DkimAttributes": attributes}
+        return {"DkimAttributes": shapes.attributes_of(identities, found, entry)}
 
 
 @operation(V1, "SetIdentityDkimEnabled")
@@ -100,14 +82,8 @@ def set_identity_mail_from_domain(
     mail_from_domain: str | None = None,
     behavior_on_mx_failure: str | None = None,
 ) -> Output:
-    service.set_mail_from(
-        context.writing(),
-        identity,
-        mail_from_domain,
-        V1_BEHAVIORS[behavior_on_mx_failure] if behavior_on_mx_failure else None,
-        verified=context.settings.auto_verify_identities,
-    )
-    return {}
+    behavior = V1_BEHAVIORS[behavior_on_mx_failure] if behavior_on_mx_failure else None
+    return set_mail_from(context, identity, mail_from_domain, behavior)
 
 
 @operation(V1, "GetIdentityMailFromDomainAttributes")
@@ -116,15 +92,15 @@ def get_identity_mail_from_domain_attributes(
 ) -> Output:
     """Only identities with a custom MAIL FROM domain have an entry: the entry's
     MailFromDomain and MailFromDomainStatus are required members (botocore ses; GUESS)."""
-    found = identity_service.find_many(context.reading(), identities)
-    attributes: Output = {}
-    for name in identities:
-        identity = found.get(name)
-        if identity is None or identity.mail_from.domain is None:
-            continue
-        attributes[name] = {
+
+    def entry(name: str, identity: EmailIdentity) -> Output | None:
+        if identity.mail_from.domain is None:
+            return None
+        return {
             "MailFromDomain": identity.mail_from.domain,
-            "MailFromDomainStatus": _STATUS_NAMES[identity.mail_from.status],
+            "MailFromDomainStatus": shapes.status_name(identity.mail_from.status),
             "BehaviorOnMXFailure": V1_BEHAVIOR_NAMES[identity.mail_from.behavior],
         }
-    return {"MailFromDomainAttributes": attributes}
+
+    found = identity_service.find_many(context.reading(), identities)
+    return {"MailFromDomainAttributes": shapes.attributes_of(identities, found, entry)}

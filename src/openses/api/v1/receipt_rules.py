@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Output, operation
 from openses.domain.errors import InvalidInput
 from openses.domain.receipt_rule import ReceiptFilter, ReceiptRule, ReceiptRuleSet
 from openses.mail import dsn
@@ -16,7 +16,6 @@ from openses.services import bounces
 from openses.services import receipt_rules as service
 from openses.store.receipt_rules import rule_document, rule_from_document
 
-Output = dict[str, Any]
 # ListReceiptRuleSets answers up to 100 sets a call (API reference).
 PAGE_SIZE = 100
 

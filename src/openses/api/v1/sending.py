@@ -3,16 +3,13 @@ SendBulkTemplatedEmail."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api import message_shapes
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.message_shapes import Sender
+from openses.api.registry import Output, Wire, operation
 from openses.mail import mime
 from openses.protocol.models import V1
 from openses.services import send_members, sending
-
-Wire = dict[str, Any]
 
 
 @operation(V1, "SendEmail")
@@ -28,23 +25,18 @@ def send_email(
     return_path_arn: str | None = None,
     tags: list[Wire] | None = None,
     configuration_set_name: str | None = None,
-) -> Wire:
-    message_shapes.check_identity_arns(
-        context, (source_arn, source), return_path=(return_path_arn, return_path or source)
+) -> Output:
+    sender = Sender(
+        source, source_arn, reply_to_addresses, return_path, return_path_arn, configuration_set_name
     )
+    sender.check_arns(context)
     body = message.get("Body", {})
-    email = sending.OutgoingEmail(
-        from_address=source,
-        envelope=message_shapes.envelope(source, destination, reply_to_addresses, return_path),
-        content=mime.Content(
-            subject=message.get("Subject", {}).get("Data"),
-            text=body.get("Text", {}).get("Data"),
-            html=body.get("Html", {}).get("Data"),
-        ),
-        configuration_set_name=configuration_set_name,
-        identity_arn=source_arn,
-        tags=message_shapes.tags(tags),
+    content = mime.Content(
+        subject=message.get("Subject", {}).get("Data"),
+        text=body.get("Text", {}).get("Data"),
+        html=body.get("Html", {}).get("Data"),
     )
+    email = sender.email(destination, message_shapes.tags(tags), content=content)
     return message_shapes.send_one(context, "SendEmail", email)
 
 
@@ -60,7 +52,7 @@ def send_raw_email(
     return_path_arn: str | None = None,
     tags: list[Wire] | None = None,
     configuration_set_name: str | None = None,
-) -> Wire:
+) -> Output:
     message_shapes.check_identity_arns(
         context, (from_arn, source), (source_arn, source), return_path=(return_path_arn, None)
     )
@@ -90,21 +82,27 @@ def send_templated_email(
     tags: list[Wire] | None = None,
     configuration_set_name: str | None = None,
     template_arn: str | None = None,
-) -> Wire:
-    message_shapes.check_identity_arns(
-        context, (source_arn, source), return_path=(return_path_arn, return_path or source)
+) -> Output:
+    sender = Sender(
+        source, source_arn, reply_to_addresses, return_path, return_path_arn, configuration_set_name
     )
-    if template_arn is not None:
-        send_members.template_name(context.reading(), template_arn, template)
-    email = sending.OutgoingEmail(
-        from_address=source,
-        envelope=message_shapes.envelope(source, destination, reply_to_addresses, return_path),
+    _check_templated(context, sender, template, template_arn)
+    email = sender.email(
+        destination,
+        message_shapes.tags(tags),
         template=sending.TemplateRequest(name=template, data=template_data),
-        configuration_set_name=configuration_set_name,
-        identity_arn=source_arn,
-        tags=message_shapes.tags(tags),
     )
     return message_shapes.send_one(context, "SendTemplatedEmail", email)
+
+
+def _check_templated(
+    context: RequestContext, sender: Sender, template: str, template_arn: str | None
+) -> None:
+    """SendTemplatedEmail's and SendBulkTemplatedEmail's ARNs: the sender's, and TemplateArn,
+    which must name the template that Template names."""
+    sender.check_arns(context)
+    if template_arn is not None:
+        send_members.template_name(context.reading(), template_arn, template)
 
 
 @operation(V1, "SendBulkTemplatedEmail")
@@ -122,37 +120,23 @@ def send_bulk_templated_email(
     configuration_set_name: str | None = None,
     default_tags: list[Wire] | None = None,
     template_arn: str | None = None,
-) -> Wire:
-    message_shapes.check_identity_arns(
-        context, (source_arn, source), return_path=(return_path_arn, return_path or source)
+) -> Output:
+    sender = Sender(
+        source, source_arn, reply_to_addresses, return_path, return_path_arn, configuration_set_name
     )
-    if template_arn is not None:
-        send_members.template_name(context.reading(), template_arn, template)
+    _check_templated(context, sender, template, template_arn)
     emails = [
-        sending.OutgoingEmail(
-            from_address=source,
-            envelope=message_shapes.envelope(
-                source, entry["Destination"], reply_to_addresses, return_path
-            ),
+        sender.email(
+            entry["Destination"],
+            message_shapes.tags(default_tags) + message_shapes.tags(entry.get("ReplacementTags")),
             template=sending.TemplateRequest(
                 name=template,
                 data=sending.merge_template_data(
                     default_template_data, entry.get("ReplacementTemplateData")
                 ),
             ),
-            configuration_set_name=configuration_set_name,
-            identity_arn=source_arn,
-            tags=message_shapes.tags(default_tags)
-            + message_shapes.tags(entry.get("ReplacementTags")),
         )
         for entry in destinations
     ]
     results = message_shapes.send_many(context, "SendBulkTemplatedEmail", emails)
-    return {
-        "Status": [
-            {"Status": "Success", "MessageId": r.message_id}
-            if r.message_id
-            else {"Status": r.status_v1, "Error": r.error}
-            for r in results
-        ]
-    }
+    return {"Status": message_shapes.bulk_entries(V1, results)}

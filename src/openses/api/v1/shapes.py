@@ -3,14 +3,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from openses.api import destination_shapes
+from openses.api.registry import Output, Wire
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.event_destination import EventDestination
+from openses.domain.identity import VerificationStatus
 from openses.domain.options import TlsPolicy
+from openses.domain.signing import SigningStatus
 
-Wire = dict[str, Any]
+Found = TypeVar("Found")
+
+# v1 spells the statuses of verification, DKIM and MAIL FROM alike, in CamelCase.
+_STATUS_NAMES = {
+    "PENDING": "Pending",
+    "SUCCESS": "Success",
+    "FAILED": "Failed",
+    "TEMPORARY_FAILURE": "TemporaryFailure",
+    "NOT_STARTED": "NotStarted",
+}
 
 _TLS_POLICIES = {"Require": TlsPolicy.REQUIRE, "Optional": TlsPolicy.OPTIONAL}
 _TLS_POLICY_NAMES = {value: key for key, value in _TLS_POLICIES.items()}
@@ -22,6 +35,28 @@ def tls_policy(name: str | None) -> TlsPolicy:
 
 def tls_policy_name(policy: TlsPolicy) -> str:
     return _TLS_POLICY_NAMES[policy]
+
+
+def status_name(status: VerificationStatus | SigningStatus) -> str:
+    return _STATUS_NAMES[status]
+
+
+def attributes_of(
+    names: list[str],
+    found: Mapping[str, Found],
+    entry: Callable[[str, Found], Output | None],
+) -> Output:
+    """The map of a v1 Get...Attributes answer: each name asked for, in order, with its entry.
+    Names the account does not have are left out, as are those whose ``entry`` is None."""
+    attributes: Output = {}
+    for name in names:
+        item = found.get(name)
+        if item is None:
+            continue
+        attribute = entry(name, item)
+        if attribute is not None:
+            attributes[name] = attribute
+    return attributes
 
 
 def event_destination(wire: Wire) -> EventDestination:

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any
 
 from openses.api import verification_emails as shared
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Output, operation
 from openses.domain.errors import CustomVerificationEmailTemplateNotFound
 from openses.protocol.models import V1
 from openses.services import verification_emails as service
-
-Output = dict[str, Any]
-# MaxResults: 1-50, and 50 when absent (the API reference).
-MAX_RESULTS = 50
 
 
 @operation(V1, "CreateCustomVerificationEmailTemplate")
@@ -84,7 +79,7 @@ def delete_custom_verification_email_template(
 def list_custom_verification_email_templates(
     context: RequestContext, *, next_token: str | None = None, max_results: int | None = None
 ) -> Output:
-    size = MAX_RESULTS if max_results is None else max_results
+    size = shared.MAX_PAGE_SIZE if max_results is None else max_results
     return shared.list_templates(context, next_token, size)
 
 
@@ -96,4 +91,4 @@ def send_custom_verification_email(
     template_name: str,
     configuration_set_name: str | None = None,
 ) -> Output:
-    return {"MessageId": shared.send(context, email_address, template_name, configuration_set_name)}
+    return shared.send(context, email_address, template_name, configuration_set_name)

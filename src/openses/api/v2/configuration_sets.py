@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from openses.api import event_destinations
+from openses.api.configuration_sets import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    set_reputation_metrics_enabled,
+    set_sending_enabled,
+)
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Handler, Output, Wire, operation
 from openses.api.v2 import shapes
 from openses.domain.configuration_set import ConfigurationSet, check_name
 from openses.domain.options import (
@@ -21,11 +27,6 @@ from openses.domain.options import (
 from openses.protocol.models import V2
 from openses.services import configuration_sets as service
 from openses.services import paging
-
-Output = dict[str, Any]
-Wire = dict[str, Any]
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 1000
 
 
 @operation(V2, "CreateConfigurationSet")
@@ -101,13 +102,7 @@ def delete_configuration_set(context: RequestContext, *, configuration_set_name:
 def put_configuration_set_sending_options(
     context: RequestContext, *, configuration_set_name: str, sending_enabled: bool = False
 ) -> Output:
-    now = context.clock()
-    service.update(
-        context.writing(),
-        configuration_set_name,
-        lambda cs: cs.set_sending_enabled(sending_enabled, now),
-    )
-    return {}
+    return set_sending_enabled(context, configuration_set_name, sending_enabled)
 
 
 @operation(V2, "PutConfigurationSetReputationOptions")
@@ -117,13 +112,9 @@ def put_configuration_set_reputation_options(
     configuration_set_name: str,
     reputation_metrics_enabled: bool = False,
 ) -> Output:
-    now = context.clock()
-    service.update(
-        context.writing(),
-        configuration_set_name,
-        lambda cs: cs.set_reputation_metrics_enabled(reputation_metrics_enabled, now),
+    return set_reputation_metrics_enabled(
+        context, configuration_set_name, reputation_metrics_enabled
     )
-    return {}
 
 
 @operation(V2, "PutConfigurationSetDeliveryOptions")
@@ -223,16 +214,30 @@ def update_configuration_set(
     return {}
 
 
-@operation(V2, "CreateConfigurationSetEventDestination", calls_out=True)
-def create_configuration_set_event_destination(
-    context: RequestContext,
-    *,
-    configuration_set_name: str,
-    event_destination_name: str,
-    event_destination: dict[str, Any],
-) -> Output:
-    destination = shapes.event_destination(event_destination_name, event_destination)
-    return event_destinations.put(context, configuration_set_name, destination, replace=False)
+def _put_event_destination(*, replace: bool) -> Handler:
+    """Create (``replace=False``) and Update (``replace=True``) ConfigurationSetEventDestination:
+    the two operations take the same members and differ only in whether the destination must
+    be new or must exist already."""
+
+    def put(
+        context: RequestContext,
+        *,
+        configuration_set_name: str,
+        event_destination_name: str,
+        event_destination: Wire,
+    ) -> Output:
+        destination = shapes.event_destination(event_destination_name, event_destination)
+        return event_destinations.put(context, configuration_set_name, destination, replace=replace)
+
+    return put
+
+
+create_configuration_set_event_destination = operation(
+    V2, "CreateConfigurationSetEventDestination", calls_out=True
+)(_put_event_destination(replace=False))
+update_configuration_set_event_destination = operation(
+    V2, "UpdateConfigurationSetEventDestination", calls_out=True
+)(_put_event_destination(replace=True))
 
 
 @operation(V2, "GetConfigurationSetEventDestinations")
@@ -245,18 +250,6 @@ def get_configuration_set_event_destinations(
             shapes.event_destination_wire(d) for d in configuration_set.event_destinations
         ]
     }
-
-
-@operation(V2, "UpdateConfigurationSetEventDestination", calls_out=True)
-def update_configuration_set_event_destination(
-    context: RequestContext,
-    *,
-    configuration_set_name: str,
-    event_destination_name: str,
-    event_destination: dict[str, Any],
-) -> Output:
-    destination = shapes.event_destination(event_destination_name, event_destination)
-    return event_destinations.put(context, configuration_set_name, destination, replace=True)
 
 
 @operation(V2, "DeleteConfigurationSetEventDestination")

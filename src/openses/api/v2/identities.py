@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from openses.api import verification_emails
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.identities import new_identity
+from openses.api.registry import Output, Wire, operation
 from openses.api.v2 import identity_signing as signing
 from openses.api.v2 import shapes
 from openses.domain.errors import InvalidInput
-from openses.domain.identity import EmailIdentity, IdentityKind, VerificationStatus
+from openses.domain.identity import IdentityKind, VerificationStatus
 from openses.protocol.models import V2
 from openses.services import identities as service
 from openses.services import identity_signing, paging
 
-Output = dict[str, Any]
-Wire = dict[str, Any]
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 E = TypeVar("E", bound=StrEnum)
-
-
-def _new_identity(context: RequestContext, name: str, **fields: Any) -> EmailIdentity:
-    verified = context.settings.auto_verify_identities
-    return EmailIdentity(
-        name=name,
-        created_at=context.clock(),
-        verification_status=VerificationStatus.SUCCESS if verified else VerificationStatus.PENDING,
-        **fields,
-    )
 
 
 # A domain gets a new RSA key (issue 15): kept off the event loop like a call out.
@@ -43,7 +32,7 @@ def create_email_identity(
     dkim_signing_attributes: Wire | None = None,
     configuration_set_name: str | None = None,
 ) -> Output:
-    identity = _new_identity(
+    identity = new_identity(
         context,
         email_identity,
         configuration_set_name=configuration_set_name,

@@ -4,15 +4,12 @@ certificate reports INACTIVE."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Output, operation
 from openses.protocol.models import V2
 from openses.services import paging
 from openses.services import stored_features as service
 
-Output = dict[str, Any]
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 

@@ -3,14 +3,10 @@ has no identity-notification topics; those are v1 only."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Output, operation
 from openses.protocol.models import V2
 from openses.services import identity_notifications as service
-
-Output = dict[str, Any]
 
 
 @operation(V2, "PutEmailIdentityFeedbackAttributes")

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Output, operation
 from openses.protocol.models import V2
 from openses.services import identity_policies as service
-
-Output = dict[str, Any]
 
 
 @operation(V2, "CreateEmailIdentityPolicy")

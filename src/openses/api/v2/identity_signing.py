@@ -3,18 +3,14 @@ DkimAttributes and MailFromAttributes that GetEmailIdentity and CreateEmailIdent
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.identities import set_mail_from
+from openses.api.registry import Output, Wire, operation
 from openses.domain.identity import EmailIdentity, IdentityKind
 from openses.domain.signing import DkimOrigin, KeyLength, MailFromBehavior, SigningStatus
 from openses.protocol.models import V2
 from openses.services import identity_signing as service
 from openses.store.signing_keys import SigningKey
-
-Output = dict[str, Any]
-Wire = dict[str, Any]
 
 
 def signing_hosted_zone(context: RequestContext) -> str | None:
@@ -83,13 +79,19 @@ def creation_key(
     origin = attributes.get("DomainSigningAttributesOrigin") or (
         DkimOrigin.EXTERNAL if byo else DkimOrigin.AWS_SES
     )
-    request = service.dkim_request(
+    request = _dkim_request(origin, attributes)
+    return request.origin, service.make_key(request, context.clock())
+
+
+def _dkim_request(origin: str, attributes: Wire) -> service.DkimRequest:
+    """DkimSigningAttributes (CreateEmailIdentity) and SigningAttributes
+    (PutEmailIdentityDkimSigningAttributes), which spell their members alike."""
+    return service.dkim_request(
         origin,
         selector=attributes.get("DomainSigningSelector"),
         private_key=attributes.get("DomainSigningPrivateKey"),
         next_key_length=attributes.get("NextSigningKeyLength"),
     )
-    return request.origin, service.make_key(request, context.clock())
 
 
 @operation(V2, "PutEmailIdentityDkimAttributes")
@@ -109,13 +111,7 @@ def put_email_identity_dkim_signing_attributes(
     signing_attributes_origin: str,
     signing_attributes: Wire | None = None,
 ) -> Output:
-    attributes = signing_attributes or {}
-    request = service.dkim_request(
-        signing_attributes_origin,
-        selector=attributes.get("DomainSigningSelector"),
-        private_key=attributes.get("DomainSigningPrivateKey"),
-        next_key_length=attributes.get("NextSigningKeyLength"),
-    )
+    request = _dkim_request(signing_attributes_origin, signing_attributes or {})
     outcome = service.put_signing_attributes(
         context.reading(),
         context.writing(),
@@ -140,11 +136,5 @@ def put_email_identity_mail_from_attributes(
     mail_from_domain: str | None = None,
     behavior_on_mx_failure: str | None = None,
 ) -> Output:
-    service.set_mail_from(
-        context.writing(),
-        email_identity,
-        mail_from_domain,
-        MailFromBehavior(behavior_on_mx_failure) if behavior_on_mx_failure else None,
-        verified=context.settings.auto_verify_identities,
-    )
-    return {}
+    behavior = MailFromBehavior(behavior_on_mx_failure) if behavior_on_mx_failure else None
+    return set_mail_from(context, email_identity, mail_from_domain, behavior)

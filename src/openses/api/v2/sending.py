@@ -6,7 +6,8 @@ from typing import Any
 
 from openses.api import message_shapes
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.message_shapes import Sender
+from openses.api.registry import Output, Wire, operation
 from openses.domain.contact_list import ListManagement
 from openses.domain.errors import InvalidInput
 from openses.domain.message import MAX_V2_MESSAGE_BYTES
@@ -15,8 +16,6 @@ from openses.mail import mime
 from openses.protocol.models import V2
 from openses.services import send_members, sending
 from openses.tracking.links import TrackingOverrides
-
-Wire = dict[str, Any]
 
 
 def _headers(headers: list[Wire] | None) -> list[tuple[str, str]]:
@@ -73,28 +72,23 @@ def send_email(
     tenant_name: str | None = None,
     list_management_options: Wire | None = None,
     configuration_overrides: Wire | None = None,
-) -> Wire:
-    _check_members(
+) -> Output:
+    sender = _checked_sender(
         context,
-        from_email_address,
-        from_email_address_identity_arn,
-        feedback_forwarding_email_address,
-        feedback_forwarding_email_address_identity_arn,
-        endpoint_id,
-    )
-    envelope = message_shapes.envelope(
-        from_email_address or "", destination, reply_to_addresses, feedback_forwarding_email_address
-    )
-    email = sending.OutgoingEmail(
-        max_size=MAX_V2_MESSAGE_BYTES,
         from_address=from_email_address,
-        envelope=envelope,
+        from_arn=from_email_address_identity_arn,
+        reply_to=reply_to_addresses,
+        feedback_address=feedback_forwarding_email_address,
+        feedback_arn=feedback_forwarding_email_address_identity_arn,
         configuration_set_name=configuration_set_name,
-        tags=message_shapes.tags(email_tags),
-        list_management=_list_management(list_management_options),
+        endpoint_id=endpoint_id,
         tenant_name=tenant_name,
-        identity_arn=from_email_address_identity_arn,
-        tracking_overrides=_tracking(configuration_overrides),
+        configuration_overrides=configuration_overrides,
+    )
+    email = sender.email(
+        destination,
+        message_shapes.tags(email_tags),
+        list_management=_list_management(list_management_options),
         **_content(context, content),
     )
     return message_shapes.send_one(context, "SendEmail", email)
@@ -106,24 +100,36 @@ def _list_management(options: Wire | None) -> ListManagement | None:
     return ListManagement(options["ContactListName"], options.get("TopicName"))
 
 
-def _check_members(
+def _checked_sender(
     context: RequestContext,
+    *,
     from_address: str | None,
     from_arn: str | None,
+    reply_to: list[str] | None,
     feedback_address: str | None,
     feedback_arn: str | None,
+    configuration_set_name: str | None,
     endpoint_id: str | None,
-) -> None:
-    """The members a send takes besides its message: honoured or refused, never dropped."""
-    if from_arn is not None:
-        send_members.check_identity_arn(
-            context.reading(), from_arn, from_address or "", authorized_elsewhere=True
-        )
-    if feedback_arn is not None:
-        address = feedback_address or from_address or ""
-        send_members.check_identity_arn(context.reading(), feedback_arn, address)
+    tenant_name: str | None,
+    configuration_overrides: Wire | None,
+) -> Sender:
+    """SendEmail's and SendBulkEmail's members besides the message, honoured or refused, never
+    dropped: the identity ARNs and the endpoint are checked here."""
+    sender = Sender(
+        from_address,
+        from_arn,
+        reply_to,
+        feedback_address,
+        feedback_arn,
+        configuration_set_name,
+        max_size=MAX_V2_MESSAGE_BYTES,
+        tenant_name=tenant_name,
+        tracking_overrides=_tracking(configuration_overrides),
+    )
+    sender.check_arns(context)
     if endpoint_id is not None:
         send_members.check_endpoint(context.reading(), endpoint_id)
+    return sender
 
 
 def _tracking(overrides: Wire | None) -> TrackingOverrides | None:
@@ -210,14 +216,18 @@ def send_bulk_email(
     endpoint_id: str | None = None,
     tenant_name: str | None = None,
     configuration_overrides: Wire | None = None,
-) -> Wire:
-    _check_members(
+) -> Output:
+    sender = _checked_sender(
         context,
-        from_email_address,
-        from_email_address_identity_arn,
-        feedback_forwarding_email_address,
-        feedback_forwarding_email_address_identity_arn,
-        endpoint_id,
+        from_address=from_email_address,
+        from_arn=from_email_address_identity_arn,
+        reply_to=reply_to_addresses,
+        feedback_address=feedback_forwarding_email_address,
+        feedback_arn=feedback_forwarding_email_address_identity_arn,
+        configuration_set_name=configuration_set_name,
+        endpoint_id=endpoint_id,
+        tenant_name=tenant_name,
+        configuration_overrides=configuration_overrides,
     )
     template = default_content.get("Template", {})
     default_data = template.get("TemplateData", "{}")
@@ -231,15 +241,10 @@ def send_bulk_email(
             .get("ReplacementTemplateData")
         )
         emails.append(
-            sending.OutgoingEmail(
-                max_size=MAX_V2_MESSAGE_BYTES,
-                from_address=from_email_address,
-                envelope=message_shapes.envelope(
-                    from_email_address or "",
-                    entry["Destination"],
-                    reply_to_addresses,
-                    feedback_forwarding_email_address,
-                ),
+            sender.email(
+                entry["Destination"],
+                message_shapes.tags(default_email_tags)
+                + message_shapes.tags(entry.get("ReplacementTags")),
                 template=_template(
                     context, template, sending.merge_template_data(default_data, replacement)
                 ),
@@ -247,20 +252,7 @@ def send_bulk_email(
                     headers=_entry_headers(default_headers, entry.get("ReplacementHeaders")),
                     attachments=attachments,
                 ),
-                configuration_set_name=configuration_set_name,
-                tags=message_shapes.tags(default_email_tags)
-                + message_shapes.tags(entry.get("ReplacementTags")),
-                tenant_name=tenant_name,
-                identity_arn=from_email_address_identity_arn,
-                tracking_overrides=_tracking(configuration_overrides),
             )
         )
     results = message_shapes.send_many(context, "SendBulkEmail", emails)
-    return {
-        "BulkEmailEntryResults": [
-            {"Status": "SUCCESS", "MessageId": r.message_id}
-            if r.message_id
-            else {"Status": r.status_v2, "Error": r.error}
-            for r in results
-        ]
-    }
+    return {"BulkEmailEntryResults": message_shapes.bulk_entries(V2, results)}

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from openses.api import email_templates as shared
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Output, Wire, operation
 from openses.api.v2 import shapes
 from openses.domain.message import MAX_V2_MESSAGE_BYTES
-from openses.domain.template import EmailTemplate
 from openses.protocol.models import V2
 from openses.services import paging
 from openses.services import templates as service
-
-Output = dict[str, Any]
-Wire = dict[str, Any]
-# The model documents PageSize as 1-100. The default is not documented: 10 as in v1 (GUESS).
-DEFAULT_PAGE_SIZE = 10
-MAX_PAGE_SIZE = 100
 
 
 @operation(V2, "CreateEmailTemplate")
@@ -28,25 +20,22 @@ def create_email_template(
     template_content: Wire,
     tags: list[Wire] | None = None,
 ) -> Output:
-    template = EmailTemplate(
-        name=template_name,
-        created_at=context.clock(),
+    return shared.create(
+        context,
+        template_name,
         subject=template_content.get("Subject"),
         text=template_content.get("Text"),
         html=template_content.get("Html"),
         tags=shapes.tags(tags or []),
     )
-    service.create(context.writing(), template, limit=context.settings.max_templates)
-    return {}
 
 
 @operation(V2, "GetEmailTemplate")
 def get_email_template(context: RequestContext, *, template_name: str) -> Output:
     template = service.get(context.reading(), template_name)
-    content = {"Subject": template.subject, "Text": template.text, "Html": template.html}
     return {
         "TemplateName": template.name,
-        "TemplateContent": {key: value for key, value in content.items() if value is not None},
+        "TemplateContent": shared.parts(template, "Subject", "Text", "Html"),
         "Tags": shapes.tags_wire(template.tags),
     }
 
@@ -75,25 +64,14 @@ def delete_email_template(context: RequestContext, *, template_name: str) -> Out
 def list_email_templates(
     context: RequestContext, *, next_token: str | None = None, page_size: int | None = None
 ) -> Output:
-    size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
-    page = service.list_page(context.reading(), next_token=next_token, page_size=size)
-    return {
-        "TemplatesMetadata": [
-            {"TemplateName": t.name, "CreatedTimestamp": t.created_at} for t in page.templates
-        ],
-        "NextToken": page.next_token,
-    }
+    size = paging.page_size(
+        page_size, default=shared.DEFAULT_PAGE_SIZE, maximum=shared.MAX_PAGE_SIZE
+    )
+    return shared.list_metadata(context, next_token, size, name_member="TemplateName")
 
 
 @operation(V2, "TestRenderEmailTemplate", renders=True)
 def test_render_email_template(
     context: RequestContext, *, template_name: str, template_data: str
 ) -> Output:
-    rendered = service.preview(
-        context.reading(),
-        template_name,
-        template_data,
-        now=context.clock(),
-        max_size=MAX_V2_MESSAGE_BYTES,
-    )
-    return {"RenderedTemplate": rendered}
+    return shared.preview(context, template_name, template_data, max_size=MAX_V2_MESSAGE_BYTES)

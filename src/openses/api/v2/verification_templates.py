@@ -3,20 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from openses.api import verification_emails as shared
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Output, Wire, operation
 from openses.api.v2 import shapes
 from openses.protocol.models import V2
 from openses.services import paging
 from openses.services import verification_emails as service
-
-Output = dict[str, Any]
-Wire = dict[str, Any]
-# PageSize: "at least 1, and can be no more than 50" (API reference); 50 when absent (GUESS).
-MAX_PAGE_SIZE = 50
 
 
 @operation(V2, "CreateCustomVerificationEmailTemplate")
@@ -89,7 +82,7 @@ def delete_custom_verification_email_template(
 def list_custom_verification_email_templates(
     context: RequestContext, *, next_token: str | None = None, page_size: int | None = None
 ) -> Output:
-    size = paging.page_size(page_size, default=MAX_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    size = paging.page_size(page_size, default=shared.MAX_PAGE_SIZE, maximum=shared.MAX_PAGE_SIZE)
     return shared.list_templates(context, next_token, size)
 
 
@@ -101,4 +94,4 @@ def send_custom_verification_email(
     template_name: str,
     configuration_set_name: str | None = None,
 ) -> Output:
-    return {"MessageId": shared.send(context, email_address, template_name, configuration_set_name)}
+    return shared.send(context, email_address, template_name, configuration_set_name)
