@@ -7,9 +7,8 @@ import datetime
 from typing import TypedDict
 
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Output, Wire, operation
 from openses.api.v2 import account_attributes, shapes
-from openses.api.v2.shapes import Output, Wire
 from openses.domain.options import FeatureStatus, SuppressionReason, VdmAttributes
 from openses.domain.suppression import SuppressedDestination
 from openses.protocol.models import V2

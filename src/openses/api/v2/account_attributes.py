@@ -5,8 +5,7 @@
 from __future__ import annotations
 
 from openses.api.context import RequestContext
-from openses.api.registry import operation
-from openses.api.v2.shapes import Output
+from openses.api.registry import Output, operation
 from openses.protocol.models import V2
 from openses.services import stored_features as service
 

@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Output, Wire, operation
 from openses.api.v2 import shapes
-from openses.api.v2.shapes import Output, Wire
 from openses.domain.dedicated_ip import DedicatedIp, DedicatedIpPool, ScalingMode
 from openses.protocol.models import V2
 from openses.services import dedicated_ips as service

@@ -9,9 +9,8 @@ import datetime
 import uuid
 
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Output, Wire, operation
 from openses.api.v2 import shapes
-from openses.api.v2.shapes import Output, Wire
 from openses.domain.errors import InvalidInput, NotFound
 from openses.protocol.models import V2
 from openses.services import stored_features as service

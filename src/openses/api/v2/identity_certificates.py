@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from openses.api.context import RequestContext
 from openses.api.registry import Output, operation
+from openses.api.v2 import shapes
 from openses.protocol.models import V2
-from openses.services import paging
 from openses.services import stored_features as service
-
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
 
 
 @operation(V2, "AssociateEmailIdentityCertificate", stored_only=True)
@@ -44,7 +41,7 @@ def list_email_identity_certificates(
     next_token: str | None = None,
     page_size: int | None = None,
 ) -> Output:
-    size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    size = shapes.page_size(page_size)
     page = service.list_certificates(
         context.reading(), email_identity, next_token=next_token, page_size=size
     )

@@ -4,8 +4,7 @@ GetEmailAddressInsights (``/v2/email/email-address-insights/``)."""
 from __future__ import annotations
 
 from openses.api.context import RequestContext
-from openses.api.registry import operation
-from openses.api.v2.shapes import Output, Wire
+from openses.api.registry import Output, Wire, operation
 from openses.protocol.models import V2
 from openses.services import insights as service
 

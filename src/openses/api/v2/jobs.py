@@ -5,9 +5,8 @@
 from __future__ import annotations
 
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Output, Wire, operation
 from openses.api.v2 import shapes
-from openses.api.v2.shapes import Output, Wire
 from openses.domain.errors import InvalidInput
 from openses.domain.job import (
     DataFormat,

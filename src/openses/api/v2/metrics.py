@@ -8,8 +8,7 @@ import datetime
 from typing import Any
 
 from openses.api.context import RequestContext
-from openses.api.registry import operation
-from openses.api.v2.shapes import Output, Wire
+from openses.api.registry import Output, Wire, operation
 from openses.protocol.models import V2
 from openses.services import statistics as service
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 import uuid
 
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Output, Wire, operation
 from openses.api.v2 import shapes
-from openses.api.v2.shapes import Output, Wire
 from openses.protocol.models import V2
 from openses.services import stored_features as service
 from openses.store.documents import StoredDocument

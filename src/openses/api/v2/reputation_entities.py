@@ -4,9 +4,8 @@ email identities and configuration sets (services/reputation_entities.py)."""
 from __future__ import annotations
 
 from openses.api.context import RequestContext
-from openses.api.registry import operation
+from openses.api.registry import Output, Wire, operation
 from openses.api.v2 import shapes
-from openses.api.v2.shapes import Output, Wire
 from openses.domain.reputation_entity import RESOURCE, ReputationEntity
 from openses.domain.tenant import SendingStatus
 from openses.protocol.models import V2

@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from openses.api import destination_shapes
+from openses.api.registry import Output, Wire
 from openses.domain.configuration_set import ConfigurationSet
 from openses.domain.errors import InvalidInput
 from openses.domain.event_destination import EventDestination
@@ -28,8 +29,6 @@ from openses.domain.options import (
 from openses.domain.tenant import SendingStatus
 from openses.services import paging
 
-Wire = dict[str, Any]
-Output = dict[str, Any]  # a handler's answer, its members by their wire names
 Choice = TypeVar("Choice", bound=StrEnum)
 
 # Most v2 List operations document neither a default nor a maximum PageSize (GUESS,
