@@ -96,13 +96,12 @@ def delete_list(uow: UnitOfWork, name: str) -> None:
 
 def list_lists(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> ListPage:
     return ListPage(
-        *paging.read_page(
+        *paging.named_page(
             uow,
             next_token,
             page_size,
             check=check_list_name,
             fetch=lambda after, limit: uow.contact_lists.page(after=after, limit=limit),
-            key=lambda item: item.name,
         )
     )
 

@@ -5,12 +5,22 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from openses.domain.errors import InvalidInput, InvalidNextToken, OpensesError
 from openses.store.unit_of_work import UnitOfWork
 
 Item = TypeVar("Item")
+
+
+class Named(Protocol):
+    """An item its listing orders, and pages, by name."""
+
+    @property
+    def name(self) -> str: ...
+
+
+NamedItem = TypeVar("NamedItem", bound=Named)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +65,22 @@ def read_page(
     with uow:
         found = fetch(after, size + 1)
     return split(found, size, key)
+
+
+def named_page(
+    uow: UnitOfWork,
+    token: str | None,
+    size: int,
+    *,
+    check: Callable[[str], object],
+    fetch: Callable[[str | None, int], Sequence[NamedItem]],
+) -> tuple[list[NamedItem], str | None]:
+    """``read_page`` over items keyed by their name (templates, identities, contact lists...)."""
+    return read_page(uow, token, size, check=check, fetch=fetch, key=_name)
+
+
+def _name(item: Named) -> str:
+    return item.name
 
 
 def split(

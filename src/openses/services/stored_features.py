@@ -38,13 +38,12 @@ def _page(
     uow: UnitOfWork, kind: str, next_token: str | None, page_size: int
 ) -> Page[StoredDocument]:
     return Page(
-        *paging.read_page(
+        *paging.named_page(
             uow,
             next_token,
             page_size,
             check=_key,
             fetch=lambda after, limit: uow.documents.ordered(kind, after=after, limit=limit),
-            key=lambda d: d.name,
         )
     )
 
