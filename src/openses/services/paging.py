@@ -76,10 +76,11 @@ def named_page(
     fetch: Callable[[str | None, int], Sequence[NamedItem]],
 ) -> tuple[list[NamedItem], str | None]:
     """``read_page`` over items keyed by their name (templates, identities, contact lists...)."""
-    return read_page(uow, token, size, check=check, fetch=fetch, key=_name)
+    return read_page(uow, token, size, check=check, fetch=fetch, key=name_of)
 
 
-def _name(item: Named) -> str:
+def name_of(item: Named) -> str:
+    """The key of an item paged by name."""
     return item.name
 
 

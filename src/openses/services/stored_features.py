@@ -183,7 +183,7 @@ def list_certificates(
             CERTIFICATE, after=after or f"{identity_name}\n", limit=page_size + 1
         )
     mine = [d for d in found if d.name.startswith(f"{identity_name}\n")]
-    return Page(*paging.split(mine, page_size, lambda d: d.name))
+    return Page(*paging.split(mine, page_size, paging.name_of))
 
 
 def _certificate_address(uow: UnitOfWork, identity_name: str, from_address: str | None) -> str:

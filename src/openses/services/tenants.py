@@ -75,7 +75,7 @@ def list_tenants(
         if (name_contains is None or name_contains in tenant.name)
         and (sending_status is None or tenant.sending_status is sending_status)
     ]
-    return Page(*paging.split(matching, page_size, lambda tenant: tenant.name))
+    return Page(*paging.split(matching, page_size, paging.name_of))
 
 
 def put_suppression_attributes(
