@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
@@ -82,6 +82,14 @@ def named_page(
 def name_of(item: Named) -> str:
     """The key of an item paged by name."""
     return item.name
+
+
+def page_after(
+    found: Iterable[Item], after: str | None, size: int, key: Callable[[Item], str]
+) -> tuple[list[Item], str | None]:
+    """A page of items read whole and in key order: those whose key comes after ``after`` (the
+    token's key; None: all of them), split into the page and the next token."""
+    return split([item for item in found if after is None or key(item) > after], size, key)
 
 
 def split(
