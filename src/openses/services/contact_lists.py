@@ -96,13 +96,12 @@ def delete_list(uow: UnitOfWork, name: str) -> None:
 
 def list_lists(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> ListPage:
     return ListPage(
-        *paging.read_page(
+        *paging.named_page(
             uow,
             next_token,
             page_size,
             check=check_list_name,
             fetch=lambda after, limit: uow.contact_lists.page(after=after, limit=limit),
-            key=lambda item: item.name,
         )
     )
 
@@ -299,8 +298,10 @@ def _change_preferences(
     now: datetime.datetime,
 ) -> None:
     with reading(writes.engine) as connection:
-        row = message_search.get_message(connection, recipient.message_id)
-    if row is None or (row.account_id, row.region) != (recipient.account_id, recipient.region):
+        row = message_search.get_message(
+            connection, recipient.message_id, recipient.account_id, recipient.region
+        )
+    if row is None:  # no such message in the account and region the link names
         raise UnknownRecipient(recipient.message_id)
     uow = UnitOfWork(writes, recipient.account_id, recipient.region)
     with uow:

@@ -91,7 +91,7 @@ def list_page(
     name_contains: str | None = None,
 ) -> Page:
     return Page(
-        *paging.read_page(
+        *paging.named_page(
             uow,
             next_token,
             page_size,
@@ -99,7 +99,6 @@ def list_page(
             fetch=lambda after, limit: uow.identities.list(
                 after=after, limit=limit, kind=kind, status=status, name_contains=name_contains
             ),
-            key=lambda identity: identity.name,
         )
     )
 

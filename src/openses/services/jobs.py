@@ -4,6 +4,8 @@ runs in the background (services/job_runner.py)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from openses.domain.errors import InvalidInput
 from openses.domain.job import (
@@ -22,6 +24,21 @@ def _check_job_id(token: str) -> None:
         raise InvalidInput("The job id must be specified.")
 
 
+Job = TypeVar("Job", ImportJob, ExportJob)
+
+
+def _page_of_jobs(
+    uow: UnitOfWork,
+    next_token: str | None,
+    page_size: int,
+    fetch: Callable[[str | None, int], Sequence[Job]],
+) -> tuple[list[Job], str | None]:
+    """A page of import or export jobs, in job id order (the token: the page's last id)."""
+    return paging.read_page(
+        uow, next_token, page_size, check=_check_job_id, fetch=fetch, key=lambda job: job.job_id
+    )
+
+
 def create_import(uow: UnitOfWork, job: ImportJob) -> None:
     with uow:
         uow.jobs.add_import(job)
@@ -36,15 +53,13 @@ def get_import(uow: UnitOfWork, job_id: str) -> ImportJob:
 def list_imports(
     uow: UnitOfWork, *, contact_list: bool | None, next_token: str | None, page_size: int
 ) -> tuple[list[ImportJob], str | None]:
-    return paging.read_page(
+    return _page_of_jobs(
         uow,
         next_token,
         page_size,
-        check=_check_job_id,
-        fetch=lambda after, limit: uow.jobs.list_imports(
+        lambda after, limit: uow.jobs.list_imports(
             contact_list=contact_list, after=after, limit=limit
         ),
-        key=lambda job: job.job_id,
     )
 
 
@@ -67,15 +82,13 @@ def list_exports(
     next_token: str | None,
     page_size: int,
 ) -> tuple[list[ExportJob], str | None]:
-    return paging.read_page(
+    return _page_of_jobs(
         uow,
         next_token,
         page_size,
-        check=_check_job_id,
-        fetch=lambda after, limit: uow.jobs.list_exports(
+        lambda after, limit: uow.jobs.list_exports(
             source_type=source_type, status=status, after=after, limit=limit
         ),
-        key=lambda job: job.job_id,
     )
 
 

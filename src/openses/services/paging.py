@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from openses.domain.errors import InvalidInput, InvalidNextToken, OpensesError
 from openses.store.unit_of_work import UnitOfWork
 
 Item = TypeVar("Item")
+
+
+class Named(Protocol):
+    """An item its listing orders, and pages, by name."""
+
+    @property
+    def name(self) -> str: ...
+
+
+NamedItem = TypeVar("NamedItem", bound=Named)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +65,31 @@ def read_page(
     with uow:
         found = fetch(after, size + 1)
     return split(found, size, key)
+
+
+def named_page(
+    uow: UnitOfWork,
+    token: str | None,
+    size: int,
+    *,
+    check: Callable[[str], object],
+    fetch: Callable[[str | None, int], Sequence[NamedItem]],
+) -> tuple[list[NamedItem], str | None]:
+    """``read_page`` over items keyed by their name (templates, identities, contact lists...)."""
+    return read_page(uow, token, size, check=check, fetch=fetch, key=name_of)
+
+
+def name_of(item: Named) -> str:
+    """The key of an item paged by name."""
+    return item.name
+
+
+def page_after(
+    found: Iterable[Item], after: str | None, size: int, key: Callable[[Item], str]
+) -> tuple[list[Item], str | None]:
+    """A page of items read whole and in key order: those whose key comes after ``after`` (the
+    token's key; None: all of them), split into the page and the next token."""
+    return split([item for item in found if after is None or key(item) > after], size, key)
 
 
 def split(

@@ -88,13 +88,12 @@ def set_active(uow: UnitOfWork, name: str | None) -> None:
 
 def list_sets(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
     return Page(
-        *paging.read_page(
+        *paging.named_page(
             uow,
             next_token,
             page_size,
             check=check_rule_set_name,
             fetch=lambda after, limit: uow.receipt_rules.list_sets(after=after, limit=limit),
-            key=lambda rule_set: rule_set.name,
         )
     )
 

@@ -56,11 +56,8 @@ def list_entities(
     after = paging.start_key(next_token, _any_key)
     with uow:
         found = _all(uow)
-    matching = sorted(
-        (e for e in found if entity_filter.matches(e) and (after is None or e.reference > after)),
-        key=lambda e: e.reference,
-    )
-    return Page(*paging.split(matching, page_size, lambda e: e.reference))
+    matching = sorted((e for e in found if entity_filter.matches(e)), key=lambda e: e.reference)
+    return Page(*paging.page_after(matching, after, page_size, lambda e: e.reference))
 
 
 def get_entity(uow: UnitOfWork, entity_type: str, reference: str) -> ReputationEntity:

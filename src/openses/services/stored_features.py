@@ -38,13 +38,12 @@ def _page(
     uow: UnitOfWork, kind: str, next_token: str | None, page_size: int
 ) -> Page[StoredDocument]:
     return Page(
-        *paging.read_page(
+        *paging.named_page(
             uow,
             next_token,
             page_size,
             check=_key,
             fetch=lambda after, limit: uow.documents.ordered(kind, after=after, limit=limit),
-            key=lambda d: d.name,
         )
     )
 
@@ -184,7 +183,7 @@ def list_certificates(
             CERTIFICATE, after=after or f"{identity_name}\n", limit=page_size + 1
         )
     mine = [d for d in found if d.name.startswith(f"{identity_name}\n")]
-    return Page(*paging.split(mine, page_size, lambda d: d.name))
+    return Page(*paging.split(mine, page_size, paging.name_of))
 
 
 def _certificate_address(uow: UnitOfWork, identity_name: str, from_address: str | None) -> str:

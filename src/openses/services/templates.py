@@ -77,13 +77,12 @@ def delete(uow: UnitOfWork, name: str) -> None:
 
 def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
     return Page(
-        *paging.read_page(
+        *paging.named_page(
             uow,
             next_token,
             page_size,
             check=check_name,
             fetch=lambda after, limit: uow.templates.list(after=after, limit=limit),
-            key=lambda template: template.name,
         )
     )
 

@@ -75,7 +75,7 @@ def list_tenants(
         if (name_contains is None or name_contains in tenant.name)
         and (sending_status is None or tenant.sending_status is sending_status)
     ]
-    return Page(*paging.split(matching, page_size, lambda tenant: tenant.name))
+    return Page(*paging.split(matching, page_size, paging.name_of))
 
 
 def put_suppression_attributes(
@@ -225,13 +225,8 @@ def resources_of(
     after = paging.start_key(next_token, _any_key)
     with uow:
         found = uow.tenants.resources_of(name)
-    matching = [
-        association
-        for association in found
-        if (resource_type is None or association.resource_type is resource_type)
-        and (after is None or association.resource_arn > after)
-    ]
-    return Page(*paging.split(matching, page_size, lambda a: a.resource_arn))
+    matching = [a for a in found if resource_type is None or a.resource_type is resource_type]
+    return Page(*paging.page_after(matching, after, page_size, lambda a: a.resource_arn))
 
 
 def tenants_of(
@@ -241,8 +236,7 @@ def tenants_of(
     with uow:
         _existing_resource(uow, resource_arn)
         found = uow.tenants.tenants_of(resource_arn)
-    matching = [a for a in found if after is None or a.tenant_name > after]
-    return Page(*paging.split(matching, page_size, lambda a: a.tenant_name))
+    return Page(*paging.page_after(found, after, page_size, lambda a: a.tenant_name))
 
 
 def _existing_resource(uow: UnitOfWork, resource_arn: str) -> ResourceType:

@@ -101,13 +101,12 @@ def delete_template(uow: UnitOfWork, name: str) -> None:
 
 def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
     return Page(
-        *paging.read_page(
+        *paging.named_page(
             uow,
             next_token,
             page_size,
             check=check_name,
             fetch=lambda after, limit: uow.verification_templates.list(after=after, limit=limit),
-            key=lambda template: template.name,
         )
     )
 

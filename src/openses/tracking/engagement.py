@@ -29,8 +29,10 @@ def record(
 ) -> None:
     """Record the open or click. A message whose set is gone since gets no event."""
     with reading(writes.engine) as connection:
-        row = message_search.get_message(connection, claims.message_id)
-    if row is None or (row.account_id, row.region) != (claims.account_id, claims.region):
+        row = message_search.get_message(
+            connection, claims.message_id, claims.account_id, claims.region
+        )
+    if row is None:  # no such message in the account and region the link names
         raise MessageNotFound(claims.message_id)
     if row.mail is None:
         return

@@ -15,6 +15,10 @@ from openses.store.sources import EngineSource
 from openses.tracking.keys import Keyring
 
 LINK_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+# What a link page says of a token that does not verify, or whose key openses no longer has
+# (the tracking links' pages say the same).
+INVALID = "This link is not valid."
+UNKNOWN = "This link is not known here."
 
 
 def link_page(status: int, title: str, body: str = "") -> Response:

@@ -47,16 +47,19 @@ def page_window(params: QueryParams) -> tuple[int, int | None] | Response:
 
 async def page_response(
     engine: Engine,
+    scope: Scope,
+    window: tuple[int, int | None],
     key: str,
     query: Callable[..., Sequence[Row[Any]]],
     summary: Callable[[Row[Any]], dict[str, Any]],
-    *,
-    limit: int,
     **filters: Any,
 ) -> JSONResponse:
-    """A listing page: the rows ``query`` reads with ``filters`` and ``limit`` (off the event
-    loop), each one's ``summary`` under ``key``, and ``nextCursor``, the last row's id, when
-    the page is full."""
+    """A page of a scoped newest-first listing: the rows ``query`` reads (off the event loop)
+    with ``filters``, the scope's account and region and the ``window`` (``page_window``'s limit
+    and cursor), each one's ``summary`` under ``key``, and ``nextCursor``, the last row's id,
+    when the page is full."""
+    limit, before = window
+    filters.update(account_id=scope.account_id, region=scope.region, before=before)
 
     def read() -> Sequence[Row[Any]]:
         with reading(engine) as connection:
@@ -87,20 +90,16 @@ class MessagesEndpoints:
         window = page_window(params)
         if isinstance(window, Response):
             return window
-        limit, before = window
-        scope = self.access.view(request).scope
         return await page_response(
             self.engine,
+            self.access.view(request).scope,
+            window,
             "messages",
             message_search.list_messages,
             summary,
             to=params.get("to"),
             from_address=params.get("from"),
             configuration_set=params.get("configurationSet"),
-            account_id=scope.account_id,
-            region=scope.region,
-            before=before,
-            limit=limit,
         )
 
     async def get(self, request: Request) -> Response:

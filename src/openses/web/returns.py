@@ -34,22 +34,18 @@ class ReturnsEndpoints:
         window = page_window(params)
         if isinstance(window, Response):
             return window
-        limit, before = window
         unmatched = _YES_NO.get(params.get("unmatched", "false").lower())
         if unmatched is None:
             return JSONResponse({"message": "unmatched must be true or false"}, 400)
-        scope = self.access.view(request).scope
         return await page_response(
             self.engine,
+            self.access.view(request).scope,
+            window,
             "returns",
             returns.list_returns,
             summary,
-            account_id=scope.account_id,
-            region=scope.region,
             unmatched=unmatched,
             message_id=params.get("messageId"),
-            before=before,
-            limit=limit,
         )
 
     async def raw(self, request: Request) -> Response:

@@ -20,6 +20,7 @@ from openses.store.sources import EngineSource
 from openses.tracking import engagement, tokens
 from openses.tracking.keys import Keyring
 from openses.tracking.rewrite import trackable
+from openses.web.links import INVALID, UNKNOWN
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -45,10 +46,6 @@ def _page(status: int, title: str) -> Response:
     return HTMLResponse(
         body, status_code=status, headers={**NO_CACHE, "Referrer-Policy": "no-referrer"}
     )
-
-
-INVALID = "This link is not valid."
-UNKNOWN = "This link is not known here."
 
 
 class TrackingEndpoints:

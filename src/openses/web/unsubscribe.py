@@ -19,13 +19,11 @@ from starlette.responses import Response
 from openses.domain.contact_list import SubscriptionStatus
 from openses.services import contact_lists
 from openses.tracking import tokens
-from openses.web.links import LinkEndpoints, link_page
+from openses.web.links import INVALID, UNKNOWN, LinkEndpoints, link_page
 
 MAX_BODY_BYTES = 64 * 1024
 
 
-INVALID = "This link is not valid."
-UNKNOWN = "This link is not known here."
 SAVED = "Your preferences are saved."
 UNSUBSCRIBED = "You are unsubscribed."
 
@@ -102,14 +100,7 @@ class UnsubscribeEndpoints(LinkEndpoints):
             return link_page(404, UNKNOWN)
         except tokens.InvalidToken:
             return link_page(400, INVALID)
-        return contact_lists.Recipient(
-            account_id=claims.account_id,
-            region=claims.region,
-            message_id=claims.message_id,
-            contact_list=claims.contact_list,
-            topic=claims.topic,
-            address=claims.address,
-        )
+        return claims  # the claims name the recipient (contact_lists.Recipient)
 
 
 async def read_form(request: Request) -> dict[str, str] | None:

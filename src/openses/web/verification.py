@@ -12,11 +12,10 @@ from starlette.responses import RedirectResponse, Response
 from openses.services import verification_emails
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking import tokens
-from openses.web.links import LINK_HEADERS, LinkEndpoints, link_page
+from openses.web.links import INVALID, LINK_HEADERS, LinkEndpoints, link_page
 
 VERIFIED = "Your email address is verified."
 EXPIRED = "This verification link has expired."
-INVALID = "This link is not valid."
 
 
 class VerificationEndpoints(LinkEndpoints):

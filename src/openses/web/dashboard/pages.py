@@ -13,9 +13,10 @@ from typing import TypeVar
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from openses.config import Settings
+from openses.domain.errors import OpensesError
 from openses.protocol.auth import DEFAULT_REGION
 from openses.store.sources import EngineSource
 from openses.store.unit_of_work import UnitOfWork
@@ -66,3 +67,24 @@ class Pages:
         if not self.access.csrf_ok(request, fields.get(CSRF_FIELD)):
             return JSONResponse(FORGED, 403)
         return fields
+
+    async def _form_change(
+        self,
+        request: Request,
+        change: Callable[[dict[str, str], UnitOfWork], str],
+        *,
+        status: int,
+        errors: tuple[type[Exception], ...] = (OpensesError,),
+    ) -> Response:
+        """A form's POST: its CSRF-checked fields go to ``change``, run (off the event loop) in a
+        writing unit of work of the request's account and region, which returns the page to go
+        to next (a 303); one of ``errors`` that it raises answers ``status`` with its message."""
+        fields = await self._checked_form(request)
+        if isinstance(fields, Response):
+            return fields
+        view = self.access.view(request)
+        try:
+            location = await run_in_threadpool(change, fields, self._uow(view, write=True))
+        except errors as error:
+            return JSONResponse({"message": getattr(error, "message", str(error))}, status)
+        return RedirectResponse(location, status_code=303)

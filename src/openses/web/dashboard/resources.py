@@ -76,28 +76,18 @@ class Resources(Pages):
         )
 
     async def suppression_change(self, request: Request) -> Response:
-        fields = await self._checked_form(request)
-        if isinstance(fields, Response):
-            return fields
-        view = self.access.view(request)
-        address = fields.get("address", "").strip()
-        try:
+        def change(fields: dict[str, str], uow: UnitOfWork) -> str:
+            address = fields.get("address", "").strip()
             if fields.get("action") == "remove":
-                await run_in_threadpool(
-                    account.delete_suppressed_destination, self._uow(view, write=True), address
-                )
+                account.delete_suppressed_destination(uow, address)
             else:
                 reason = SuppressionReason(fields.get("reason", "BOUNCE"))
-                await run_in_threadpool(
-                    account.put_suppressed_destination,
-                    self._uow(view, write=True),
-                    address,
-                    reason,
-                    self.clock(),
-                )
-        except (OpensesError, ValueError) as error:
-            return JSONResponse({"message": getattr(error, "message", str(error))}, 400)
-        return RedirectResponse("/_openses/suppression", status_code=303)
+                account.put_suppressed_destination(uow, address, reason, self.clock())
+            return "/_openses/suppression"
+
+        return await self._form_change(
+            request, change, status=400, errors=(OpensesError, ValueError)
+        )
 
     async def identities(self, request: Request) -> Response:
         view = self.access.view(request)
@@ -105,19 +95,16 @@ class Resources(Pages):
         return self.renderer.page(request, "identities.html", view, identities=found)
 
     async def identity_change(self, request: Request) -> Response:
-        fields = await self._checked_form(request)
-        if isinstance(fields, Response):
-            return fields
-        view = self.access.view(request)
         name = request.path_params["name"]
-        try:
+
+        def change(fields: dict[str, str], uow: UnitOfWork) -> str:
             if fields.get("action") == "delete":
-                await run_in_threadpool(identities.delete, self._uow(view, write=True), name)
+                identities.delete(uow, name)
             else:
-                await run_in_threadpool(identities.mark_verified, self._uow(view, write=True), name)
-        except OpensesError as error:
-            return JSONResponse({"message": error.message}, 404)
-        return RedirectResponse("/_openses/identities", status_code=303)
+                identities.mark_verified(uow, name)
+            return "/_openses/identities"
+
+        return await self._form_change(request, change, status=404)
 
     async def templates(self, request: Request) -> Response:
         view = self.access.view(request)
@@ -126,11 +113,8 @@ class Resources(Pages):
 
     async def template_create(self, request: Request) -> Response:
         """CreateEmailTemplate's service call, with its checks (name, size, syntax, limit)."""
-        fields = await self._checked_form(request)
-        if isinstance(fields, Response):
-            return fields
-        view = self.access.view(request)
-        try:
+
+        def change(fields: dict[str, str], uow: UnitOfWork) -> str:
             template = EmailTemplate(
                 name=fields.get("name", "").strip(),
                 created_at=self.clock(),
@@ -138,28 +122,19 @@ class Resources(Pages):
                 text=fields.get("text") or None,
                 html=fields.get("html") or None,
             )
-            await run_in_threadpool(
-                lambda: templates.create(
-                    self._uow(view, write=True), template, limit=self.settings.max_templates
-                )
-            )
-        except OpensesError as error:
-            return JSONResponse({"message": error.message}, 400)
-        return RedirectResponse(f"/_openses/templates/{template.name}", status_code=303)
+            templates.create(uow, template, limit=self.settings.max_templates)
+            return f"/_openses/templates/{template.name}"
+
+        return await self._form_change(request, change, status=400)
 
     async def template_delete(self, request: Request) -> Response:
         """DeleteEmailTemplate's service call."""
-        fields = await self._checked_form(request)
-        if isinstance(fields, Response):
-            return fields
-        view = self.access.view(request)
-        try:
-            await run_in_threadpool(
-                templates.delete, self._uow(view, write=True), request.path_params["name"]
-            )
-        except OpensesError as error:
-            return JSONResponse({"message": error.message}, 404)
-        return RedirectResponse("/_openses/templates", status_code=303)
+
+        def change(fields: dict[str, str], uow: UnitOfWork) -> str:
+            templates.delete(uow, request.path_params["name"])
+            return "/_openses/templates"
+
+        return await self._form_change(request, change, status=404)
 
     async def template(self, request: Request) -> Response:
         """The template, and TestRenderEmailTemplate's rendering of it with sample data."""

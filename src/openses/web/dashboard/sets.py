@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import Response
 
 from openses.domain.errors import OpensesError
 from openses.services import configuration_sets
@@ -99,20 +99,12 @@ class ConfigurationSets(Pages):
 
     async def set_sending(self, request: Request) -> Response:
         """Pause or resume: PutConfigurationSetSendingOptions's service call."""
-        fields = await self._checked_form(request)
-        if isinstance(fields, Response):
-            return fields
-        view = self.access.view(request)
         name = request.path_params["name"]
-        enabled = fields.get("enabled") == "true"
-        now = self.clock()
-        try:
-            await run_in_threadpool(
-                configuration_sets.update,
-                self._uow(view, write=True),
-                name,
-                lambda cs: cs.set_sending_enabled(enabled, now),
-            )
-        except OpensesError as error:
-            return JSONResponse({"message": error.message}, 404)
-        return RedirectResponse(f"/_openses/sets/{name}", status_code=303)
+
+        def change(fields: dict[str, str], uow: UnitOfWork) -> str:
+            enabled = fields.get("enabled") == "true"
+            now = self.clock()
+            configuration_sets.update(uow, name, lambda cs: cs.set_sending_enabled(enabled, now))
+            return f"/_openses/sets/{name}"
+
+        return await self._form_change(request, change, status=404)
