@@ -26,6 +26,7 @@ from openses.domain.errors import SuppressedDestinationNotFound
 from openses.domain.options import SuppressionReason
 from openses.domain.suppression import AccountSettings, SuppressedDestination
 from openses.store.queries import Query
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import account_settings, messages, suppressed_destinations
 
 # Built once: the send path reads these on every message.
@@ -44,17 +45,11 @@ _SUPPRESSED = Query(
 )
 
 
-class AccountRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-        self._scope = {"account_id": account_id, "region": region}
-
+class AccountRepository(AccountRegionRepository):
     # -- settings ------------------------------------------------------------------------------
 
     def settings(self) -> AccountSettings:
-        row = _SETTINGS.first(self._connection, self._scope)
+        row = _SETTINGS.first(self._connection, self._scope_params)
         if row is None:
             return AccountSettings()
         return AccountSettings(
@@ -92,7 +87,7 @@ class AccountRepository:
         )
 
     def find_suppressed(self, email_address: str) -> SuppressedDestination | None:
-        params = {**self._scope, "email_address": email_address}
+        params = {**self._scope_params, "email_address": email_address}
         row = _SUPPRESSED.first(self._connection, params)
         return None if row is None else suppressed(row)
 

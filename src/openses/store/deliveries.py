@@ -16,11 +16,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, exists, func, select, update
+from sqlalchemy import Engine, bindparam, delete, exists, func, select, update
 
 from openses.domain.clock import Clock
 from openses.store import leases
 from openses.store.database import reading
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import deliveries, events, messages, publications
 from openses.store.types import UtcDateTime
 
@@ -66,13 +67,8 @@ class QueuedDelivery:
     created_at: datetime.datetime
 
 
-class DeliveryRepository:
+class DeliveryRepository(AccountRegionRepository):
     """The queue's rows within a unit of work (one account and region)."""
-
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
 
     def add(self, rows: Sequence[NewDelivery], now: datetime.datetime) -> None:
         if not rows:

@@ -7,10 +7,11 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, delete, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from openses.store.queries import Query
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import stored_documents
 
 # A send's look-up (services/reputation_entities.check_send): a prebuilt statement.
@@ -33,12 +34,7 @@ class StoredDocument:
     updated_at: datetime.datetime
 
 
-class DocumentRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-
+class DocumentRepository(AccountRegionRepository):
     def _key(self, kind: str) -> ColumnElement[bool]:
         columns = stored_documents.c
         return (

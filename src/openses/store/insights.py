@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import events, messages
 
 
@@ -26,12 +27,7 @@ class MessageRecord:
     events: list[dict[str, Any]]
 
 
-class InsightRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-
+class InsightRepository(AccountRegionRepository):
     def message(self, message_id: str) -> MessageRecord | None:
         row = self._connection.execute(
             select(messages).where(

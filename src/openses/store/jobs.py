@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, Table, insert, or_, select, update
+from sqlalchemy import Engine, Row, Table, insert, or_, select, update
 
 from openses.domain.errors import JobNotFound
 from openses.domain.job import (
@@ -31,18 +31,14 @@ from openses.domain.job import (
 from openses.store import insights
 from openses.store.database import reading
 from openses.store.insights import SentMessage
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import jobs
 
 IMPORT, EXPORT = "IMPORT", "EXPORT"
 Json = dict[str, Any]
 
 
-class JobRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-
+class JobRepository(AccountRegionRepository):
     def _scope(self, kind: str) -> Any:
         c = jobs.c
         return (c.account_id == self._account_id) & (c.region == self._region) & (c.kind == kind)

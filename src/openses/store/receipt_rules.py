@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
+from sqlalchemy import Engine, Row, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from openses.domain.errors import (
@@ -16,17 +16,13 @@ from openses.domain.errors import (
     RuleSetNotFound,
 )
 from openses.domain.receipt_rule import ReceiptAction, ReceiptFilter, ReceiptRule, ReceiptRuleSet
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import receipt_filters, receipt_rule_sets, received_messages
 
 Document = dict[str, Any]
 
 
-class ReceiptRuleRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-
+class ReceiptRuleRepository(AccountRegionRepository):
     def _sets_scope(self) -> Any:
         columns = receipt_rule_sets.c
         return (columns.account_id == self._account_id) & (columns.region == self._region)

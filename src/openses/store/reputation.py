@@ -12,6 +12,7 @@ from sqlalchemy import Connection, bindparam, delete, func, select, text
 
 from openses.domain.reputation import EnforcementStatus, Reputation, ReputationState, Volumes
 from openses.store.queries import Query, Upsert
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import reputation_states
 
 ACCOUNT = ""  # the configuration set of an account's own state
@@ -38,12 +39,7 @@ _ACCOUNT_PAUSED = Query(
 )
 
 
-class ReputationRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-
+class ReputationRepository(AccountRegionRepository):
     def account_paused(self) -> bool:
         """Whether reputation enforcement (``aws`` mode) paused this account's sending."""
         row = _ACCOUNT_PAUSED.first(

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from openses.domain.options import Tag
 from openses.domain.tags import ResourceArn
+from openses.store.repository import AccountRegionRepository
 from openses.store.tags import TagRepository
 
 _LOCK_SCOPE = text("SELECT pg_advisory_xact_lock(hashtext(:scope))")
@@ -45,7 +46,7 @@ def within(table: Table, account_id: str | None, region: str | None) -> ColumnEl
     return condition
 
 
-class ScopedRepository:
+class ScopedRepository(AccountRegionRepository):
     table: ClassVar[Table]
     resource_type: ClassVar[str]  # as in the resource's ARN: identity, template, ...
     _removal: ClassVar[Delete]  # by account, region and name, built once per repository
@@ -57,10 +58,7 @@ class ScopedRepository:
         )
 
     def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-        self._scope_params = {"account_id": account_id, "region": region}
+        super().__init__(connection, account_id, region)
         self._tags = TagRepository(connection)
 
     def _scope(self) -> ColumnElement[bool]:

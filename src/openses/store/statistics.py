@@ -24,6 +24,7 @@ from sqlalchemy import Connection, func, or_, select
 from openses.domain.message import simulator_outcome
 from openses.domain.statistics import Counter, interval_start, isp_of
 from openses.store.queries import Upsert
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import event_counts
 
 Record = dict[str, Any]
@@ -65,12 +66,7 @@ class ScopedPoint:
     count: int
 
 
-class StatisticsRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-
+class StatisticsRepository(AccountRegionRepository):
     def count(self, records: Sequence[Record], now: datetime.datetime) -> None:
         """Add what ``records`` (event records, events/records.py) say to the counters of the
         interval that holds ``now``."""

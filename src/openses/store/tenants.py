@@ -30,6 +30,7 @@ from openses.domain.tenant import (
     tenant_arn,
 )
 from openses.store.account import suppressed, suppressed_page
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import (
     tenant_messages,
     tenant_resources,
@@ -39,11 +40,9 @@ from openses.store.tables import (
 from openses.store.tags import TagRepository
 
 
-class TenantRepository:
+class TenantRepository(AccountRegionRepository):
     def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
+        super().__init__(connection, account_id, region)
         self._tags = TagRepository(connection)
 
     def _scope(self) -> ColumnElement[bool]:
