@@ -9,9 +9,11 @@ from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Row,
     Select,
+    Table,
     bindparam,
     case,
     delete,
@@ -62,29 +64,12 @@ class AccountRepository(AccountRegionRepository):
             "sending_enabled": settings.sending_enabled,
             "suppressed_reasons": [str(r) for r in settings.suppressed_reasons],
         }
-        scope = (account_settings.c.account_id == self._account_id) & (
-            account_settings.c.region == self._region
-        )
-        if self._connection.execute(
-            update(account_settings).where(scope).values(**values)
-        ).rowcount:
-            return
-        try:
-            with self._connection.begin_nested():
-                self._connection.execute(
-                    insert(account_settings).values(
-                        account_id=self._account_id, region=self._region, **values
-                    )
-                )
-        except IntegrityError:  # a concurrent first write won the insert
-            self._connection.execute(update(account_settings).where(scope).values(**values))
+        self._update_or_insert(account_settings, self._owned(account_settings), {}, values)
 
     # -- suppression list ----------------------------------------------------------------------
 
     def _suppression_scope(self) -> Any:
-        return (suppressed_destinations.c.account_id == self._account_id) & (
-            suppressed_destinations.c.region == self._region
-        )
+        return self._owned(suppressed_destinations)
 
     def find_suppressed(self, email_address: str) -> SuppressedDestination | None:
         params = {**self._scope_params, "email_address": email_address}
@@ -114,31 +99,11 @@ class AccountRepository(AccountRegionRepository):
 
     def put_suppressed(self, entry: SuppressedDestination) -> None:
         """Add the address, or replace its reason, time and attributes if it is listed."""
-        values = {
-            "reason": str(entry.reason),
-            "message_id": entry.message_id,
-            "feedback_id": entry.feedback_id,
-            "last_update_time": entry.last_update_time,
-        }
         where = self._suppression_scope() & (
             suppressed_destinations.c.email_address == entry.email_address
         )
-        if self._connection.execute(
-            update(suppressed_destinations).where(where).values(**values)
-        ).rowcount:
-            return
-        try:
-            with self._connection.begin_nested():
-                self._connection.execute(
-                    insert(suppressed_destinations).values(
-                        account_id=self._account_id,
-                        region=self._region,
-                        email_address=entry.email_address,
-                        **values,
-                    )
-                )
-        except IntegrityError:  # a concurrent first write won the insert
-            self._connection.execute(update(suppressed_destinations).where(where).values(**values))
+        key = {"email_address": entry.email_address}
+        self._update_or_insert(suppressed_destinations, where, key, suppression_values(entry))
 
     def remove_suppressed(self, email_address: str) -> None:
         result = self._connection.execute(
@@ -165,10 +130,27 @@ class AccountRepository(AccountRegionRepository):
             self._connection, query, reasons=reasons, start=start, end=end, after=after, limit=limit
         )
 
+    def _update_or_insert(
+        self, table: Table, where: ColumnElement[bool], key: dict[str, Any], values: dict[str, Any]
+    ) -> None:
+        """Set ``values`` on the row ``where`` finds, or insert it (this scope, ``key`` and
+        ``values``) in a savepoint; a concurrent first write that wins the insert is updated."""
+        if self._connection.execute(update(table).where(where).values(**values)).rowcount:
+            return
+        try:
+            with self._connection.begin_nested():
+                self._connection.execute(
+                    insert(table).values(
+                        account_id=self._account_id, region=self._region, **key, **values
+                    )
+                )
+        except IntegrityError:  # a concurrent first write won the insert
+            self._connection.execute(update(table).where(where).values(**values))
+
     # -- sending counts --------------------------------------------------------------------------
 
     def _message_scope(self) -> Any:
-        return (messages.c.account_id == self._account_id) & (messages.c.region == self._region)
+        return self._owned(messages)
 
     def count_recipients(self, *, since: datetime.datetime, statuses: Collection[str]) -> int:
         """To, Cc and Bcc recipients of the messages since ``since`` with one of ``statuses``."""
@@ -222,6 +204,16 @@ def suppressed_page(
         query = query.where(table.email_address > after)
     rows = connection.execute(query.order_by(table.email_address).limit(limit))
     return [suppressed(row) for row in rows]
+
+
+def suppression_values(entry: SuppressedDestination) -> dict[str, Any]:
+    """A suppression list row's columns but the address (the account's list or a tenant's)."""
+    return {
+        "reason": str(entry.reason),
+        "message_id": entry.message_id,
+        "feedback_id": entry.feedback_id,
+        "last_update_time": entry.last_update_time,
+    }
 
 
 def suppressed(row: Row[Any]) -> SuppressedDestination:

@@ -115,9 +115,7 @@ class DedicatedIpRepository(ScopedRepository):
     # -- helpers --------------------------------------------------------------------------------
 
     def _ips_scope(self) -> Any:
-        return (dedicated_ips.c.account_id == self._account_id) & (
-            dedicated_ips.c.region == self._region
-        )
+        return self._owned(dedicated_ips)
 
     def _upsert(
         self, table: Any, key: Mapping[str, Any], values: Mapping[str, Any], extra_key: list[str]

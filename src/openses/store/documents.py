@@ -36,12 +36,7 @@ class StoredDocument:
 
 class DocumentRepository(AccountRegionRepository):
     def _key(self, kind: str) -> ColumnElement[bool]:
-        columns = stored_documents.c
-        return (
-            (columns.account_id == self._account_id)
-            & (columns.region == self._region)
-            & (columns.kind == kind)
-        )
+        return self._owned(stored_documents) & (stored_documents.c.kind == kind)
 
     def get(self, kind: str, name: str) -> StoredDocument | None:
         row = self._connection.execute(

@@ -40,8 +40,7 @@ Json = dict[str, Any]
 
 class JobRepository(AccountRegionRepository):
     def _scope(self, kind: str) -> Any:
-        c = jobs.c
-        return (c.account_id == self._account_id) & (c.region == self._region) & (c.kind == kind)
+        return self._owned(jobs) & (jobs.c.kind == kind)
 
     # -- imports
 

@@ -163,9 +163,7 @@ class QuotaRepository(AccountRegionRepository):
             "review_status": access.review_status,
             "case_id": access.case_id,
         }
-        where = (account_access.c.account_id == self._account_id) & (
-            account_access.c.region == self._region
-        )
+        where = self._owned(account_access)
         if self._connection.execute(update(account_access).where(where).values(**values)).rowcount:
             return
         module: Any = postgresql if self._connection.dialect.name == "postgresql" else sqlite

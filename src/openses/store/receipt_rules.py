@@ -24,12 +24,10 @@ Document = dict[str, Any]
 
 class ReceiptRuleRepository(AccountRegionRepository):
     def _sets_scope(self) -> Any:
-        columns = receipt_rule_sets.c
-        return (columns.account_id == self._account_id) & (columns.region == self._region)
+        return self._owned(receipt_rule_sets)
 
     def _filters_scope(self) -> Any:
-        columns = receipt_filters.c
-        return (columns.account_id == self._account_id) & (columns.region == self._region)
+        return self._owned(receipt_filters)
 
     # -- rule sets ---------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from sqlalchemy import ColumnElement, Connection, Table
 
 
 class AccountRegionRepository:
@@ -14,3 +14,7 @@ class AccountRegionRepository:
         self._account_id = account_id
         self._region = region
         self._scope_params = {"account_id": account_id, "region": region}
+
+    def _owned(self, table: Table) -> ColumnElement[bool]:
+        """The rows of ``table`` that belong to this account and region."""
+        return (table.c.account_id == self._account_id) & (table.c.region == self._region)

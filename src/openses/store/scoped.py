@@ -62,8 +62,7 @@ class ScopedRepository(AccountRegionRepository):
         self._tags = TagRepository(connection)
 
     def _scope(self) -> ColumnElement[bool]:
-        columns = self.table.c
-        return (columns.account_id == self._account_id) & (columns.region == self._region)
+        return self._owned(self.table)
 
     def lock_scope(self) -> None:
         """Hold this account and region's resources of this kind still until the transaction

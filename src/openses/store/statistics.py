@@ -19,7 +19,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Column, ColumnElement, Connection, Select, func, or_, select
 
 from openses.domain.message import simulator_outcome
 from openses.domain.statistics import Counter, interval_start, isp_of
@@ -115,17 +115,11 @@ class StatisticsRepository(AccountRegionRepository):
         """Sums per interval and counter of the rows in [since, until) that match the filters
         (None: any)."""
         table = event_counts
-        query = (
-            select(table.c.interval_start, table.c.counter, func.sum(table.c.count))
-            .where(
-                table.c.account_id == self._account_id,
-                table.c.region == self._region,
-                table.c.interval_start >= since,
-                table.c.counter.in_([str(c) for c in counters]),
-            )
-            .group_by(table.c.interval_start, table.c.counter)
-            .order_by(table.c.interval_start)
-        )
+        query = self._sums(
+            (table.c.interval_start, table.c.counter),
+            table.c.interval_start >= since,
+            table.c.counter.in_([str(c) for c in counters]),
+        ).order_by(table.c.interval_start)
         if until is not None:
             query = query.where(table.c.interval_start < until)
         if configuration_set is not None:
@@ -152,27 +146,33 @@ class StatisticsRepository(AccountRegionRepository):
         """A counter's sums per recipient ISP and interval, of mail sent as ``domain`` or an
         address at it, the mailbox simulator's left out."""
         table = event_counts
-        query = (
-            select(table.c.isp, table.c.interval_start, func.sum(table.c.count))
-            .where(
-                table.c.account_id == self._account_id,
-                table.c.region == self._region,
-                table.c.interval_start >= since,
-                table.c.interval_start < until,
-                table.c.counter == str(counter),
-                or_(
-                    table.c.identity == domain,
-                    table.c.identity.endswith(f"@{domain}", autoescape=True),
-                ),
-                table.c.simulator.is_(False),
-            )
-            .group_by(table.c.isp, table.c.interval_start)
-            .order_by(table.c.isp, table.c.interval_start)
-        )
+        query = self._sums(
+            (table.c.isp, table.c.interval_start),
+            table.c.interval_start >= since,
+            table.c.interval_start < until,
+            table.c.counter == str(counter),
+            or_(
+                table.c.identity == domain,
+                table.c.identity.endswith(f"@{domain}", autoescape=True),
+            ),
+            table.c.simulator.is_(False),
+        ).order_by(table.c.isp, table.c.interval_start)
         found: dict[str, list[Point]] = {}
         for isp, start, total in self._connection.execute(query):
             found.setdefault(isp, []).append(Point(start, counter, int(total)))
         return found
+
+    def _sums(
+        self, groups: tuple[Column[Any], ...], *conditions: ColumnElement[bool]
+    ) -> Select[Any]:
+        """The rollup's counts in this account and region that meet ``conditions``, summed per
+        ``groups``: rows of ``groups``' values and the sum."""
+        table = event_counts
+        return (
+            select(*groups, func.sum(table.c.count))
+            .where(self._owned(table), *conditions)
+            .group_by(*groups)
+        )
 
 
 def scoped_points(

@@ -29,7 +29,7 @@ from openses.domain.tenant import (
     suppression_from_document,
     tenant_arn,
 )
-from openses.store.account import suppressed, suppressed_page
+from openses.store.account import suppressed, suppressed_page, suppression_values
 from openses.store.repository import AccountRegionRepository
 from openses.store.tables import (
     tenant_messages,
@@ -46,7 +46,7 @@ class TenantRepository(AccountRegionRepository):
         self._tags = TagRepository(connection)
 
     def _scope(self) -> ColumnElement[bool]:
-        return (tenants.c.account_id == self._account_id) & (tenants.c.region == self._region)
+        return self._owned(tenants)
 
     # -- tenants --------------------------------------------------------------------------------
 
@@ -212,12 +212,7 @@ class TenantRepository(AccountRegionRepository):
     def put_suppressed(self, name: str, entry: SuppressedDestination) -> None:
         """Add the address, or replace its reason, time and attributes if it is listed."""
         pk = self._pk(name)
-        values = {
-            "reason": str(entry.reason),
-            "message_id": entry.message_id,
-            "feedback_id": entry.feedback_id,
-            "last_update_time": entry.last_update_time,
-        }
+        values = suppression_values(entry)
         table = tenant_suppressed_destinations
         where = (table.c.tenant_pk == pk) & (table.c.email_address == entry.email_address)
         if self._connection.execute(update(table).where(where).values(**values)).rowcount:
