@@ -59,18 +59,10 @@ class ContactListRepository(ScopedRepository):
         self._remove_tagged(name, ContactListNotFound)
 
     def page(self, *, after: str | None, limit: int) -> list[ContactList]:
-        query = select(contact_lists).where(self._scope())
-        if after is not None:
-            query = query.where(contact_lists.c.name > after)
-        rows = self._connection.execute(query.order_by(contact_lists.c.name).limit(limit))
-        return [_contact_list(row, []) for row in rows]
+        return [_contact_list(row, []) for row in self._name_page(after=after, limit=limit)]
 
     def _row(self, name: str, *, for_update: bool = False) -> Row[Any]:
-        query = select(contact_lists).where(self._scope(), contact_lists.c.name == name)
-        row = self._connection.execute(query.with_for_update() if for_update else query).first()
-        if row is None:
-            raise ContactListNotFound(name)
-        return row
+        return self._get_named(name, ContactListNotFound, for_update=for_update)
 
     # -- contacts ----------------------------------------------------------------------------
 

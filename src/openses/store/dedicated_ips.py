@@ -29,11 +29,7 @@ class DedicatedIpRepository(ScopedRepository):
     def get_pool(self, name: str, *, for_update: bool = False) -> DedicatedIpPool:
         """The pool, without its tags; ``for_update`` holds its row until the transaction ends,
         so that it cannot be deleted (or changed) meanwhile."""
-        query = select(dedicated_ip_pools).where(self._scope(), dedicated_ip_pools.c.name == name)
-        row = self._connection.execute(query.with_for_update() if for_update else query).first()
-        if row is None:
-            raise DedicatedIpPoolNotFound(name)
-        return _pool(row)
+        return _pool(self._get_named(name, DedicatedIpPoolNotFound, for_update=for_update))
 
     def save_scaling_mode(self, pool: DedicatedIpPool) -> None:
         self._connection.execute(

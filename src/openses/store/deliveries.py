@@ -22,6 +22,7 @@ from openses.domain.clock import Clock
 from openses.store import leases
 from openses.store.database import reading
 from openses.store.repository import AccountRegionRepository
+from openses.store.rows import record_from_row
 from openses.store.tables import deliveries, events, messages, publications
 from openses.store.types import UtcDateTime
 
@@ -299,20 +300,11 @@ def prune(engine: Engine, before: datetime.datetime) -> int:
 
 
 def _queued(row: Any) -> QueuedDelivery:
-    return QueuedDelivery(
-        id=row["id"],
-        account_id=row["account_id"],
-        region=row["region"],
-        message_id=row["message_id"],
-        configuration_set=row["configuration_set"],
-        identity=row["identity"],
-        route=row["route"],
-        domain=row["domain"],
-        mail_from=row["mail_from"],
+    return record_from_row(
+        QueuedDelivery,
+        row,
         recipients=list(row["recipients"]),
         tls_required=bool(row["tls_required"]),
         attempts=int(row["attempts"]) + 1,
         delayed=bool(row["delayed"]),
-        expires_at=row["expires_at"],
-        created_at=row["created_at"],
     )

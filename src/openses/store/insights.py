@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from openses.store.repository import AccountRegionRepository
+from openses.store.rows import record_from_row
 from openses.store.tables import events, messages
 
 
@@ -47,15 +48,7 @@ class InsightRepository(AccountRegionRepository):
             )
             .order_by(events.c.id)
         )
-        return MessageRecord(
-            message_id=row.message_id,
-            source=row.source,
-            subject=row.subject,
-            destination=row.destination,
-            tags=row.tags,
-            created_at=row.created_at,
-            events=[p.payload for p in payloads],
-        )
+        return record_from_row(MessageRecord, row, events=[p.payload for p in payloads])
 
 
 @dataclass(slots=True, kw_only=True)

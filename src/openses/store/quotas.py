@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from openses.store.queries import Query
 from openses.store.repository import AccountRegionRepository
+from openses.store.rows import record_from_row
 from openses.store.tables import account_access, send_counts
 
 SECOND = "second"
@@ -149,12 +150,7 @@ class QuotaRepository(AccountRegionRepository):
         ).first()
         if row is None:
             return StoredAccess()
-        return StoredAccess(
-            production_access=row.production_access,
-            details=row.details,
-            review_status=row.review_status,
-            case_id=row.case_id,
-        )
+        return record_from_row(StoredAccess, row)
 
     def save_access(self, access: StoredAccess) -> None:
         values = {

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, delete, insert, select
 
+from openses.store.rows import record_from_row
 from openses.store.tables import messages, returns
 
 ReturnRow = Row[Any]
@@ -62,16 +63,7 @@ class ReturnRepository:
         for message_id in wanted:
             row = rows.get(message_id)
             if row is not None:
-                return ReturnedMessage(
-                    message_id=row.message_id,
-                    account_id=row.account_id,
-                    region=row.region,
-                    configuration_set=row.configuration_set,
-                    source=row.source,
-                    destination=row.destination,
-                    created_at=row.created_at,
-                    mail=row.mail,
-                )
+                return record_from_row(ReturnedMessage, row)
         return None
 
     def recorded_raws(self, message_id: str, kind: str) -> list[bytes]:

@@ -3,13 +3,14 @@ table, tags kept by ARN, and an insert that reports a taken name as the domain's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
     Delete,
+    Row,
     Table,
     and_,
     bindparam,
@@ -71,6 +72,31 @@ class ScopedRepository(AccountRegionRepository):
         if self._connection.dialect.name == "postgresql":
             scope = f"openses:{self.resource_type}:{self._account_id}:{self._region}"
             self._connection.execute(_LOCK_SCOPE, {"scope": scope})
+
+    def _find_named(self, name: str, *, for_update: bool = False) -> Row[Any] | None:
+        """This scope's row named ``name``, if any; ``for_update`` holds it until the
+        transaction ends."""
+        query = select(self.table).where(self._scope(), self.table.c.name == name)
+        return self._connection.execute(query.with_for_update() if for_update else query).first()
+
+    def _get_named(
+        self, name: str, missing: Callable[[str], Exception], *, for_update: bool = False
+    ) -> Row[Any]:
+        """As ``_find_named``; ``missing(name)`` is raised when there is no such row."""
+        row = self._find_named(name, for_update=for_update)
+        if row is None:
+            raise missing(name)
+        return row
+
+    def _name_page(
+        self, *conditions: ColumnElement[bool], after: str | None, limit: int
+    ) -> Sequence[Row[Any]]:
+        """One page of this scope's rows that meet ``conditions``, in name order, keyset-paged:
+        the names after ``after``, ``limit`` at most."""
+        query = select(self.table).where(self._scope(), *conditions)
+        if after is not None:
+            query = query.where(self.table.c.name > after)
+        return self._connection.execute(query.order_by(self.table.c.name).limit(limit)).all()
 
     def count(self) -> int:
         query = select(func.count()).select_from(self.table).where(self._scope())
