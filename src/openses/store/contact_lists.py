@@ -45,11 +45,7 @@ class ContactListRepository(ScopedRepository):
         return _contact_list(found, self._tags.get(self._arn(name)) if tags else [])
 
     def save(self, contact_list: ContactList) -> None:
-        self._connection.execute(
-            update(contact_lists)
-            .where(self._scope(), contact_lists.c.name == contact_list.name)
-            .values(**_list_values(contact_list))
-        )
+        self._update_named(contact_lists, contact_list.name, _list_values(contact_list))
 
     def remove(self, name: str) -> None:
         """The list, its contacts (ON DELETE CASCADE, and explicitly for SQLite connections

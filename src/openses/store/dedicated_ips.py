@@ -32,11 +32,7 @@ class DedicatedIpRepository(ScopedRepository):
         return _pool(self._get_named(name, DedicatedIpPoolNotFound, for_update=for_update))
 
     def save_scaling_mode(self, pool: DedicatedIpPool) -> None:
-        self._connection.execute(
-            update(dedicated_ip_pools)
-            .where(self._scope(), dedicated_ip_pools.c.name == pool.name)
-            .values(scaling_mode=pool.scaling_mode)
-        )
+        self._update_named(dedicated_ip_pools, pool.name, {"scaling_mode": pool.scaling_mode})
 
     def remove_pool(self, name: str) -> None:
         self._remove_tagged(name, DedicatedIpPoolNotFound)

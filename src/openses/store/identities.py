@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, select, update
+from sqlalchemy import Connection, Row, bindparam, func, select
 
 from openses.domain.errors import IdentityAlreadyExists, IdentityNotFound
 from openses.domain.feedback import FeedbackSettings, NotificationType
@@ -91,12 +91,7 @@ class IdentityRepository(ScopedRepository):
         return [_identity(row, []) for row in rows]
 
     def save(self, identity: EmailIdentity) -> None:
-        result = self._connection.execute(
-            update(identities)
-            .where(self._scope(), identities.c.name == identity.name)
-            .values(**_row_values(identity))
-        )
-        if result.rowcount == 0:
+        if not self._update_named(identities, identity.name, _row_values(identity)):
             raise IdentityNotFound(identity.name)
         self._tags.replace(self._arn(identity.name), identity.tags)
 

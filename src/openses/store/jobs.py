@@ -28,7 +28,7 @@ from openses.domain.job import (
     MetricsSource,
     S3Object,
 )
-from openses.store import insights
+from openses.store import insights, leases
 from openses.store.database import reading
 from openses.store.insights import SentMessage
 from openses.store.repository import AccountRegionRepository
@@ -177,21 +177,11 @@ def claim(engine: Engine, now: datetime.datetime, lease: datetime.timedelta) -> 
     PROCESSING; None when there is none."""
     c = jobs.c
     free = (c.status.in_(list(OPEN_STATUSES)), or_(c.locked_until.is_(None), c.locked_until <= now))
-    with reading(engine) as connection:  # an idle poll must not take SQLite's write lock
-        if connection.execute(select(c.id).where(*free).limit(1)).first() is None:
-            return None
-    with engine.begin() as connection:
-        query = select(jobs).where(*free).order_by(c.id).limit(1)
-        if connection.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        row = connection.execute(query).first()
-        if row is None:
-            return None
-        connection.execute(
-            update(jobs)
-            .where(c.id == row.id)
-            .values(status=JobStatus.PROCESSING, locked_until=now + lease)
-        )
+    values = {"status": JobStatus.PROCESSING, "locked_until": now + lease}
+    taken = leases.take(engine, jobs, free, order_by=(c.id,), limit=1, values=values)
+    if not taken:
+        return None
+    row = taken[0]
     return Claimed(row.id, row.job_id, row.account_id, row.region, row.kind)
 
 
@@ -205,17 +195,15 @@ def renew(
 ) -> int:
     """``leases.Renew`` for the jobs table: a job is still held while PROCESSING under a lease
     that has not run out (a finished job has none; a lapsed one may be another runner's)."""
-    with engine.begin() as connection:
-        result = connection.execute(
-            update(table)
-            .where(
-                table.c.id.in_(ids),
-                table.c.status == JobStatus.PROCESSING,
-                table.c.locked_until >= now,
-            )
-            .values(locked_until=now + lease)
-        )
-    return result.rowcount
+    return leases.renew_held(
+        engine,
+        table,
+        ids,
+        now,
+        lease=lease,
+        status=JobStatus.PROCESSING,
+        columns=("locked_until",),
+    )
 
 
 def release(engine: Engine, job_id: str, retry_at: datetime.datetime) -> None:

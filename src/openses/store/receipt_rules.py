@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, Row, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from openses.domain.errors import (
     ReceiptFilterAlreadyExists,
@@ -32,19 +31,12 @@ class ReceiptRuleRepository(AccountRegionRepository):
     # -- rule sets ---------------------------------------------------------------------------
 
     def add_set(self, rule_set: ReceiptRuleSet) -> None:
-        try:
-            self._connection.execute(
-                insert(receipt_rule_sets).values(
-                    account_id=self._account_id,
-                    region=self._region,
-                    name=rule_set.name,
-                    created_at=rule_set.created_at,
-                    active=False,
-                    rules=[rule_document(rule) for rule in rule_set.rules],
-                )
-            )
-        except IntegrityError:
-            raise RuleSetAlreadyExists(rule_set.name) from None
+        values = {
+            "created_at": rule_set.created_at,
+            "active": False,
+            "rules": [rule_document(rule) for rule in rule_set.rules],
+        }
+        self._insert_named(receipt_rule_sets, rule_set.name, values, RuleSetAlreadyExists)
 
     def get_set(self, name: str, *, for_update: bool = False) -> ReceiptRuleSet:
         query = select(receipt_rule_sets).where(
@@ -56,12 +48,8 @@ class ReceiptRuleRepository(AccountRegionRepository):
         return _rule_set(row)
 
     def save_rules(self, rule_set: ReceiptRuleSet) -> None:
-        result = self._connection.execute(
-            update(receipt_rule_sets)
-            .where(self._sets_scope(), receipt_rule_sets.c.name == rule_set.name)
-            .values(rules=[rule_document(rule) for rule in rule_set.rules])
-        )
-        if result.rowcount == 0:
+        rules = [rule_document(rule) for rule in rule_set.rules]
+        if not self._update_named(receipt_rule_sets, rule_set.name, {"rules": rules}):
             raise RuleSetNotFound(rule_set.name)
 
     def remove_set(self, name: str) -> bool:
@@ -119,18 +107,8 @@ class ReceiptRuleRepository(AccountRegionRepository):
     # -- IP filters --------------------------------------------------------------------------
 
     def add_filter(self, receipt_filter: ReceiptFilter) -> None:
-        try:
-            self._connection.execute(
-                insert(receipt_filters).values(
-                    account_id=self._account_id,
-                    region=self._region,
-                    name=receipt_filter.name,
-                    policy=receipt_filter.policy,
-                    cidr=receipt_filter.cidr,
-                )
-            )
-        except IntegrityError:
-            raise ReceiptFilterAlreadyExists(receipt_filter.name) from None
+        values = {"policy": receipt_filter.policy, "cidr": receipt_filter.cidr}
+        self._insert_named(receipt_filters, receipt_filter.name, values, ReceiptFilterAlreadyExists)
 
     def remove_filter(self, name: str) -> None:
         self._connection.execute(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, Table
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Table, insert, update
+from sqlalchemy.exc import IntegrityError
 
 
 class AccountRegionRepository:
@@ -18,3 +22,26 @@ class AccountRegionRepository:
     def _owned(self, table: Table) -> ColumnElement[bool]:
         """The rows of ``table`` that belong to this account and region."""
         return (table.c.account_id == self._account_id) & (table.c.region == self._region)
+
+    def _update_named(self, table: Table, name: str, values: Mapping[str, Any]) -> bool:
+        """Set ``values`` on this scope's row of ``table`` named ``name``; whether there was one."""
+        result = self._connection.execute(
+            update(table).where(self._owned(table), table.c.name == name).values(**values)
+        )
+        return bool(result.rowcount)
+
+    def _insert_named(
+        self,
+        table: Table,
+        name: str,
+        values: Mapping[str, Any],
+        taken: Callable[[str], Exception],
+    ) -> None:
+        """Insert this scope's row of ``table`` named ``name``; ``taken(name)`` is raised when
+        the name is in use. No savepoint: a failed insert ends the whole unit of work, which
+        then rolls back."""
+        row = {**self._scope_params, "name": name, **values}
+        try:
+            self._connection.execute(insert(table), row)
+        except IntegrityError:
+            raise taken(name) from None

@@ -16,12 +16,10 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    insert,
     select,
     text,
     true,
 )
-from sqlalchemy.exc import IntegrityError
 
 from openses.domain.options import Tag
 from openses.domain.tags import ResourceArn
@@ -112,13 +110,8 @@ class ScopedRepository(AccountRegionRepository):
         tags: list[Tag],
         taken: Callable[[str], Exception],
     ) -> None:
-        """Insert the row and its tags; ``taken(name)`` is raised when the name is in use. No
-        savepoint: a failed insert ends the whole unit of work, which then rolls back."""
-        row = {**self._scope_params, "name": name, **values}
-        try:
-            self._connection.execute(insert(self.table), row)
-        except IntegrityError:
-            raise taken(name) from None
+        """Insert the row (``_insert_named``) and its tags."""
+        self._insert_named(self.table, name, values, taken)
         self._tags.add(self._arn(name), tags)
 
     def _remove_tagged(self, name: str, missing: Callable[[str], Exception]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, update
+from sqlalchemy import Row
 
 from openses.domain.errors import TemplateAlreadyExists, TemplateNotFound
 from openses.domain.template import EmailTemplate
@@ -27,12 +27,7 @@ class TemplateRepository(ScopedRepository):
 
     def save(self, template: EmailTemplate) -> None:
         """Replace the stored subject, text and HTML (all three: a part left out is removed)."""
-        result = self._connection.execute(
-            update(templates)
-            .where(self._scope(), templates.c.name == template.name)
-            .values(**_content(template))
-        )
-        if result.rowcount == 0:
+        if not self._update_named(templates, template.name, _content(template)):
             raise TemplateNotFound(template.name)
         self._tags.replace(self._arn(template.name), template.tags)
 

@@ -51,10 +51,7 @@ class TenantRepository(AccountRegionRepository):
     # -- tenants --------------------------------------------------------------------------------
 
     def add(self, tenant: Tenant) -> None:
-        row = {
-            "account_id": self._account_id,
-            "region": self._region,
-            "name": tenant.name,
+        values = {
             "tenant_id": tenant.tenant_id,
             "sending_status": tenant.sending_status,
             "status_updated_at": tenant.status_updated_at,
@@ -62,10 +59,7 @@ class TenantRepository(AccountRegionRepository):
             "suppression": suppression_document(tenant.suppression),
             "created_at": tenant.created_at,
         }
-        try:
-            self._connection.execute(insert(tenants), row)
-        except IntegrityError:
-            raise TenantAlreadyExists(tenant.name) from None
+        self._insert_named(tenants, tenant.name, values, TenantAlreadyExists)
         self._tags.add(tenant.arn, tenant.tags)
 
     def get(self, name: str, *, for_update: bool = False) -> Tenant:
@@ -89,16 +83,13 @@ class TenantRepository(AccountRegionRepository):
         return tenant if tenant.arn == arn else None
 
     def save(self, tenant: Tenant) -> None:
-        self._connection.execute(
-            update(tenants)
-            .where(self._scope(), tenants.c.name == tenant.name)
-            .values(
-                sending_status=tenant.sending_status,
-                status_updated_at=tenant.status_updated_at,
-                reputation_policy=tenant.reputation_policy,
-                suppression=suppression_document(tenant.suppression),
-            )
-        )
+        values = {
+            "sending_status": tenant.sending_status,
+            "status_updated_at": tenant.status_updated_at,
+            "reputation_policy": tenant.reputation_policy,
+            "suppression": suppression_document(tenant.suppression),
+        }
+        self._update_named(tenants, tenant.name, values)
 
     def remove(self, name: str) -> None:
         tenant = self.get(name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, update
+from sqlalchemy import Row
 
 from openses.domain.errors import (
     CustomVerificationEmailTemplateAlreadyExists,
@@ -32,12 +32,7 @@ class VerificationTemplateRepository(ScopedRepository):
         return _template(row, self._tags.get(self._arn(name)))
 
     def save(self, template: CustomVerificationEmailTemplate) -> None:
-        result = self._connection.execute(
-            update(table)
-            .where(self._scope(), table.c.name == template.name)
-            .values(**_content(template))
-        )
-        if result.rowcount == 0:
+        if not self._update_named(table, template.name, _content(template)):
             raise CustomVerificationEmailTemplateNotFound(template.name)
 
     def remove(self, name: str) -> None:
