@@ -244,24 +244,30 @@ def _import_result(job: ImportJob) -> Json:
     )
 
 
+def _job_fields(row: Row[Any]) -> Json:
+    """The fields an import job and an export job read alike from their row."""
+    return {
+        "job_id": row.job_id,
+        "created_at": row.created_at,
+        "status": JobStatus(row.status),
+        "completed_at": row.completed_at,
+        "processed_records": row.processed_records,
+        "error_message": (row.result or {}).get("error"),
+    }
+
+
 def _import_job(row: Row[Any]) -> ImportJob:
-    result = row.result or {}
-    failed = result.get("failed_records")
+    failed = (row.result or {}).get("failed_records")
     return ImportJob(
-        job_id=row.job_id,
         destination=ImportDestination(
             action=ImportAction(row.destination["action"]),
             contact_list_name=row.destination.get("contact_list"),
         ),
         source=S3Object.parse(row.source["url"]),
         data_format=DataFormat(row.source["format"]),
-        created_at=row.created_at,
-        status=JobStatus(row.status),
-        completed_at=row.completed_at,
-        processed_records=row.processed_records,
         failed_records=row.failed_records,
         failed_records_object=S3Object.parse(failed) if failed else None,
-        error_message=result.get("error"),
+        **_job_fields(row),
     )
 
 
@@ -310,17 +316,11 @@ def _source(data: Json) -> ExportSource:
 
 
 def _export_job(row: Row[Any]) -> ExportJob:
-    result = row.result or {}
-    found = result.get("object")
+    found = (row.result or {}).get("object")
     return ExportJob(
-        job_id=row.job_id,
         source=_source(row.source),
         data_format=DataFormat(row.destination["format"]),
-        created_at=row.created_at,
-        status=JobStatus(row.status),
-        completed_at=row.completed_at,
-        processed_records=row.processed_records,
         exported_records=row.failed_records,
         result=S3Object.parse(found) if found else None,
-        error_message=result.get("error"),
+        **_job_fields(row),
     )

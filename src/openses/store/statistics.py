@@ -181,28 +181,21 @@ def scoped_points(
     """Every account's and region's sums per set, interval, counter and simulator flag since
     ``since``: what the reputation job (events/reputation.py) computes rates from."""
     table = event_counts
+    groups = (
+        table.c.account_id,
+        table.c.region,
+        table.c.configuration_set,
+        table.c.interval_start,
+        table.c.counter,
+        table.c.simulator,
+    )
     query = (
-        select(
-            table.c.account_id,
-            table.c.region,
-            table.c.configuration_set,
-            table.c.interval_start,
-            table.c.counter,
-            table.c.simulator,
-            func.sum(table.c.count),
-        )
+        select(*groups, func.sum(table.c.count))
         .where(
             table.c.interval_start >= since,
             table.c.counter.in_([str(c) for c in counters]),
         )
-        .group_by(
-            table.c.account_id,
-            table.c.region,
-            table.c.configuration_set,
-            table.c.interval_start,
-            table.c.counter,
-            table.c.simulator,
-        )
+        .group_by(*groups)
     )
     return [
         ScopedPoint(account, region, name, start, Counter(counter), bool(simulated), int(total))
