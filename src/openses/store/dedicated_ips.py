@@ -90,8 +90,7 @@ class DedicatedIpRepository(ScopedRepository):
     def auto_warmup_enabled(self) -> bool:
         row = self._connection.execute(
             select(dedicated_ip_settings.c.auto_warmup_enabled).where(
-                dedicated_ip_settings.c.account_id == self._account_id,
-                dedicated_ip_settings.c.region == self._region,
+                self._owned(dedicated_ip_settings),
             )
         ).first()
         return bool(row.auto_warmup_enabled) if row is not None else False

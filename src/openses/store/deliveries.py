@@ -127,8 +127,7 @@ class DeliveryRepository(AccountRegionRepository):
         rows = self._connection.execute(
             select(messages.c.message_id, messages.c.mail).where(
                 messages.c.message_id.in_(wanted),
-                messages.c.account_id == self._account_id,
-                messages.c.region == self._region,
+                self._owned(messages),
             )
         ).all()
         return {row[0]: row[1] for row in rows if row[1] is not None}
@@ -140,8 +139,7 @@ class DeliveryRepository(AccountRegionRepository):
             self._connection.execute(
                 select(messages.c.message_id, messages.c.status).where(
                     messages.c.message_id.in_(wanted),
-                    messages.c.account_id == self._account_id,
-                    messages.c.region == self._region,
+                    self._owned(messages),
                 )
             ).all()
         )
@@ -163,8 +161,7 @@ class DeliveryRepository(AccountRegionRepository):
                 update(messages)
                 .where(
                     messages.c.message_id.in_(ids),
-                    messages.c.account_id == self._account_id,
-                    messages.c.region == self._region,
+                    self._owned(messages),
                 )
                 .values(status=status)
             )

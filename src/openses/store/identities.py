@@ -91,9 +91,7 @@ class IdentityRepository(ScopedRepository):
         return [_identity(row, []) for row in rows]
 
     def save(self, identity: EmailIdentity) -> None:
-        if not self._update_named(identities, identity.name, _row_values(identity)):
-            raise IdentityNotFound(identity.name)
-        self._tags.replace(self._arn(identity.name), identity.tags)
+        self._save_tagged(identity.name, _row_values(identity), identity.tags, IdentityNotFound)
 
     def remove(self, name: str) -> None:
         self._remove_tagged(name, IdentityNotFound)

@@ -15,8 +15,7 @@ from openses.store.tables import identities, identity_policies
 class IdentityPolicyRepository(AccountRegionRepository):
     def _identity_id(self, name: str) -> Select[Any]:
         return select(identities.c.id).where(
-            identities.c.account_id == self._account_id,
-            identities.c.region == self._region,
+            self._owned(identities),
             identities.c.name == name,
         )
 

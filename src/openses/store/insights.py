@@ -33,8 +33,7 @@ class InsightRepository(AccountRegionRepository):
         row = self._connection.execute(
             select(messages).where(
                 messages.c.message_id == message_id,
-                messages.c.account_id == self._account_id,
-                messages.c.region == self._region,
+                self._owned(messages),
             )
         ).first()
         if row is None:
@@ -43,8 +42,7 @@ class InsightRepository(AccountRegionRepository):
             select(events.c.payload)
             .where(
                 events.c.message_id == message_id,
-                events.c.account_id == self._account_id,
-                events.c.region == self._region,
+                self._owned(events),
             )
             .order_by(events.c.id)
         )

@@ -144,8 +144,7 @@ class QuotaRepository(AccountRegionRepository):
     def access(self) -> StoredAccess:
         row = self._connection.execute(
             select(account_access).where(
-                account_access.c.account_id == self._account_id,
-                account_access.c.region == self._region,
+                self._owned(account_access),
             )
         ).first()
         if row is None:

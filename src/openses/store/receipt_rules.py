@@ -143,8 +143,7 @@ class ReceiptRuleRepository(AccountRegionRepository):
         received before runs were kept)."""
         row = self._connection.execute(
             select(received_messages.c.content, received_messages.c.progress).where(
-                received_messages.c.account_id == self._account_id,
-                received_messages.c.region == self._region,
+                self._owned(received_messages),
                 received_messages.c.message_id == message_id,
             )
         ).first()
@@ -156,8 +155,7 @@ class ReceiptRuleRepository(AccountRegionRepository):
         self._connection.execute(
             update(received_messages)
             .where(
-                received_messages.c.account_id == self._account_id,
-                received_messages.c.region == self._region,
+                self._owned(received_messages),
                 received_messages.c.message_id == message_id,
             )
             .values(progress=progress)
@@ -166,8 +164,7 @@ class ReceiptRuleRepository(AccountRegionRepository):
     def received(self, message_id: str) -> ReceivedMessage | None:
         row = self._connection.execute(
             select(received_messages).where(
-                received_messages.c.account_id == self._account_id,
-                received_messages.c.region == self._region,
+                self._owned(received_messages),
                 received_messages.c.message_id == message_id,
             )
         ).first()

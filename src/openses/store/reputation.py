@@ -42,18 +42,14 @@ _ACCOUNT_PAUSED = Query(
 class ReputationRepository(AccountRegionRepository):
     def account_paused(self) -> bool:
         """Whether reputation enforcement (``aws`` mode) paused this account's sending."""
-        row = _ACCOUNT_PAUSED.first(
-            self._connection, {"account_id": self._account_id, "region": self._region}
-        )
+        row = _ACCOUNT_PAUSED.first(self._connection, self._scope_params)
         return bool(row is not None and row.sending_paused)
 
     def states(self) -> list[ReputationState]:
         """The account's state first, then its sets' by name."""
         table = reputation_states
         rows = self._connection.execute(
-            select(table)
-            .where(table.c.account_id == self._account_id, table.c.region == self._region)
-            .order_by(table.c.configuration_set)
+            select(table).where(self._owned(table)).order_by(table.c.configuration_set)
         )
         return [_state(row) for row in rows]
 

@@ -114,6 +114,19 @@ class ScopedRepository(AccountRegionRepository):
         self._insert_named(self.table, name, values, taken)
         self._tags.add(self._arn(name), tags)
 
+    def _save_tagged(
+        self,
+        name: str,
+        values: Mapping[str, Any],
+        tags: list[Tag],
+        missing: Callable[[str], Exception],
+    ) -> None:
+        """Update the row and replace its tags; ``missing(name)`` is raised when there is no
+        such row."""
+        if not self._update_named(self.table, name, values):
+            raise missing(name)
+        self._tags.replace(self._arn(name), tags)
+
     def _remove_tagged(self, name: str, missing: Callable[[str], Exception]) -> None:
         """Delete the row (its dependent rows go with it, ON DELETE CASCADE) and its tags;
         ``missing(name)`` is raised when there is no such row."""

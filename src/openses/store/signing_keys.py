@@ -24,8 +24,7 @@ class SigningKey:
 class SigningKeyRepository(AccountRegionRepository):
     def _identity_id(self, name: str) -> Select[tuple[int]]:
         return select(identities.c.id).where(
-            identities.c.account_id == self._account_id,
-            identities.c.region == self._region,
+            self._owned(identities),
             identities.c.name == name,
         )
 

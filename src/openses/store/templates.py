@@ -27,9 +27,7 @@ class TemplateRepository(ScopedRepository):
 
     def save(self, template: EmailTemplate) -> None:
         """Replace the stored subject, text and HTML (all three: a part left out is removed)."""
-        if not self._update_named(templates, template.name, _content(template)):
-            raise TemplateNotFound(template.name)
-        self._tags.replace(self._arn(template.name), template.tags)
+        self._save_tagged(template.name, _content(template), template.tags, TemplateNotFound)
 
     def remove(self, name: str) -> None:
         self._remove_tagged(name, TemplateNotFound)
