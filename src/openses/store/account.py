@@ -29,6 +29,7 @@ from openses.domain.options import SuppressionReason
 from openses.domain.suppression import AccountSettings, SuppressedDestination
 from openses.store.queries import Query
 from openses.store.repository import AccountRegionRepository
+from openses.store.rows import record_from_row
 from openses.store.tables import account_settings, messages, suppressed_destinations
 
 # Built once: the send path reads these on every message.
@@ -217,10 +218,4 @@ def suppression_values(entry: SuppressedDestination) -> dict[str, Any]:
 
 
 def suppressed(row: Row[Any]) -> SuppressedDestination:
-    return SuppressedDestination(
-        email_address=row.email_address,
-        reason=SuppressionReason(row.reason),
-        last_update_time=row.last_update_time,
-        message_id=row.message_id,
-        feedback_id=row.feedback_id,
-    )
+    return record_from_row(SuppressedDestination, row, reason=SuppressionReason(row.reason))

@@ -21,6 +21,7 @@ from openses.domain.errors import (
     ContactListNotFound,
     ContactNotFound,
 )
+from openses.store.rows import record_from_row
 from openses.store.scoped import ScopedRepository
 from openses.store.tables import contact_lists, contacts
 
@@ -171,11 +172,5 @@ def _contact_values(contact: Contact) -> dict[str, Any]:
 
 
 def _contact(row: Row[Any]) -> Contact:
-    return Contact(
-        email_address=row.email_address,
-        preferences={name: SubscriptionStatus(status) for name, status in row.preferences},
-        unsubscribe_all=row.unsubscribe_all,
-        attributes_data=row.attributes_data,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    preferences = {name: SubscriptionStatus(status) for name, status in row.preferences}
+    return record_from_row(Contact, row, preferences=preferences)

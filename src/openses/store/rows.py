@@ -20,10 +20,16 @@ def _field_names(record: type[DataclassInstance]) -> tuple[str, ...]:
     return tuple(field.name for field in dataclasses.fields(record) if field.init)
 
 
-def record_from_row(record: type[R], row: Row[Any] | Mapping[str, Any], **computed: Any) -> R:
+def record_from_row(
+    record: type[R], row: Row[Any] | Mapping[Any, Any] | tuple[Any, ...], **computed: Any
+) -> R:
     """A ``record`` whose every field is the row's column of the same name, but those given in
     ``computed`` (converted values, or values from elsewhere). Every field not computed must be
-    a column of the row."""
-    values = row._mapping if isinstance(row, Row) else row
-    copied = {name: values[name] for name in _field_names(record) if name not in computed}
+    a column of the row: a mapping, or a row whose columns are attributes (SQLAlchemy's, or
+    the named tuples of ``queries.Query``)."""
+    names = [name for name in _field_names(record) if name not in computed]
+    if isinstance(row, Mapping):
+        copied = {name: row[name] for name in names}
+    else:
+        copied = {name: getattr(row, name) for name in names}
     return record(**copied, **computed)
