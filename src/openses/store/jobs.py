@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Row, Table, insert, or_, select, update
+from sqlalchemy import Engine, Row, insert, or_, select, update
 
 from openses.domain.errors import JobNotFound
 from openses.domain.job import (
@@ -185,25 +184,9 @@ def claim(engine: Engine, now: datetime.datetime, lease: datetime.timedelta) -> 
     return Claimed(row.id, row.job_id, row.account_id, row.region, row.kind)
 
 
-def renew(
-    engine: Engine,
-    table: Table,
-    ids: Sequence[int],
-    now: datetime.datetime,
-    *,
-    lease: datetime.timedelta,
-) -> int:
-    """``leases.Renew`` for the jobs table: a job is still held while PROCESSING under a lease
-    that has not run out (a finished job has none; a lapsed one may be another runner's)."""
-    return leases.renew_held(
-        engine,
-        table,
-        ids,
-        now,
-        lease=lease,
-        status=JobStatus.PROCESSING,
-        columns=("locked_until",),
-    )
+# ``leases.Renew`` for the jobs table: a job is held while PROCESSING under a lease that has not
+# run out (a finished job has none; a lapsed one may be another runner's).
+renew = leases.renewal_of(JobStatus.PROCESSING, ("locked_until",))
 
 
 def release(engine: Engine, job_id: str, retry_at: datetime.datetime) -> None:

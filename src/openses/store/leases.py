@@ -72,53 +72,6 @@ def claim(
     )
 
 
-def renew_held(
-    engine: Engine,
-    table: Table,
-    ids: Sequence[int],
-    now: datetime.datetime,
-    *,
-    lease: datetime.timedelta,
-    status: str,
-    columns: Sequence[str],
-) -> int:
-    """Set ``columns`` to ``now + lease`` on those of ``ids`` still held: in ``status``, under a
-    lease that has not run out (a lapsed one may be another's). How many were."""
-    until = now + lease
-    with engine.begin() as connection:
-        result = connection.execute(
-            update(table)
-            .where(
-                table.c.id.in_(ids),
-                table.c.status == status,
-                table.c.locked_until >= now,
-            )
-            .values(**dict.fromkeys(columns, until))
-        )
-    return result.rowcount
-
-
-def renew(
-    engine: Engine,
-    table: Table,
-    ids: Sequence[int],
-    now: datetime.datetime,
-    *,
-    lease: datetime.timedelta,
-) -> int:
-    """Lease again, until ``now + lease``, those of ``ids`` that are still held: pending, with
-    a lease that has not run out (a settled row has none; a lapsed one may be another's)."""
-    return renew_held(
-        engine,
-        table,
-        ids,
-        now,
-        lease=lease,
-        status=PENDING,
-        columns=("next_attempt_at", "locked_until"),
-    )
-
-
 class Renew(Protocol):
     def __call__(
         self,
@@ -130,6 +83,39 @@ class Renew(Protocol):
         lease: datetime.timedelta,
     ) -> int:
         """Lease ``ids`` again until ``now + lease`` where still held; how many were."""
+
+
+def renewal_of(status: str, columns: Sequence[str]) -> Renew:
+    """The ``Renew`` of a table whose rows are held while in ``status`` under a lease that has
+    not run out (a settled row has none; a lapsed one may be another's): it moves ``columns``
+    to the end of the new lease."""
+
+    def renew(
+        engine: Engine,
+        table: Table,
+        ids: Sequence[int],
+        now: datetime.datetime,
+        *,
+        lease: datetime.timedelta,
+    ) -> int:
+        until = now + lease
+        with engine.begin() as connection:
+            result = connection.execute(
+                update(table)
+                .where(
+                    table.c.id.in_(ids),
+                    table.c.status == status,
+                    table.c.locked_until >= now,
+                )
+                .values(**dict.fromkeys(columns, until))
+            )
+        return result.rowcount
+
+    return renew
+
+
+# The queues' (deliveries, publications): pending rows, which a claim leased by moving both.
+renew = renewal_of(PENDING, ("next_attempt_at", "locked_until"))
 
 
 class Renewal:
