@@ -48,6 +48,7 @@ def within(table: Table, account_id: str | None, region: str | None) -> ColumnEl
 class ScopedRepository(AccountRegionRepository):
     table: ClassVar[Table]
     resource_type: ClassVar[str]  # as in the resource's ARN: identity, template, ...
+    lock_kind: ClassVar[str | None] = None  # lock_scope's name for the kind; None: resource_type
     _removal: ClassVar[Delete]  # by account, region and name, built once per repository
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -68,7 +69,8 @@ class ScopedRepository(AccountRegionRepository):
         ends, so that a count taken now stays true (issue 18's quotas). SQLite writers already
         run one at a time."""
         if self._connection.dialect.name == "postgresql":
-            scope = f"openses:{self.resource_type}:{self._account_id}:{self._region}"
+            kind = self.lock_kind or self.resource_type
+            scope = f"openses:{kind}:{self._account_id}:{self._region}"
             self._connection.execute(_LOCK_SCOPE, {"scope": scope})
 
     def _find_named(self, name: str, *, for_update: bool = False) -> Row[Any] | None:
