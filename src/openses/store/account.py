@@ -30,19 +30,18 @@ from openses.domain.suppression import AccountSettings, SuppressedDestination
 from openses.store.queries import Query
 from openses.store.repository import AccountRegionRepository
 from openses.store.rows import record_from_row
+from openses.store.scoped import in_scope
 from openses.store.tables import account_settings, messages, suppressed_destinations
 
 # Built once: the send path reads these on every message.
 _SETTINGS = Query(
     select(account_settings).where(
-        account_settings.c.account_id == bindparam("account_id"),
-        account_settings.c.region == bindparam("region"),
+        in_scope(account_settings),
     )
 )
 _SUPPRESSED = Query(
     select(suppressed_destinations).where(
-        suppressed_destinations.c.account_id == bindparam("account_id"),
-        suppressed_destinations.c.region == bindparam("region"),
+        in_scope(suppressed_destinations),
         suppressed_destinations.c.email_address == bindparam("email_address"),
     )
 )

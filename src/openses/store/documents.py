@@ -12,13 +12,13 @@ from sqlalchemy.exc import IntegrityError
 
 from openses.store.queries import Query
 from openses.store.repository import AccountRegionRepository
+from openses.store.scoped import in_scope
 from openses.store.tables import stored_documents
 
 # A send's look-up (services/reputation_entities.check_send): a prebuilt statement.
 _TWO_NAMED = Query(
     select(stored_documents.c.name, stored_documents.c.document).where(
-        stored_documents.c.account_id == bindparam("account_id"),
-        stored_documents.c.region == bindparam("region"),
+        in_scope(stored_documents),
         stored_documents.c.kind == bindparam("kind"),
         (stored_documents.c.name == bindparam("first"))
         | (stored_documents.c.name == bindparam("second")),

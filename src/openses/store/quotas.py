@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from openses.store.queries import Query
 from openses.store.repository import AccountRegionRepository
 from openses.store.rows import record_from_row
+from openses.store.scoped import in_scope
 from openses.store.tables import account_access, send_counts
 
 SECOND = "second"
@@ -32,11 +33,7 @@ DAY_SECONDS = 86_400
 
 
 def _in_scope() -> Any:
-    return (
-        (send_counts.c.account_id == bindparam("account_id"))
-        & (send_counts.c.region == bindparam("region"))
-        & (send_counts.c.span == bindparam("span"))
-    )
+    return in_scope(send_counts) & (send_counts.c.span == bindparam("span"))
 
 
 # Built once: a send under a limit runs these.

@@ -8,11 +8,12 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, select, text
+from sqlalchemy import Connection, delete, func, select, text
 
 from openses.domain.reputation import EnforcementStatus, Reputation, ReputationState, Volumes
 from openses.store.queries import Query, Upsert
 from openses.store.repository import AccountRegionRepository
+from openses.store.scoped import in_scope
 from openses.store.tables import reputation_states
 
 ACCOUNT = ""  # the configuration set of an account's own state
@@ -32,8 +33,7 @@ _REPLACED = (
 _UPSERT = Upsert(reputation_states, replace=_REPLACED)
 _ACCOUNT_PAUSED = Query(
     select(reputation_states.c.sending_paused).where(
-        reputation_states.c.account_id == bindparam("account_id"),
-        reputation_states.c.region == bindparam("region"),
+        in_scope(reputation_states),
         reputation_states.c.configuration_set == ACCOUNT,
     )
 )

@@ -3,19 +3,19 @@ region (issue 17)."""
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from openses.domain.options import FeatureStatus, VdmAttributes, VdmOptions
 from openses.store import mapping
 from openses.store.queries import Query, Upsert
 from openses.store.repository import AccountRegionRepository
+from openses.store.scoped import in_scope
 from openses.store.tables import account_vdm_attributes
 
 _UPSERT = Upsert(account_vdm_attributes, replace=("attributes",))
 _SELECT = Query(
     select(account_vdm_attributes.c.attributes).where(
-        account_vdm_attributes.c.account_id == bindparam("account_id"),
-        account_vdm_attributes.c.region == bindparam("region"),
+        in_scope(account_vdm_attributes),
     )
 )
 
