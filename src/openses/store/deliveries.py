@@ -78,8 +78,7 @@ class DeliveryRepository(AccountRegionRepository):
             deliveries.insert(),
             [
                 {
-                    "account_id": self._account_id,
-                    "region": self._region,
+                    **self._scope_params,
                     "message_id": row.message_id,
                     "configuration_set": row.configuration_set,
                     "identity": row.identity,

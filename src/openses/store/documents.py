@@ -49,8 +49,7 @@ class DocumentRepository(AccountRegionRepository):
     def documents_named(self, kind: str, first: str, second: str) -> dict[str, dict[str, Any]]:
         """name -> document of those of the two names that have one (for a send: no more)."""
         params = {
-            "account_id": self._account_id,
-            "region": self._region,
+            **self._scope_params,
             "kind": kind,
             "first": first,
             "second": second,
@@ -60,8 +59,7 @@ class DocumentRepository(AccountRegionRepository):
     def add(self, kind: str, name: str, document: dict[str, Any], now: datetime.datetime) -> bool:
         """False when a document of that kind and name exists already."""
         row = {
-            "account_id": self._account_id,
-            "region": self._region,
+            **self._scope_params,
             "kind": kind,
             "name": name,
             "document": document,

@@ -108,8 +108,7 @@ class JobRepository(AccountRegionRepository):
             insert(jobs),
             {
                 "job_id": job_id,
-                "account_id": self._account_id,
-                "region": self._region,
+                **self._scope_params,
                 "kind": kind,
                 "status": JobStatus.CREATED,
                 "source": source,

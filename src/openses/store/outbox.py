@@ -73,8 +73,7 @@ class OutboxRepository(AccountRegionRepository):
             self._connection,
             [
                 {
-                    "account_id": self._account_id,
-                    "region": self._region,
+                    **self._scope_params,
                     "message_id": message_id,
                     "configuration_set": configuration_set,
                     "event_type": record["eventType"],
@@ -135,8 +134,7 @@ class OutboxRepository(AccountRegionRepository):
         destination_name: str | None = None,
     ) -> dict[str, Any]:
         return {
-            "account_id": self._account_id,
-            "region": self._region,
+            **self._scope_params,
             "message_id": message_id,
             "configuration_set": configuration_set,
             "destination_name": destination_name,

@@ -85,8 +85,7 @@ class StatisticsRepository(AccountRegionRepository):
         shard = random.randrange(SHARDS) if self._connection.dialect.name == "postgresql" else 0
         rows = [
             {
-                "account_id": self._account_id,
-                "region": self._region,
+                **self._scope_params,
                 "interval_start": start,
                 "configuration_set": key.configuration_set,
                 "identity": key.identity,
