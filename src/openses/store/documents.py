@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from openses.store.queries import Query
 from openses.store.repository import AccountRegionRepository
+from openses.store.rows import record_from_row
 from openses.store.scoped import in_scope
 from openses.store.tables import stored_documents
 
@@ -44,7 +45,7 @@ class DocumentRepository(AccountRegionRepository):
         ).first()
         if row is None:
             return None
-        return StoredDocument(row.name, row.document, row.created_at, row.updated_at)
+        return record_from_row(StoredDocument, row)
 
     def documents_named(self, kind: str, first: str, second: str) -> dict[str, dict[str, Any]]:
         """name -> document of those of the two names that have one (for a send: no more)."""
@@ -93,4 +94,4 @@ class DocumentRepository(AccountRegionRepository):
         if after is not None:
             query = query.where(stored_documents.c.name > after)
         rows = self._connection.execute(query.order_by(stored_documents.c.name).limit(limit))
-        return [StoredDocument(r.name, r.document, r.created_at, r.updated_at) for r in rows]
+        return [record_from_row(StoredDocument, row) for row in rows]
