@@ -59,7 +59,7 @@ class ContactListRepository(ScopedRepository):
         return [_contact_list(row, []) for row in self._name_page(after=after, limit=limit)]
 
     def _row(self, name: str, *, for_update: bool = False) -> Row[Any]:
-        return self._get_named(name, ContactListNotFound, for_update=for_update)
+        return self._get_named(contact_lists, name, ContactListNotFound, for_update=for_update)
 
     # -- contacts ----------------------------------------------------------------------------
 

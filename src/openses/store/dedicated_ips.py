@@ -29,7 +29,11 @@ class DedicatedIpRepository(ScopedRepository):
     def get_pool(self, name: str, *, for_update: bool = False) -> DedicatedIpPool:
         """The pool, without its tags; ``for_update`` holds its row until the transaction ends,
         so that it cannot be deleted (or changed) meanwhile."""
-        return _pool(self._get_named(name, DedicatedIpPoolNotFound, for_update=for_update))
+        return _pool(
+            self._get_named(
+                dedicated_ip_pools, name, DedicatedIpPoolNotFound, for_update=for_update
+            )
+        )
 
     def save_scaling_mode(self, pool: DedicatedIpPool) -> None:
         self._update_named(dedicated_ip_pools, pool.name, {"scaling_mode": pool.scaling_mode})

@@ -40,7 +40,7 @@ class IdentityRepository(ScopedRepository):
         self._insert_tagged(identity.name, values, identity.tags, IdentityAlreadyExists)
 
     def find(self, name: str, *, for_update: bool = False) -> EmailIdentity | None:
-        row = self._find_named(name, for_update=for_update)
+        row = self._find_named(identities, name, for_update=for_update)
         return None if row is None else _identity(row, self._tags.get(self._arn(name)))
 
     def get(self, name: str, *, for_update: bool = False) -> EmailIdentity:

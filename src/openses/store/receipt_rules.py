@@ -39,12 +39,7 @@ class ReceiptRuleRepository(AccountRegionRepository):
         self._insert_named(receipt_rule_sets, rule_set.name, values, RuleSetAlreadyExists)
 
     def get_set(self, name: str, *, for_update: bool = False) -> ReceiptRuleSet:
-        query = select(receipt_rule_sets).where(
-            self._sets_scope(), receipt_rule_sets.c.name == name
-        )
-        row = self._connection.execute(query.with_for_update() if for_update else query).first()
-        if row is None:
-            raise RuleSetNotFound(name)
+        row = self._get_named(receipt_rule_sets, name, RuleSetNotFound, for_update=for_update)
         return _rule_set(row)
 
     def save_rules(self, rule_set: ReceiptRuleSet) -> None:

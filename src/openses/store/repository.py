@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, insert, update
+from sqlalchemy import ColumnElement, Connection, Row, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 
@@ -22,6 +22,26 @@ class AccountRegionRepository:
     def _owned(self, table: Table) -> ColumnElement[bool]:
         """The rows of ``table`` that belong to this account and region."""
         return (table.c.account_id == self._account_id) & (table.c.region == self._region)
+
+    def _find_named(self, table: Table, name: str, *, for_update: bool = False) -> Row[Any] | None:
+        """This scope's row of ``table`` named ``name``, if any; ``for_update`` holds it until
+        the transaction ends."""
+        query = select(table).where(self._owned(table), table.c.name == name)
+        return self._connection.execute(query.with_for_update() if for_update else query).first()
+
+    def _get_named(
+        self,
+        table: Table,
+        name: str,
+        missing: Callable[[str], Exception],
+        *,
+        for_update: bool = False,
+    ) -> Row[Any]:
+        """As ``_find_named``; ``missing(name)`` is raised when there is no such row."""
+        row = self._find_named(table, name, for_update=for_update)
+        if row is None:
+            raise missing(name)
+        return row
 
     def _update_named(self, table: Table, name: str, values: Mapping[str, Any]) -> bool:
         """Set ``values`` on this scope's row of ``table`` named ``name``; whether there was one."""

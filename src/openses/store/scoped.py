@@ -73,21 +73,6 @@ class ScopedRepository(AccountRegionRepository):
             scope = f"openses:{kind}:{self._account_id}:{self._region}"
             self._connection.execute(_LOCK_SCOPE, {"scope": scope})
 
-    def _find_named(self, name: str, *, for_update: bool = False) -> Row[Any] | None:
-        """This scope's row named ``name``, if any; ``for_update`` holds it until the
-        transaction ends."""
-        query = select(self.table).where(self._scope(), self.table.c.name == name)
-        return self._connection.execute(query.with_for_update() if for_update else query).first()
-
-    def _get_named(
-        self, name: str, missing: Callable[[str], Exception], *, for_update: bool = False
-    ) -> Row[Any]:
-        """As ``_find_named``; ``missing(name)`` is raised when there is no such row."""
-        row = self._find_named(name, for_update=for_update)
-        if row is None:
-            raise missing(name)
-        return row
-
     def _name_page(
         self, *conditions: ColumnElement[bool], after: str | None, limit: int
     ) -> Sequence[Row[Any]]:

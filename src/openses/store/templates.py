@@ -22,7 +22,7 @@ class TemplateRepository(ScopedRepository):
         self._insert_tagged(template.name, values, template.tags, TemplateAlreadyExists)
 
     def get(self, name: str) -> EmailTemplate:
-        row = self._get_named(name, TemplateNotFound)
+        row = self._get_named(templates, name, TemplateNotFound)
         return _template(row, self._tags.get(self._arn(name)))
 
     def save(self, template: EmailTemplate) -> None:

@@ -63,10 +63,7 @@ class TenantRepository(AccountRegionRepository):
         self._tags.add(tenant.arn, tenant.tags)
 
     def get(self, name: str, *, for_update: bool = False) -> Tenant:
-        query = select(tenants).where(self._scope(), tenants.c.name == name)
-        row = self._connection.execute(query.with_for_update() if for_update else query).first()
-        if row is None:
-            raise TenantNotFound(name)
+        row = self._get_named(tenants, name, TenantNotFound, for_update=for_update)
         tenant = self._tenant(row)
         return _with_tags(tenant, self._tags.get(tenant.arn))
 
@@ -74,9 +71,7 @@ class TenantRepository(AccountRegionRepository):
         """The tenant whose ARN (``...:tenant/NAME/ID``) this is, if any."""
         _, _, path = arn.partition(":tenant/")
         name = path.split("/")[0]
-        row = self._connection.execute(
-            select(tenants).where(self._scope(), tenants.c.name == name)
-        ).first()
+        row = self._find_named(tenants, name)
         if row is None:
             return None
         tenant = self._tenant(row)

@@ -28,7 +28,9 @@ class VerificationTemplateRepository(ScopedRepository):
         )
 
     def get(self, name: str, *, for_update: bool = False) -> CustomVerificationEmailTemplate:
-        row = self._get_named(name, CustomVerificationEmailTemplateNotFound, for_update=for_update)
+        row = self._get_named(
+            table, name, CustomVerificationEmailTemplateNotFound, for_update=for_update
+        )
         return _template(row, self._tags.get(self._arn(name)))
 
     def save(self, template: CustomVerificationEmailTemplate) -> None:
