@@ -1,4 +1,6 @@
-"""The base of the repositories that read and write one account and region's rows."""
+"""The base of the repositories that read and write one account and region's rows: the scope
+as a condition (``_owned``) and as bind parameters (``_scope_params``), and a named row of a
+scoped table found, updated and inserted."""
 
 from __future__ import annotations
 
