@@ -9,9 +9,11 @@ from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Row,
     Select,
+    Table,
     bindparam,
     case,
     delete,
@@ -26,35 +28,30 @@ from openses.domain.errors import SuppressedDestinationNotFound
 from openses.domain.options import SuppressionReason
 from openses.domain.suppression import AccountSettings, SuppressedDestination
 from openses.store.queries import Query
+from openses.store.repository import AccountRegionRepository
+from openses.store.rows import record_from_row
+from openses.store.scoped import in_scope
 from openses.store.tables import account_settings, messages, suppressed_destinations
 
 # Built once: the send path reads these on every message.
 _SETTINGS = Query(
     select(account_settings).where(
-        account_settings.c.account_id == bindparam("account_id"),
-        account_settings.c.region == bindparam("region"),
+        in_scope(account_settings),
     )
 )
 _SUPPRESSED = Query(
     select(suppressed_destinations).where(
-        suppressed_destinations.c.account_id == bindparam("account_id"),
-        suppressed_destinations.c.region == bindparam("region"),
+        in_scope(suppressed_destinations),
         suppressed_destinations.c.email_address == bindparam("email_address"),
     )
 )
 
 
-class AccountRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-        self._scope = {"account_id": account_id, "region": region}
-
+class AccountRepository(AccountRegionRepository):
     # -- settings ------------------------------------------------------------------------------
 
     def settings(self) -> AccountSettings:
-        row = _SETTINGS.first(self._connection, self._scope)
+        row = _SETTINGS.first(self._connection, self._scope_params)
         if row is None:
             return AccountSettings()
         return AccountSettings(
@@ -67,32 +64,15 @@ class AccountRepository:
             "sending_enabled": settings.sending_enabled,
             "suppressed_reasons": [str(r) for r in settings.suppressed_reasons],
         }
-        scope = (account_settings.c.account_id == self._account_id) & (
-            account_settings.c.region == self._region
-        )
-        if self._connection.execute(
-            update(account_settings).where(scope).values(**values)
-        ).rowcount:
-            return
-        try:
-            with self._connection.begin_nested():
-                self._connection.execute(
-                    insert(account_settings).values(
-                        account_id=self._account_id, region=self._region, **values
-                    )
-                )
-        except IntegrityError:  # a concurrent first write won the insert
-            self._connection.execute(update(account_settings).where(scope).values(**values))
+        self._update_or_insert(account_settings, self._owned(account_settings), {}, values)
 
     # -- suppression list ----------------------------------------------------------------------
 
     def _suppression_scope(self) -> Any:
-        return (suppressed_destinations.c.account_id == self._account_id) & (
-            suppressed_destinations.c.region == self._region
-        )
+        return self._owned(suppressed_destinations)
 
     def find_suppressed(self, email_address: str) -> SuppressedDestination | None:
-        params = {**self._scope, "email_address": email_address}
+        params = {**self._scope_params, "email_address": email_address}
         row = _SUPPRESSED.first(self._connection, params)
         return None if row is None else suppressed(row)
 
@@ -119,31 +99,11 @@ class AccountRepository:
 
     def put_suppressed(self, entry: SuppressedDestination) -> None:
         """Add the address, or replace its reason, time and attributes if it is listed."""
-        values = {
-            "reason": str(entry.reason),
-            "message_id": entry.message_id,
-            "feedback_id": entry.feedback_id,
-            "last_update_time": entry.last_update_time,
-        }
         where = self._suppression_scope() & (
             suppressed_destinations.c.email_address == entry.email_address
         )
-        if self._connection.execute(
-            update(suppressed_destinations).where(where).values(**values)
-        ).rowcount:
-            return
-        try:
-            with self._connection.begin_nested():
-                self._connection.execute(
-                    insert(suppressed_destinations).values(
-                        account_id=self._account_id,
-                        region=self._region,
-                        email_address=entry.email_address,
-                        **values,
-                    )
-                )
-        except IntegrityError:  # a concurrent first write won the insert
-            self._connection.execute(update(suppressed_destinations).where(where).values(**values))
+        key = {"email_address": entry.email_address}
+        self._update_or_insert(suppressed_destinations, where, key, suppression_values(entry))
 
     def remove_suppressed(self, email_address: str) -> None:
         result = self._connection.execute(
@@ -170,10 +130,27 @@ class AccountRepository:
             self._connection, query, reasons=reasons, start=start, end=end, after=after, limit=limit
         )
 
+    def _update_or_insert(
+        self, table: Table, where: ColumnElement[bool], key: dict[str, Any], values: dict[str, Any]
+    ) -> None:
+        """Set ``values`` on the row ``where`` finds, or insert it (this scope, ``key`` and
+        ``values``) in a savepoint; a concurrent first write that wins the insert is updated."""
+        if self._connection.execute(update(table).where(where).values(**values)).rowcount:
+            return
+        try:
+            with self._connection.begin_nested():
+                self._connection.execute(
+                    insert(table).values(
+                        account_id=self._account_id, region=self._region, **key, **values
+                    )
+                )
+        except IntegrityError:  # a concurrent first write won the insert
+            self._connection.execute(update(table).where(where).values(**values))
+
     # -- sending counts --------------------------------------------------------------------------
 
     def _message_scope(self) -> Any:
-        return (messages.c.account_id == self._account_id) & (messages.c.region == self._region)
+        return self._owned(messages)
 
     def count_recipients(self, *, since: datetime.datetime, statuses: Collection[str]) -> int:
         """To, Cc and Bcc recipients of the messages since ``since`` with one of ``statuses``."""
@@ -229,11 +206,15 @@ def suppressed_page(
     return [suppressed(row) for row in rows]
 
 
+def suppression_values(entry: SuppressedDestination) -> dict[str, Any]:
+    """A suppression list row's columns but the address (the account's list or a tenant's)."""
+    return {
+        "reason": str(entry.reason),
+        "message_id": entry.message_id,
+        "feedback_id": entry.feedback_id,
+        "last_update_time": entry.last_update_time,
+    }
+
+
 def suppressed(row: Row[Any]) -> SuppressedDestination:
-    return SuppressedDestination(
-        email_address=row.email_address,
-        reason=SuppressionReason(row.reason),
-        last_update_time=row.last_update_time,
-        message_id=row.message_id,
-        feedback_id=row.feedback_id,
-    )
+    return record_from_row(SuppressedDestination, row, reason=SuppressionReason(row.reason))

@@ -16,7 +16,6 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    text,
     type_coerce,
     update,
 )
@@ -42,7 +41,6 @@ _NAMED = _IN_SCOPE & (configuration_sets.c.name == bindparam("name"))
 _SELECT_SET_FOR_UPDATE = Query(select(configuration_sets).where(_NAMED).with_for_update())
 _SELECT_ID = Query(select(configuration_sets.c.id).where(_NAMED))
 _COUNT = Query(select(func.count().label("count")).select_from(configuration_sets).where(_IN_SCOPE))
-_LOCK_SCOPE = text("SELECT pg_advisory_xact_lock(hashtext(:scope))")
 _INSERT_SET = insert(configuration_sets)
 _UPDATE_SET = update(configuration_sets).where(configuration_sets.c.id == bindparam("set_id"))
 _INSERT_DESTINATION = insert(event_destinations)
@@ -113,15 +111,7 @@ _SELECT_WHOLE = {dialect: _select_whole(dialect) for dialect in ("sqlite", "post
 class ConfigurationSetRepository(ScopedRepository):
     table = configuration_sets
     resource_type = "configuration-set"
-
-    def lock_scope(self) -> None:
-        """Hold this account and region's sets still until the transaction ends, so a count
-        taken now stays true. SQLite writers already run one at a time (BEGIN IMMEDIATE)."""
-        if self._connection.dialect.name == "postgresql":
-            self._connection.execute(
-                _LOCK_SCOPE,
-                {"scope": f"openses:configuration-sets:{self._account_id}:{self._region}"},
-            )
+    lock_kind = "configuration-sets"  # the name its lock has always had
 
     def count(self) -> int:
         row = _COUNT.first(self._connection, self._scope_params)

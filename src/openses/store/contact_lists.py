@@ -21,6 +21,7 @@ from openses.domain.errors import (
     ContactListNotFound,
     ContactNotFound,
 )
+from openses.store.rows import record_from_row
 from openses.store.scoped import ScopedRepository
 from openses.store.tables import contact_lists, contacts
 
@@ -45,11 +46,7 @@ class ContactListRepository(ScopedRepository):
         return _contact_list(found, self._tags.get(self._arn(name)) if tags else [])
 
     def save(self, contact_list: ContactList) -> None:
-        self._connection.execute(
-            update(contact_lists)
-            .where(self._scope(), contact_lists.c.name == contact_list.name)
-            .values(**_list_values(contact_list))
-        )
+        self._update_named(contact_lists, contact_list.name, _list_values(contact_list))
 
     def remove(self, name: str) -> None:
         """The list, its contacts (ON DELETE CASCADE, and explicitly for SQLite connections
@@ -59,18 +56,10 @@ class ContactListRepository(ScopedRepository):
         self._remove_tagged(name, ContactListNotFound)
 
     def page(self, *, after: str | None, limit: int) -> list[ContactList]:
-        query = select(contact_lists).where(self._scope())
-        if after is not None:
-            query = query.where(contact_lists.c.name > after)
-        rows = self._connection.execute(query.order_by(contact_lists.c.name).limit(limit))
-        return [_contact_list(row, []) for row in rows]
+        return [_contact_list(row, []) for row in self._name_page(after=after, limit=limit)]
 
     def _row(self, name: str, *, for_update: bool = False) -> Row[Any]:
-        query = select(contact_lists).where(self._scope(), contact_lists.c.name == name)
-        row = self._connection.execute(query.with_for_update() if for_update else query).first()
-        if row is None:
-            raise ContactListNotFound(name)
-        return row
+        return self._get_named(contact_lists, name, ContactListNotFound, for_update=for_update)
 
     # -- contacts ----------------------------------------------------------------------------
 
@@ -183,11 +172,5 @@ def _contact_values(contact: Contact) -> dict[str, Any]:
 
 
 def _contact(row: Row[Any]) -> Contact:
-    return Contact(
-        email_address=row.email_address,
-        preferences={name: SubscriptionStatus(status) for name, status in row.preferences},
-        unsubscribe_all=row.unsubscribe_all,
-        attributes_data=row.attributes_data,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    preferences = {name: SubscriptionStatus(status) for name, status in row.preferences}
+    return record_from_row(Contact, row, preferences=preferences)

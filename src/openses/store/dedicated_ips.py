@@ -29,18 +29,14 @@ class DedicatedIpRepository(ScopedRepository):
     def get_pool(self, name: str, *, for_update: bool = False) -> DedicatedIpPool:
         """The pool, without its tags; ``for_update`` holds its row until the transaction ends,
         so that it cannot be deleted (or changed) meanwhile."""
-        query = select(dedicated_ip_pools).where(self._scope(), dedicated_ip_pools.c.name == name)
-        row = self._connection.execute(query.with_for_update() if for_update else query).first()
-        if row is None:
-            raise DedicatedIpPoolNotFound(name)
-        return _pool(row)
+        return _pool(
+            self._get_named(
+                dedicated_ip_pools, name, DedicatedIpPoolNotFound, for_update=for_update
+            )
+        )
 
     def save_scaling_mode(self, pool: DedicatedIpPool) -> None:
-        self._connection.execute(
-            update(dedicated_ip_pools)
-            .where(self._scope(), dedicated_ip_pools.c.name == pool.name)
-            .values(scaling_mode=pool.scaling_mode)
-        )
+        self._update_named(dedicated_ip_pools, pool.name, {"scaling_mode": pool.scaling_mode})
 
     def remove_pool(self, name: str) -> None:
         self._remove_tagged(name, DedicatedIpPoolNotFound)
@@ -98,8 +94,7 @@ class DedicatedIpRepository(ScopedRepository):
     def auto_warmup_enabled(self) -> bool:
         row = self._connection.execute(
             select(dedicated_ip_settings.c.auto_warmup_enabled).where(
-                dedicated_ip_settings.c.account_id == self._account_id,
-                dedicated_ip_settings.c.region == self._region,
+                self._owned(dedicated_ip_settings),
             )
         ).first()
         return bool(row.auto_warmup_enabled) if row is not None else False
@@ -115,9 +110,7 @@ class DedicatedIpRepository(ScopedRepository):
     # -- helpers --------------------------------------------------------------------------------
 
     def _ips_scope(self) -> Any:
-        return (dedicated_ips.c.account_id == self._account_id) & (
-            dedicated_ips.c.region == self._region
-        )
+        return self._owned(dedicated_ips)
 
     def _upsert(
         self, table: Any, key: Mapping[str, Any], values: Mapping[str, Any], extra_key: list[str]

@@ -16,11 +16,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, exists, func, select, update
+from sqlalchemy import Engine, bindparam, delete, exists, func, select, update
 
 from openses.domain.clock import Clock
 from openses.store import leases
 from openses.store.database import reading
+from openses.store.repository import AccountRegionRepository
+from openses.store.rows import record_from_row
 from openses.store.tables import deliveries, events, messages, publications
 from openses.store.types import UtcDateTime
 
@@ -66,13 +68,8 @@ class QueuedDelivery:
     created_at: datetime.datetime
 
 
-class DeliveryRepository:
+class DeliveryRepository(AccountRegionRepository):
     """The queue's rows within a unit of work (one account and region)."""
-
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
 
     def add(self, rows: Sequence[NewDelivery], now: datetime.datetime) -> None:
         if not rows:
@@ -81,8 +78,7 @@ class DeliveryRepository:
             deliveries.insert(),
             [
                 {
-                    "account_id": self._account_id,
-                    "region": self._region,
+                    **self._scope_params,
                     "message_id": row.message_id,
                     "configuration_set": row.configuration_set,
                     "identity": row.identity,
@@ -130,8 +126,7 @@ class DeliveryRepository:
         rows = self._connection.execute(
             select(messages.c.message_id, messages.c.mail).where(
                 messages.c.message_id.in_(wanted),
-                messages.c.account_id == self._account_id,
-                messages.c.region == self._region,
+                self._owned(messages),
             )
         ).all()
         return {row[0]: row[1] for row in rows if row[1] is not None}
@@ -143,8 +138,7 @@ class DeliveryRepository:
             self._connection.execute(
                 select(messages.c.message_id, messages.c.status).where(
                     messages.c.message_id.in_(wanted),
-                    messages.c.account_id == self._account_id,
-                    messages.c.region == self._region,
+                    self._owned(messages),
                 )
             ).all()
         )
@@ -166,8 +160,7 @@ class DeliveryRepository:
                 update(messages)
                 .where(
                     messages.c.message_id.in_(ids),
-                    messages.c.account_id == self._account_id,
-                    messages.c.region == self._region,
+                    self._owned(messages),
                 )
                 .values(status=status)
             )
@@ -303,20 +296,11 @@ def prune(engine: Engine, before: datetime.datetime) -> int:
 
 
 def _queued(row: Any) -> QueuedDelivery:
-    return QueuedDelivery(
-        id=row["id"],
-        account_id=row["account_id"],
-        region=row["region"],
-        message_id=row["message_id"],
-        configuration_set=row["configuration_set"],
-        identity=row["identity"],
-        route=row["route"],
-        domain=row["domain"],
-        mail_from=row["mail_from"],
+    return record_from_row(
+        QueuedDelivery,
+        row,
         recipients=list(row["recipients"]),
         tls_required=bool(row["tls_required"]),
         attempts=int(row["attempts"]) + 1,
         delayed=bool(row["delayed"]),
-        expires_at=row["expires_at"],
-        created_at=row["created_at"],
     )

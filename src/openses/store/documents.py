@@ -7,17 +7,19 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, delete, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from openses.store.queries import Query
+from openses.store.repository import AccountRegionRepository
+from openses.store.rows import record_from_row
+from openses.store.scoped import in_scope
 from openses.store.tables import stored_documents
 
 # A send's look-up (services/reputation_entities.check_send): a prebuilt statement.
 _TWO_NAMED = Query(
     select(stored_documents.c.name, stored_documents.c.document).where(
-        stored_documents.c.account_id == bindparam("account_id"),
-        stored_documents.c.region == bindparam("region"),
+        in_scope(stored_documents),
         stored_documents.c.kind == bindparam("kind"),
         (stored_documents.c.name == bindparam("first"))
         | (stored_documents.c.name == bindparam("second")),
@@ -33,19 +35,9 @@ class StoredDocument:
     updated_at: datetime.datetime
 
 
-class DocumentRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-
+class DocumentRepository(AccountRegionRepository):
     def _key(self, kind: str) -> ColumnElement[bool]:
-        columns = stored_documents.c
-        return (
-            (columns.account_id == self._account_id)
-            & (columns.region == self._region)
-            & (columns.kind == kind)
-        )
+        return self._owned(stored_documents) & (stored_documents.c.kind == kind)
 
     def get(self, kind: str, name: str) -> StoredDocument | None:
         row = self._connection.execute(
@@ -53,13 +45,12 @@ class DocumentRepository:
         ).first()
         if row is None:
             return None
-        return StoredDocument(row.name, row.document, row.created_at, row.updated_at)
+        return record_from_row(StoredDocument, row)
 
     def documents_named(self, kind: str, first: str, second: str) -> dict[str, dict[str, Any]]:
         """name -> document of those of the two names that have one (for a send: no more)."""
         params = {
-            "account_id": self._account_id,
-            "region": self._region,
+            **self._scope_params,
             "kind": kind,
             "first": first,
             "second": second,
@@ -69,8 +60,7 @@ class DocumentRepository:
     def add(self, kind: str, name: str, document: dict[str, Any], now: datetime.datetime) -> bool:
         """False when a document of that kind and name exists already."""
         row = {
-            "account_id": self._account_id,
-            "region": self._region,
+            **self._scope_params,
             "kind": kind,
             "name": name,
             "document": document,
@@ -104,4 +94,4 @@ class DocumentRepository:
         if after is not None:
             query = query.where(stored_documents.c.name > after)
         rows = self._connection.execute(query.order_by(stored_documents.c.name).limit(limit))
-        return [StoredDocument(r.name, r.document, r.created_at, r.updated_at) for r in rows]
+        return [record_from_row(StoredDocument, row) for row in rows]

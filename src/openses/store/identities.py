@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, select, update
+from sqlalchemy import Connection, Row, bindparam, func, select
 
 from openses.domain.errors import IdentityAlreadyExists, IdentityNotFound
 from openses.domain.feedback import FeedbackSettings, NotificationType
@@ -40,10 +40,7 @@ class IdentityRepository(ScopedRepository):
         self._insert_tagged(identity.name, values, identity.tags, IdentityAlreadyExists)
 
     def find(self, name: str, *, for_update: bool = False) -> EmailIdentity | None:
-        query = select(identities).where(self._scope(), identities.c.name == name)
-        if for_update:
-            query = query.with_for_update()
-        row = self._connection.execute(query).first()
+        row = self._find_named(identities, name, for_update=for_update)
         return None if row is None else _identity(row, self._tags.get(self._arn(name)))
 
     def get(self, name: str, *, for_update: bool = False) -> EmailIdentity:
@@ -83,27 +80,18 @@ class IdentityRepository(ScopedRepository):
         name_contains: str | None = None,
     ) -> list[EmailIdentity]:
         """One page in name order, without tags: keyset paging on the name."""
-        query = select(identities).where(self._scope())
-        if after is not None:
-            query = query.where(identities.c.name > after)
+        conditions = []
         if kind is not None:
-            query = query.where(identities.c.kind == kind)
+            conditions.append(identities.c.kind == kind)
         if status is not None:
-            query = query.where(identities.c.verification_status == status)
+            conditions.append(identities.c.verification_status == status)
         if name_contains:
-            query = query.where(identities.c.name.contains(name_contains, autoescape=True))
-        query = query.order_by(identities.c.name).limit(limit)
-        return [_identity(row, []) for row in self._connection.execute(query)]
+            conditions.append(identities.c.name.contains(name_contains, autoescape=True))
+        rows = self._name_page(*conditions, after=after, limit=limit)
+        return [_identity(row, []) for row in rows]
 
     def save(self, identity: EmailIdentity) -> None:
-        result = self._connection.execute(
-            update(identities)
-            .where(self._scope(), identities.c.name == identity.name)
-            .values(**_row_values(identity))
-        )
-        if result.rowcount == 0:
-            raise IdentityNotFound(identity.name)
-        self._tags.replace(self._arn(identity.name), identity.tags)
+        self._save_tagged(identity.name, _row_values(identity), identity.tags, IdentityNotFound)
 
     def remove(self, name: str) -> None:
         self._remove_tagged(name, IdentityNotFound)

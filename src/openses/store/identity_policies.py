@@ -5,22 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Select, delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 
 from openses.domain.errors import IdentityNotFound
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import identities, identity_policies
 
 
-class IdentityPolicyRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-
+class IdentityPolicyRepository(AccountRegionRepository):
     def _identity_id(self, name: str) -> Select[Any]:
         return select(identities.c.id).where(
-            identities.c.account_id == self._account_id,
-            identities.c.region == self._region,
+            self._owned(identities),
             identities.c.name == name,
         )
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from openses.store.repository import AccountRegionRepository
+from openses.store.rows import record_from_row
 from openses.store.tables import events, messages
 
 
@@ -26,18 +28,12 @@ class MessageRecord:
     events: list[dict[str, Any]]
 
 
-class InsightRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-
+class InsightRepository(AccountRegionRepository):
     def message(self, message_id: str) -> MessageRecord | None:
         row = self._connection.execute(
             select(messages).where(
                 messages.c.message_id == message_id,
-                messages.c.account_id == self._account_id,
-                messages.c.region == self._region,
+                self._owned(messages),
             )
         ).first()
         if row is None:
@@ -46,20 +42,11 @@ class InsightRepository:
             select(events.c.payload)
             .where(
                 events.c.message_id == message_id,
-                events.c.account_id == self._account_id,
-                events.c.region == self._region,
+                self._owned(events),
             )
             .order_by(events.c.id)
         )
-        return MessageRecord(
-            message_id=row.message_id,
-            source=row.source,
-            subject=row.subject,
-            destination=row.destination,
-            tags=row.tags,
-            created_at=row.created_at,
-            events=[p.payload for p in payloads],
-        )
+        return record_from_row(MessageRecord, row, events=[p.payload for p in payloads])
 
 
 @dataclass(slots=True, kw_only=True)

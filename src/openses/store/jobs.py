@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, Table, insert, or_, select, update
+from sqlalchemy import Engine, Row, insert, or_, select, update
 
 from openses.domain.errors import JobNotFound
 from openses.domain.job import (
@@ -28,24 +27,19 @@ from openses.domain.job import (
     MetricsSource,
     S3Object,
 )
-from openses.store import insights
+from openses.store import insights, leases
 from openses.store.database import reading
 from openses.store.insights import SentMessage
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import jobs
 
 IMPORT, EXPORT = "IMPORT", "EXPORT"
 Json = dict[str, Any]
 
 
-class JobRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-
+class JobRepository(AccountRegionRepository):
     def _scope(self, kind: str) -> Any:
-        c = jobs.c
-        return (c.account_id == self._account_id) & (c.region == self._region) & (c.kind == kind)
+        return self._owned(jobs) & (jobs.c.kind == kind)
 
     # -- imports
 
@@ -114,8 +108,7 @@ class JobRepository:
             insert(jobs),
             {
                 "job_id": job_id,
-                "account_id": self._account_id,
-                "region": self._region,
+                **self._scope_params,
                 "kind": kind,
                 "status": JobStatus.CREATED,
                 "source": source,
@@ -182,45 +175,17 @@ def claim(engine: Engine, now: datetime.datetime, lease: datetime.timedelta) -> 
     PROCESSING; None when there is none."""
     c = jobs.c
     free = (c.status.in_(list(OPEN_STATUSES)), or_(c.locked_until.is_(None), c.locked_until <= now))
-    with reading(engine) as connection:  # an idle poll must not take SQLite's write lock
-        if connection.execute(select(c.id).where(*free).limit(1)).first() is None:
-            return None
-    with engine.begin() as connection:
-        query = select(jobs).where(*free).order_by(c.id).limit(1)
-        if connection.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        row = connection.execute(query).first()
-        if row is None:
-            return None
-        connection.execute(
-            update(jobs)
-            .where(c.id == row.id)
-            .values(status=JobStatus.PROCESSING, locked_until=now + lease)
-        )
+    values = {"status": JobStatus.PROCESSING, "locked_until": now + lease}
+    taken = leases.take(engine, jobs, free, order_by=(c.id,), limit=1, values=values)
+    if not taken:
+        return None
+    row = taken[0]
     return Claimed(row.id, row.job_id, row.account_id, row.region, row.kind)
 
 
-def renew(
-    engine: Engine,
-    table: Table,
-    ids: Sequence[int],
-    now: datetime.datetime,
-    *,
-    lease: datetime.timedelta,
-) -> int:
-    """``leases.Renew`` for the jobs table: a job is still held while PROCESSING under a lease
-    that has not run out (a finished job has none; a lapsed one may be another runner's)."""
-    with engine.begin() as connection:
-        result = connection.execute(
-            update(table)
-            .where(
-                table.c.id.in_(ids),
-                table.c.status == JobStatus.PROCESSING,
-                table.c.locked_until >= now,
-            )
-            .values(locked_until=now + lease)
-        )
-    return result.rowcount
+# ``leases.Renew`` for the jobs table: a job is held while PROCESSING under a lease that has not
+# run out (a finished job has none; a lapsed one may be another runner's).
+renew = leases.renewal_of(JobStatus.PROCESSING, ("locked_until",))
 
 
 def release(engine: Engine, job_id: str, retry_at: datetime.datetime) -> None:
@@ -261,24 +226,30 @@ def _import_result(job: ImportJob) -> Json:
     )
 
 
+def _job_fields(row: Row[Any]) -> Json:
+    """The fields an import job and an export job read alike from their row."""
+    return {
+        "job_id": row.job_id,
+        "created_at": row.created_at,
+        "status": JobStatus(row.status),
+        "completed_at": row.completed_at,
+        "processed_records": row.processed_records,
+        "error_message": (row.result or {}).get("error"),
+    }
+
+
 def _import_job(row: Row[Any]) -> ImportJob:
-    result = row.result or {}
-    failed = result.get("failed_records")
+    failed = (row.result or {}).get("failed_records")
     return ImportJob(
-        job_id=row.job_id,
         destination=ImportDestination(
             action=ImportAction(row.destination["action"]),
             contact_list_name=row.destination.get("contact_list"),
         ),
         source=S3Object.parse(row.source["url"]),
         data_format=DataFormat(row.source["format"]),
-        created_at=row.created_at,
-        status=JobStatus(row.status),
-        completed_at=row.completed_at,
-        processed_records=row.processed_records,
         failed_records=row.failed_records,
         failed_records_object=S3Object.parse(failed) if failed else None,
-        error_message=result.get("error"),
+        **_job_fields(row),
     )
 
 
@@ -327,17 +298,11 @@ def _source(data: Json) -> ExportSource:
 
 
 def _export_job(row: Row[Any]) -> ExportJob:
-    result = row.result or {}
-    found = result.get("object")
+    found = (row.result or {}).get("object")
     return ExportJob(
-        job_id=row.job_id,
         source=_source(row.source),
         data_format=DataFormat(row.destination["format"]),
-        created_at=row.created_at,
-        status=JobStatus(row.status),
-        completed_at=row.completed_at,
-        processed_records=row.processed_records,
         exported_records=row.failed_records,
         result=S3Object.parse(found) if found else None,
-        error_message=result.get("error"),
+        **_job_fields(row),
     )

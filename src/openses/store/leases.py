@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, Row, Table, select, update
+from sqlalchemy import ColumnElement, Engine, Row, Table, select, update
 
 from openses.domain.clock import Clock
 from openses.store.database import log_failure, reading
@@ -20,6 +20,34 @@ from openses.store.database import log_failure, reading
 log = logging.getLogger("openses.store")
 
 PENDING = "pending"
+
+
+def take(
+    engine: Engine,
+    table: Table,
+    where: Sequence[ColumnElement[bool]],
+    *,
+    order_by: Sequence[ColumnElement[Any]],
+    limit: int,
+    values: Mapping[str, Any],
+) -> Sequence[Row[Any]]:
+    """Take up to ``limit`` rows of ``table`` that meet ``where``, the first in ``order_by``,
+    and set ``values`` on them, in one transaction; on PostgreSQL rows another worker holds
+    locked are skipped. An idle poll (no such row) only reads."""
+    with reading(engine) as connection:  # an idle poll must not take SQLite's write lock
+        if connection.execute(select(table.c.id).where(*where).limit(1)).first() is None:
+            return []
+    with engine.begin() as connection:
+        query = select(table).where(*where).order_by(*order_by).limit(limit)
+        if connection.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows = connection.execute(query).all()
+        if not rows:
+            return []
+        connection.execute(
+            update(table).where(table.c.id.in_([row.id for row in rows])).values(**values)
+        )
+    return rows
 
 
 def claim(
@@ -33,48 +61,15 @@ def claim(
 ) -> Sequence[Row[Any]]:
     """Take up to ``limit`` due rows of ``table``, leased until ``now + lease``; ``claimed``:
     more columns the claim sets (values or SQL expressions)."""
-    due = (table.c.status == PENDING, table.c.next_attempt_at <= now)
-    with reading(engine) as connection:  # an idle poll must not take SQLite's write lock
-        if connection.execute(select(table.c.id).where(*due).limit(1)).first() is None:
-            return []
-    with engine.begin() as connection:
-        query = select(table).where(*due).order_by(table.c.next_attempt_at, table.c.id).limit(limit)
-        if connection.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        rows = connection.execute(query).all()
-        if not rows:
-            return []
-        until = now + lease
-        connection.execute(
-            update(table)
-            .where(table.c.id.in_([row.id for row in rows]))
-            .values(next_attempt_at=until, locked_until=until, **claimed)
-        )
-    return rows
-
-
-def renew(
-    engine: Engine,
-    table: Table,
-    ids: Sequence[int],
-    now: datetime.datetime,
-    *,
-    lease: datetime.timedelta,
-) -> int:
-    """Lease again, until ``now + lease``, those of ``ids`` that are still held: pending, with
-    a lease that has not run out (a settled row has none; a lapsed one may be another's)."""
     until = now + lease
-    with engine.begin() as connection:
-        result = connection.execute(
-            update(table)
-            .where(
-                table.c.id.in_(ids),
-                table.c.status == PENDING,
-                table.c.locked_until >= now,
-            )
-            .values(next_attempt_at=until, locked_until=until)
-        )
-    return result.rowcount
+    return take(
+        engine,
+        table,
+        (table.c.status == PENDING, table.c.next_attempt_at <= now),
+        order_by=(table.c.next_attempt_at, table.c.id),
+        limit=limit,
+        values={"next_attempt_at": until, "locked_until": until, **claimed},
+    )
 
 
 class Renew(Protocol):
@@ -88,6 +83,39 @@ class Renew(Protocol):
         lease: datetime.timedelta,
     ) -> int:
         """Lease ``ids`` again until ``now + lease`` where still held; how many were."""
+
+
+def renewal_of(status: str, columns: Sequence[str]) -> Renew:
+    """The ``Renew`` of a table whose rows are held while in ``status`` under a lease that has
+    not run out (a settled row has none; a lapsed one may be another's): it moves ``columns``
+    to the end of the new lease."""
+
+    def renew(
+        engine: Engine,
+        table: Table,
+        ids: Sequence[int],
+        now: datetime.datetime,
+        *,
+        lease: datetime.timedelta,
+    ) -> int:
+        until = now + lease
+        with engine.begin() as connection:
+            result = connection.execute(
+                update(table)
+                .where(
+                    table.c.id.in_(ids),
+                    table.c.status == status,
+                    table.c.locked_until >= now,
+                )
+                .values(**dict.fromkeys(columns, until))
+            )
+        return result.rowcount
+
+    return renew
+
+
+# The queues' (deliveries, publications): pending rows, which a claim leased by moving both.
+renew = renewal_of(PENDING, ("next_attempt_at", "locked_until"))
 
 
 class Renewal:

@@ -7,10 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection
-
 from openses.domain.mailbox import address_of
 from openses.store.queries import Insert
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import messages
 
 
@@ -33,12 +32,7 @@ class StoredMessage:
 _INSERT = Insert(messages)
 
 
-class MessageRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-
+class MessageRepository(AccountRegionRepository):
     def add(self, message: StoredMessage) -> None:
         _INSERT.run(
             self._connection,

@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from openses.domain.event_destination import EventDestination
 from openses.store import leases, mapping
 from openses.store.queries import Insert
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import events, publications
 
 PENDING = leases.PENDING  # the status store/leases.py claims
@@ -52,11 +53,9 @@ class CommitSignal:
         return self._event.wait(timeout)
 
 
-class OutboxRepository:
+class OutboxRepository(AccountRegionRepository):
     def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
+        super().__init__(connection, account_id, region)
         self.recorded = False
 
     def add_events(
@@ -74,8 +73,7 @@ class OutboxRepository:
             self._connection,
             [
                 {
-                    "account_id": self._account_id,
-                    "region": self._region,
+                    **self._scope_params,
                     "message_id": message_id,
                     "configuration_set": configuration_set,
                     "event_type": record["eventType"],
@@ -136,8 +134,7 @@ class OutboxRepository:
         destination_name: str | None = None,
     ) -> dict[str, Any]:
         return {
-            "account_id": self._account_id,
-            "region": self._region,
+            **self._scope_params,
             "message_id": message_id,
             "configuration_set": configuration_set,
             "destination_name": destination_name,

@@ -19,6 +19,7 @@ from openses.domain.clock import Clock
 from openses.store import leases
 from openses.store.database import reading
 from openses.store.outbox import DEAD, PENDING, PUBLISHED
+from openses.store.rows import record_from_row
 from openses.store.scoped import within
 from openses.store.tables import publications
 
@@ -151,19 +152,4 @@ def counts(engine: Engine) -> dict[tuple[str, str], int]:
 
 
 def _publication(row: Any) -> Publication:
-    return Publication(
-        id=row["id"],
-        account_id=row["account_id"],
-        region=row["region"],
-        message_id=row["message_id"],
-        configuration_set=row["configuration_set"],
-        destination_name=row["destination_name"],
-        kind=row["kind"],
-        target=row["target"],
-        payload=row["payload"],
-        status=row["status"],
-        attempts=row["attempts"],
-        next_attempt_at=row["next_attempt_at"],
-        last_error=row["last_error"],
-        created_at=row["created_at"],
-    )
+    return record_from_row(Publication, row)

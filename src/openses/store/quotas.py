@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    Connection,
     Integer,
     String,
     bindparam,
@@ -23,6 +22,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from openses.store.queries import Query
+from openses.store.repository import AccountRegionRepository
+from openses.store.rows import record_from_row
+from openses.store.scoped import in_scope
 from openses.store.tables import account_access, send_counts
 
 SECOND = "second"
@@ -31,11 +33,7 @@ DAY_SECONDS = 86_400
 
 
 def _in_scope() -> Any:
-    return (
-        (send_counts.c.account_id == bindparam("account_id"))
-        & (send_counts.c.region == bindparam("region"))
-        & (send_counts.c.span == bindparam("span"))
-    )
+    return in_scope(send_counts) & (send_counts.c.span == bindparam("span"))
 
 
 # Built once: a send under a limit runs these.
@@ -85,13 +83,7 @@ class StoredAccess:
     case_id: str | None = None
 
 
-class QuotaRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-        self._params = {"account_id": account_id, "region": region}
-
+class QuotaRepository(AccountRegionRepository):
     # -- counters --------------------------------------------------------------------------------
 
     def count_send(
@@ -106,7 +98,7 @@ class QuotaRepository:
             row = _PG_COUNT_SEND.first(
                 self._connection,
                 {
-                    **self._params,
+                    **self._scope_params,
                     "second": second,
                     "recipients": recipients,
                     "count_second": per_second,
@@ -128,17 +120,19 @@ class QuotaRepository:
         return zlib.crc32(f"openses-quota:{self._account_id}:{self._region}".encode())
 
     def counted_since(self, span: str, start: int) -> int:
-        row = _COUNTED_SINCE.first(self._connection, {**self._params, "span": span, "start": start})
+        row = _COUNTED_SINCE.first(
+            self._connection, {**self._scope_params, "span": span, "start": start}
+        )
         return int(row[0]) if row is not None else 0
 
     def add(self, span: str, start: int, recipients: int) -> int:
         """Count ``recipients`` more at ``start``; the total counted there now."""
-        params = {**self._params, "span": span, "start": start, "recipients": recipients}
+        params = {**self._scope_params, "span": span, "start": start, "recipients": recipients}
         row = _UPSERTS[self._connection.dialect.name].first(self._connection, params)
         total = int(row[0]) if row is not None else recipients
         if total == recipients:  # a new row: the first of its second or minute
             keep = DAY_SECONDS + 60 if span == MINUTE else 60
-            scope = {**self._params, "span": span, "start": start - keep}
+            scope = {**self._scope_params, "span": span, "start": start - keep}
             self._connection.execute(_FORGET, scope)
         return total
 
@@ -147,18 +141,12 @@ class QuotaRepository:
     def access(self) -> StoredAccess:
         row = self._connection.execute(
             select(account_access).where(
-                account_access.c.account_id == self._account_id,
-                account_access.c.region == self._region,
+                self._owned(account_access),
             )
         ).first()
         if row is None:
             return StoredAccess()
-        return StoredAccess(
-            production_access=row.production_access,
-            details=row.details,
-            review_status=row.review_status,
-            case_id=row.case_id,
-        )
+        return record_from_row(StoredAccess, row)
 
     def save_access(self, access: StoredAccess) -> None:
         values = {
@@ -167,9 +155,7 @@ class QuotaRepository:
             "review_status": access.review_status,
             "case_id": access.case_id,
         }
-        where = (account_access.c.account_id == self._account_id) & (
-            account_access.c.region == self._region
-        )
+        where = self._owned(account_access)
         if self._connection.execute(update(account_access).where(where).values(**values)).rowcount:
             return
         module: Any = postgresql if self._connection.dialect.name == "postgresql" else sqlite

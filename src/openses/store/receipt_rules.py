@@ -7,8 +7,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, Row, delete, func, insert, select, update
 
 from openses.domain.errors import (
     ReceiptFilterAlreadyExists,
@@ -16,58 +15,36 @@ from openses.domain.errors import (
     RuleSetNotFound,
 )
 from openses.domain.receipt_rule import ReceiptAction, ReceiptFilter, ReceiptRule, ReceiptRuleSet
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import receipt_filters, receipt_rule_sets, received_messages
 
 Document = dict[str, Any]
 
 
-class ReceiptRuleRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-
+class ReceiptRuleRepository(AccountRegionRepository):
     def _sets_scope(self) -> Any:
-        columns = receipt_rule_sets.c
-        return (columns.account_id == self._account_id) & (columns.region == self._region)
+        return self._owned(receipt_rule_sets)
 
     def _filters_scope(self) -> Any:
-        columns = receipt_filters.c
-        return (columns.account_id == self._account_id) & (columns.region == self._region)
+        return self._owned(receipt_filters)
 
     # -- rule sets ---------------------------------------------------------------------------
 
     def add_set(self, rule_set: ReceiptRuleSet) -> None:
-        try:
-            self._connection.execute(
-                insert(receipt_rule_sets).values(
-                    account_id=self._account_id,
-                    region=self._region,
-                    name=rule_set.name,
-                    created_at=rule_set.created_at,
-                    active=False,
-                    rules=[rule_document(rule) for rule in rule_set.rules],
-                )
-            )
-        except IntegrityError:
-            raise RuleSetAlreadyExists(rule_set.name) from None
+        values = {
+            "created_at": rule_set.created_at,
+            "active": False,
+            "rules": [rule_document(rule) for rule in rule_set.rules],
+        }
+        self._insert_named(receipt_rule_sets, rule_set.name, values, RuleSetAlreadyExists)
 
     def get_set(self, name: str, *, for_update: bool = False) -> ReceiptRuleSet:
-        query = select(receipt_rule_sets).where(
-            self._sets_scope(), receipt_rule_sets.c.name == name
-        )
-        row = self._connection.execute(query.with_for_update() if for_update else query).first()
-        if row is None:
-            raise RuleSetNotFound(name)
+        row = self._get_named(receipt_rule_sets, name, RuleSetNotFound, for_update=for_update)
         return _rule_set(row)
 
     def save_rules(self, rule_set: ReceiptRuleSet) -> None:
-        result = self._connection.execute(
-            update(receipt_rule_sets)
-            .where(self._sets_scope(), receipt_rule_sets.c.name == rule_set.name)
-            .values(rules=[rule_document(rule) for rule in rule_set.rules])
-        )
-        if result.rowcount == 0:
+        rules = [rule_document(rule) for rule in rule_set.rules]
+        if not self._update_named(receipt_rule_sets, rule_set.name, {"rules": rules}):
             raise RuleSetNotFound(rule_set.name)
 
     def remove_set(self, name: str) -> bool:
@@ -125,18 +102,8 @@ class ReceiptRuleRepository:
     # -- IP filters --------------------------------------------------------------------------
 
     def add_filter(self, receipt_filter: ReceiptFilter) -> None:
-        try:
-            self._connection.execute(
-                insert(receipt_filters).values(
-                    account_id=self._account_id,
-                    region=self._region,
-                    name=receipt_filter.name,
-                    policy=receipt_filter.policy,
-                    cidr=receipt_filter.cidr,
-                )
-            )
-        except IntegrityError:
-            raise ReceiptFilterAlreadyExists(receipt_filter.name) from None
+        values = {"policy": receipt_filter.policy, "cidr": receipt_filter.cidr}
+        self._insert_named(receipt_filters, receipt_filter.name, values, ReceiptFilterAlreadyExists)
 
     def remove_filter(self, name: str) -> None:
         self._connection.execute(
@@ -171,8 +138,7 @@ class ReceiptRuleRepository:
         received before runs were kept)."""
         row = self._connection.execute(
             select(received_messages.c.content, received_messages.c.progress).where(
-                received_messages.c.account_id == self._account_id,
-                received_messages.c.region == self._region,
+                self._owned(received_messages),
                 received_messages.c.message_id == message_id,
             )
         ).first()
@@ -184,8 +150,7 @@ class ReceiptRuleRepository:
         self._connection.execute(
             update(received_messages)
             .where(
-                received_messages.c.account_id == self._account_id,
-                received_messages.c.region == self._region,
+                self._owned(received_messages),
                 received_messages.c.message_id == message_id,
             )
             .values(progress=progress)
@@ -194,8 +159,7 @@ class ReceiptRuleRepository:
     def received(self, message_id: str) -> ReceivedMessage | None:
         row = self._connection.execute(
             select(received_messages).where(
-                received_messages.c.account_id == self._account_id,
-                received_messages.c.region == self._region,
+                self._owned(received_messages),
                 received_messages.c.message_id == message_id,
             )
         ).first()

@@ -8,10 +8,12 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, select, text
+from sqlalchemy import Connection, delete, func, select, text
 
 from openses.domain.reputation import EnforcementStatus, Reputation, ReputationState, Volumes
 from openses.store.queries import Query, Upsert
+from openses.store.repository import AccountRegionRepository
+from openses.store.scoped import in_scope
 from openses.store.tables import reputation_states
 
 ACCOUNT = ""  # the configuration set of an account's own state
@@ -31,33 +33,23 @@ _REPLACED = (
 _UPSERT = Upsert(reputation_states, replace=_REPLACED)
 _ACCOUNT_PAUSED = Query(
     select(reputation_states.c.sending_paused).where(
-        reputation_states.c.account_id == bindparam("account_id"),
-        reputation_states.c.region == bindparam("region"),
+        in_scope(reputation_states),
         reputation_states.c.configuration_set == ACCOUNT,
     )
 )
 
 
-class ReputationRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-
+class ReputationRepository(AccountRegionRepository):
     def account_paused(self) -> bool:
         """Whether reputation enforcement (``aws`` mode) paused this account's sending."""
-        row = _ACCOUNT_PAUSED.first(
-            self._connection, {"account_id": self._account_id, "region": self._region}
-        )
+        row = _ACCOUNT_PAUSED.first(self._connection, self._scope_params)
         return bool(row is not None and row.sending_paused)
 
     def states(self) -> list[ReputationState]:
         """The account's state first, then its sets' by name."""
         table = reputation_states
         rows = self._connection.execute(
-            select(table)
-            .where(table.c.account_id == self._account_id, table.c.region == self._region)
-            .order_by(table.c.configuration_set)
+            select(table).where(self._owned(table)).order_by(table.c.configuration_set)
         )
         return [_state(row) for row in rows]
 

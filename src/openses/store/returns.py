@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, delete, insert, select
 
+from openses.store.rows import record_from_row
+from openses.store.scoped import within
 from openses.store.tables import messages, returns
 
 ReturnRow = Row[Any]
@@ -62,16 +64,7 @@ class ReturnRepository:
         for message_id in wanted:
             row = rows.get(message_id)
             if row is not None:
-                return ReturnedMessage(
-                    message_id=row.message_id,
-                    account_id=row.account_id,
-                    region=row.region,
-                    configuration_set=row.configuration_set,
-                    source=row.source,
-                    destination=row.destination,
-                    created_at=row.created_at,
-                    mail=row.mail,
-                )
+                return record_from_row(ReturnedMessage, row)
         return None
 
     def recorded_raws(self, message_id: str, kind: str) -> list[bytes]:
@@ -144,11 +137,9 @@ def raw_of(
     region: str | None = None,
 ) -> bytes | None:
     """A return as received; with ``account_id``/``region``, only one matched to them."""
-    query = select(returns.c.raw).where(returns.c.id == return_id)
-    if account_id is not None:
-        query = query.where(returns.c.account_id == account_id)
-    if region is not None:
-        query = query.where(returns.c.region == region)
+    query = select(returns.c.raw).where(
+        returns.c.id == return_id, within(returns, account_id, region)
+    )
     row = connection.execute(query).first()
     return None if row is None else bytes(row.raw)
 

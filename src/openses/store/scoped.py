@@ -3,27 +3,27 @@ table, tags kept by ARN, and an insert that reports a taken name as the domain's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
     Delete,
+    Row,
     Table,
     and_,
     bindparam,
     delete,
     func,
-    insert,
     select,
     text,
     true,
 )
-from sqlalchemy.exc import IntegrityError
 
 from openses.domain.options import Tag
 from openses.domain.tags import ResourceArn
+from openses.store.repository import AccountRegionRepository
 from openses.store.tags import TagRepository
 
 _LOCK_SCOPE = text("SELECT pg_advisory_xact_lock(hashtext(:scope))")
@@ -45,9 +45,10 @@ def within(table: Table, account_id: str | None, region: str | None) -> ColumnEl
     return condition
 
 
-class ScopedRepository:
+class ScopedRepository(AccountRegionRepository):
     table: ClassVar[Table]
     resource_type: ClassVar[str]  # as in the resource's ARN: identity, template, ...
+    lock_kind: ClassVar[str | None] = None  # lock_scope's name for the kind; None: resource_type
     _removal: ClassVar[Delete]  # by account, region and name, built once per repository
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -57,23 +58,30 @@ class ScopedRepository:
         )
 
     def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-        self._scope_params = {"account_id": account_id, "region": region}
+        super().__init__(connection, account_id, region)
         self._tags = TagRepository(connection)
 
     def _scope(self) -> ColumnElement[bool]:
-        columns = self.table.c
-        return (columns.account_id == self._account_id) & (columns.region == self._region)
+        return self._owned(self.table)
 
     def lock_scope(self) -> None:
         """Hold this account and region's resources of this kind still until the transaction
         ends, so that a count taken now stays true (issue 18's quotas). SQLite writers already
         run one at a time."""
         if self._connection.dialect.name == "postgresql":
-            scope = f"openses:{self.resource_type}:{self._account_id}:{self._region}"
+            kind = self.lock_kind or self.resource_type
+            scope = f"openses:{kind}:{self._account_id}:{self._region}"
             self._connection.execute(_LOCK_SCOPE, {"scope": scope})
+
+    def _name_page(
+        self, *conditions: ColumnElement[bool], after: str | None, limit: int
+    ) -> Sequence[Row[Any]]:
+        """One page of this scope's rows that meet ``conditions``, in name order, keyset-paged:
+        the names after ``after``, ``limit`` at most."""
+        query = select(self.table).where(self._scope(), *conditions)
+        if after is not None:
+            query = query.where(self.table.c.name > after)
+        return self._connection.execute(query.order_by(self.table.c.name).limit(limit)).all()
 
     def count(self) -> int:
         query = select(func.count()).select_from(self.table).where(self._scope())
@@ -89,14 +97,22 @@ class ScopedRepository:
         tags: list[Tag],
         taken: Callable[[str], Exception],
     ) -> None:
-        """Insert the row and its tags; ``taken(name)`` is raised when the name is in use. No
-        savepoint: a failed insert ends the whole unit of work, which then rolls back."""
-        row = {**self._scope_params, "name": name, **values}
-        try:
-            self._connection.execute(insert(self.table), row)
-        except IntegrityError:
-            raise taken(name) from None
+        """Insert the row (``_insert_named``) and its tags."""
+        self._insert_named(self.table, name, values, taken)
         self._tags.add(self._arn(name), tags)
+
+    def _save_tagged(
+        self,
+        name: str,
+        values: Mapping[str, Any],
+        tags: list[Tag],
+        missing: Callable[[str], Exception],
+    ) -> None:
+        """Update the row and replace its tags; ``missing(name)`` is raised when there is no
+        such row."""
+        if not self._update_named(self.table, name, values):
+            raise missing(name)
+        self._tags.replace(self._arn(name), tags)
 
     def _remove_tagged(self, name: str, missing: Callable[[str], Exception]) -> None:
         """Delete the row (its dependent rows go with it, ON DELETE CASCADE) and its tags;

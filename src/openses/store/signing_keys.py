@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Select, delete, insert, select
+from sqlalchemy import Select, delete, insert, select
 
 from openses.domain.errors import IdentityNotFound
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import identities, identity_signing_keys
 
 
@@ -20,16 +21,10 @@ class SigningKey:
     created_at: datetime.datetime
 
 
-class SigningKeyRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-
+class SigningKeyRepository(AccountRegionRepository):
     def _identity_id(self, name: str) -> Select[tuple[int]]:
         return select(identities.c.id).where(
-            identities.c.account_id == self._account_id,
-            identities.c.region == self._region,
+            self._owned(identities),
             identities.c.name == name,
         )
 

@@ -19,11 +19,12 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Column, ColumnElement, Connection, Select, func, or_, select
 
 from openses.domain.message import simulator_outcome
 from openses.domain.statistics import Counter, interval_start, isp_of
 from openses.store.queries import Upsert
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import event_counts
 
 Record = dict[str, Any]
@@ -65,12 +66,7 @@ class ScopedPoint:
     count: int
 
 
-class StatisticsRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
-
+class StatisticsRepository(AccountRegionRepository):
     def count(self, records: Sequence[Record], now: datetime.datetime) -> None:
         """Add what ``records`` (event records, events/records.py) say to the counters of the
         interval that holds ``now``."""
@@ -89,8 +85,7 @@ class StatisticsRepository:
         shard = random.randrange(SHARDS) if self._connection.dialect.name == "postgresql" else 0
         rows = [
             {
-                "account_id": self._account_id,
-                "region": self._region,
+                **self._scope_params,
                 "interval_start": start,
                 "configuration_set": key.configuration_set,
                 "identity": key.identity,
@@ -119,17 +114,11 @@ class StatisticsRepository:
         """Sums per interval and counter of the rows in [since, until) that match the filters
         (None: any)."""
         table = event_counts
-        query = (
-            select(table.c.interval_start, table.c.counter, func.sum(table.c.count))
-            .where(
-                table.c.account_id == self._account_id,
-                table.c.region == self._region,
-                table.c.interval_start >= since,
-                table.c.counter.in_([str(c) for c in counters]),
-            )
-            .group_by(table.c.interval_start, table.c.counter)
-            .order_by(table.c.interval_start)
-        )
+        query = self._sums(
+            (table.c.interval_start, table.c.counter),
+            table.c.interval_start >= since,
+            table.c.counter.in_([str(c) for c in counters]),
+        ).order_by(table.c.interval_start)
         if until is not None:
             query = query.where(table.c.interval_start < until)
         if configuration_set is not None:
@@ -156,27 +145,33 @@ class StatisticsRepository:
         """A counter's sums per recipient ISP and interval, of mail sent as ``domain`` or an
         address at it, the mailbox simulator's left out."""
         table = event_counts
-        query = (
-            select(table.c.isp, table.c.interval_start, func.sum(table.c.count))
-            .where(
-                table.c.account_id == self._account_id,
-                table.c.region == self._region,
-                table.c.interval_start >= since,
-                table.c.interval_start < until,
-                table.c.counter == str(counter),
-                or_(
-                    table.c.identity == domain,
-                    table.c.identity.endswith(f"@{domain}", autoescape=True),
-                ),
-                table.c.simulator.is_(False),
-            )
-            .group_by(table.c.isp, table.c.interval_start)
-            .order_by(table.c.isp, table.c.interval_start)
-        )
+        query = self._sums(
+            (table.c.isp, table.c.interval_start),
+            table.c.interval_start >= since,
+            table.c.interval_start < until,
+            table.c.counter == str(counter),
+            or_(
+                table.c.identity == domain,
+                table.c.identity.endswith(f"@{domain}", autoescape=True),
+            ),
+            table.c.simulator.is_(False),
+        ).order_by(table.c.isp, table.c.interval_start)
         found: dict[str, list[Point]] = {}
         for isp, start, total in self._connection.execute(query):
             found.setdefault(isp, []).append(Point(start, counter, int(total)))
         return found
+
+    def _sums(
+        self, groups: tuple[Column[Any], ...], *conditions: ColumnElement[bool]
+    ) -> Select[Any]:
+        """The rollup's counts in this account and region that meet ``conditions``, summed per
+        ``groups``: rows of ``groups``' values and the sum."""
+        table = event_counts
+        return (
+            select(*groups, func.sum(table.c.count))
+            .where(self._owned(table), *conditions)
+            .group_by(*groups)
+        )
 
 
 def scoped_points(
@@ -185,28 +180,21 @@ def scoped_points(
     """Every account's and region's sums per set, interval, counter and simulator flag since
     ``since``: what the reputation job (events/reputation.py) computes rates from."""
     table = event_counts
+    groups = (
+        table.c.account_id,
+        table.c.region,
+        table.c.configuration_set,
+        table.c.interval_start,
+        table.c.counter,
+        table.c.simulator,
+    )
     query = (
-        select(
-            table.c.account_id,
-            table.c.region,
-            table.c.configuration_set,
-            table.c.interval_start,
-            table.c.counter,
-            table.c.simulator,
-            func.sum(table.c.count),
-        )
+        select(*groups, func.sum(table.c.count))
         .where(
             table.c.interval_start >= since,
             table.c.counter.in_([str(c) for c in counters]),
         )
-        .group_by(
-            table.c.account_id,
-            table.c.region,
-            table.c.configuration_set,
-            table.c.interval_start,
-            table.c.counter,
-            table.c.simulator,
-        )
+        .group_by(*groups)
     )
     return [
         ScopedPoint(account, region, name, start, Counter(counter), bool(simulated), int(total))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -27,14 +30,33 @@ from openses.store.types import UtcDateTime
 metadata = MetaData()
 
 
+def keyed_table(name: str, *items: SchemaItem) -> Table:
+    """A table whose rows are named by an autoincrementing integer `id`, then `items`."""
+    return Table(
+        name, metadata, Column("id", Integer, primary_key=True, autoincrement=True), *items
+    )
+
+
+def scope_columns() -> tuple[Column[str], Column[str]]:
+    """The account and region a row belongs to (fresh columns for each table)."""
+    return (
+        Column("account_id", String(12), nullable=False),
+        Column("region", String(32), nullable=False),
+    )
+
+
 def scoped_table(name: str, *items: SchemaItem) -> Table:
     """A table whose rows belong to one account in one region: an id, the scope, then `items`."""
+    return keyed_table(name, *scope_columns(), *items)
+
+
+def per_scope_table(name: str, *items: SchemaItem) -> Table:
+    """A table keyed by account and region (and by `items`' own primary-key columns, if any)."""
     return Table(
         name,
         metadata,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("account_id", String(12), nullable=False),
-        Column("region", String(32), nullable=False),
+        Column("account_id", String(12), primary_key=True),
+        Column("region", String(32), primary_key=True),
         *items,
     )
 
@@ -44,10 +66,47 @@ def unique_in_scope(table: str, column: str) -> UniqueConstraint:
     return UniqueConstraint("account_id", "region", column, name=f"uq_{table}_scope_{column}")
 
 
+def name_column(length: int = 64) -> Column[str]:
+    """A resource's name, required."""
+    return Column("name", String(length), nullable=False)
+
+
+def created_at() -> Column[datetime.datetime]:
+    """When the row was made, required."""
+    return Column("created_at", UtcDateTime(), nullable=False)
+
+
+def timestamps() -> tuple[Column[datetime.datetime], Column[datetime.datetime]]:
+    """`created_at` and `updated_at`, both required."""
+    return created_at(), Column("updated_at", UtcDateTime(), nullable=False)
+
+
+def parent_key(column: str, parent: str, *, unique: bool | None = None) -> Column[int]:
+    """The required id of the `parent` row this row belongs to, deleted with it."""
+    return Column(
+        column,
+        Integer,
+        ForeignKey(f"{parent}.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=unique,
+    )
+
+
+def suppression_columns() -> tuple[Column[Any], ...]:
+    """A suppression list's entry: the address, why, and the message and feedback behind it."""
+    return (
+        Column("email_address", String(320), nullable=False),
+        Column("reason", String(16), nullable=False),
+        Column("message_id", String(64), nullable=True),
+        Column("feedback_id", String(128), nullable=True),
+        Column("last_update_time", UtcDateTime(), nullable=False),
+    )
+
+
 configuration_sets = scoped_table(
     "configuration_sets",
-    Column("name", String(64), nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
+    name_column(),
+    created_at(),
     Column("sending_enabled", Boolean, nullable=False),
     Column("tracking_options", JSON, nullable=True),
     Column("delivery_options", JSON, nullable=False),
@@ -59,17 +118,10 @@ configuration_sets = scoped_table(
     unique_in_scope("configuration_sets", "name"),
 )
 
-event_destinations = Table(
+event_destinations = keyed_table(
     "event_destinations",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "configuration_set_id",
-        Integer,
-        ForeignKey("configuration_sets.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column("name", String(64), nullable=False),
+    parent_key("configuration_set_id", "configuration_sets"),
+    name_column(),
     Column("enabled", Boolean, nullable=False),
     Column("matching_event_types", JSON, nullable=False),
     Column("kind", String(32), nullable=False),
@@ -77,10 +129,8 @@ event_destinations = Table(
     UniqueConstraint("configuration_set_id", "name", name="uq_event_destinations_set_name"),
 )
 
-resource_tags = Table(
+resource_tags = keyed_table(
     "resource_tags",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
     Column("resource_arn", String(1024), nullable=False),
     Column("key", String(128), nullable=False),
     Column("value", Text, nullable=False),
@@ -93,7 +143,7 @@ identities = scoped_table(
     Column("kind", String(16), nullable=False),
     Column("verification_status", String(32), nullable=False),
     Column("configuration_set_name", String(64), nullable=True),
-    Column("created_at", UtcDateTime(), nullable=False),
+    created_at(),
     # identity notifications: {"Bounce": topic arn, ...}, forwarding, headers-in-notifications
     Column("notification_topics", JSON, nullable=False, server_default="{}"),
     Column("feedback_forwarding_enabled", Boolean, nullable=False, server_default=true()),
@@ -106,75 +156,50 @@ identities = scoped_table(
 
 # issue 15: an identity's DKIM private key (Easy DKIM's or BYODKIM's), PKCS#1 PEM. Read only to
 # sign and to show the public key; no API returns it.
-identity_signing_keys = Table(
+identity_signing_keys = keyed_table(
     "identity_signing_keys",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "identity_id",
-        Integer,
-        ForeignKey("identities.id", ondelete="CASCADE"),
-        nullable=False,
-        unique=True,
-    ),
+    parent_key("identity_id", "identities", unique=True),
     Column("selector", String(63), nullable=True),
     Column("private_key", Text, nullable=False),
     Column("bits", Integer, nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
+    created_at(),
 )
 
 # issue 18: sending authorization policies, by name, of an identity (ON DELETE CASCADE)
-identity_policies = Table(
+identity_policies = keyed_table(
     "identity_policies",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "identity_id",
-        Integer,
-        ForeignKey("identities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column("name", String(64), nullable=False),
+    parent_key("identity_id", "identities"),
+    name_column(),
     Column("document", Text, nullable=False),
     UniqueConstraint("identity_id", "name", name="uq_identity_policies_identity_name"),
 )
 
 templates = scoped_table(
     "templates",
-    Column("name", String(64), nullable=False),
+    name_column(),
     Column("subject", Text, nullable=True),
     Column("text", Text, nullable=True),
     Column("html", Text, nullable=True),
-    Column("created_at", UtcDateTime(), nullable=False),
+    created_at(),
     unique_in_scope("templates", "name"),
 )
 
-account_settings = Table(
+account_settings = per_scope_table(
     "account_settings",
-    metadata,
-    Column("account_id", String(12), primary_key=True),
-    Column("region", String(32), primary_key=True),
     Column("sending_enabled", Boolean, nullable=False),
     Column("suppressed_reasons", JSON, nullable=False),
 )
 
 suppressed_destinations = scoped_table(
     "suppressed_destinations",
-    Column("email_address", String(320), nullable=False),
-    Column("reason", String(16), nullable=False),
-    Column("message_id", String(64), nullable=True),
-    Column("feedback_id", String(128), nullable=True),
-    Column("last_update_time", UtcDateTime(), nullable=False),
+    *suppression_columns(),
     UniqueConstraint("account_id", "region", "email_address", name="uq_suppressed_scope_address"),
 )
 
-messages = Table(
+messages = keyed_table(
     "messages",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
     Column("message_id", String(80), nullable=False, unique=True),
-    Column("account_id", String(12), nullable=False),
-    Column("region", String(32), nullable=False),
+    *scope_columns(),
     Column("configuration_set", String(64), nullable=True),
     Column("source", Text, nullable=False),
     # lower-cased bare address, and ",a@x,b@y," for filtering by recipient
@@ -187,7 +212,7 @@ messages = Table(
     Column("raw", LargeBinary, nullable=True),
     # the events' "mail" object, for events recorded after the send (Open, Click, ...)
     Column("mail", JSON, nullable=True),
-    Column("created_at", UtcDateTime(), nullable=False),
+    created_at(),
     Index("ix_messages_scope_id", "account_id", "region", "id"),
 )
 
@@ -198,7 +223,7 @@ events = scoped_table(
     Column("configuration_set", String(64), nullable=True),
     Column("event_type", String(32), nullable=False),
     Column("payload", JSON, nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
+    created_at(),
     Index("ix_events_message_id", "message_id"),
     # issue 19: the dashboard's counts over time, per account and region and across them
     Index("ix_events_scope_created", "account_id", "region", "created_at", "event_type"),
@@ -220,7 +245,7 @@ publications = scoped_table(
     Column("next_attempt_at", UtcDateTime(), nullable=False),
     Column("locked_until", UtcDateTime(), nullable=True),
     Column("last_error", Text, nullable=True),
-    Column("created_at", UtcDateTime(), nullable=False),
+    created_at(),
     Column("published_at", UtcDateTime(), nullable=True),
     Index("ix_publications_due", "status", "next_attempt_at"),
     # issue 19: each event destination's publication status on the dashboard
@@ -235,12 +260,10 @@ publications = scoped_table(
 )
 
 # Keys that sign tracking links; the newest active one signs, any unretired one verifies.
-tracking_keys = Table(
+tracking_keys = keyed_table(
     "tracking_keys",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
     Column("secret", String(128), nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
+    created_at(),
     Column("retired_at", UtcDateTime(), nullable=True),
 )
 
@@ -248,9 +271,9 @@ tracking_keys = Table(
 
 dedicated_ip_pools = scoped_table(
     "dedicated_ip_pools",
-    Column("name", String(64), nullable=False),
+    name_column(),
     Column("scaling_mode", String(16), nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
+    created_at(),
     unique_in_scope("dedicated_ip_pools", "name"),
 )
 
@@ -265,11 +288,8 @@ dedicated_ips = scoped_table(
     unique_in_scope("dedicated_ips", "ip"),
 )
 
-dedicated_ip_settings = Table(
+dedicated_ip_settings = per_scope_table(
     "dedicated_ip_settings",
-    metadata,
-    Column("account_id", String(12), primary_key=True),
-    Column("region", String(32), primary_key=True),
     Column("auto_warmup_enabled", Boolean, nullable=False),
 )
 
@@ -293,7 +313,7 @@ deliveries = scoped_table(
     Column("first_attempt_at", UtcDateTime(), nullable=True),
     Column("expires_at", UtcDateTime(), nullable=False),
     Column("last_error", Text, nullable=True),
-    Column("created_at", UtcDateTime(), nullable=False),
+    created_at(),
     Column("settled_at", UtcDateTime(), nullable=True),
     Index("ix_deliveries_due", "status", "next_attempt_at"),
     Index("ix_deliveries_message_id", "message_id"),
@@ -304,31 +324,22 @@ deliveries = scoped_table(
 # One list per account and region (AWS's limit): the scope alone is unique.
 contact_lists = scoped_table(
     "contact_lists",
-    Column("name", String(64), nullable=False),
+    name_column(),
     Column("description", Text, nullable=True),
     Column("topics", JSON, nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
-    Column("updated_at", UtcDateTime(), nullable=False),
+    *timestamps(),
     UniqueConstraint("account_id", "region", name="uq_contact_lists_scope"),
 )
 
-contacts = Table(
+contacts = keyed_table(
     "contacts",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "contact_list_id",
-        Integer,
-        ForeignKey("contact_lists.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    parent_key("contact_list_id", "contact_lists"),
     Column("email_address", String(320), nullable=False),
     # [[topic, status], ...] in the order given
     Column("preferences", JSON, nullable=False),
     Column("unsubscribe_all", Boolean, nullable=False),
     Column("attributes_data", Text, nullable=True),
-    Column("created_at", UtcDateTime(), nullable=False),
-    Column("updated_at", UtcDateTime(), nullable=False),
+    *timestamps(),
     UniqueConstraint("contact_list_id", "email_address", name="uq_contacts_list_address"),
 )
 
@@ -341,16 +352,14 @@ smtp_certificates = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("certificate", Text, nullable=False),  # PEM
     Column("private_key", Text, nullable=False),  # PEM, unencrypted
-    Column("created_at", UtcDateTime(), nullable=False),
+    created_at(),
 )
 
 # Returns (issue 16): every bounce (DSN) and complaint (ARF report) mailed back to openses'
 # inbound listener, matched to the message it answers or not (account, region and message id
 # null), kept as received.
-returns = Table(
+returns = keyed_table(
     "returns",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
     Column("account_id", String(12), nullable=True),
     Column("region", String(32), nullable=True),
     Column("message_id", String(80), nullable=True),
@@ -372,8 +381,8 @@ returns = Table(
 # account and region is active.
 receipt_rule_sets = scoped_table(
     "receipt_rule_sets",
-    Column("name", String(64), nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
+    name_column(),
+    created_at(),
     Column("active", Boolean, nullable=False),
     Column("rules", JSON, nullable=False),
     unique_in_scope("receipt_rule_sets", "name"),
@@ -381,7 +390,7 @@ receipt_rule_sets = scoped_table(
 
 receipt_filters = scoped_table(
     "receipt_filters",
-    Column("name", String(64), nullable=False),
+    name_column(),
     Column("policy", String(8), nullable=False),
     Column("cidr", String(64), nullable=False),
     unique_in_scope("receipt_filters", "name"),
@@ -406,13 +415,13 @@ received_messages = scoped_table(
 
 custom_verification_email_templates = scoped_table(
     "custom_verification_email_templates",
-    Column("name", String(64), nullable=False),
+    name_column(),
     Column("from_email_address", String(320), nullable=False),
     Column("subject", Text, nullable=False),
     Column("content", Text, nullable=False),
     Column("success_redirection_url", Text, nullable=False),
     Column("failure_redirection_url", Text, nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
+    created_at(),
     unique_in_scope("custom_verification_email_templates", "name"),
 )
 
@@ -422,18 +431,15 @@ custom_verification_email_templates = scoped_table(
 # open job by moving ``locked_until``; a job whose lease ran out (its worker stopped) is
 # taken again and started over, which its work allows (PUT and DELETE are idempotent, an export
 # rewrites its object).
-jobs = Table(
+jobs = keyed_table(
     "jobs",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
     Column("job_id", String(64), nullable=False, unique=True),
-    Column("account_id", String(12), nullable=False),
-    Column("region", String(32), nullable=False),
+    *scope_columns(),
     Column("kind", String(16), nullable=False),  # IMPORT | EXPORT
     Column("status", String(16), nullable=False),
     Column("source", JSON, nullable=False),
     Column("destination", JSON, nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
+    created_at(),
     Column("completed_at", UtcDateTime(), nullable=True),
     Column("processed_records", Integer, nullable=False),
     Column("failed_records", Integer, nullable=False),  # import: failed, export: exported
@@ -447,46 +453,36 @@ jobs = Table(
 # status and reputation policy are its reputation entity's (GetReputationEntity).
 tenants = scoped_table(
     "tenants",
-    Column("name", String(64), nullable=False),
+    name_column(),
     Column("tenant_id", String(64), nullable=False),
     Column("sending_status", String(16), nullable=False),
     Column("status_updated_at", UtcDateTime(), nullable=False),
     Column("reputation_policy", String(512), nullable=True),
     Column("suppression", JSON, nullable=True),  # TenantSuppressionAttributes, as sent
-    Column("created_at", UtcDateTime(), nullable=False),
+    created_at(),
     unique_in_scope("tenants", "name"),
 )
-tenant_resources = Table(
+tenant_resources = keyed_table(
     "tenant_resources",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("tenant_pk", Integer, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    parent_key("tenant_pk", "tenants"),
     Column("resource_type", String(32), nullable=False),
     Column("resource_arn", String(512), nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
+    created_at(),
     UniqueConstraint("tenant_pk", "resource_arn", name="uq_tenant_resources_arn"),
     Index("ix_tenant_resources_arn", "resource_arn"),
 )
 # The suppression list of a tenant whose SuppressionScope is TENANT (the account's list is
 # suppressed_destinations).
-tenant_suppressed_destinations = Table(
+tenant_suppressed_destinations = keyed_table(
     "tenant_suppressed_destinations",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("tenant_pk", Integer, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
-    Column("email_address", String(320), nullable=False),
-    Column("reason", String(16), nullable=False),
-    Column("message_id", String(64), nullable=True),
-    Column("feedback_id", String(128), nullable=True),
-    Column("last_update_time", UtcDateTime(), nullable=False),
+    parent_key("tenant_pk", "tenants"),
+    *suppression_columns(),
     UniqueConstraint("tenant_pk", "email_address", name="uq_tenant_suppressed_address"),
 )
 # The messages sent on behalf of a tenant, so that a later bounce reaches the tenant's list.
-tenant_messages = Table(
+tenant_messages = keyed_table(
     "tenant_messages",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("tenant_pk", Integer, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    parent_key("tenant_pk", "tenants"),
     Column("message_id", String(80), nullable=False, unique=True),
 )
 
@@ -496,10 +492,9 @@ tenant_messages = Table(
 stored_documents = scoped_table(
     "stored_documents",
     Column("kind", String(64), nullable=False),
-    Column("name", String(512), nullable=False),
+    name_column(512),
     Column("document", JSON, nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
-    Column("updated_at", UtcDateTime(), nullable=False),
+    *timestamps(),
     UniqueConstraint("account_id", "region", "kind", "name", name="uq_stored_documents_key"),
 )
 
@@ -515,17 +510,14 @@ access_keys = Table(
     Column("status", String(16), nullable=False),
     # [{"PolicyName": ..., "PolicyDocument": {...}}, ...] in the order attached
     Column("policies", JSON, nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
+    created_at(),
 )
 
 # Issue 17/18, quotas: recipients counted per account, region and second ("second") or minute
 # ("minute"), the counters the send rate and the 24-hour quota are enforced against. Rows
 # older than a day go as new ones come (store/quotas.py).
-send_counts = Table(
+send_counts = per_scope_table(
     "send_counts",
-    metadata,
-    Column("account_id", String(12), primary_key=True),
-    Column("region", String(32), primary_key=True),
     Column("span", String(8), primary_key=True),
     Column("start", BigInteger, primary_key=True, autoincrement=False),  # epoch seconds
     Column("recipients", Integer, nullable=False),
@@ -533,11 +525,8 @@ send_counts = Table(
 
 # The sandbox: whether an account has production access (`openses account grant-production`),
 # and the details of PutAccountDetails, as GetAccount returns them.
-account_access = Table(
+account_access = per_scope_table(
     "account_access",
-    metadata,
-    Column("account_id", String(12), primary_key=True),
-    Column("region", String(32), primary_key=True),
     Column("production_access", Boolean, nullable=False),
     Column("details", JSON, nullable=True),
     Column("review_status", String(16), nullable=True),
@@ -545,11 +534,8 @@ account_access = Table(
 )
 # The rollup of event counts (store/statistics.py): written with the events, read by the
 # statistics operations and the reputation job. "" is no configuration set (or identity).
-event_counts = Table(
+event_counts = per_scope_table(
     "event_counts",
-    metadata,
-    Column("account_id", String(12), primary_key=True),
-    Column("region", String(32), primary_key=True),
     Column("interval_start", UtcDateTime(), primary_key=True),
     Column("configuration_set", String(64), primary_key=True),
     Column("identity", String(320), primary_key=True),
@@ -563,11 +549,8 @@ event_counts = Table(
 )
 
 # What the reputation job last found per account and region ("") and configuration set.
-reputation_states = Table(
+reputation_states = per_scope_table(
     "reputation_states",
-    metadata,
-    Column("account_id", String(12), primary_key=True),
-    Column("region", String(32), primary_key=True),
     Column("configuration_set", String(64), primary_key=True),
     Column("status", String(16), nullable=False),
     Column("sends", BigInteger, nullable=False),
@@ -581,10 +564,7 @@ reputation_states = Table(
 )
 
 # PutAccountVdmAttributes' VdmAttributes, as given, per account and region.
-account_vdm_attributes = Table(
+account_vdm_attributes = per_scope_table(
     "account_vdm_attributes",
-    metadata,
-    Column("account_id", String(12), primary_key=True),
-    Column("region", String(32), primary_key=True),
     Column("attributes", JSON, nullable=False),
 )

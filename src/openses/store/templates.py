@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row
 
 from openses.domain.errors import TemplateAlreadyExists, TemplateNotFound
 from openses.domain.template import EmailTemplate
+from openses.store.rows import record_from_row
 from openses.store.scoped import ScopedRepository
 from openses.store.tables import templates
 
@@ -21,34 +22,19 @@ class TemplateRepository(ScopedRepository):
         self._insert_tagged(template.name, values, template.tags, TemplateAlreadyExists)
 
     def get(self, name: str) -> EmailTemplate:
-        row = self._connection.execute(
-            select(templates).where(self._scope(), templates.c.name == name)
-        ).first()
-        if row is None:
-            raise TemplateNotFound(name)
+        row = self._get_named(templates, name, TemplateNotFound)
         return _template(row, self._tags.get(self._arn(name)))
 
     def save(self, template: EmailTemplate) -> None:
         """Replace the stored subject, text and HTML (all three: a part left out is removed)."""
-        result = self._connection.execute(
-            update(templates)
-            .where(self._scope(), templates.c.name == template.name)
-            .values(**_content(template))
-        )
-        if result.rowcount == 0:
-            raise TemplateNotFound(template.name)
-        self._tags.replace(self._arn(template.name), template.tags)
+        self._save_tagged(template.name, _content(template), template.tags, TemplateNotFound)
 
     def remove(self, name: str) -> None:
         self._remove_tagged(name, TemplateNotFound)
 
     def list(self, *, after: str | None, limit: int) -> list[EmailTemplate]:
         """Templates in name order, without their tags."""
-        query = select(templates).where(self._scope())
-        if after is not None:
-            query = query.where(templates.c.name > after)
-        rows = self._connection.execute(query.order_by(templates.c.name).limit(limit))
-        return [_template(row, []) for row in rows]
+        return [_template(row, []) for row in self._name_page(after=after, limit=limit)]
 
 
 def _content(template: EmailTemplate) -> dict[str, str | None]:
@@ -56,11 +42,4 @@ def _content(template: EmailTemplate) -> dict[str, str | None]:
 
 
 def _template(row: Row[Any], tags: list[Any]) -> EmailTemplate:
-    return EmailTemplate(
-        name=row.name,
-        created_at=row.created_at,
-        subject=row.subject,
-        text=row.text,
-        html=row.html,
-        tags=tags,
-    )
+    return record_from_row(EmailTemplate, row, tags=tags)

@@ -29,7 +29,8 @@ from openses.domain.tenant import (
     suppression_from_document,
     tenant_arn,
 )
-from openses.store.account import suppressed, suppressed_page
+from openses.store.account import suppressed, suppressed_page, suppression_values
+from openses.store.repository import AccountRegionRepository
 from openses.store.tables import (
     tenant_messages,
     tenant_resources,
@@ -39,23 +40,18 @@ from openses.store.tables import (
 from openses.store.tags import TagRepository
 
 
-class TenantRepository:
+class TenantRepository(AccountRegionRepository):
     def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._account_id = account_id
-        self._region = region
+        super().__init__(connection, account_id, region)
         self._tags = TagRepository(connection)
 
     def _scope(self) -> ColumnElement[bool]:
-        return (tenants.c.account_id == self._account_id) & (tenants.c.region == self._region)
+        return self._owned(tenants)
 
     # -- tenants --------------------------------------------------------------------------------
 
     def add(self, tenant: Tenant) -> None:
-        row = {
-            "account_id": self._account_id,
-            "region": self._region,
-            "name": tenant.name,
+        values = {
             "tenant_id": tenant.tenant_id,
             "sending_status": tenant.sending_status,
             "status_updated_at": tenant.status_updated_at,
@@ -63,17 +59,11 @@ class TenantRepository:
             "suppression": suppression_document(tenant.suppression),
             "created_at": tenant.created_at,
         }
-        try:
-            self._connection.execute(insert(tenants), row)
-        except IntegrityError:
-            raise TenantAlreadyExists(tenant.name) from None
+        self._insert_named(tenants, tenant.name, values, TenantAlreadyExists)
         self._tags.add(tenant.arn, tenant.tags)
 
     def get(self, name: str, *, for_update: bool = False) -> Tenant:
-        query = select(tenants).where(self._scope(), tenants.c.name == name)
-        row = self._connection.execute(query.with_for_update() if for_update else query).first()
-        if row is None:
-            raise TenantNotFound(name)
+        row = self._get_named(tenants, name, TenantNotFound, for_update=for_update)
         tenant = self._tenant(row)
         return _with_tags(tenant, self._tags.get(tenant.arn))
 
@@ -81,25 +71,20 @@ class TenantRepository:
         """The tenant whose ARN (``...:tenant/NAME/ID``) this is, if any."""
         _, _, path = arn.partition(":tenant/")
         name = path.split("/")[0]
-        row = self._connection.execute(
-            select(tenants).where(self._scope(), tenants.c.name == name)
-        ).first()
+        row = self._find_named(tenants, name)
         if row is None:
             return None
         tenant = self._tenant(row)
         return tenant if tenant.arn == arn else None
 
     def save(self, tenant: Tenant) -> None:
-        self._connection.execute(
-            update(tenants)
-            .where(self._scope(), tenants.c.name == tenant.name)
-            .values(
-                sending_status=tenant.sending_status,
-                status_updated_at=tenant.status_updated_at,
-                reputation_policy=tenant.reputation_policy,
-                suppression=suppression_document(tenant.suppression),
-            )
-        )
+        values = {
+            "sending_status": tenant.sending_status,
+            "status_updated_at": tenant.status_updated_at,
+            "reputation_policy": tenant.reputation_policy,
+            "suppression": suppression_document(tenant.suppression),
+        }
+        self._update_named(tenants, tenant.name, values)
 
     def remove(self, name: str) -> None:
         tenant = self.get(name)
@@ -213,12 +198,7 @@ class TenantRepository:
     def put_suppressed(self, name: str, entry: SuppressedDestination) -> None:
         """Add the address, or replace its reason, time and attributes if it is listed."""
         pk = self._pk(name)
-        values = {
-            "reason": str(entry.reason),
-            "message_id": entry.message_id,
-            "feedback_id": entry.feedback_id,
-            "last_update_time": entry.last_update_time,
-        }
+        values = suppression_values(entry)
         table = tenant_suppressed_destinations
         where = (table.c.tenant_pk == pk) & (table.c.email_address == entry.email_address)
         if self._connection.execute(update(table).where(where).values(**values)).rowcount:

@@ -26,6 +26,7 @@ from openses.store.messages import MessageRepository
 from openses.store.outbox import OutboxRepository
 from openses.store.quotas import QuotaRepository
 from openses.store.receipt_rules import ReceiptRuleRepository
+from openses.store.repository import AccountRegionRepository
 from openses.store.reputation import ReputationRepository
 from openses.store.returns import ReturnRepository
 from openses.store.signing_keys import SigningKeyRepository
@@ -37,7 +38,7 @@ from openses.store.tenants import TenantRepository
 from openses.store.vdm import VdmRepository
 from openses.store.verification_templates import VerificationTemplateRepository
 
-Repository = TypeVar("Repository")
+Repository = TypeVar("Repository", bound=AccountRegionRepository)
 Params = ParamSpec("Params")
 Result = TypeVar("Result")
 
@@ -186,14 +187,12 @@ class UnitOfWork:
     def of_account(self, kind: type[Repository], account_id: str, region: str) -> Repository:
         """A repository of another account's resources, in this transaction: a send through
         another account's identity reads that identity and its policies (issue 18)."""
-        return kind(self._in_use(), account_id, region)  # type: ignore[call-arg]
+        return kind(self._in_use(), account_id, region)
 
     def _scoped(self, kind: type[Repository]) -> Repository:
         found: Repository | None = self._repositories.get(kind)
         if found is None:
-            found = self._repositories[kind] = kind(  # type: ignore[call-arg]
-                self._in_use(), self.account_id, self.region
-            )
+            found = self._repositories[kind] = kind(self._in_use(), self.account_id, self.region)
         return found
 
     def _in_use(self) -> Connection:

@@ -3,29 +3,26 @@ region (issue 17)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import select
 
 from openses.domain.options import FeatureStatus, VdmAttributes, VdmOptions
 from openses.store import mapping
 from openses.store.queries import Query, Upsert
+from openses.store.repository import AccountRegionRepository
+from openses.store.scoped import in_scope
 from openses.store.tables import account_vdm_attributes
 
 _UPSERT = Upsert(account_vdm_attributes, replace=("attributes",))
 _SELECT = Query(
     select(account_vdm_attributes.c.attributes).where(
-        account_vdm_attributes.c.account_id == bindparam("account_id"),
-        account_vdm_attributes.c.region == bindparam("region"),
+        in_scope(account_vdm_attributes),
     )
 )
 
 
-class VdmRepository:
-    def __init__(self, connection: Connection, account_id: str, region: str) -> None:
-        self._connection = connection
-        self._params = {"account_id": account_id, "region": region}
-
+class VdmRepository(AccountRegionRepository):
     def attributes(self) -> VdmAttributes | None:
-        row = _SELECT.first(self._connection, self._params)
+        row = _SELECT.first(self._connection, self._scope_params)
         if row is None:
             return None
         stored = row.attributes
@@ -39,4 +36,4 @@ class VdmRepository:
             "vdm_enabled": str(attributes.vdm_enabled),
             "options": mapping.vdm_to_json(attributes.options),
         }
-        _UPSERT.run(self._connection, [{**self._params, "attributes": stored}])
+        _UPSERT.run(self._connection, [{**self._scope_params, "attributes": stored}])
