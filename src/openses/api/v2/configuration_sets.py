@@ -12,7 +12,7 @@ from openses.api.configuration_sets import (
     set_sending_enabled,
 )
 from openses.api.context import RequestContext
-from openses.api.registry import Handler, Output, Wire, operation
+from openses.api.registry import Output, Wire, operation
 from openses.api.v2 import shapes
 from openses.domain.configuration_set import ConfigurationSet, check_name
 from openses.domain.options import (
@@ -214,30 +214,40 @@ def update_configuration_set(
     return {}
 
 
-def _put_event_destination(*, replace: bool) -> Handler:
+@operation(V2, "CreateConfigurationSetEventDestination", calls_out=True)
+def create_configuration_set_event_destination(
+    context: RequestContext,
+    *,
+    configuration_set_name: str,
+    event_destination_name: str,
+    event_destination: Wire,
+) -> Output:
+    return _put_event_destination(
+        context, configuration_set_name, event_destination_name, event_destination, replace=False
+    )
+
+
+@operation(V2, "UpdateConfigurationSetEventDestination", calls_out=True)
+def update_configuration_set_event_destination(
+    context: RequestContext,
+    *,
+    configuration_set_name: str,
+    event_destination_name: str,
+    event_destination: Wire,
+) -> Output:
+    return _put_event_destination(
+        context, configuration_set_name, event_destination_name, event_destination, replace=True
+    )
+
+
+def _put_event_destination(
+    context: RequestContext, configuration_set_name: str, name: str, wire: Wire, *, replace: bool
+) -> Output:
     """Create (``replace=False``) and Update (``replace=True``) ConfigurationSetEventDestination:
     the two operations take the same members and differ only in whether the destination must
     be new or must exist already."""
-
-    def put(
-        context: RequestContext,
-        *,
-        configuration_set_name: str,
-        event_destination_name: str,
-        event_destination: Wire,
-    ) -> Output:
-        destination = shapes.event_destination(event_destination_name, event_destination)
-        return event_destinations.put(context, configuration_set_name, destination, replace=replace)
-
-    return put
-
-
-create_configuration_set_event_destination = operation(
-    V2, "CreateConfigurationSetEventDestination", calls_out=True
-)(_put_event_destination(replace=False))
-update_configuration_set_event_destination = operation(
-    V2, "UpdateConfigurationSetEventDestination", calls_out=True
-)(_put_event_destination(replace=True))
+    destination = shapes.event_destination(name, wire)
+    return event_destinations.put(context, configuration_set_name, destination, replace=replace)
 
 
 @operation(V2, "GetConfigurationSetEventDestinations")
