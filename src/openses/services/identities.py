@@ -83,7 +83,7 @@ def list_page(
     status: VerificationStatus | None = None,
     name_contains: str | None = None,
 ) -> paging.Page[EmailIdentity]:
-    return paging.named_page(
+    return paging.read_page(
         uow,
         next_token,
         page_size,
@@ -91,6 +91,7 @@ def list_page(
         fetch=lambda after, limit: uow.identities.list(
             after=after, limit=limit, kind=kind, status=status, name_contains=name_contains
         ),
+        key=paging.name_of,
     )
 
 

@@ -21,9 +21,6 @@ class Named(Protocol):
     def name(self) -> str: ...
 
 
-NamedItem = TypeVar("NamedItem", bound=Named)
-
-
 class KeysetListing(Protocol[Listed]):
     """A repository that lists its scope's rows by key (templates, contact lists, pools...):
     in key order, those whose key comes after ``after`` (None: from the first), ``limit`` at
@@ -74,18 +71,6 @@ def read_page(
     with uow:
         found = fetch(after, size + 1)
     return split(found, size, key)
-
-
-def named_page(
-    uow: UnitOfWork,
-    token: str | None,
-    size: int,
-    *,
-    check: Callable[[str], object],
-    fetch: Callable[[str | None, int], Sequence[NamedItem]],
-) -> Page[NamedItem]:
-    """``read_page`` over items keyed by their name (templates, identities, contact lists...)."""
-    return read_page(uow, token, size, check=check, fetch=fetch, key=name_of)
 
 
 class PageReader(Protocol[Item]):

@@ -37,12 +37,13 @@ _CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certific
 def _page(
     uow: UnitOfWork, kind: str, next_token: str | None, page_size: int
 ) -> Page[StoredDocument]:
-    return paging.named_page(
+    return paging.read_page(
         uow,
         next_token,
         page_size,
         check=_key,
         fetch=lambda after, limit: uow.documents.ordered(kind, after=after, limit=limit),
+        key=paging.name_of,
     )
 
 
