@@ -52,7 +52,7 @@ def _add_then_fail(engine: Engine, writer: LoopWriter, name: str) -> None:
 def _names(engine: Engine, reader: LoopReader | None = None) -> set[str]:
     source = reader if reader is not None else EngineSource(engine, write=False)
     with UnitOfWork(source, ACCOUNT, REGION) as uow:
-        return set(uow.configuration_sets.list_names(after=None, limit=100))
+        return set(uow.configuration_sets.list(after=None, limit=100))
 
 
 def _commits_seen(path: Path) -> sqlite3.Connection:

@@ -37,7 +37,7 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
 
 def _names(engine: Engine) -> list[str]:
     with UnitOfWork(EngineSource(engine, write=False), ACCOUNT, REGION) as uow:
-        return uow.configuration_sets.list_names(after=None, limit=10)
+        return uow.configuration_sets.list(after=None, limit=10)
 
 
 def test_a_write_nested_in_a_write_fails_at_once(engine: Engine) -> None:

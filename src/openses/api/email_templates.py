@@ -51,7 +51,7 @@ def list_metadata(
     page = service.list_page(context.reading(), next_token=next_token, page_size=page_size)
     return {
         "TemplatesMetadata": [
-            {name_member: t.name, "CreatedTimestamp": t.created_at} for t in page.templates
+            {name_member: t.name, "CreatedTimestamp": t.created_at} for t in page.items
         ],
         "NextToken": page.next_token,
     }

@@ -108,6 +108,6 @@ def list_templates(context: RequestContext, next_token: str | None, page_size: i
     """v1 and v2 ListCustomVerificationEmailTemplates, once the page size is settled."""
     page = service.list_page(context.reading(), next_token=next_token, page_size=page_size)
     return {
-        "CustomVerificationEmailTemplates": [metadata(t) for t in page.templates],
+        "CustomVerificationEmailTemplates": [metadata(t) for t in page.items],
         "NextToken": page.next_token,
     }

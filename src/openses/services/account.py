@@ -37,12 +37,6 @@ class SendQuota:
     sent_last_24_hours: float
 
 
-@dataclass(frozen=True, slots=True)
-class SuppressionPage:
-    destinations: list[SuppressedDestination]
-    next_token: str | None
-
-
 # -- for the sending pipeline, inside the caller's unit of work --------------------------------
 
 
@@ -160,18 +154,16 @@ def list_suppressed_destinations(
     end: datetime.datetime | None,
     next_token: str | None,
     page_size: int,
-) -> SuppressionPage:
-    return SuppressionPage(
-        *paging.read_page(
-            uow,
-            next_token,
-            page_size,
-            check=_check_address,
-            fetch=lambda after, limit: uow.account.list_suppressed(
-                reasons=reasons, start=start, end=end, after=after, limit=limit
-            ),
-            key=lambda entry: entry.email_address,
-        )
+) -> paging.Page[SuppressedDestination]:
+    return paging.read_page(
+        uow,
+        next_token,
+        page_size,
+        check=_check_address,
+        fetch=lambda after, limit: uow.account.list_suppressed(
+            reasons=reasons, start=start, end=end, after=after, limit=limit
+        ),
+        key=lambda entry: entry.email_address,
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
 
 from openses.domain.configuration_set import ConfigurationSet, check_name
@@ -15,12 +14,6 @@ from openses.domain.event_destination import EventDestination, SnsDestination, T
 from openses.domain.tags import check as check_tags
 from openses.services import dedicated_ips, limits, paging
 from openses.store.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    names: list[str]
-    next_token: str | None
 
 
 def create(uow: UnitOfWork, configuration_set: ConfigurationSet, *, limit: int) -> None:
@@ -58,17 +51,10 @@ def delete(uow: UnitOfWork, name: str) -> None:
         uow.commit()
 
 
-def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
-    return Page(
-        *paging.read_page(
-            uow,
-            next_token,
-            page_size,
-            check=check_name,
-            fetch=lambda after, limit: uow.configuration_sets.list_names(after=after, limit=limit),
-            key=str,
-        )
-    )
+#: The sets' names, in name order.
+list_page: paging.PageReader[str] = paging.page_reader(
+    lambda uow: uow.configuration_sets, check=check_name, key=str
+)
 
 
 # Recorded from AWS (LocalStack's AWS-recorded snapshot

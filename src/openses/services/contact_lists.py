@@ -36,19 +36,6 @@ from openses.tracking.tokens import UnsubscribeClaims
 _SCAN_BATCH = 500
 
 
-@dataclass(frozen=True, slots=True)
-class ListPage:
-    contact_lists: list[ContactList]
-    next_token: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ContactPage:
-    contact_list: ContactList
-    contacts: list[Contact]
-    next_token: str | None
-
-
 # -- contact lists -----------------------------------------------------------------------------
 
 
@@ -94,16 +81,10 @@ def delete_list(uow: UnitOfWork, name: str) -> None:
         uow.commit()
 
 
-def list_lists(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> ListPage:
-    return ListPage(
-        *paging.named_page(
-            uow,
-            next_token,
-            page_size,
-            check=check_list_name,
-            fetch=lambda after, limit: uow.contact_lists.page(after=after, limit=limit),
-        )
-    )
+#: The contact lists in name order, without their tags.
+list_lists: paging.PageReader[ContactList] = paging.page_reader(
+    lambda uow: uow.contact_lists, check=check_list_name, key=paging.name_of
+)
 
 
 # -- contacts ----------------------------------------------------------------------------------
@@ -175,9 +156,9 @@ def list_contacts(
     *,
     next_token: str | None,
     page_size: int,
-) -> ContactPage:
-    """Contacts in address order that pass the filter; the token is the last address of the
-    page."""
+) -> tuple[ContactList, paging.Page[Contact]]:
+    """The list, and a page of its contacts in address order that pass the filter; the token is
+    the last address of the page."""
     after = paging.start_key(next_token, check_email_address)
     found: list[Contact] = []
     with uow:
@@ -189,8 +170,7 @@ def list_contacts(
             if len(batch) < _SCAN_BATCH:
                 break
             after = batch[-1].email_address
-    contacts, token = paging.split(found[: page_size + 1], page_size, lambda c: c.email_address)
-    return ContactPage(contact_list, contacts, token)
+    return contact_list, paging.split(found[: page_size + 1], page_size, lambda c: c.email_address)
 
 
 # -- the send path, inside the caller's unit of work -------------------------------------------

@@ -43,12 +43,6 @@ from openses.store.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
-class PoolPage:
-    names: list[str]
-    next_token: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class IpPage:
     ips: list[DedicatedIp]
     next_token: str | None
@@ -71,18 +65,10 @@ def get_pool(uow: UnitOfWork, name: str) -> DedicatedIpPool:
         return uow.dedicated_ips.get_pool(name)
 
 
-def list_pools(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> PoolPage:
-    """The account's own pools in name order; SES's reserved pools are not listed."""
-    return PoolPage(
-        *paging.read_page(
-            uow,
-            next_token,
-            page_size,
-            check=check_pool_name_key,
-            fetch=lambda after, limit: uow.dedicated_ips.list_pools(after=after, limit=limit),
-            key=str,
-        )
-    )
+#: The account's own pools' names in name order; SES's reserved pools are not listed.
+list_pools: paging.PageReader[str] = paging.page_reader(
+    lambda uow: uow.dedicated_ips, check=check_pool_name_key, key=str
+)
 
 
 def delete_pool(uow: UnitOfWork, name: str, configured: Collection[str]) -> None:
@@ -142,7 +128,8 @@ def list_ips(
         ips = [ip for ip in ips if ip.reported_pool_name == pool_name]
     if after is not None:
         ips = [ip for ip in ips if ip_order(ip.ip) > ip_order(after)]
-    return IpPage(*paging.split(ips, page_size, lambda ip: ip.ip))
+    page = paging.split(ips, page_size, lambda ip: ip.ip)
+    return IpPage(page.items, page.next_token)
 
 
 def get_ip(uow: UnitOfWork, configured: Collection[str], ip: str) -> DedicatedIp:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from openses.domain import identity as identity_rules
 from openses.domain.errors import (
@@ -21,12 +20,6 @@ from openses.domain.tags import check as check_tags
 from openses.services import limits, paging
 from openses.store.signing_keys import SigningKey
 from openses.store.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    identities: list[EmailIdentity]
-    next_token: str | None
 
 
 def create(
@@ -89,17 +82,16 @@ def list_page(
     kind: IdentityKind | None = None,
     status: VerificationStatus | None = None,
     name_contains: str | None = None,
-) -> Page:
-    return Page(
-        *paging.named_page(
-            uow,
-            next_token,
-            page_size,
-            check=identity_rules.check_name,
-            fetch=lambda after, limit: uow.identities.list(
-                after=after, limit=limit, kind=kind, status=status, name_contains=name_contains
-            ),
-        )
+) -> paging.Page[EmailIdentity]:
+    return paging.read_page(
+        uow,
+        next_token,
+        page_size,
+        check=identity_rules.check_name,
+        fetch=lambda after, limit: uow.identities.list(
+            after=after, limit=limit, kind=kind, status=status, name_contains=name_contains
+        ),
+        key=paging.name_of,
     )
 
 

@@ -32,7 +32,7 @@ def _page_of_jobs(
     next_token: str | None,
     page_size: int,
     fetch: Callable[[str | None, int], Sequence[Job]],
-) -> tuple[list[Job], str | None]:
+) -> paging.Page[Job]:
     """A page of import or export jobs, in job id order (the token: the page's last id)."""
     return paging.read_page(
         uow, next_token, page_size, check=_check_job_id, fetch=fetch, key=lambda job: job.job_id
@@ -52,7 +52,7 @@ def get_import(uow: UnitOfWork, job_id: str) -> ImportJob:
 
 def list_imports(
     uow: UnitOfWork, *, contact_list: bool | None, next_token: str | None, page_size: int
-) -> tuple[list[ImportJob], str | None]:
+) -> paging.Page[ImportJob]:
     return _page_of_jobs(
         uow,
         next_token,
@@ -81,7 +81,7 @@ def list_exports(
     status: JobStatus | None,
     next_token: str | None,
     page_size: int,
-) -> tuple[list[ExportJob], str | None]:
+) -> paging.Page[ExportJob]:
     return _page_of_jobs(
         uow,
         next_token,

@@ -11,6 +11,7 @@ from openses.domain.errors import InvalidInput, InvalidNextToken, OpensesError
 from openses.store.unit_of_work import UnitOfWork
 
 Item = TypeVar("Item")
+Listed = TypeVar("Listed", covariant=True)
 
 
 class Named(Protocol):
@@ -20,7 +21,12 @@ class Named(Protocol):
     def name(self) -> str: ...
 
 
-NamedItem = TypeVar("NamedItem", bound=Named)
+class KeysetListing(Protocol[Listed]):
+    """A repository that lists its scope's rows by key (templates, contact lists, pools...):
+    in key order, those whose key comes after ``after`` (None: from the first), ``limit`` at
+    most."""
+
+    def list(self, *, after: str | None, limit: int) -> Sequence[Listed]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +64,7 @@ def read_page(
     check: Callable[[str], object],
     fetch: Callable[[str | None, int], Sequence[Item]],
     key: Callable[[Item], str],
-) -> tuple[list[Item], str | None]:
+) -> Page[Item]:
     """One page of a keyset listing: the token's key (refused unless ``check`` accepts it),
     then ``fetch(after, size + 1)`` inside ``uow``, split into the page and the next token."""
     after = start_key(token, check)
@@ -67,16 +73,36 @@ def read_page(
     return split(found, size, key)
 
 
-def named_page(
-    uow: UnitOfWork,
-    token: str | None,
-    size: int,
+class PageReader(Protocol[Item]):
+    """A service's List use case: one page of a keyset listing, from a request's NextToken
+    (None: the first page) and page size."""
+
+    def __call__(
+        self, uow: UnitOfWork, *, next_token: str | None, page_size: int
+    ) -> Page[Item]: ...
+
+
+def page_reader(
+    listing: Callable[[UnitOfWork], KeysetListing[Item]],
     *,
     check: Callable[[str], object],
-    fetch: Callable[[str | None, int], Sequence[NamedItem]],
-) -> tuple[list[NamedItem], str | None]:
-    """``read_page`` over items keyed by their name (templates, identities, contact lists...)."""
-    return read_page(uow, token, size, check=check, fetch=fetch, key=name_of)
+    key: Callable[[Item], str],
+) -> PageReader[Item]:
+    """The List use case of a whole keyset listing: ``listing(uow)`` is the repository (e.g.
+    ``lambda uow: uow.templates``), read once ``uow`` is entered; ``check`` validates a token's
+    key and ``key`` gives an item's (``name_of``, or ``str`` for a listing of names)."""
+
+    def read(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page[Item]:
+        return read_page(
+            uow,
+            next_token,
+            page_size,
+            check=check,
+            fetch=lambda after, limit: listing(uow).list(after=after, limit=limit),
+            key=key,
+        )
+
+    return read
 
 
 def name_of(item: Named) -> str:
@@ -86,19 +112,17 @@ def name_of(item: Named) -> str:
 
 def page_after(
     found: Iterable[Item], after: str | None, size: int, key: Callable[[Item], str]
-) -> tuple[list[Item], str | None]:
+) -> Page[Item]:
     """A page of items read whole and in key order: those whose key comes after ``after`` (the
     token's key; None: all of them), split into the page and the next token."""
     return split([item for item in found if after is None or key(item) > after], size, key)
 
 
-def split(
-    found: Sequence[Item], size: int, key: Callable[[Item], str]
-) -> tuple[list[Item], str | None]:
+def split(found: Sequence[Item], size: int, key: Callable[[Item], str]) -> Page[Item]:
     """``found`` holds up to size + 1 items: one more than fits means there is a next page."""
     if len(found) > size:
-        return list(found[:size]), encode_token(key(found[size - 1]))
-    return list(found), None
+        return Page(list(found[:size]), encode_token(key(found[size - 1])))
+    return Page(list(found), None)
 
 
 def page_size(requested: int | None, *, default: int, maximum: int) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 from openses.domain.errors import CannotDelete, LimitExceeded
@@ -27,12 +26,6 @@ class TargetCheck(Protocol):
     InvalidLambdaFunction."""
 
     def check(self, rule: ReceiptRule, region: str) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    rule_sets: list[ReceiptRuleSet]
-    next_token: str | None
 
 
 def create_set(uow: UnitOfWork, name: str, now: datetime.datetime) -> None:
@@ -86,16 +79,10 @@ def set_active(uow: UnitOfWork, name: str | None) -> None:
         uow.commit()
 
 
-def list_sets(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
-    return Page(
-        *paging.named_page(
-            uow,
-            next_token,
-            page_size,
-            check=check_rule_set_name,
-            fetch=lambda after, limit: uow.receipt_rules.list_sets(after=after, limit=limit),
-        )
-    )
+#: The rule sets in name order, without their rules.
+list_sets: paging.PageReader[ReceiptRuleSet] = paging.page_reader(
+    lambda uow: uow.receipt_rules, check=check_rule_set_name, key=paging.name_of
+)
 
 
 def reorder(uow: UnitOfWork, name: str, rule_names: Sequence[str]) -> None:

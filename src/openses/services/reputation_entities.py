@@ -57,7 +57,7 @@ def list_entities(
     with uow:
         found = _all(uow)
     matching = sorted((e for e in found if entity_filter.matches(e)), key=lambda e: e.reference)
-    return Page(*paging.page_after(matching, after, page_size, lambda e: e.reference))
+    return paging.page_after(matching, after, page_size, lambda e: e.reference)
 
 
 def get_entity(uow: UnitOfWork, entity_type: str, reference: str) -> ReputationEntity:
@@ -101,7 +101,7 @@ def _all(uow: UnitOfWork) -> list[ReputationEntity]:
     for identity in uow.identities.list(after=None, limit=_MAX_LISTED):
         arn = _arn(uow, "identity", identity.name)
         found.append(_of_resource(arn, documents.get(arn), identity.created_at))
-    for name in uow.configuration_sets.list_names(after=None, limit=_MAX_LISTED):
+    for name in uow.configuration_sets.list(after=None, limit=_MAX_LISTED):
         arn = _arn(uow, "configuration-set", name)
         found.append(_of_resource(arn, documents.get(arn), None))
     return found

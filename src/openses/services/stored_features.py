@@ -37,14 +37,13 @@ _CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certific
 def _page(
     uow: UnitOfWork, kind: str, next_token: str | None, page_size: int
 ) -> Page[StoredDocument]:
-    return Page(
-        *paging.named_page(
-            uow,
-            next_token,
-            page_size,
-            check=_key,
-            fetch=lambda after, limit: uow.documents.ordered(kind, after=after, limit=limit),
-        )
+    return paging.read_page(
+        uow,
+        next_token,
+        page_size,
+        check=_key,
+        fetch=lambda after, limit: uow.documents.ordered(kind, after=after, limit=limit),
+        key=paging.name_of,
     )
 
 
@@ -183,7 +182,7 @@ def list_certificates(
             CERTIFICATE, after=after or f"{identity_name}\n", limit=page_size + 1
         )
     mine = [d for d in found if d.name.startswith(f"{identity_name}\n")]
-    return Page(*paging.split(mine, page_size, paging.name_of))
+    return paging.split(mine, page_size, paging.name_of)
 
 
 def _certificate_address(uow: UnitOfWork, identity_name: str, from_address: str | None) -> str:

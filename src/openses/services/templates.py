@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass
 
 from openses.domain.errors import (
     InvalidRenderingParameter,
@@ -25,12 +24,6 @@ from openses.domain.template import (
 from openses.mail import mime
 from openses.services import limits, paging
 from openses.store.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    templates: list[EmailTemplate]
-    next_token: str | None
 
 
 def create(uow: UnitOfWork, template: EmailTemplate, *, limit: int | None = None) -> None:
@@ -75,16 +68,10 @@ def delete(uow: UnitOfWork, name: str) -> None:
         uow.commit()
 
 
-def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
-    return Page(
-        *paging.named_page(
-            uow,
-            next_token,
-            page_size,
-            check=check_name,
-            fetch=lambda after, limit: uow.templates.list(after=after, limit=limit),
-        )
-    )
+#: The templates in name order, without their tags.
+list_page: paging.PageReader[EmailTemplate] = paging.page_reader(
+    lambda uow: uow.templates, check=check_name, key=paging.name_of
+)
 
 
 def render(

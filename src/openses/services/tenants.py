@@ -75,7 +75,7 @@ def list_tenants(
         if (name_contains is None or name_contains in tenant.name)
         and (sending_status is None or tenant.sending_status is sending_status)
     ]
-    return Page(*paging.split(matching, page_size, paging.name_of))
+    return paging.split(matching, page_size, paging.name_of)
 
 
 def put_suppression_attributes(
@@ -135,17 +135,15 @@ def list_suppressed(
     next_token: str | None,
     page_size: int,
 ) -> Page[SuppressedDestination]:
-    return Page(
-        *paging.read_page(
-            uow,
-            next_token,
-            page_size,
-            check=_any_key,
-            fetch=lambda after, limit: uow.tenants.list_suppressed(
-                name, reasons=reasons, start=start, end=end, after=after, limit=limit
-            ),
-            key=lambda entry: entry.email_address,
-        )
+    return paging.read_page(
+        uow,
+        next_token,
+        page_size,
+        check=_any_key,
+        fetch=lambda after, limit: uow.tenants.list_suppressed(
+            name, reasons=reasons, start=start, end=end, after=after, limit=limit
+        ),
+        key=lambda entry: entry.email_address,
     )
 
 
@@ -226,7 +224,7 @@ def resources_of(
     with uow:
         found = uow.tenants.resources_of(name)
     matching = [a for a in found if resource_type is None or a.resource_type is resource_type]
-    return Page(*paging.page_after(matching, after, page_size, lambda a: a.resource_arn))
+    return paging.page_after(matching, after, page_size, lambda a: a.resource_arn)
 
 
 def tenants_of(
@@ -236,7 +234,7 @@ def tenants_of(
     with uow:
         _existing_resource(uow, resource_arn)
         found = uow.tenants.tenants_of(resource_arn)
-    return Page(*paging.page_after(found, after, page_size, lambda a: a.tenant_name))
+    return paging.page_after(found, after, page_size, lambda a: a.tenant_name)
 
 
 def _existing_resource(uow: UnitOfWork, resource_arn: str) -> ResourceType:

@@ -40,12 +40,6 @@ VERIFY_PATH = "/_openses/v/"
 VERIFICATION = "verification"
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
-    templates: list[CustomVerificationEmailTemplate]
-    next_token: str | None
-
-
 # -- templates ------------------------------------------------------------------------------
 
 
@@ -99,16 +93,10 @@ def delete_template(uow: UnitOfWork, name: str) -> None:
         uow.commit()
 
 
-def list_page(uow: UnitOfWork, *, next_token: str | None, page_size: int) -> Page:
-    return Page(
-        *paging.named_page(
-            uow,
-            next_token,
-            page_size,
-            check=check_name,
-            fetch=lambda after, limit: uow.verification_templates.list(after=after, limit=limit),
-        )
-    )
+#: The custom verification email templates in name order, without their tags.
+list_page: paging.PageReader[CustomVerificationEmailTemplate] = paging.page_reader(
+    lambda uow: uow.verification_templates, check=check_name, key=paging.name_of
+)
 
 
 def _check_sender(uow: UnitOfWork, sender: str) -> EmailIdentity:

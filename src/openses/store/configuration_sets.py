@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -164,7 +165,8 @@ class ConfigurationSetRepository(ScopedRepository):
             [Tag(t["key"], t["value"]) for t in sorted(row.tags or [], key=lambda t: t["id"])],
         )
 
-    def list_names(self, *, after: str | None, limit: int) -> list[str]:
+    def list(self, *, after: str | None, limit: int) -> list[str]:
+        """The sets' names in name order: keyset paging on the name."""
         if after is None:
             rows = _LIST_NAMES.all(self._connection, {**self._scope_params, "limit": limit})
         else:
@@ -172,7 +174,7 @@ class ConfigurationSetRepository(ScopedRepository):
             rows = _LIST_NAMES_AFTER.all(self._connection, params)
         return [row.name for row in rows]
 
-    def names_using_pool(self, pool_name: str) -> list[str]:
+    def names_using_pool(self, pool_name: str) -> builtins.list[str]:
         """Issue 15: the sets whose DeliveryOptions.SendingPoolName is ``pool_name``."""
         pool = configuration_sets.c.delivery_options["sending_pool_name"].as_string()
         rows = self._connection.execute(

@@ -3,6 +3,7 @@ contacts tables."""
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from sqlalchemy import Row, delete, insert, select, update
@@ -55,7 +56,8 @@ class ContactListRepository(ScopedRepository):
         self._connection.execute(delete(contacts).where(contacts.c.contact_list_id == found.id))
         self._remove_tagged(name, ContactListNotFound)
 
-    def page(self, *, after: str | None, limit: int) -> list[ContactList]:
+    def list(self, *, after: str | None, limit: int) -> list[ContactList]:
+        """Contact lists in name order, without their tags."""
         return [_contact_list(row, []) for row in self._name_page(after=after, limit=limit)]
 
     def _row(self, name: str, *, for_update: bool = False) -> Row[Any]:
@@ -114,7 +116,7 @@ class ContactListRepository(ScopedRepository):
         if result.rowcount == 0:
             raise ContactNotFound(address)
 
-    def contacts(self, list_name: str, *, after: str | None, limit: int) -> list[Contact]:
+    def contacts(self, list_name: str, *, after: str | None, limit: int) -> builtins.list[Contact]:
         """Contacts in address order, after ``after``."""
         list_id = self._row(list_name).id
         query = select(contacts).where(contacts.c.contact_list_id == list_id)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import Any
@@ -41,12 +42,9 @@ class DedicatedIpRepository(ScopedRepository):
     def remove_pool(self, name: str) -> None:
         self._remove_tagged(name, DedicatedIpPoolNotFound)
 
-    def list_pools(self, *, after: str | None, limit: int) -> list[str]:
-        query = select(dedicated_ip_pools.c.name).where(self._scope())
-        if after is not None:
-            query = query.where(dedicated_ip_pools.c.name > after)
-        rows = self._connection.execute(query.order_by(dedicated_ip_pools.c.name).limit(limit))
-        return [row.name for row in rows]
+    def list(self, *, after: str | None, limit: int) -> list[str]:
+        """The pools' names in name order: keyset paging on the name."""
+        return [row.name for row in self._name_page(after=after, limit=limit)]
 
     def managed_pools(self) -> set[str]:
         rows = self._connection.execute(
@@ -113,7 +111,11 @@ class DedicatedIpRepository(ScopedRepository):
         return self._owned(dedicated_ips)
 
     def _upsert(
-        self, table: Any, key: Mapping[str, Any], values: Mapping[str, Any], extra_key: list[str]
+        self,
+        table: Any,
+        key: Mapping[str, Any],
+        values: Mapping[str, Any],
+        extra_key: builtins.list[str],
     ) -> None:
         """Insert the row, or update it where one with the same key exists: one statement, so
         that two writers of the same new row cannot collide."""

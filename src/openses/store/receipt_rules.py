@@ -3,6 +3,7 @@ their rules) and receipt IP filters."""
 
 from __future__ import annotations
 
+import builtins
 import datetime
 from dataclasses import dataclass
 from typing import Any
@@ -67,7 +68,7 @@ class ReceiptRuleRepository(AccountRegionRepository):
         ).scalar_one()
         return int(found)
 
-    def list_sets(self, *, after: str | None, limit: int) -> list[ReceiptRuleSet]:
+    def list(self, *, after: str | None, limit: int) -> list[ReceiptRuleSet]:
         """Rule sets in name order, without their rules."""
         query = select(receipt_rule_sets.c.name, receipt_rule_sets.c.created_at).where(
             self._sets_scope()
@@ -110,7 +111,7 @@ class ReceiptRuleRepository(AccountRegionRepository):
             delete(receipt_filters).where(self._filters_scope(), receipt_filters.c.name == name)
         )
 
-    def filters(self) -> list[ReceiptFilter]:
+    def filters(self) -> builtins.list[ReceiptFilter]:
         rows = self._connection.execute(
             select(receipt_filters).where(self._filters_scope()).order_by(receipt_filters.c.name)
         )

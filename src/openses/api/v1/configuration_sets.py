@@ -52,7 +52,7 @@ def list_configuration_sets(
     )
     page = service.list_page(context.reading(), next_token=next_token, page_size=size)
     return {
-        "ConfigurationSets": [{"Name": name} for name in page.names],
+        "ConfigurationSets": [{"Name": name} for name in page.items],
         "NextToken": page.next_token,
     }
 

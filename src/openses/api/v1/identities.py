@@ -73,7 +73,7 @@ def list_identities(
         kind=_KINDS[identity_type] if identity_type else None,
     )
     return {
-        "Identities": [identity.name for identity in page.identities],
+        "Identities": [identity.name for identity in page.items],
         "NextToken": page.next_token,
     }
 
@@ -116,7 +116,7 @@ def list_verified_email_addresses(context: RequestContext) -> Output:
             kind=IdentityKind.EMAIL_ADDRESS,
             status=VerificationStatus.SUCCESS,
         )
-        addresses.extend(identity.name for identity in page.identities)
+        addresses.extend(identity.name for identity in page.items)
         next_token = page.next_token
         if next_token is None:
             return {"VerifiedEmailAddresses": addresses}

@@ -49,7 +49,7 @@ def describe_receipt_rule_set(context: RequestContext, *, rule_set_name: str) ->
 def list_receipt_rule_sets(context: RequestContext, *, next_token: str | None = None) -> Output:
     page = service.list_sets(context.reading(), next_token=next_token, page_size=PAGE_SIZE)
     return {
-        "RuleSets": [_metadata(rule_set) for rule_set in page.rule_sets],
+        "RuleSets": [_metadata(rule_set) for rule_set in page.items],
         "NextToken": page.next_token,
     }
 

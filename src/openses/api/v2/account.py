@@ -183,12 +183,11 @@ def list_suppressed_destinations(
         next_token=next_token,
     )
     if tenant is not None:
-        own = tenants.list_suppressed(context.reading(), tenant, **query)
-        found, token = own.items, own.next_token
+        page = tenants.list_suppressed(context.reading(), tenant, **query)
     else:
         page = service.list_suppressed_destinations(context.reading(), **query)
-        found, token = page.destinations, page.next_token
-    return shapes.page("SuppressedDestinationSummaries", [_summary(e) for e in found], token)
+    summaries = [_summary(e) for e in page.items]
+    return shapes.page("SuppressedDestinationSummaries", summaries, page.next_token)
 
 
 class _SuppressedQuery(TypedDict):

@@ -89,7 +89,7 @@ def list_configuration_sets(
 ) -> Output:
     size = paging.page_size(page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
     page = service.list_page(context.reading(), next_token=next_token, page_size=size)
-    return {"ConfigurationSets": page.names, "NextToken": page.next_token}
+    return {"ConfigurationSets": page.items, "NextToken": page.next_token}
 
 
 @operation(V2, "DeleteConfigurationSet")

@@ -83,7 +83,7 @@ def list_contact_lists(
     page = service.list_lists(context.reading(), next_token=next_token, page_size=size)
     summaries = [
         {"ContactListName": found.name, "LastUpdatedTimestamp": found.updated_at}
-        for found in page.contact_lists
+        for found in page.items
     ]
     return shapes.page("ContactLists", summaries, page.next_token)
 
@@ -153,14 +153,14 @@ def list_contacts(
         topic_name=topic_filter.get("TopicName"),
         use_default=bool(topic_filter.get("UseDefaultIfPreferenceUnavailable", False)),
     )
-    page = service.list_contacts(
+    contact_list, page = service.list_contacts(
         context.reading(),
         contact_list_name,
         contact_filter,
         next_token=next_token,
         page_size=size,
     )
-    contacts = [_contact_wire(c, page.contact_list) for c in page.contacts]
+    contacts = [_contact_wire(c, contact_list) for c in page.items]
     return shapes.page("Contacts", contacts, page.next_token)
 
 

@@ -40,7 +40,7 @@ def list_dedicated_ip_pools(
 ) -> Output:
     size = shapes.page_size(page_size)
     page = service.list_pools(context.reading(), next_token=next_token, page_size=size)
-    return shapes.page("DedicatedIpPools", page.names, page.next_token)
+    return shapes.page("DedicatedIpPools", page.items, page.next_token)
 
 
 @operation(V2, "DeleteDedicatedIpPool")

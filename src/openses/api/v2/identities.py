@@ -105,7 +105,7 @@ def list_email_identities(
                 "SendingEnabled": identity.verified,
                 "VerificationStatus": identity.verification_status,
             }
-            for identity in page.identities
+            for identity in page.items
         ],
         "NextToken": page.next_token,
     }

@@ -97,10 +97,10 @@ def list_import_jobs(
     contact_list = (
         None if import_destination_type is None else import_destination_type == "CONTACT_LIST"
     )
-    found, token = service.list_imports(
+    page = service.list_imports(
         context.reading(), contact_list=contact_list, next_token=next_token, page_size=size
     )
-    return shapes.page("ImportJobs", [_import_summary(job) for job in found], token)
+    return shapes.page("ImportJobs", [_import_summary(job) for job in page.items], page.next_token)
 
 
 def _import_summary(job: ImportJob) -> Output:
@@ -261,7 +261,7 @@ def list_export_jobs(
     job_status: str | None = None,
 ) -> Output:
     size = _page_size(page_size)
-    found, token = service.list_exports(
+    page = service.list_exports(
         context.reading(),
         source_type=ExportSourceType(export_source_type) if export_source_type else None,
         status=JobStatus(job_status) if job_status else None,
@@ -276,9 +276,9 @@ def list_export_jobs(
             "CreatedTimestamp": job.created_at,
             "CompletedTimestamp": job.completed_at,
         }
-        for job in found
+        for job in page.items
     ]
-    return shapes.page("ExportJobs", summaries, token)
+    return shapes.page("ExportJobs", summaries, page.next_token)
 
 
 @operation(V2, "CancelExportJob")

@@ -22,15 +22,15 @@ from openses.web.messages import fits_row_id
 def _suppressed(uow: UnitOfWork) -> list[SuppressedDestination]:
     return account.list_suppressed_destinations(
         uow, reasons=(), start=None, end=None, next_token=None, page_size=1000
-    ).destinations
+    ).items
 
 
 def _identities(uow: UnitOfWork) -> list[EmailIdentity]:
-    return identities.list_page(uow, next_token=None, page_size=1000).identities
+    return identities.list_page(uow, next_token=None, page_size=1000).items
 
 
 def _templates(uow: UnitOfWork) -> list[EmailTemplate]:
-    return templates.list_page(uow, next_token=None, page_size=1000).templates
+    return templates.list_page(uow, next_token=None, page_size=1000).items
 
 
 class Resources(Pages):

@@ -23,7 +23,7 @@ def _options(value: Any) -> dict[str, Any] | None:
 
 
 def _set_names(uow: UnitOfWork) -> list[str]:
-    return configuration_sets.list_page(uow, next_token=None, page_size=10_000).names
+    return configuration_sets.list_page(uow, next_token=None, page_size=10_000).items
 
 
 class ConfigurationSets(Pages):
