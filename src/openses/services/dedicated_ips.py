@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Collection
-from dataclasses import dataclass
 
 from openses.domain.dedicated_ip import (
     DEFAULT_POOL,
@@ -40,13 +39,6 @@ from openses.domain.errors import (
 from openses.domain.tags import check as check_tags
 from openses.services import paging
 from openses.store.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class IpPage:
-    ips: list[DedicatedIp]
-    next_token: str | None
-
 
 # -- pools ---------------------------------------------------------------------------------------
 
@@ -114,7 +106,7 @@ def list_ips(
     pool_name: str | None,
     next_token: str | None,
     page_size: int,
-) -> IpPage:
+) -> paging.Page[DedicatedIp]:
     """The account's dedicated IPs in address order, those of one pool when ``pool_name`` is
     given (a pool that must exist; ses-shared-pool holds no dedicated IP)."""
     after = paging.start_key(next_token, check_ip_key)
@@ -128,8 +120,7 @@ def list_ips(
         ips = [ip for ip in ips if ip.reported_pool_name == pool_name]
     if after is not None:
         ips = [ip for ip in ips if ip_order(ip.ip) > ip_order(after)]
-    page = paging.split(ips, page_size, lambda ip: ip.ip)
-    return IpPage(page.items, page.next_token)
+    return paging.split(ips, page_size, lambda ip: ip.ip)
 
 
 def get_ip(uow: UnitOfWork, configured: Collection[str], ip: str) -> DedicatedIp:

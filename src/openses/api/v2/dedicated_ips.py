@@ -73,7 +73,7 @@ def get_dedicated_ips(
         next_token=next_token,
         page_size=size,
     )
-    return shapes.page("DedicatedIps", [_ip_wire(ip) for ip in page.ips], page.next_token)
+    return shapes.page("DedicatedIps", [_ip_wire(ip) for ip in page.items], page.next_token)
 
 
 @operation(V2, "GetDedicatedIp")
