@@ -3,6 +3,7 @@ verification email, and the link in them, through the wire (issue 20)."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime
 import re
 from collections.abc import Iterator
@@ -275,6 +276,33 @@ def test_fifty_templates_per_account(server: LiveServer) -> None:
     listed = sesv2.list_custom_verification_email_templates(PageSize=50)
     assert len(listed["CustomVerificationEmailTemplates"]) == 50
     assert "NextToken" not in listed
+
+
+def test_concurrent_creates_stop_at_fifty(server: LiveServer) -> None:
+    """Creates racing for the last two places: exactly two get them (the count is taken under
+    the account's lock on PostgreSQL, as for templates and configuration sets)."""
+    _, sesv2, ses = _clients(server)
+    sender = f"sender@{unique('d')}.example.com"
+    sesv2.create_email_identity(EmailIdentity=sender)
+    for number in range(48):
+        ses.create_custom_verification_email_template(
+            **_template(sender, TemplateName=f"t{number:02d}")
+        )
+
+    def create(number: int) -> str:
+        try:
+            sesv2.create_custom_verification_email_template(
+                **_template(sender, TemplateName=f"race{number}")
+            )
+        except botocore.exceptions.ClientError as error:
+            return str(error.response["Error"]["Code"])
+        return "created"
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = sorted(pool.map(create, range(8)))
+    assert outcomes == ["LimitExceededException"] * 6 + ["created"] * 2
+    listed = sesv2.list_custom_verification_email_templates(PageSize=50)
+    assert len(listed["CustomVerificationEmailTemplates"]) == 50
 
 
 # -- sending and the link ---------------------------------------------------------------------

@@ -28,7 +28,7 @@ from openses.domain.verification_template import (
 from openses.events import records
 from openses.mail import raw as raw_mail
 from openses.mail import verification as mail
-from openses.services import identities, messages, paging
+from openses.services import identities, limits, messages, paging
 from openses.services.outbound import Outbound
 from openses.store.unit_of_work import UnitOfWork
 from openses.tracking import tokens
@@ -46,8 +46,9 @@ VERIFICATION = "verification"
 def create_template(uow: UnitOfWork, template: CustomVerificationEmailTemplate) -> None:
     with uow:
         _check_sender(uow, template.from_email_address)
-        if uow.verification_templates.count() >= MAX_TEMPLATES:
-            raise CustomVerificationEmailTemplateLimitExceeded(MAX_TEMPLATES)
+        limits.check_room(
+            uow.verification_templates, MAX_TEMPLATES, CustomVerificationEmailTemplateLimitExceeded
+        )
         uow.verification_templates.add(template)
         uow.commit()
 
