@@ -8,6 +8,7 @@ anything unexpected as InternalFailure with its traceback in the log.
 
 from __future__ import annotations
 
+import functools
 import logging
 import types
 import uuid
@@ -233,14 +234,22 @@ class Gateway:
         if service == V2:
             path_names.check(operation, params)
         conditions: Context = {}
-        if operation.name in authorization.SENDS or self._authentication.limits(caller):
+        limited = self._authentication.limits(caller)
+        if limited or operation.name in authorization.SENDS:
             connection = condition_keys.Connection(
                 source_ip=request.client_host,
                 secure=request.secure,
                 now=self._clock(),
                 user_agent=request.headers.get("user-agent"),
             )
-            conditions = condition_keys.for_request(service, params, caller, connection)
+            if limited:
+                conditions = condition_keys.for_request(service, params, caller, connection)
+            else:  # read only by a send through another account's identity
+                conditions = condition_keys.Deferred(
+                    functools.partial(
+                        condition_keys.for_request, service, params, caller, connection
+                    )
+                )
         # a key whose policies read aws:ResourceTag/ is authorized with the store at hand
         tagged = self._authentication.reads_resource_tags(caller)
         if not tagged:
