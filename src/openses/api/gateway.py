@@ -250,9 +250,10 @@ class Gateway:
                         condition_keys.for_request, service, params, caller, connection
                     )
                 )
-        # a key whose policies read aws:ResourceTag/ is authorized with the store at hand
-        tagged = self._authentication.reads_resource_tags(caller)
-        if not tagged:
+        # a key whose policies read aws:ResourceTag/ is authorized with the store at hand; a
+        # key without policies may do anything in its account (authorize would allow it)
+        tagged = limited and self._authentication.reads_resource_tags(caller)
+        if limited and not tagged:
             authorization.authorize(
                 self._authentication, caller, operation.name, params, conditions
             )
