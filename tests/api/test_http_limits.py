@@ -148,6 +148,34 @@ def test_a_streamed_body_is_cut_at_the_limit(address: tuple[str, int]) -> None:
     assert sent < 3 * MAX_V1_BODY_BYTES
 
 
+@pytest.mark.parametrize("split", ["whole", "after-headers", "in-two"])
+def test_a_body_is_read_alike_however_it_arrives(address: tuple[str, int], split: str) -> None:
+    """A body that came with the headers is read at once (no deadline is set up for it); one
+    still on its way is read under the deadline: the same request is answered the same."""
+    name = f"arrives-{split}"
+    body = json.dumps({"ConfigurationSetName": name, "Tags": [{"Key": "k", "Value": "v"}]})
+    head = request_head(
+        "POST",
+        "/v2/email/configuration-sets",
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n",
+    )
+    parts = {
+        "whole": [head + body.encode()],
+        "after-headers": [head, body.encode()],
+        "in-two": [head + body[:10].encode(), body[10:].encode()],
+    }[split]
+    with connect(address) as sock:
+        for index, part in enumerate(parts):
+            if index:
+                time.sleep(0.3)
+            sock.sendall(part)
+        status, _, answer = response(sock)
+    assert (status, json.loads(answer)) == (200, {})
+    url = f"http://{address[0]}:{address[1]}/v2/email/configuration-sets/{name}"
+    found = httpx.get(url, headers={"Authorization": AUTHORIZATION}).json()
+    assert (found["ConfigurationSetName"], found["Tags"]) == (name, [{"Key": "k", "Value": "v"}])
+
+
 def test_headers_are_at_most_64_kb(address: tuple[str, int]) -> None:
     with connect(address) as sock:
         sock.sendall(b"GET /health HTTP/1.1\r\n" + b"X-Big: " + b"a" * (70 * 1024))
@@ -245,6 +273,23 @@ def test_a_body_trickle_gets_408(address: tuple[str, int]) -> None:
         "message": "Your socket connection to the server was not read from or written to "
         "within the timeout period."
     }
+    assert BODY_TIMEOUT - 0.2 <= elapsed < BODY_TIMEOUT + 2
+
+
+def test_a_body_that_never_comes_gets_408(address: tuple[str, int]) -> None:
+    """The first wait for the body is under the deadline too."""
+    with connect(address) as sock:
+        sock.sendall(
+            request_head(
+                "POST",
+                "/v2/email/configuration-sets",
+                "Content-Type: application/json\r\nContent-Length: 1000\r\n",
+            )
+        )
+        start = time.monotonic()
+        status, headers, _ = response(sock)
+        elapsed = time.monotonic() - start
+    assert (status, headers["x-amzn-errortype"]) == (408, "RequestTimeoutException")
     assert BODY_TIMEOUT - 0.2 <= elapsed < BODY_TIMEOUT + 2
 
 

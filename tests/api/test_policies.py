@@ -143,6 +143,17 @@ def test_allowed_actions_pass_and_others_are_access_denied(keyed: Keys) -> None:
     keyed.client("sesv2", "admin").delete_configuration_set(ConfigurationSetName=name)
 
 
+def test_a_key_without_policies_may_do_anything_in_its_account(keyed: Keys) -> None:
+    """What the reader's policy refuses, the admin key (no policy attached) may do: the
+    gateway does not evaluate policies for it at all."""
+    admin_v2 = keyed.client("sesv2", "admin")
+    name = unique("unlimited")
+    admin_v2.create_configuration_set(ConfigurationSetName=name)
+    admin_v2.delete_configuration_set(ConfigurationSetName=name)
+    keyed.client("ses", "admin").verify_email_identity(EmailAddress="admin@example.com")
+    assert name not in admin_v2.list_configuration_sets()["ConfigurationSets"]
+
+
 def test_an_explicit_deny_wins_over_an_allow(keyed: Keys) -> None:
     name = unique("forbidden")
     with pytest.raises(ClientError) as v1:

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import datetime
 
+from openses.domain.conditions import Context
 from openses.protocol.auth import Caller
-from openses.services.condition_keys import Connection, for_request, for_smtp, with_message
+from openses.services.condition_keys import (
+    Connection,
+    Deferred,
+    for_request,
+    for_smtp,
+    with_message,
+)
 
 CALLER = Caller("111122223333", "us-east-1", "AKIAEXAMPLE")
 CONNECTION = Connection(
@@ -92,3 +99,31 @@ def test_smtp_is_api_version_2() -> None:
         "ses:fromaddress": ("a@example.com",),
         "ses:recipients": ("b@example.net",),
     }
+
+
+def test_a_deferred_context_is_the_built_one_built_once() -> None:
+    """The gateway defers a send's context (services/condition_keys.Deferred) when no
+    policy needs it at once: read later, it is the context it would have built then."""
+    params = {
+        "FromEmailAddress": '"News Desk" <news@example.com>',
+        "Destination": {"ToAddresses": ["A <a@example.net>"], "BccAddresses": ["b@x.org"]},
+        "Tags": [{"Key": "team", "Value": "mail"}],
+    }
+    calls = []
+
+    def build() -> Context:
+        calls.append(1)
+        return for_request("sesv2", params, CALLER, CONNECTION)
+
+    deferred = Deferred(build)
+    assert calls == []
+    assert dict(deferred) == for_request("sesv2", params, CALLER, CONNECTION)
+    assert {**deferred} == dict(deferred)
+    assert len(deferred) == len(dict(deferred))
+    assert deferred["ses:fromaddress"] == ("news@example.com",)
+    assert "aws:requesttag/team" in deferred
+    assert "ses:feedbackaddress" not in deferred
+    assert with_message(deferred, "x@example.com", ["r@example.net"]) == with_message(
+        for_request("sesv2", params, CALLER, CONNECTION), "x@example.com", ["r@example.net"]
+    )
+    assert calls == [1]

@@ -95,13 +95,16 @@ def settle(
     lookups = _Round(uow)
     results: list[Settled] = []
     outcome: dict[str, tuple[bool, bool]] = {}  # message id: (delivered any, bounced any)
+    counted: list[list[records.Record]] = []  # each row's events, for the rollup
     for row, attempt in mine:
         settled, delivered, bounced = _settle_one(
-            lookups, row, attempt, now, mails.get(row.message_id), retry, reporting_mta
+            lookups, row, attempt, now, mails.get(row.message_id), retry, reporting_mta, counted
         )
         results.append(settled)
         before = outcome.get(row.message_id, (False, False))
         outcome[row.message_id] = (before[0] or delivered, before[1] or bounced)
+    # one upsert for the round's events, not one a row
+    uow.statistics.count_messages(counted, now)
     uow.deliveries.record(results)
     _message_statuses(uow, outcome)
     return len(results)
@@ -115,6 +118,7 @@ def _settle_one(
     stored_mail: dict[str, Any] | None,
     retry: RetryPolicy,
     reporting_mta: str,
+    counted: list[list[records.Record]],
 ) -> tuple[Settled, bool, bool]:
     by_verdict: dict[Verdict, list[RecipientResult]] = {v: [] for v in Verdict}
     answered = {result.address for result in attempt.results}
@@ -210,7 +214,7 @@ def _settle_one(
         )
 
     uow = lookups.uow
-    uow.statistics.count(events, now)
+    counted.append(events)
     configuration_set = lookups.configuration_set(row.configuration_set)
     if events and configuration_set is not None:
         uow.outbox.add_events(

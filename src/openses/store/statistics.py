@@ -15,7 +15,7 @@ import datetime
 import functools
 import random
 from collections import Counter as Tally
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -68,17 +68,14 @@ class ScopedPoint:
 
 class StatisticsRepository(AccountRegionRepository):
     def count(self, records: Sequence[Record], now: datetime.datetime) -> None:
-        """Add what ``records`` (event records, events/records.py) say to the counters of the
-        interval that holds ``now``."""
-        # A rejected message, or one whose template failed to render, was never sent: its
-        # Send event is not a send, as GetSendStatistics and VDM count them.
-        unsent = any(r.get("eventType") in _NOT_SENT for r in records)
-        tally = Tally(
-            key
-            for record in records
-            if not (unsent and record.get("eventType") == "Send")
-            for key in keys_of(record)
-        )
+        """Add what ``records`` (event records of one message, events/records.py) say to the
+        counters of the interval that holds ``now``."""
+        self.count_messages([records], now)
+
+    def count_messages(self, messages: Iterable[Sequence[Record]], now: datetime.datetime) -> None:
+        """``count`` for the records of several messages, in one upsert (the delivery worker
+        settles a batch of messages in one unit of work)."""
+        tally = Tally(key for records in messages for key in _message_keys(records))
         if not tally:
             return
         start = interval_start(now)
@@ -200,6 +197,16 @@ def scoped_points(
         ScopedPoint(account, region, name, start, Counter(counter), bool(simulated), int(total))
         for account, region, name, start, counter, simulated, total in connection.execute(query)
     ]
+
+
+def _message_keys(records: Sequence[Record]) -> Iterator[Key]:
+    """The keys of one message's records. A rejected message, or one whose template failed to
+    render, was never sent: its Send event is not a send, as GetSendStatistics and VDM count
+    them."""
+    unsent = any(r.get("eventType") in _NOT_SENT for r in records)
+    for record in records:
+        if not (unsent and record.get("eventType") == "Send"):
+            yield from keys_of(record)
 
 
 def keys_of(record: Record) -> Iterator[Key]:
