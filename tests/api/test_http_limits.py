@@ -253,15 +253,17 @@ def test_a_kept_alive_connection_has_a_deadline_per_request(address: tuple[str, 
     assert elapsed < HEADER_TIMEOUT + 2
 
 
+# A CreateConfigurationSet whose head promises 1,000 bytes of body
+_AWAITING_BODY = request_head(
+    "POST",
+    "/v2/email/configuration-sets",
+    "Content-Type: application/json\r\nContent-Length: 1000\r\n",
+)
+
+
 def test_a_body_trickle_gets_408(address: tuple[str, int]) -> None:
     with connect(address) as sock:
-        sock.sendall(
-            request_head(
-                "POST",
-                "/v2/email/configuration-sets",
-                "Content-Type: application/json\r\nContent-Length: 1000\r\n",
-            )
-        )
+        sock.sendall(_AWAITING_BODY)
         start = time.monotonic()
         for _ in range(10):
             sock.sendall(b" ")
@@ -279,13 +281,7 @@ def test_a_body_trickle_gets_408(address: tuple[str, int]) -> None:
 def test_a_body_that_never_comes_gets_408(address: tuple[str, int]) -> None:
     """The first wait for the body is under the deadline too."""
     with connect(address) as sock:
-        sock.sendall(
-            request_head(
-                "POST",
-                "/v2/email/configuration-sets",
-                "Content-Type: application/json\r\nContent-Length: 1000\r\n",
-            )
-        )
+        sock.sendall(_AWAITING_BODY)
         start = time.monotonic()
         status, headers, _ = response(sock)
         elapsed = time.monotonic() - start

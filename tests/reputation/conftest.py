@@ -4,16 +4,29 @@ one enforcing as AWS does (``aws``), one that only reports (``warn``) and pauses
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from openses.config import ReputationSettings, Settings
+from openses.store.database import make_engine, migrate
 from tests.events.conftest import FAST
 from tests.events.conftest import _credentials as _credentials  # the dispatcher's AWS keys
 from tests.peer import AwsPeer, aws_peer
 from tests.support import LiveServer, database_url, serve_in_thread
 
 PUBLISH_SECONDS = 0.2
+
+
+@pytest.fixture
+def engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated database of the backend, for the tests that work on the store directly."""
+    with database_url(backend, str(tmp_path)) as url:
+        engine = make_engine(url)
+        migrate(engine)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")

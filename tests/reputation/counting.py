@@ -12,6 +12,27 @@ from openses.events import records
 from openses.store.statistics import StatisticsRepository
 
 
+def sent_mail(
+    account: str,
+    at: datetime.datetime,
+    *to: str,
+    configuration_set: str | None = None,
+    region: str = "us-east-1",
+) -> records.Record:
+    """The mail object of a new message from sender@example.com to ``to``, accepted at ``at``."""
+    facts = records.MailFacts(
+        accepted_at=at,
+        source="sender@example.com",
+        source_arn=f"arn:aws:ses:{region}:{account}:identity/example.com",
+        account_id=account,
+        message_id=uuid.uuid4().hex,
+        destination=list(to),
+        headers=[],
+        tags={"ses:configuration-set": [configuration_set]} if configuration_set else {},
+    )
+    return records.mail_object(facts)
+
+
 def count_message(
     engine: Engine,
     account: str,
@@ -23,17 +44,7 @@ def count_message(
     region: str = "us-east-1",
 ) -> None:
     """A message to ``to`` sent at ``at``: delivered, or bounced (``bounce``: its type)."""
-    facts = records.MailFacts(
-        accepted_at=at,
-        source="sender@example.com",
-        source_arn=f"arn:aws:ses:{region}:{account}:identity/example.com",
-        account_id=account,
-        message_id=uuid.uuid4().hex,
-        destination=list(to),
-        headers=[],
-        tags={"ses:configuration-set": [configuration_set]} if configuration_set else {},
-    )
-    mail = records.mail_object(facts)
+    mail = sent_mail(account, at, *to, configuration_set=configuration_set, region=region)
     events = [records.send(mail)]
     if bounce is None:
         events.append(records.delivery(mail, recipients=list(to), at=at, processing_millis=1))

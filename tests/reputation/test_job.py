@@ -4,11 +4,8 @@ the simulator switch, which bounces count, enforcement modes and what it publish
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import Engine, select
 
 from openses.config import ReputationSettings
@@ -18,22 +15,12 @@ from openses.domain.reputation import EnforcementStatus, ReputationState
 from openses.events.reputation import KIND, ReputationJob
 from openses.store import reputation as states
 from openses.store.configuration_sets import ConfigurationSetRepository
-from openses.store.database import make_engine, migrate
 from openses.store.tables import publications
 from tests.reputation.counting import count_message
-from tests.support import database_url, fresh_account, unique
+from tests.support import fresh_account, unique
 
 NOW = datetime.datetime(2026, 6, 1, 12, 7, tzinfo=datetime.UTC)
 BOUNCE = "bounce@simulator.amazonses.com"
-
-
-@pytest.fixture
-def engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
-    with database_url(backend, str(tmp_path)) as url:
-        engine = make_engine(url)
-        migrate(engine)
-        yield engine
-        engine.dispose()
 
 
 def _run(engine: Engine, **settings: Any) -> dict[str | None, ReputationState]:

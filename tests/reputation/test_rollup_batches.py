@@ -4,43 +4,20 @@ rows in one unit of work) make the same rollup as each message counted alone."""
 from __future__ import annotations
 
 import datetime
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, select
 
 from openses.events import records
-from openses.store.database import make_engine, migrate
 from openses.store.statistics import StatisticsRepository
 from openses.store.tables import event_counts
-from tests.support import database_url, fresh_account
+from tests.reputation.counting import sent_mail
+from tests.support import fresh_account
 
 AT = datetime.datetime(2026, 6, 1, 12, 7, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
-    with database_url(backend, str(tmp_path)) as url:
-        engine = make_engine(url)
-        migrate(engine)
-        yield engine
-        engine.dispose()
-
-
 def _message(account: str, *to: str, rejected: bool = False) -> list[records.Record]:
-    facts = records.MailFacts(
-        accepted_at=AT,
-        source="sender@example.com",
-        source_arn=f"arn:aws:ses:us-east-1:{account}:identity/example.com",
-        account_id=account,
-        message_id=uuid.uuid4().hex,
-        destination=list(to),
-        headers=[],
-        tags={"ses:configuration-set": ["set"]},
-    )
-    mail = records.mail_object(facts)
+    mail = sent_mail(account, AT, *to, configuration_set="set")
     if rejected:  # its Send is no send: counted as a reject only
         return [records.send(mail), records.reject(mail)]
     return [
