@@ -83,6 +83,12 @@ class Handlers:
         return dict(self._handlers)
 
 
+def registration_of(handler: Handler) -> Registration:
+    found = getattr(handler, _MARK)
+    assert isinstance(found, Registration)
+    return found
+
+
 def _marked() -> Iterator[tuple[Registration, Handler]]:
     from openses.api import v1, v2
 
